@@ -1,0 +1,33 @@
+"""skyshield: plan and stress-test the air defence of high-value assets against drone raids.
+
+Heavy modules (numba, duckdb, ...) are imported lazily so that ``skyshield --help`` is instant.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:  # pragma: no cover
+    from skyshield.results import Results
+    from skyshield.scenario import Scenario, load_scenario
+    from skyshield.simulate import simulate
+
+__all__ = ["Results", "Scenario", "__version__", "load_scenario", "simulate"]
+
+_LAZY = {
+    "load_scenario": ("skyshield.scenario", "load_scenario"),
+    "Scenario": ("skyshield.scenario", "Scenario"),
+    "simulate": ("skyshield.simulate", "simulate"),
+    "Results": ("skyshield.results", "Results"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(module), attr)
+    raise AttributeError(f"module 'skyshield' has no attribute {name!r}")

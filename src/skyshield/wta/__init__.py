@@ -1,0 +1,1 @@
+"""Weapon–target assignment solvers (issue 3)."""
