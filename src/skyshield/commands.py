@@ -18,6 +18,9 @@ _GROUPS: list[tuple[str, str]] = [
 # Modules exposing ``register(app)`` that add top-level commands.
 _TOP_LEVEL: list[str] = [
     "skyshield.core_cli",
+    "skyshield.plan.cli",
+    "skyshield.analysis.cli",
+    "skyshield.report.cli",
 ]
 
 
@@ -26,7 +29,7 @@ def register(app: typer.Typer) -> None:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            if exc.name != module_name:
+            if exc.name is None or not module_name.startswith(exc.name):
                 raise
             continue
         module.register(app)
@@ -34,7 +37,7 @@ def register(app: typer.Typer) -> None:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            if exc.name != module_name:
+            if exc.name is None or not module_name.startswith(exc.name):
                 raise
             continue
         app.add_typer(module.app, name=name)

@@ -1,0 +1,128 @@
+"""Top-level commands of the core: ``run``, ``validate``, ``catalogue``.
+
+Thin: parse, delegate to one library call, print. Heavy imports happen inside the commands.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from skyshield.errors import InputError
+
+
+def _check_args(replications: int | None, seed: int, workers: int,
+                precision: float | None) -> None:
+    if replications is not None and replications < 1:
+        raise InputError("must be at least 1", file="<argument>", field="--replications")
+    if not 0 <= seed < 2**63:
+        raise InputError("must be in [0, 2**63)", file="<argument>", field="--seed")
+    if workers < 1:
+        raise InputError("must be at least 1", file="<argument>", field="--workers")
+    if precision is not None and not 0.0 < precision < 0.5:
+        raise InputError("must be in (0, 0.5)", file="<argument>", field="--precision")
+
+
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    replications: Annotated[int | None, typer.Option(
+        "--replications", "-n",
+        help="Replications (default 1000); with --precision the maximum (default 100000).",
+    )] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    out: Annotated[Path | None, typer.Option(
+        help="Output folder (results.duckdb, parquet/, summary.json, plots/).")] = None,
+    precision: Annotated[float | None, typer.Option(
+        help="Run until the 95 % interval half-width of the VIP loss probability is at most P.",
+    )] = None,
+    record: Annotated[int, typer.Option(help="Replications whose event log is kept.")] = 2,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Run the Monte Carlo on a scenario and summarise the outcome with 95 % intervals."""
+    _check_args(replications, seed, workers, precision)
+    from skyshield.scenario import load_scenario
+    from skyshield.simulate import PRECISION_CAP, simulate
+
+    sc = load_scenario(scenario)
+    n = replications if replications is not None else (
+        PRECISION_CAP if precision is not None else 1000)
+    show = not quiet and not json_out and sys.stderr.isatty()
+    res = simulate(sc, n, seed, workers=workers, precision=precision, record=record,
+                   progress=show)
+    if out is not None:
+        res.save(out)
+    if json_out:
+        sys.stdout.write(res.to_json())
+    else:
+        from skyshield.results.text import print_summary
+
+        print_summary(res, out)
+
+
+def validate(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Check a scenario file; print what it holds, or one line naming the problem (exit 2)."""
+    from skyshield.scenario import load_scenario
+
+    sc = load_scenario(scenario)
+    info = {
+        "scenario": sc.name, "valid": True,
+        "assets": len(sc.assets.fixed) + len(sc.assets.moving),
+        "raids": len(sc.raids), "drones": sum(r.count for r in sc.raids),
+        "sensors": len(sc.sensors), "effectors": len(sc.effectors),
+    }
+    if json_out:
+        import json
+
+        print(json.dumps(info))
+    else:
+        print(f"{scenario}: valid — {info['assets']} assets, {info['raids']} raids "
+              f"({info['drones']} drones), {info['sensors']} sensors, "
+              f"{info['effectors']} effectors")
+
+
+def catalogue(
+    json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """List the equipment catalogue: threat, sensor and effector classes with their defaults."""
+    from skyshield.scenario import default_catalogue
+
+    cat = default_catalogue()
+    sections = {"threats": cat.threats, "sensors": cat.sensors, "effectors": cat.effectors}
+    if json_out:
+        import json
+
+        print(json.dumps({sec: {name: {"description": e.description, "params": e.params,
+                                       "pk": e.pk, "sources": e.sources}
+                                for name, e in entries.items()}
+                          for sec, entries in sections.items()}, indent=1))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for sec, entries in sections.items():
+        table = Table(title=sec, show_lines=False)
+        table.add_column("class")
+        table.add_column("description")
+        table.add_column("parameters")
+        for name, e in entries.items():
+            params = ", ".join(f"{k}={v:g}" for k, v in e.params.items())
+            if e.pk:
+                params += "; pk: " + ", ".join(f"{k}={v:g}" for k, v in e.pk.items())
+            table.add_row(name, e.description, params)
+        console.print(table)
+    console.print("Sources: docs/catalogue.md")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(run)
+    app.command()(validate)
+    app.command()(catalogue)

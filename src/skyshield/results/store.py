@@ -1,0 +1,257 @@
+"""The output folder: DuckDB database, Parquet tables, JSON summary, map layout, plots.
+
+Everything is first written into a temporary folder beside the target and then moved into
+place file by file with ``os.replace`` (atomic on POSIX), so an interrupted run never leaves a
+half-written file; files of other tools in the same folder (``sweep.duckdb``...) are kept.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from skyshield.results.core import BIN_S
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyarrow as pa
+
+    from skyshield.results.core import Results
+    from skyshield.scenario.schema import Scenario
+
+TABLES = (
+    "run", "replications", "replication_assets", "replication_effectors", "summary_assets",
+    "summary_effectors", "timeline", "effector_timeline", "events", "positions",
+)  # fmt: skip
+
+
+def _names(values: np.ndarray, names: list[str]) -> list[str | None]:
+    """Map integer indices to names (negative → None); strings pass through."""
+    if values.dtype.kind in "iu":
+        return [names[int(v)] if 0 <= int(v) < len(names) else None for v in values]
+    return [None if v is None or v == "" else str(v) for v in values]
+
+
+def build_tables(res: Results) -> dict[str, pa.Table]:
+    """All result tables as Arrow tables (the schema is in ``docs/architecture.md``)."""
+    import pyarrow as pa
+
+    from skyshield import __version__
+
+    o = res.outcome
+    n = res.replications
+    reps = np.arange(n, dtype=np.int64)
+    A, E, W = len(res.asset_names), len(res.effector_names), len(res.wave_names)
+    vip = res.asset_kinds.index("moving") if "moving" in res.asset_kinds else None
+    t: dict[str, pa.Table] = {}
+    t["run"] = pa.table({
+        "key": ["scenario", "seed", "replications", "skyshield_version"],
+        "value": [res.scenario_name, str(res.seed), str(n), __version__],
+    })
+    t["replications"] = pa.table({
+        "rep": reps,
+        "vip_lost": o["asset_lost"][:, vip] if vip is not None else np.zeros(n, bool),
+        "launched": o["wave_launched"].sum(axis=1).astype(np.int32),
+        "killed": o["wave_killed"].sum(axis=1).astype(np.int32),
+        "leaked": o["wave_leaked"].sum(axis=1).astype(np.int32),
+        "expired": o["wave_expired"].sum(axis=1).astype(np.int32),
+        "defence_cost": o["defence_cost"].astype(np.float64),
+        "attack_cost": o["attack_cost"].astype(np.float64),
+        "friendly_fire": o["friendly_fire"].astype(np.int32),
+        "leak": o["leak"].astype(bool),
+    })
+    t["replication_assets"] = pa.table({
+        "rep": np.repeat(reps, A),
+        "asset": np.tile(np.array(res.asset_names, dtype=object), n),
+        "lost": o["asset_lost"].reshape(-1),
+        "loss_time_s": o["asset_loss_time_s"].reshape(-1).astype(np.float64),
+    })
+    t["replication_effectors"] = pa.table({
+        "rep": np.repeat(reps, E),
+        "effector": np.tile(np.array(res.effector_names, dtype=object), n),
+        "shots": o["eff_shots"].reshape(-1).astype(np.int32),
+        "kills": o["eff_kills"].reshape(-1).astype(np.int32),
+    })
+    s = res.summary
+    t["summary_assets"] = pa.table({
+        "asset": [a["name"] for a in s["assets"]],
+        "kind": [a["kind"] for a in s["assets"]],
+        "value": [a["value"] for a in s["assets"]],
+        "p_loss": [a["p_loss"] for a in s["assets"]],
+        "lo": [a["p_loss_ci95"][0] for a in s["assets"]],
+        "hi": [a["p_loss_ci95"][1] for a in s["assets"]],
+    })
+    t["summary_effectors"] = pa.table({
+        "effector": [e["name"] for e in s["effectors"]],
+        "shots_mean": [e["shots_mean"] for e in s["effectors"]],
+        "kills_mean": [e["kills_mean"] for e in s["effectors"]],
+        "cost_mean": [e["cost_mean"] for e in s["effectors"]],
+        "cost_per_kill": pa.array([e["cost_per_kill"] for e in s["effectors"]], pa.float64()),
+    })
+    B = o["wave_launched_t"].shape[2]
+    bins = np.arange(B, dtype=np.float64) * BIN_S
+    t["timeline"] = pa.table({
+        "t_s": np.tile(bins, W),
+        "wave": np.repeat(np.array(res.wave_names, dtype=object), B),
+        "launched_mean": o["wave_launched_t"].mean(axis=0).reshape(-1),
+        "killed_mean": o["wave_killed_t"].mean(axis=0).reshape(-1),
+        "leaked_mean": o["wave_leaked_t"].mean(axis=0).reshape(-1),
+    })
+    t["effector_timeline"] = pa.table({
+        "t_s": np.tile(bins, E),
+        "effector": np.repeat(np.array(res.effector_names, dtype=object), B),
+        "shots_mean": o["eff_shots_t"].mean(axis=0).reshape(-1),
+    })
+    ev_cols: dict[str, list[Any]] = {k: [] for k in
+                                     ("rep", "t_s", "kind", "drone", "wave", "effector",
+                                      "asset", "x", "y")}
+    pos_cols: dict[str, list[Any]] = {k: [] for k in
+                                      ("rep", "t_s", "entity", "id", "x", "y", "z", "state")}
+    for rep in sorted(res.recordings):
+        rec = res.recordings[rep]
+        ev = rec.events
+        m = len(ev["t_s"])
+        ev_cols["rep"] += [rep] * m
+        ev_cols["t_s"] += [float(v) for v in ev["t_s"]]
+        ev_cols["kind"] += [str(v) for v in ev["kind"]]
+        ev_cols["drone"] += [int(v) for v in ev["drone"]]
+        ev_cols["wave"] += _names(np.asarray(ev["wave"]), res.wave_names)
+        ev_cols["effector"] += _names(np.asarray(ev["effector"]), res.effector_names)
+        ev_cols["asset"] += _names(np.asarray(ev["asset"]), res.asset_names)
+        ev_cols["x"] += [float(v) for v in ev["x"]]
+        ev_cols["y"] += [float(v) for v in ev["y"]]
+        ps = rec.positions
+        m = len(ps["t_s"])
+        pos_cols["rep"] += [rep] * m
+        for k in ("t_s", "x", "y", "z"):
+            pos_cols[k] += [float(v) for v in ps[k]]
+        pos_cols["entity"] += [str(v) for v in ps["entity"]]
+        pos_cols["id"] += [int(v) for v in ps["id"]]
+        pos_cols["state"] += [str(v) for v in ps["state"]]
+    t["events"] = pa.table({
+        "rep": pa.array(ev_cols["rep"], pa.int64()), "t_s": pa.array(ev_cols["t_s"], pa.float64()),
+        "kind": pa.array(ev_cols["kind"], pa.string()),
+        "drone": pa.array(ev_cols["drone"], pa.int32()),
+        "wave": pa.array(ev_cols["wave"], pa.string()),
+        "effector": pa.array(ev_cols["effector"], pa.string()),
+        "asset": pa.array(ev_cols["asset"], pa.string()),
+        "x": pa.array(ev_cols["x"], pa.float64()), "y": pa.array(ev_cols["y"], pa.float64()),
+    })
+    t["positions"] = pa.table({
+        "rep": pa.array(pos_cols["rep"], pa.int64()),
+        "t_s": pa.array(pos_cols["t_s"], pa.float64()),
+        "entity": pa.array(pos_cols["entity"], pa.string()),
+        "id": pa.array(pos_cols["id"], pa.int32()),
+        "x": pa.array(pos_cols["x"], pa.float64()), "y": pa.array(pos_cols["y"], pa.float64()),
+        "z": pa.array(pos_cols["z"], pa.float64()),
+        "state": pa.array(pos_cols["state"], pa.string()),
+    })
+    return t
+
+
+def layout(scenario: Scenario) -> dict[str, Any]:
+    """The map of a scenario for plots and the report: positions in local metres, coverage
+    radii from the catalogue (with the scenario's overrides)."""
+    from skyshield.scenario import default_catalogue, to_local
+
+    cat = default_catalogue()
+    org = scenario.origin
+
+    def xy(p: Any) -> list[float] | None:
+        return None if p is None else list(to_local(p, org))
+
+    def circle(c: Any) -> dict[str, Any]:
+        return {"center": xy(c.center), "radius_m": c.radius_m}
+
+    sensors = []
+    for s in scenario.sensors:
+        params = {**cat.sensors[s.type].params, **s.params}
+        rng = params.get("net_radius_m", params["max_range_m"])
+        sensors.append({"name": s.name, "type": s.type, "kind": int(params["kind"]),
+                        "mount": s.mount, "position": xy(s.position), "range_m": rng})
+    effectors = []
+    for e in scenario.effectors:
+        params = {**cat.effectors[e.type].params, **e.params}
+        effectors.append({"name": e.name, "type": e.type, "kind": int(params["kind"]),
+                          "mount": e.mount, "position": xy(e.position),
+                          "range_m": params["max_range_m"],
+                          "min_range_m": params.get("min_range_m", 0.0)})
+    a = scenario.area
+    return {
+        "name": scenario.name,
+        "area": {"west_m": a.west_m, "east_m": a.east_m, "south_m": a.south_m,
+                 "north_m": a.north_m},
+        "duration_s": scenario.duration_s,
+        "moving": [{"name": m.name, "value": m.value, "speed_mps": m.speed_mps,
+                    "departure_s": m.departure_s, "altitude_m": m.altitude_m,
+                    "waypoints": [xy(w.position) for w in m.waypoints]}
+                   for m in scenario.assets.moving],
+        "fixed": [{"name": f.name, "value": f.value, "position": xy(f.position),
+                   "radius_m": f.radius_m} for f in scenario.assets.fixed],
+        "sensors": sensors,
+        "effectors": effectors,
+        "raids": [{"name": r.name, "threat": r.threat, "count": r.count,
+                   "launch_area": circle(r.launch_area)} for r in scenario.raids],
+        "leak": None if scenario.leak is None else {
+            "probability": scenario.leak.probability, "threat": scenario.leak.threat,
+            "count": scenario.leak.count, "launch_area": circle(scenario.leak.launch_area)},
+        "weapons_free_zones": [circle(z) for z in scenario.c2.weapons_free_zones],
+    }
+
+
+def write_duckdb(path: Path, tables: dict[str, pa.Table]) -> None:
+    """Write Arrow tables into a fresh DuckDB file in one transaction."""
+    import duckdb
+
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("BEGIN TRANSACTION")
+        for name, table in tables.items():
+            con.register("_arrow_src", table)
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _arrow_src')
+            con.unregister("_arrow_src")
+        con.execute("COMMIT")
+    finally:
+        con.close()
+
+
+def save_results(res: Results, out_dir: Path, *, plots: bool = True) -> Path:
+    """Write the whole output folder; see the module docstring for atomicity."""
+    import pyarrow.parquet as pq
+    import yaml
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".skyshield-", dir=out_dir))
+    try:
+        tables = build_tables(res)
+        write_duckdb(tmp / "results.duckdb", tables)
+        (tmp / "parquet").mkdir()
+        for name, table in tables.items():
+            pq.write_table(table, tmp / "parquet" / f"{name}.parquet")
+        (tmp / "summary.json").write_text(res.to_json(), encoding="utf-8")
+        (tmp / "layout.json").write_text(
+            json.dumps(layout(res.scenario), indent=1, ensure_ascii=False) + "\n", "utf-8")
+        (tmp / "scenario.yaml").write_text(
+            yaml.safe_dump(res.scenario.model_dump(mode="json"), sort_keys=False,
+                           allow_unicode=True), "utf-8")
+        if plots:
+            from skyshield.results.plots import write_plots
+
+            (tmp / "plots").mkdir()
+            write_plots(res, tmp / "plots")
+        for entry in sorted(tmp.iterdir()):
+            target = out_dir / entry.name
+            if entry.is_dir():
+                if target.exists():
+                    shutil.rmtree(target)
+                os.replace(entry, target)
+            else:
+                os.replace(entry, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out_dir
