@@ -1,0 +1,54 @@
+"""Interval estimators: closed forms and coverage checked by simulation."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from skyshield.results.stats import mean_interval, paired_difference, wilson_interval
+
+
+def test_wilson_known_value() -> None:
+    # Wilson (1927) / Newcombe (1998) table: 81 of 263 -> (0.2553, 0.3662)
+    lo, hi = wilson_interval(81, 263)
+    assert math.isclose(lo, 0.2553, abs_tol=5e-4)
+    assert math.isclose(hi, 0.3662, abs_tol=5e-4)
+
+
+def test_wilson_zero_successes_is_not_degenerate() -> None:
+    lo, hi = wilson_interval(0, 100)
+    assert lo == 0.0
+    assert math.isclose(hi, 3.8415 / (100 + 3.8415), rel_tol=1e-3)  # z^2 / (n + z^2)
+
+
+@given(st.integers(0, 500), st.integers(1, 500))
+def test_wilson_contains_estimate(k: int, n: int) -> None:
+    k = min(k, n)
+    lo, hi = wilson_interval(k, n)
+    assert 0.0 <= lo <= k / n <= hi <= 1.0
+
+
+def test_wilson_coverage_by_simulation() -> None:
+    rng = np.random.default_rng(7)
+    p, n, trials = 0.03, 400, 4000
+    k = rng.binomial(n, p, size=trials)
+    cover = sum(lo <= p <= hi for lo, hi in (wilson_interval(int(x), n) for x in k))
+    assert 0.93 <= cover / trials <= 0.97
+
+
+def test_mean_interval_and_paired_difference() -> None:
+    rng = np.random.default_rng(3)
+    x = rng.normal(5.0, 2.0, size=10_000)
+    m, lo, hi = mean_interval(x)
+    assert lo < 5.0 < hi
+    assert math.isclose(hi - lo, 2 * 1.96 * 2.0 / 100, rel_tol=0.05)
+    # paired: a common component cancels, the interval is much narrower than unpaired
+    common = rng.normal(0, 10, size=5000)
+    a = common + rng.normal(0, 0.1, size=5000)
+    b = common + 0.5 + rng.normal(0, 0.1, size=5000)
+    d, dlo, dhi = paired_difference(a, b)
+    assert dlo < 0.5 < dhi
+    assert dhi - dlo < 0.02
