@@ -12,39 +12,101 @@ classes and their sourced defaults are in ``skyshield/data/catalogue.yaml`` and
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
-Prob = Annotated[float, Field(ge=0.0, le=1.0)]
-PosFloat = Annotated[float, Field(gt=0.0)]
-NonNegFloat = Annotated[float, Field(ge=0.0)]
+
+def _number_not_text(value: Any) -> Any:
+    # pydantic's lax mode would read "3" or true as a number; in a scenario file that is
+    # almost always a mistake (a unit typed into the value, a quoted number), so refuse it.
+    if isinstance(value, (str, bool)):
+        raise PydanticCustomError(
+            "number_type", "expected a number, got {kind}",
+            {"kind": "a boolean" if isinstance(value, bool) else "text"},
+        )
+    return value
+
+
+#: A real number; text and booleans are refused (see ``_number_not_text``).
+Float = Annotated[float, BeforeValidator(_number_not_text)]
+#: An integer; text and booleans are refused.
+Int = Annotated[int, BeforeValidator(_number_not_text)]
+Prob = Annotated[Float, Field(ge=0.0, le=1.0)]
+PosFloat = Annotated[Float, Field(gt=0.0)]
+NonNegFloat = Annotated[Float, Field(ge=0.0)]
 
 
 class Model(BaseModel):
-    """Base of every scenario model: immutable, strict about unknown keys."""
+    """Base of every scenario model: immutable, strict about unknown keys.
+
+    Field descriptions are the attribute docstrings, so that ``docs/scenario.md`` is generated
+    from this file (``python -m skyshield.scenario.docgen``).
+    """
 
     model_config = ConfigDict(
-        frozen=True, extra="forbid", validate_default=True, allow_inf_nan=False
+        frozen=True, extra="forbid", validate_default=True, allow_inf_nan=False,
+        use_attribute_docstrings=True,
     )
 
 
 class LatLon(Model):
-    lat: Annotated[float, Field(ge=-90.0, le=90.0)]
-    lon: Annotated[float, Field(ge=-180.0, le=180.0)]
+    """A geographic position, WGS-84 degrees."""
+
+    lat: Annotated[Float, Field(ge=-90.0, le=90.0)]
+    """Latitude, degrees north."""
+    lon: Annotated[Float, Field(ge=-180.0, le=180.0)]
+    """Longitude, degrees east."""
+
+
+#: Union branch tags of a position; they appear in pydantic error locations (the loader
+#: removes them) and never collide with a key of the file, since they contain '<'.
+POINT_XY = "<east_m, north_m>"
+POINT_LATLON = "<lat, lon>"
+
+
+def _point_branch(value: Any) -> str | None:
+    # Choose the branch from the shape of the input, so that an error names what is wrong
+    # with the form the user wrote rather than with the form they did not.
+    if isinstance(value, (dict, LatLon)):
+        return POINT_LATLON
+    if isinstance(value, (list, tuple)):
+        return POINT_XY
+    return None
 
 
 #: A position: ``[east_m, north_m]`` or ``{lat, lon}``.
-Point = tuple[float, float] | LatLon
+Point = Annotated[
+    Annotated[tuple[Float, Float], Tag(POINT_XY)] | Annotated[LatLon, Tag(POINT_LATLON)],
+    Discriminator(
+        _point_branch,
+        custom_error_type="position_type",
+        custom_error_message="a position is [east_m, north_m] or {lat: ..., lon: ...}",
+    ),
+]
 
 
 class Area(Model):
     """The map: a rectangle in local metres. Every position must lie inside it."""
 
-    west_m: float
-    east_m: float
-    south_m: float
-    north_m: float
+    west_m: Float
+    """West edge, metres east of the origin."""
+    east_m: Float
+    """East edge, metres east of the origin; greater than ``west_m``."""
+    south_m: Float
+    """South edge, metres north of the origin."""
+    north_m: Float
+    """North edge, metres north of the origin; greater than ``south_m``."""
 
     @model_validator(mode="after")
     def _ordered(self) -> Area:
@@ -56,8 +118,12 @@ class Area(Model):
 
 
 class Circle(Model):
+    """A disc on the map."""
+
     center: Point
+    """Centre: ``[east_m, north_m]`` or ``{lat, lon}``."""
     radius_m: PosFloat
+    """Radius, metres."""
 
 
 # --------------------------------------------------------------------------- assets
@@ -67,32 +133,48 @@ class FixedSite(Model):
     """A fixed protected site (town, residence, substation...)."""
 
     name: Annotated[str, Field(min_length=1)]
+    """Unique asset name; raids aim at assets by this name."""
     position: Point
+    """Centre of the site: ``[east_m, north_m]`` or ``{lat, lon}``."""
     value: PosFloat
+    """Relative value of the site (any consistent unit), for value-weighted losses."""
     radius_m: NonNegFloat = 50.0
-    #: P(site destroyed | a leaker of this threat class impacts within lethal reach).
+    """Radius of the site, metres: a leaker impacting within this radius plus its lethal
+    radius can destroy it."""
     vulnerability: dict[str, Prob] = Field(default_factory=dict)
+    """P(site destroyed | a leaker of this threat class impacts within lethal reach), by
+    threat class; classes not listed do no damage."""
 
 
 class Waypoint(Model):
+    """One point of a flight plan."""
+
     position: Point
-    #: Time at this waypoint, seconds after scenario start. If omitted, derived from speed.
+    """``[east_m, north_m]`` or ``{lat, lon}``."""
     t_s: NonNegFloat | None = None
+    """Time at this waypoint, seconds after scenario start. If omitted, derived from speed."""
 
 
 class MovingAsset(Model):
     """A moving protected asset (the VIP helicopter): a flight plan flown at constant height."""
 
     name: Annotated[str, Field(min_length=1)]
+    """Unique asset name; raids aim at assets by this name."""
     value: PosFloat
+    """Relative value of the asset, in the same unit as the fixed sites' values."""
     waypoints: list[Waypoint]
+    """The flight plan, at least two waypoints, flown in order."""
     speed_mps: PosFloat = 60.0
+    """Ground speed, metres per second, where waypoint times do not fix it."""
     departure_s: NonNegFloat = 0.0
+    """Take-off time, seconds after scenario start."""
     altitude_m: PosFloat = 150.0
-    #: Radar cross-section, for the friendly-fire model.
+    """Flight height above ground, metres."""
     rcs_m2: PosFloat = 10.0
-    #: P(lost | hit by a threat of this class). Only classes with ``can_attack_air`` matter.
+    """Radar cross-section, square metres, for the friendly-fire model."""
     vulnerability: dict[str, Prob] = Field(default_factory=dict)
+    """P(lost | hit by a threat of this class), by threat class. Only classes with
+    ``can_attack_air`` matter."""
 
     @field_validator("waypoints")
     @classmethod
@@ -103,8 +185,12 @@ class MovingAsset(Model):
 
 
 class Assets(Model):
+    """The protected assets: at least one, fixed or moving."""
+
     fixed: list[FixedSite] = Field(default_factory=list)
+    """Fixed sites."""
     moving: list[MovingAsset] = Field(default_factory=list)
+    """Moving assets; the first is the VIP (asset 0)."""
 
 
 # --------------------------------------------------------------------------- threats
@@ -118,9 +204,14 @@ class LaunchProfile(Model):
     """
 
     start_s: NonNegFloat = 0.0
+    """First launch, seconds after scenario start."""
     end_s: PosFloat
+    """Last launch, seconds after scenario start; after ``start_s``, at most ``duration_s``."""
     times_s: list[NonNegFloat] | None = None
+    """Breakpoints of the launch rate, seconds: strictly increasing, beginning at
+    ``start_s``, ending before ``end_s``. Omitted: uniform launches."""
     rates: list[NonNegFloat] | None = None
+    """Relative launch rate from each breakpoint to the next (same length as ``times_s``)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> LaunchProfile:
@@ -146,11 +237,14 @@ class Targeting(Model):
     """Which assets the wave aims at: relative weights by asset name."""
 
     weights: dict[str, NonNegFloat]
-    #: Standard deviation of the aim point about the asset, per axis (fixed sites only).
+    """Relative weight of each target asset, by asset name; each drone draws its target
+    independently with these weights."""
     scatter_m: NonNegFloat = 0.0
-    #: ``strike``: fly to the aim point. ``ambush``: wait (loiter) at the launch point until an
-    #: air target is within seeker range, then pursue (air-capable classes only).
+    """Standard deviation of the aim point about the asset, per axis, metres (fixed sites
+    only)."""
     mode: Literal["strike", "ambush"] = "strike"
+    """``strike``: fly to the aim point. ``ambush``: wait (loiter) at the launch point until
+    an air target is within seeker range, then pursue (air-capable classes only)."""
 
     @field_validator("weights")
     @classmethod
@@ -160,20 +254,34 @@ class Targeting(Model):
         return v
 
 
+#: The largest wave a scenario may hold: far above any reported raid (hundreds a night,
+#: ~6,000 a month, docs/catalogue.md), low enough that a typo cannot exhaust memory.
+MAX_RAID_COUNT = 100_000
+
+
 class Raid(Model):
     """One wave of drones of one class."""
 
     name: Annotated[str, Field(min_length=1)]
-    threat: str  # a threat class of the catalogue
-    count: Annotated[int, Field(ge=1)]
+    """Unique wave name (used in the timeline tables)."""
+    threat: str
+    """Threat class of the catalogue (``skyshield catalogue``)."""
+    count: Annotated[Int, Field(ge=1, le=MAX_RAID_COUNT)]
+    """Number of drones launched."""
     launch_area: Circle
+    """Launch points are drawn uniformly on this disc."""
     launch: LaunchProfile
+    """When the drones are launched."""
     targeting: Targeting
-    #: Intermediate route points flown in order between launch and target.
+    """What the drones aim at."""
     route: list[Point] = Field(default_factory=list)
-    speed_mps: PosFloat | None = None  # default: the class's
-    altitude_m: PosFloat | None = None  # default: the class's
-    rcs_m2: PosFloat | None = None  # default: the class's
+    """Intermediate route points flown in order between launch and target."""
+    speed_mps: PosFloat | None = None
+    """Cruise speed, metres per second (default: the class's)."""
+    altitude_m: PosFloat | None = None
+    """Cruise height above ground, metres (default: the class's)."""
+    rcs_m2: PosFloat | None = None
+    """Radar cross-section, square metres (default: the class's)."""
 
 
 class Leak(Model):
@@ -181,74 +289,115 @@ class Leak(Model):
     surge to ambush it (rule in ``docs/model.md``)."""
 
     probability: Prob
-    asset: str | None = None  # the moving asset whose plan leaks (default: the first)
+    """Probability that the flight plan leaks, per replication."""
+    asset: str | None = None
+    """The moving asset whose plan leaks (default: the first)."""
     threat: str
-    count: Annotated[int, Field(ge=1)]
+    """Threat class of the surge; it must be able to attack air targets."""
+    count: Annotated[Int, Field(ge=1, le=MAX_RAID_COUNT)]
+    """Number of drones in the surge."""
     launch_area: Circle
-    #: The surge is in position this long before the asset passes the ambush point.
+    """Where the surge is launched from."""
     lead_s: NonNegFloat = 120.0
-    #: Radius about the ambush point over which the surge spreads.
+    """The surge is in position this long, seconds, before the asset passes the ambush
+    point."""
     spread_m: NonNegFloat = 300.0
+    """Radius about the ambush point over which the surge spreads, metres."""
 
 
 # --------------------------------------------------------------------------- defence
 
 
 class Sensor(Model):
+    """A sensor: radar, acoustic net or EO/IR turret."""
+
     name: Annotated[str, Field(min_length=1)]
-    type: str  # a sensor class of the catalogue
-    position: Point | None = None  # required unless mount == "escort"
+    """Unique equipment name (sensors and effectors share one namespace)."""
+    type: str
+    """Sensor class of the catalogue (``skyshield catalogue``)."""
+    position: Point | None = None
+    """``[east_m, north_m]`` or ``{lat, lon}``; required unless ``mount`` is ``escort``, and
+    not allowed then."""
     mount: Literal["fixed", "escort"] = "fixed"
+    """``fixed`` on the ground at ``position``, or ``escort``: carried with the first moving
+    asset."""
     mast_m: NonNegFloat = 10.0
-    #: Overrides of the catalogue parameters of this sensor class.
-    params: dict[str, float] = Field(default_factory=dict)
+    """Height of the sensor above ground, metres."""
+    params: dict[str, Float] = Field(default_factory=dict)
+    """Overrides of the catalogue parameters of this sensor class, by parameter name."""
 
 
 class Effector(Model):
+    """An effector: missile, gun, jammer or interceptor drones."""
+
     name: Annotated[str, Field(min_length=1)]
-    type: str  # an effector class of the catalogue
-    position: Point | None = None  # required unless mount == "escort"
+    """Unique equipment name (sensors and effectors share one namespace)."""
+    type: str
+    """Effector class of the catalogue (``skyshield catalogue``)."""
+    position: Point | None = None
+    """``[east_m, north_m]`` or ``{lat, lon}``; required unless ``mount`` is ``escort``, and
+    not allowed then."""
     mount: Literal["fixed", "escort"] = "fixed"
-    #: Overrides of the scalar catalogue parameters of this effector class.
-    params: dict[str, float] = Field(default_factory=dict)
-    #: Overrides of the per-threat-class kill probabilities (or jammer defeat rates).
+    """``fixed`` on the ground at ``position``, or ``escort``: carried with the first moving
+    asset."""
+    params: dict[str, Float] = Field(default_factory=dict)
+    """Overrides of the scalar catalogue parameters of this effector class, by name."""
     pk: dict[str, Prob] = Field(default_factory=dict)
+    """Overrides of the per-threat-class kill probabilities (jammers: defeat rates per
+    second of exposure)."""
 
 
 class C2(Model):
     """Command and control."""
 
     cycle_s: PosFloat = 2.0
+    """Decision cycle, seconds: targets are (re)assigned this often."""
     policy: Literal["greedy", "local", "exact"] = "greedy"
-    #: Time budget per decision cycle for the ``local`` and ``exact`` policies.
+    """Weapon-target assignment policy."""
     policy_time_s: PosFloat = 0.01
+    """Time budget per decision cycle for the ``local`` and ``exact`` policies, seconds."""
     doctrine: Literal["shoot-look-shoot", "salvo"] = "shoot-look-shoot"
-    salvo_size: Annotated[int, Field(ge=1, le=4)] = 2
-    #: Weight of the escort mission (moving assets) against area defence (fixed sites).
+    """Fire doctrine: one shot then assess, or ``salvo_size`` shots at once."""
+    salvo_size: Annotated[Int, Field(ge=1, le=4)] = 2
+    """Shots per engagement under the ``salvo`` doctrine."""
     escort_priority: Prob = 0.5
-    #: No engagement of a threat closer than this to an own aircraft.
+    """Weight of the escort mission (moving assets) against area defence (fixed sites)."""
     weapons_tight_radius_m: NonNegFloat = 300.0
-    #: P(an effector that holds the own aircraft in its envelope in a weapons-free zone
-    #: misidentifies it as hostile), per decision cycle.
+    """No engagement of a threat closer than this to an own aircraft, metres."""
     p_misidentification: Prob = 0.0
+    """P(an effector that holds the own aircraft in its envelope in a weapons-free zone
+    misidentifies it as hostile), per decision cycle."""
     weapons_free_zones: list[Circle] = Field(default_factory=list)
+    """Zones where effectors may fire without positive identification."""
 
 
 class Scenario(Model):
     """A complete scenario: map, protected assets, raids, defence, command and control."""
 
     name: Annotated[str, Field(min_length=1)]
+    """Scenario name."""
     description: str = ""
+    """Free text."""
     origin: LatLon | None = None
+    """Geographic position of the local origin; needed only for ``{lat, lon}`` positions."""
     area: Area
+    """The map; every position must lie inside it."""
     duration_s: PosFloat
-    dt_s: Annotated[float, Field(gt=0.0, le=10.0)] = 1.0
+    """Simulated time, seconds."""
+    dt_s: Annotated[Float, Field(gt=0.0, le=10.0)] = 1.0
+    """Simulation time step, seconds."""
     assets: Assets
+    """Protected assets."""
     raids: list[Raid]
+    """Drone waves, at least one."""
     leak: Leak | None = None
+    """Optional leak of the VIP flight plan to the adversary."""
     sensors: list[Sensor] = Field(default_factory=list)
+    """Sensors."""
     effectors: list[Effector] = Field(default_factory=list)
+    """Effectors."""
     c2: C2 = Field(default_factory=C2)
+    """Command and control."""
 
     @field_validator("raids")
     @classmethod
