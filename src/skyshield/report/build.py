@@ -1,0 +1,134 @@
+"""``build_report``: run folder in, ``report/index.html`` and ``report/*.png`` out."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from skyshield.errors import InputError
+from skyshield.report.data import RunData, load_run
+
+#: Recorded replications replayed when none are chosen (keeps the page a few MB at most).
+DEFAULT_REPLAYS = 4
+
+SWEEP_HINT = (
+    "No raid-size sweep in this folder (no <code>sweep.duckdb</code>). Write one with "
+    "<code>skyshield sweep … --out DIR</code> into the same folder and run "
+    "<code>skyshield report DIR</code> again.")
+
+
+@dataclass
+class ReportOutput:
+    """What :func:`build_report` wrote.
+
+    Attributes
+    ----------
+    html
+        The page, ``DIR/report/index.html``.
+    figures
+        PNG files by figure name (``raid_sweep``, ``loss_probability``, ``leakers``,
+        ``expenditure``, ``cost_exchange``, ``map``); a figure the folder cannot support (no
+        sweep, no timeline) is absent.
+    replays
+        The replications the page replays.
+    sweep
+        The sweep database the loss-against-raid-size figure comes from, or ``None``.
+    """
+
+    html: Path
+    figures: dict[str, Path] = field(default_factory=dict)
+    replays: list[int] = field(default_factory=list)
+    sweep: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """The ``skyshield report --json`` object."""
+        return {
+            "report": str(self.html),
+            "bytes": self.html.stat().st_size,
+            "figures": {k: str(v) for k, v in self.figures.items()},
+            "replays": self.replays,
+            "sweep": self.sweep,
+        }
+
+
+def choose_replays(data: RunData, replays: list[int] | None) -> list[int]:
+    """The replications to replay: the chosen ones (each must be recorded), else the first
+    :data:`DEFAULT_REPLAYS` recorded ones."""
+    recorded = data.recorded_reps
+    if replays is None:
+        return recorded[:DEFAULT_REPLAYS]
+    for r in replays:
+        if r not in recorded:
+            have = ", ".join(map(str, recorded)) if recorded else "none"
+            raise InputError(f"replication {r} was not recorded (recorded: {have}); "
+                             "record more with `skyshield run --record N`",
+                             file="<argument>", field="--replay")
+    return sorted(set(replays))
+
+
+def build_report(run_dir: str | Path, *, replays: list[int] | None = None,
+                 png: bool = True) -> ReportOutput:
+    """Write the after-action report of a run folder.
+
+    Parameters
+    ----------
+    run_dir
+        The output folder of ``skyshield run SCENARIO --out DIR``.
+    replays
+        Recorded replications to replay (default: the first :data:`DEFAULT_REPLAYS`).
+    png
+        Also write every figure as ``DIR/report/<name>.png``.
+
+    Returns
+    -------
+    ReportOutput
+        The paths written.
+
+    Raises
+    ------
+    InputError
+        The folder holds no results, a file in it is malformed, or a chosen replication was
+        not recorded.
+
+    Notes
+    -----
+    The page is written to a temporary file and moved into place, so a reader never sees half
+    a page. The output depends only on the folder's content: the same folder gives the same
+    bytes.
+    """
+    from skyshield import __version__
+    from skyshield.report.figures import render_figures
+    from skyshield.report.page import render_page
+
+    data = load_run(run_dir)
+    reps = choose_replays(data, replays)
+    figures = render_figures(data)
+    html = render_page(data, figures, reps, version=__version__, sweep_hint=SWEEP_HINT)
+    out = Path(run_dir) / "report"
+    out.mkdir(exist_ok=True)
+    result = ReportOutput(html=out / "index.html", replays=reps, sweep=data.sweep_source)
+    written = {"index.html": html.encode("utf-8")}
+    if png:
+        for stem, blob in figures.items():
+            written[f"{stem}.png"] = blob
+            result.figures[stem] = out / f"{stem}.png"
+    for name, blob in written.items():
+        fd, tmp = tempfile.mkstemp(prefix=".report-", dir=out)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(blob)
+            os.replace(tmp, out / name)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    if png:
+        # a figure of an earlier report that this folder no longer supports must not linger
+        for stale in out.glob("*.png"):
+            if stale.stem not in figures:
+                stale.unlink()
+    return result
+
+
+__all__ = ["DEFAULT_REPLAYS", "ReportOutput", "build_report", "choose_replays"]

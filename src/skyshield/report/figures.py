@@ -1,0 +1,324 @@
+"""The report's figures, rendered with matplotlib's object API (no pyplot state) to PNG bytes.
+
+Each ``fig_*`` function takes a :class:`~skyshield.report.data.RunData` and returns a
+:class:`matplotlib.figure.Figure` or ``None`` when the folder lacks what it needs. The same PNG
+bytes are written to ``DIR/report/*.png`` and inlined in the HTML page, so the page and the
+files for papers cannot disagree.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+    from skyshield.report.data import RunData, SweepPoint
+
+DPI = 120
+VIP_COLOUR = "#c2185b"
+SITE_COLOUR = "#1a3d7c"
+
+
+def _figure(w: float, h: float) -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(w, h), layout="constrained")
+
+
+def png_bytes(fig: Figure) -> bytes:
+    """Encode a figure as PNG; the metadata carry no date, so the bytes are reproducible."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _num(v: Any) -> float:
+    return math.nan if v is None else float(v)
+
+
+# --------------------------------------------------------------------------- raid-size sweep
+
+
+def sweep_axis(points: list[SweepPoint]) -> tuple[np.ndarray, str]:
+    """The x axis of the loss-against-raid-size figure.
+
+    When exactly one numeric parameter varies across the points, x is that parameter (its name
+    is the label); otherwise x is the mean number of drones launched per replication taken
+    from each point's summary, the raid size the defence actually faced.
+    """
+    keys = sorted({k for p in points for k in p.params})
+    varying = [
+        k for k in keys
+        if all(isinstance(p.params.get(k), int | float) and not isinstance(p.params.get(k), bool)
+               for p in points)
+        and len({p.params[k] for p in points}) > 1
+    ]
+    if len(varying) == 1:
+        k = varying[0]
+        return np.array([float(p.params[k]) for p in points]), k
+    launched = [_num(p.summary.get("threats", {}).get("launched_mean")) for p in points]
+    return np.array(launched, dtype=float), "drones launched per replication (mean)"
+
+
+def fig_raid_sweep(data: RunData) -> Figure | None:
+    """VIP loss probability with its 95 % interval against raid size, other assets thin."""
+    if not data.sweep:
+        return None
+    pts = data.sweep
+    x, label = sweep_axis(pts)
+    order = np.argsort(x, kind="stable")
+    x = x[order]
+    fig = _figure(7.5, 4.2)
+    ax = fig.subplots()
+    p = np.array([pts[i].vip_p_loss for i in order])
+    lo = np.array([pts[i].vip_lo for i in order])
+    hi = np.array([pts[i].vip_hi for i in order])
+    names: list[str] = []
+    for i in order:
+        for a in pts[i].summary.get("assets", [])[1:]:
+            if a.get("name") not in names:
+                names.append(a.get("name"))
+    for name in names:
+        y = [next((_num(a.get("p_loss")) for a in pts[i].summary.get("assets", [])
+                   if a.get("name") == name), math.nan) for i in order]
+        ax.plot(x, y, "-", lw=0.9, alpha=0.6, label=str(name))
+    vip = pts[0].summary.get("assets", [{}])[0].get("name", "VIP") if pts[0].summary else "VIP"
+    ax.fill_between(x, lo, hi, color=VIP_COLOUR, alpha=0.18, lw=0)
+    ax.plot(x, p, "o-", color=VIP_COLOUR, lw=2, label=f"{vip} (95 % interval)")
+    ax.set_xlabel(label)
+    ax.set_ylabel("loss probability")
+    ax.set_ylim(0, min(1.0, max(0.05, float(np.nanmax(np.r_[hi, 0.0])) * 1.15)))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="upper left")
+    ax.set_title("Loss probability against raid size")
+    return fig
+
+
+# --------------------------------------------------------------------------- per asset
+
+
+def fig_loss(data: RunData) -> Figure:
+    """Loss probability per asset with 95 % Wilson intervals."""
+    assets = data.summary["assets"]
+    fig = _figure(7.5, 0.9 + 0.42 * max(1, len(assets)))
+    ax = fig.subplots()
+    names = [str(a["name"]) for a in assets][::-1]
+    p = np.array([_num(a["p_loss"]) for a in assets][::-1])
+    lo = np.array([_num(a["p_loss_ci95"][0]) for a in assets][::-1])
+    hi = np.array([_num(a["p_loss_ci95"][1]) for a in assets][::-1])
+    cols = [VIP_COLOUR if a["kind"] == "moving" else SITE_COLOUR for a in assets][::-1]
+    y = np.arange(len(names))
+    ax.barh(y, p, color=cols, alpha=0.6)
+    ax.errorbar(p, y, xerr=[np.maximum(p - lo, 0), np.maximum(hi - p, 0)], fmt="none",
+                ecolor="black", capsize=3)
+    ax.set_yticks(y, names)
+    ax.set_xlim(0, max(0.05, float(np.nanmax(np.r_[hi, 0.0])) * 1.15))
+    ax.set_xlabel("loss probability (95 % Wilson interval)")
+    ax.set_title(f"{data.summary['replications']} replications, seed {data.summary['seed']}")
+    return fig
+
+
+def leakers_per_asset(data: RunData) -> tuple[list[str], np.ndarray, str]:
+    """Mean leakers that reached each asset per replication, and where the number comes from.
+
+    The summary's ``hits_mean`` covers every replication; without it the recorded event logs
+    (``hit`` events) are counted and divided by the number of recorded replications.
+    """
+    assets = data.summary["assets"]
+    names = [str(a["name"]) for a in assets]
+    if all(a.get("hits_mean") is not None for a in assets):
+        return names, np.array([float(a["hits_mean"]) for a in assets]), "all replications"
+    ev = data.tables["events"]
+    reps = data.recorded_reps
+    counts = np.zeros(len(names))
+    if reps:
+        hit = ev["kind"] == "hit"
+        for j, name in enumerate(names):
+            counts[j] = np.count_nonzero(hit & (ev["asset"] == name)) / len(reps)
+    return names, counts, f"{len(reps)} recorded replications"
+
+
+def fig_leakers(data: RunData) -> Figure:
+    """Leakers per asset (left) and per wave (right), mean per replication."""
+    names, hits, source = leakers_per_asset(data)
+    waves = data.summary.get("threats", {}).get("waves", [])
+    fig = _figure(10, 0.9 + 0.42 * max(len(names), len(waves), 1))
+    ax1, ax2 = fig.subplots(1, 2)
+    y = np.arange(len(names))
+    cols = [VIP_COLOUR if a["kind"] == "moving" else SITE_COLOUR
+            for a in data.summary["assets"]]
+    ax1.barh(y, hits[::-1], color=cols[::-1], alpha=0.7)
+    ax1.set_yticks(y, names[::-1])
+    ax1.set_xlabel(f"leakers reaching the asset (mean, {source})")
+    ax1.set_title("Leakers per asset")
+    wn = [str(w["name"]) for w in waves][::-1]
+    yw = np.arange(len(wn))
+    ax2.barh(yw, [_num(w.get("leaked_mean")) for w in waves][::-1], color="tab:red",
+             alpha=0.7, label="leaked")
+    ax2.barh(yw, [_num(w.get("killed_mean")) for w in waves][::-1], color="tab:green",
+             alpha=0.5, height=0.4, label="killed")
+    ax2.set_yticks(yw, wn)
+    ax2.set_xlabel("drones per replication (mean)")
+    ax2.set_title("Leakers and kills per wave")
+    ax2.legend(fontsize=7)
+    for ax in (ax1, ax2):
+        ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+# --------------------------------------------------------------------------- expenditure, cost
+
+
+def _matrix(table: dict[str, np.ndarray], key: str, value: str,
+            names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Pivot a long ``(t_s, key, value)`` table into times ``(B,)`` and values ``(len(names), B)``."""
+    t = np.unique(table["t_s"].astype(float))
+    m = np.zeros((len(names), len(t)))
+    if len(t):
+        col = np.searchsorted(t, table["t_s"].astype(float))
+        for j, name in enumerate(names):
+            sel = table[key] == name
+            np.add.at(m[j], col[sel], table[value][sel].astype(float))
+    return t, m
+
+
+def cost_per_shot(data: RunData) -> dict[str, float]:
+    """USD per shot of each effector, from the summary's mean cost and mean shots."""
+    out = {}
+    for e in data.summary.get("effectors", []):
+        shots, cost = _num(e.get("shots_mean")), _num(e.get("cost_mean"))
+        out[str(e["name"])] = cost / shots if shots > 0 and math.isfinite(cost) else 0.0
+    return out
+
+
+def threat_cost_per_wave(data: RunData) -> dict[str, float]:
+    """USD per drone of each wave (raids by name; any other wave is the leak surge)."""
+    from skyshield.scenario import default_catalogue
+
+    threats = default_catalogue().threats
+
+    def cost(threat: str) -> float:
+        t = threats.get(threat)
+        return float(t.params.get("cost_usd", 0.0)) if t is not None else 0.0
+
+    out = {str(r["name"]): cost(r["threat"]) for r in data.layout.get("raids", [])}
+    leak = data.layout.get("leak")
+    if leak:
+        for w in data.summary.get("threats", {}).get("waves", []):
+            out.setdefault(str(w["name"]), cost(leak["threat"]))
+    return out
+
+
+def fig_expenditure(data: RunData) -> Figure | None:
+    """Shots per minute by effector (stacked) and cumulative defence and attack spend."""
+    et = data.tables["effector_timeline"]
+    names = [str(e["name"]) for e in data.summary.get("effectors", [])]
+    if len(et["t_s"]) == 0 or not names:
+        return None
+    t, shots = _matrix(et, "effector", "shots_mean", names)
+    bin_s = float(np.diff(t).min()) if len(t) > 1 else 60.0
+    keep = shots.sum(axis=1) > 0
+    fig = _figure(10, 6.2)
+    ax1, ax2 = fig.subplots(2, 1, sharex=True)
+    tm = t / 60.0
+    if keep.any():
+        ax1.stackplot(tm + bin_s / 120.0, shots[keep] * 60.0 / bin_s,
+                      labels=[n for n, k in zip(names, keep, strict=True) if k], alpha=0.8,
+                      step="mid")
+        ax1.legend(fontsize=7, ncol=2, loc="upper left")
+    ax1.set_ylabel("shots per minute (mean)")
+    ax1.set_title("Interceptor expenditure over time")
+    cps = cost_per_shot(data)
+    spend = (shots * np.array([cps[n] for n in names])[:, None]).sum(axis=0)
+    ax2.plot(tm + bin_s / 60.0, np.cumsum(spend), color="tab:blue", lw=2,
+             label="defence (interceptors, rounds)")
+    tl = data.tables["timeline"]
+    waves = [str(w["name"]) for w in data.summary.get("threats", {}).get("waves", [])]
+    if len(tl["t_s"]) and waves:
+        tw, launched = _matrix(tl, "wave", "launched_mean", waves)
+        wc = threat_cost_per_wave(data)
+        att = (launched * np.array([wc.get(w, 0.0) for w in waves])[:, None]).sum(axis=0)
+        ax2.plot(tw / 60.0 + bin_s / 60.0, np.cumsum(att), color="tab:red", lw=2,
+                 label="attack (drones launched)")
+    ax2.set_xlabel("time (min)")
+    ax2.set_ylabel("cumulative spend (USD, mean)")
+    ax2.legend(fontsize=8, loc="upper left")
+    for ax in (ax1, ax2):
+        ax.grid(alpha=0.3)
+    return fig
+
+
+def fig_cost_exchange(data: RunData) -> Figure:
+    """Defence cost per kill per effector against the attacker's cost per drone."""
+    c = data.summary.get("cost", {})
+    th = data.summary.get("threats", {})
+    effs = [e for e in data.summary.get("effectors", []) if e.get("cost_per_kill") is not None]
+    fig = _figure(10, 1.2 + 0.42 * max(1, len(effs)))
+    ax1, ax2 = fig.subplots(1, 2, width_ratios=[1, 2])
+    d, a = _num(c.get("defence_mean")), _num(c.get("attack_mean"))
+    ci = c.get("defence_ci95") or [None, None]
+    err = ([[d - _num(ci[0])], [_num(ci[1]) - d]]
+           if ci[0] is not None and ci[1] is not None else None)
+    ax1.bar([0], [d], color="tab:blue", alpha=0.7, yerr=err, capsize=4)
+    ax1.bar([1], [a], color="tab:red", alpha=0.7)
+    ax1.set_xticks([0, 1], ["defence", "attack"])
+    ax1.set_ylabel("USD per replication (mean)")
+    cer = c.get("exchange_ratio")
+    ax1.set_title("Spend" + (f" — exchange ratio {cer:.3g}" if cer is not None else ""))
+    launched = _num(th.get("launched_mean"))
+    y = np.arange(len(effs))
+    ax2.barh(y, [float(e["cost_per_kill"]) for e in effs][::-1], color="tab:blue", alpha=0.7)
+    ax2.set_yticks(y, [str(e["name"]) for e in effs][::-1])
+    if launched > 0 and math.isfinite(a):
+        ax2.axvline(a / launched, color="tab:red", lw=2, ls="--",
+                    label=f"attacker cost per drone ({a / launched:,.0f} USD)")
+        ax2.legend(fontsize=7, loc="lower right")
+    if effs:
+        ax2.set_xscale("log")
+    ax2.set_xlabel("defence cost per kill (USD, log scale)")
+    ax2.set_title("Cost exchange per effector")
+    ax2.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def fig_map(data: RunData) -> Figure:
+    """The scenario map (sites, VIP route, sensor and effector coverage) by the project's one
+    map renderer, :func:`skyshield.results.plots.draw_map`."""
+    from skyshield.results.plots import draw_map
+
+    a = data.layout["area"]
+    aspect = (a["north_m"] - a["south_m"]) / max(a["east_m"] - a["west_m"], 1.0)
+    fig = _figure(10, max(3.0, min(10.0, 9.0 * aspect + 1.0)))
+    ax = fig.subplots()
+    draw_map(ax, data.layout)
+    if data.layout.get("moving"):
+        ax.legend(fontsize=7, loc="lower right")
+    ax.set_title("Laydown: sites, VIP route, sensor and effector coverage")
+    return fig
+
+
+#: (file stem, title, renderer) in page order.
+FIGURES: tuple[tuple[str, str, Callable[[RunData], Figure | None]], ...] = (
+    ("raid_sweep", "Loss probability against raid size", fig_raid_sweep),
+    ("loss_probability", "Loss probability per asset", fig_loss),
+    ("leakers", "Leakers per asset and per wave", fig_leakers),
+    ("expenditure", "Interceptor expenditure over time", fig_expenditure),
+    ("cost_exchange", "Cost exchange", fig_cost_exchange),
+    ("map", "Map of the scenario", fig_map),
+)
+
+
+def render_figures(data: RunData) -> dict[str, bytes]:
+    """PNG bytes of every figure the folder supports, keyed by file stem, in page order."""
+    out = {}
+    for stem, _title, make in FIGURES:
+        fig = make(data)
+        if fig is not None:
+            out[stem] = png_bytes(fig)
+    return out

@@ -1,0 +1,216 @@
+"""The self-contained HTML page: summary tables, inlined PNG figures, and the replay data.
+
+Safety: every string that comes from a scenario goes into the HTML through
+:func:`html.escape`, and into the embedded JSON block through :func:`json_for_script`, which
+escapes ``<``, ``>`` and ``&`` so that no name can close the ``<script>`` element. The replay
+script shows names only via ``textContent`` and canvas ``fillText``, never as markup. A
+Content-Security-Policy forbids every network request, so the page works offline by
+construction.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import re
+from html import escape
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from skyshield.report.data import ENTITIES, EVENT_KINDS, STATES, RunData
+from skyshield.report.figures import FIGURES
+
+_TOKEN = re.compile(r"\{\{([a-z_]+)\}\}")
+
+
+def json_for_script(obj: Any) -> str:
+    """JSON text safe inside ``<script type="application/json">``.
+
+    Notes
+    -----
+    An HTML parser ends a script element at the first ``</script``, whatever the JSON means;
+    replacing ``<``, ``>`` and ``&`` by their ``\\u`` escapes keeps the JSON value identical
+    (``JSON.parse`` decodes them) while no markup can appear in the text.
+    """
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _asset(name: str) -> str:
+    return resources.files("skyshield.report").joinpath(name).read_text(encoding="utf-8")
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    """Replace ``{{name}}`` tokens in one pass, so inserted text is never scanned again."""
+    return _TOKEN.sub(lambda m: values[m.group(1)], template)
+
+
+def _pct(p: Any) -> str:
+    return "—" if p is None or not math.isfinite(float(p)) else f"{100 * float(p):.2f} %"
+
+
+def _num(v: Any, fmt: str = ",.2f") -> str:
+    return "—" if v is None or not math.isfinite(float(v)) else format(float(v), fmt)
+
+
+def _table(head: list[str], rows: list[list[str]], cls: str = "") -> str:
+    """An HTML table; ``head`` and ``rows`` must already be escaped."""
+    th = "".join(f"<th>{h}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f'<table class="{cls}"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def summary_html(s: dict[str, Any]) -> str:
+    """The summary with its 95 % intervals as HTML tables."""
+    parts = []
+    assets = s["assets"]
+    if assets:
+        a0 = assets[0]
+        lo, hi = a0["p_loss_ci95"]
+        parts.append(
+            f'<p class="headline"><span class="asset-name">{escape(str(a0["name"]))}</span>: '
+            f'loss probability <strong>{_pct(a0["p_loss"])}</strong> '
+            f'(95 % interval {_pct(lo)} – {_pct(hi)})</p>')
+    rows = [[escape(str(a["name"])), escape(str(a["kind"])), _num(a.get("value"), ",.0f"),
+             _pct(a["p_loss"]), f'{_pct(a["p_loss_ci95"][0])} – {_pct(a["p_loss_ci95"][1])}',
+             _num(a.get("hits_mean"), ".2f")] for a in assets]
+    parts.append("<h3>Assets</h3>" + _table(
+        ["asset", "kind", "value", "P(loss)", "95 % interval", "leakers reaching it (mean)"],
+        rows, "num"))
+    th = s.get("threats", {})
+    rows = [[escape(str(w["name"])), _num(w.get("launched_mean")), _num(w.get("killed_mean")),
+             _num(w.get("leaked_mean")), _num(w.get("expired_mean"))]
+            for w in th.get("waves", [])]
+    rows.append(["<strong>all</strong>", _num(th.get("launched_mean")),
+                 _num(th.get("killed_mean")), _num(th.get("leaked_mean")),
+                 _num(th.get("expired_mean"))])
+    parts.append("<h3>Threats (mean per replication)</h3>" + _table(
+        ["wave", "launched", "killed", "leaked", "expired"], rows, "num"))
+    rows = [[escape(str(e["name"])), _num(e.get("shots_mean")), _num(e.get("kills_mean")),
+             _num(e.get("cost_mean"), ",.0f"), _num(e.get("cost_per_kill"), ",.0f")]
+            for e in s.get("effectors", [])]
+    parts.append("<h3>Effectors (mean per replication)</h3>" + _table(
+        ["effector", "shots", "kills", "cost (USD)", "cost per kill (USD)"], rows, "num"))
+    c = s.get("cost", {})
+    ci = c.get("defence_ci95") or [None, None]
+    ff = s.get("friendly_fire", {})
+    ffci = ff.get("p_event_ci95") or [None, None]
+    rows = [
+        ["defence spend (USD, mean)",
+         f'{_num(c.get("defence_mean"), ",.0f")} (95 % interval {_num(ci[0], ",.0f")} – '
+         f'{_num(ci[1], ",.0f")})'],
+        ["attack spend (USD, mean)", _num(c.get("attack_mean"), ",.0f")],
+        ["cost exchange ratio (attacker cost per drone ÷ defender cost per kill)",
+         _num(c.get("exchange_ratio"), ".3f")],
+        ["damage (asset value lost, mean)", _num(c.get("damage_value_mean"), ",.1f")],
+        ["P(friendly-fire engagement)",
+         f'{_pct(ff.get("p_event"))} (95 % interval {_pct(ffci[0])} – {_pct(ffci[1])})'],
+    ]
+    if s.get("leak"):
+        rows.append(["P(flight plan leaked)", _pct(s["leak"].get("p_leaked"))])
+    parts.append("<h3>Cost and friendly fire</h3>" + _table(["", ""], rows, "kv"))
+    return "\n".join(parts)
+
+
+def _metres(values: np.ndarray) -> list[int]:
+    """Coordinates as whole metres (missing ones as 0: the event then has no place)."""
+    v = np.array([np.nan if x is None else float(x) for x in values], dtype=float)
+    return np.rint(np.nan_to_num(v, nan=0.0, posinf=0.0, neginf=0.0)).astype(int).tolist()
+
+
+def replay_payload(data: RunData, reps: list[int]) -> dict[str, Any]:
+    """Compact, column-wise replay data for the chosen recorded replications.
+
+    Positions become integer metres in parallel arrays sorted by time (``f``: frame index
+    into ``t``, ``e``: entity code, ``i``: id, ``x``/``y``: metres, ``s``: state code);
+    events likewise, with names replaced by indices into the lists in ``names``.
+    """
+    pos, ev = data.tables["positions"], data.tables["events"]
+    effectors = [str(e["name"]) for e in data.layout.get("effectors", [])]
+    assets = [str(a["name"]) for a in data.summary["assets"]]
+    waves = [str(w["name"]) for w in data.summary.get("threats", {}).get("waves", [])]
+    for w in sorted({str(w) for w in ev["wave"] if w is not None} - set(waves)):
+        waves.append(w)
+
+    def codes(values: np.ndarray, names: list[str] | tuple[str, ...]) -> list[int]:
+        lut = {n: k for k, n in enumerate(names)}
+        return [lut.get(str(v), -1) if v is not None else -1 for v in values]
+
+    out = []
+    for rep in reps:
+        sel = np.flatnonzero(pos["rep"] == rep)
+        t = pos["t_s"][sel].astype(float)
+        order = sel[np.lexsort((pos["id"][sel], np.array(codes(pos["entity"][sel], ENTITIES)),
+                                t))]
+        times, frame = np.unique(pos["t_s"][order].astype(float), return_inverse=True)
+        esel = np.flatnonzero(ev["rep"] == rep)
+        eorder = esel[np.argsort(ev["t_s"][esel].astype(float), kind="stable")]
+        out.append({
+            "rep": int(rep),
+            "t": [round(float(v), 3) for v in times],
+            "pos": {
+                "f": frame.astype(int).tolist(),
+                "e": codes(pos["entity"][order], ENTITIES),
+                "i": pos["id"][order].astype(int).tolist(),
+                "x": np.rint(pos["x"][order].astype(float)).astype(int).tolist(),
+                "y": np.rint(pos["y"][order].astype(float)).astype(int).tolist(),
+                "s": codes(pos["state"][order], STATES),
+            },
+            "ev": {
+                "t": [round(float(v), 2) for v in ev["t_s"][eorder]],
+                "k": codes(ev["kind"][eorder], EVENT_KINDS),
+                "d": [int(v) if v is not None else -1 for v in ev["drone"][eorder]],
+                "w": codes(ev["wave"][eorder], waves),
+                "ef": codes(ev["effector"][eorder], effectors),
+                "a": codes(ev["asset"][eorder], assets),
+                "x": _metres(ev["x"][eorder]),
+                "y": _metres(ev["y"][eorder]),
+            },
+        })
+    return {
+        "names": {"effectors": effectors, "assets": assets, "waves": waves,
+                  "kinds": list(EVENT_KINDS), "entities": list(ENTITIES),
+                  "states": list(STATES)},
+        "layout": data.layout,
+        "replays": out,
+    }
+
+
+def render_page(data: RunData, figures: dict[str, bytes], reps: list[int],
+                *, version: str, sweep_hint: str) -> str:
+    """The whole report page as one HTML string."""
+    s = data.summary
+    name = str(s.get("scenario") or data.layout.get("name") or "scenario")
+    figs = []
+    for stem, title, _make in FIGURES:
+        if stem == "raid_sweep" and stem not in figures:
+            figs.append(f'<section id="fig-{stem}"><h3>{escape(title)}</h3>'
+                        f'<p class="note" id="sweep-missing">{sweep_hint}</p></section>')
+            continue
+        if stem not in figures:
+            continue
+        b64 = base64.b64encode(figures[stem]).decode("ascii")
+        figs.append(f'<figure id="fig-{stem}"><img alt="{escape(title)}" '
+                    f'src="data:image/png;base64,{b64}"><figcaption>{escape(title)} '
+                    f'(<code>report/{stem}.png</code>)</figcaption></figure>')
+    payload = replay_payload(data, reps)
+    values = {
+        "title": escape(f"{name} — after-action report"),
+        "scenario": escape(name),
+        "meta": escape(f"{s.get('replications')} replications, seed {s.get('seed')}, "
+                       f"skyshield {version}"),
+        "css": _asset("report.css"),
+        "js": _asset("replay.js"),
+        "summary": summary_html(s),
+        "figures": "\n".join(figs),
+        "data": json_for_script(payload),
+        "replay_note": escape(
+            f"{len(reps)} recorded replication(s): "
+            + ", ".join(str(r) for r in reps) if reps else
+            "No replication was recorded in this run (use `skyshield run --record N`)."),
+    }
+    return _fill(_asset("template.html"), values)

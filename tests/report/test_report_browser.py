@@ -1,0 +1,96 @@
+"""The report in a real headless Chromium: loads without errors or network, replays, shows
+hostile names as text."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from report_fixtures import HOSTILE, HOSTILE_ATTR
+
+from skyshield.report import build_report
+
+pytestmark = pytest.mark.browser
+
+
+def _open(browser: Any, page_path: Path) -> tuple[Any, dict[str, list[str]]]:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    seen: dict[str, list[str]] = {"errors": [], "requests": [], "dialogs": []}
+    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("request", lambda r: seen["requests"].append(r.url))
+
+    def dialog(d: Any) -> None:
+        seen["dialogs"].append(d.message)
+        d.dismiss()
+
+    page.on("dialog", dialog)
+    page.goto(page_path.resolve().as_uri())
+    page.wait_for_function("() => window.skyshieldReplay !== undefined")
+    return page, seen
+
+
+def _variance(png: bytes) -> tuple[float, int]:
+    from matplotlib.image import imread
+
+    img = imread(io.BytesIO(png), format="png")[::2, ::2, :3]
+    colours = len(np.unique((img * 255).astype(np.uint8).reshape(-1, 3), axis=0))
+    return float(img.var()), colours
+
+
+def test_page_loads_replays_and_is_not_blank(browser: Any, synthetic_copy: Path) -> None:
+    out = build_report(synthetic_copy)
+    page, seen = _open(browser, out.html)
+    try:
+        before = page.evaluate("window.skyshieldReplay.markers()")
+        assert before["heli"] and before["drones"]
+        page.select_option("#replay-speed", "300")
+        page.click("#replay-play")
+        page.wait_for_function("() => window.skyshieldReplay.time() > 40", timeout=10_000)
+        page.click("#replay-play")  # pause
+        after = page.evaluate("window.skyshieldReplay.markers()")
+        assert not page.evaluate("window.skyshieldReplay.playing()")
+        # the helicopter flew east, the first drone flew south (canvas y grows downwards)
+        assert after["heli"][0][0] > before["heli"][0][0] + 5
+        first = {d[2]: d for d in after["drones"]}
+        if 0 in first:
+            assert first[0][1] > before["drones"][0][1] + 5
+        assert float(page.input_value("#replay-time")) > 40
+        assert int(page.text_content("#c-launch") or "0") >= 1
+        variance, colours = _variance(page.locator("#replay-canvas").screenshot())
+        assert variance > 1e-3 and colours > 20
+        variance, colours = _variance(page.screenshot(full_page=True))
+        assert variance > 1e-3 and colours > 50
+        # every figure decoded as an image
+        widths = page.eval_on_selector_all("figure img", "els => els.map(e => e.naturalWidth)")
+        assert len(widths) == len(out.figures) and min(widths) > 100
+    finally:
+        page.close()
+    assert seen["errors"] == []
+    assert seen["dialogs"] == []
+    assert all(u.startswith(("file:", "data:")) for u in seen["requests"]), seen["requests"]
+
+
+def test_hostile_names_show_as_text(browser: Any, synthetic_copy: Path) -> None:
+    out = build_report(synthetic_copy)
+    page, seen = _open(browser, out.html)
+    try:
+        assert HOSTILE in (page.text_content("#scenario-name") or "")
+        assert HOSTILE_ATTR in (page.text_content(".headline .asset-name") or "")
+        table = page.text_content("#summary") or ""
+        assert HOSTILE in table and f"Gun {HOSTILE_ATTR}" in table
+        # no element was injected: the only scripts are the page's, no <img src=x>, no <b>
+        assert page.evaluate("document.scripts.length") == 2
+        assert page.evaluate("document.querySelectorAll('img:not(figure img)').length") == 0
+        assert page.evaluate("document.querySelectorAll('main b').length") == 0
+        page.evaluate("window.skyshieldReplay.seek(150)")
+        log = page.text_content("#replay-log") or ""
+        assert HOSTILE in log and HOSTILE_ATTR in log
+        assert page.evaluate("document.querySelectorAll('#replay-log *:not(li)').length") == 0
+    finally:
+        page.close()
+    assert seen["dialogs"] == []
+    assert seen["errors"] == []

@@ -1,0 +1,222 @@
+"""The report without a browser: reading the folder, escaping, replay data, figures, CLI."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from report_fixtures import HOSTILE, HOSTILE_ATTR
+
+from skyshield.errors import InputError
+from skyshield.report import build_report
+from skyshield.report.data import load_run
+from skyshield.report.figures import sweep_axis
+from skyshield.report.page import json_for_script, replay_payload
+
+
+def _data_block(page: str) -> dict:
+    m = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page,
+                  re.S)
+    assert m is not None
+    return json.loads(m.group(1))
+
+
+# --------------------------------------------------------------------------- escaping
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(), kids, max_size=4),
+    max_leaves=20))
+def test_json_for_script_round_trips_and_cannot_close_the_element(obj: object) -> None:
+    text = json_for_script(obj)
+    assert json.loads(text) == obj
+    assert "<" not in text and ">" not in text and "&" not in text
+
+
+def test_hostile_names_are_escaped_everywhere(synthetic_copy: Path) -> None:
+    out = build_report(synthetic_copy)
+    page = out.html.read_text(encoding="utf-8")
+    # the only script elements are the page's own two
+    assert page.count("<script") == 2
+    assert "<img" not in page.replace('<img alt="', "")  # figures only
+    assert html.escape(HOSTILE) in page and html.escape(HOSTILE_ATTR) in page
+    # names reach the replay intact through the JSON block
+    data = _data_block(page)
+    assert HOSTILE in data["names"]["assets"]
+    assert f"Gun {HOSTILE_ATTR}" in data["names"]["effectors"]
+
+
+# --------------------------------------------------------------------------- folder errors
+
+
+def test_missing_folder_is_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such folder"):
+        load_run(tmp_path / "nope")
+
+
+def test_folder_without_results_says_so(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no results in this folder"):
+        load_run(tmp_path)
+
+
+def test_corrupt_summary_names_file_and_line(synthetic_copy: Path) -> None:
+    (synthetic_copy / "summary.json").write_text('{\n "assets": [\n', encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_run(synthetic_copy)
+    assert exc.value.file is not None and exc.value.file.endswith("summary.json")
+    assert exc.value.line == 3
+
+
+def test_parquet_fallback_gives_the_same_page(synthetic_copy: Path) -> None:
+    first = build_report(synthetic_copy).html.read_bytes()
+    (synthetic_copy / "results.duckdb").unlink()
+    assert build_report(synthetic_copy).html.read_bytes() == first
+
+
+def test_unrecorded_replay_is_input_error(synthetic_copy: Path) -> None:
+    with pytest.raises(InputError, match="replication 7 was not recorded"):
+        build_report(synthetic_copy, replays=[7])
+
+
+# --------------------------------------------------------------------------- content
+
+
+def test_report_is_reproducible_and_writes_pngs(synthetic_copy: Path) -> None:
+    a = build_report(synthetic_copy)
+    first = {p.name: p.read_bytes() for p in (synthetic_copy / "report").iterdir()}
+    build_report(synthetic_copy)
+    second = {p.name: p.read_bytes() for p in (synthetic_copy / "report").iterdir()}
+    assert first == second
+    assert set(a.figures) == {"loss_probability", "leakers", "expenditure", "cost_exchange",
+                              "map"}
+    for p in a.figures.values():
+        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page = a.html.read_text(encoding="utf-8")
+    # every PNG is inlined byte for byte: the page and the files cannot disagree
+    import base64
+
+    for p in a.figures.values():
+        assert base64.b64encode(p.read_bytes()).decode() in page
+    assert 'id="sweep-missing"' in page
+    assert "src=\"http" not in page and "href=\"http" not in page
+
+
+def test_summary_numbers_match_summary_json(synthetic_run: Path, tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(synthetic_run, tmp_path / "r")
+    page = build_report(tmp_path / "r").html.read_text(encoding="utf-8")
+    s = json.loads((synthetic_run / "summary.json").read_text(encoding="utf-8"))
+    vip = s["assets"][0]
+    lo, hi = vip["p_loss_ci95"]
+    assert f"{100 * vip['p_loss']:.2f} %" in page
+    assert f"{100 * lo:.2f} % – {100 * hi:.2f} %" in page
+
+
+def test_replay_payload_reproduces_the_tables(synthetic_run: Path) -> None:
+    data = load_run(synthetic_run)
+    payload = replay_payload(data, [1])
+    (r,) = payload["replays"]
+    pos = data.tables["positions"]
+    sel = pos["rep"] == 1
+    assert len(r["pos"]["x"]) == int(sel.sum())
+    # each (time, entity, id) row is reproduced with its coordinates
+    want = sorted(zip(pos["t_s"][sel].tolist(), pos["entity"][sel].tolist(),
+                      pos["id"][sel].tolist(), np.rint(pos["x"][sel]).astype(int).tolist(),
+                      np.rint(pos["y"][sel]).astype(int).tolist(), strict=True))
+    names = payload["names"]
+    got = sorted((r["t"][f], names["entities"][e], i, x, y) for f, e, i, x, y in zip(
+        r["pos"]["f"], r["pos"]["e"], r["pos"]["i"], r["pos"]["x"], r["pos"]["y"], strict=True))
+    assert got == want
+    assert r["t"] == sorted(r["t"])
+    ev = data.tables["events"]
+    esel = ev["rep"] == 1
+    assert len(r["ev"]["t"]) == int(esel.sum())
+    assert r["ev"]["t"] == sorted(r["ev"]["t"])
+    kinds = [names["kinds"][k] for k in r["ev"]["k"]]
+    assert sorted(kinds) == sorted(ev["kind"][esel].tolist())
+    assert -1 not in r["ev"]["k"]
+
+
+# --------------------------------------------------------------------------- sweep
+
+
+def _write_sweep(folder: Path, counts: list[int]) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(folder / "sweep.duckdb"))
+    con.execute("CREATE TABLE sweep_points(point INTEGER, params_json VARCHAR, "
+                "replications INTEGER, seed BIGINT, vip_p_loss DOUBLE, vip_lo DOUBLE, "
+                "vip_hi DOUBLE, summary_json VARCHAR)")
+    for k, c in enumerate(counts):
+        p = c / 1000
+        summary = {"assets": [{"name": "VIP", "p_loss": p},
+                              {"name": HOSTILE, "p_loss": p / 2}],
+                   "threats": {"launched_mean": 1.1 * c}}
+        con.execute("INSERT INTO sweep_points VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [k, json.dumps({"raids[0].count": c, "seed_note": "x"}), 200, 1, p,
+                     p * 0.8, p * 1.2, json.dumps(summary)])
+    con.close()
+
+
+def test_sweep_figure_when_sweep_present(synthetic_copy: Path) -> None:
+    _write_sweep(synthetic_copy, [40, 10, 20, 80])
+    data = load_run(synthetic_copy)
+    x, label = sweep_axis(data.sweep or [])
+    assert label == "raids[0].count"
+    assert sorted(x.tolist()) == [10.0, 20.0, 40.0, 80.0]
+    out = build_report(synthetic_copy)
+    assert "raid_sweep" in out.figures
+    assert out.sweep is not None and out.sweep.endswith("sweep.duckdb")
+    page = out.html.read_text(encoding="utf-8")
+    assert 'id="sweep-missing"' not in page and 'id="fig-raid_sweep"' in page
+    # without the sweep the stale PNG goes away with the figure
+    (synthetic_copy / "sweep.duckdb").unlink()
+    out = build_report(synthetic_copy)
+    assert not (synthetic_copy / "report" / "raid_sweep.png").exists()
+
+
+def test_sweep_axis_falls_back_to_launched_mean(synthetic_copy: Path) -> None:
+    from skyshield.report.data import SweepPoint
+
+    pts = [SweepPoint(k, {"scale": 1.0, "name": f"p{k}"}, 10, 1, 0.1, 0.0, 0.2,
+                      {"threats": {"launched_mean": 50.0 + k}}) for k in range(3)]
+    x, label = sweep_axis(pts)
+    assert x.tolist() == [50.0, 51.0, 52.0]
+    assert "launched" in label
+
+
+def test_bad_sweep_database_is_input_error(synthetic_copy: Path) -> None:
+    (synthetic_copy / "sweep.duckdb").write_bytes(b"not a database")
+    with pytest.raises(InputError) as exc:
+        load_run(synthetic_copy)
+    assert exc.value.file is not None and exc.value.file.endswith("sweep.duckdb")
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli_json_and_exit_codes(synthetic_copy: Path, tmp_path: Path,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from skyshield.cli import main
+
+    assert main(["report", str(synthetic_copy), "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["report"] == str(synthetic_copy / "report" / "index.html")
+    assert got["replays"] == [0, 1] and got["sweep"] is None
+    assert got["bytes"] == (synthetic_copy / "report" / "index.html").stat().st_size
+    assert main(["report", str(tmp_path / "empty"), "--json"]) == 2
+    (tmp_path / "empty").mkdir()
+    assert main(["report", str(tmp_path / "empty")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 2 and "no results in this folder" in err
+    assert "Traceback" not in err
+    assert main(["report", str(synthetic_copy), "--replay", "5"]) == 2
