@@ -41,7 +41,7 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 _PLAIN_FLOAT = re.compile(r"[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+")
 #: Aliases can make a small file expand exponentially ("billion laughs"); no real scenario
 #: comes near this many values.
-MAX_NODES = 1_000_000
+MAX_NODES = 200_000
 
 
 class _Reader:
