@@ -1,0 +1,151 @@
+"""Stackelberg solvers against brute force and independently formulated LPs."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+
+from skyshield.plan.game import (
+    dobss,
+    exploitability,
+    leak_curve,
+    robust_values,
+    solve_general_sum,
+    solve_zero_sum,
+)
+
+
+def adversary_lp_value(M: np.ndarray) -> float:
+    """Value of the zero-sum matrix game (rows minimise) from the *adversary's* LP:
+    max v s.t. Σ_j y_j M[i, j] >= v for every row i, y in the simplex."""
+    n, m = M.shape
+    c = np.zeros(m + 1)
+    c[-1] = -1.0
+    A_ub = np.hstack([-M, np.ones((n, 1))])
+    res = linprog(c, A_ub=A_ub, b_ub=np.zeros(n), A_eq=[[1.0] * m + [0.0]], b_eq=[1.0],
+                  bounds=[(0, None)] * m + [(None, None)], method="highs")
+    return float(-res.fun)
+
+
+def profile_matrix(Ls, p):
+    """Bayesian zero-sum game as one matrix game: columns are type-response profiles."""
+    cols = []
+    for prof in itertools.product(*[range(m.shape[1]) for m in Ls]):
+        cols.append(sum(pt * m[:, j] for pt, m, j in zip(p, Ls, prof, strict=True)))
+    return np.array(cols).T
+
+
+games = st.integers(0, 2**32 - 1).map(np.random.default_rng)
+
+
+@settings(max_examples=30, deadline=None)
+@given(games, st.integers(1, 3), st.integers(1, 5), st.integers(1, 4))
+def test_zero_sum_matches_profile_enumeration(rng, K, n, m):
+    Ls = [rng.random((n, m)) for _ in range(K)]
+    p = rng.dirichlet(np.ones(K))
+    sol = solve_zero_sum(Ls, p)
+    assert np.isclose(sol.x.sum(), 1.0) and (sol.x >= 0).all()
+    assert sol.value == pytest.approx(adversary_lp_value(profile_matrix(Ls, p)), abs=1e-7)
+
+
+@settings(max_examples=30, deadline=None)
+@given(games, st.floats(0.0, 1.0), st.integers(2, 3), st.integers(1, 4))
+def test_leak_lp_matches_grid_search(rng, q, n, m):
+    L = rng.random((n, m))
+    sol = solve_zero_sum(L, leak=q)
+    w = L.max(axis=1)
+    # every point of a fine simplex grid is a commitment: none may beat the LP
+    g = 60
+    best = np.inf
+    for a in itertools.product(range(g + 1), repeat=n - 1):
+        if sum(a) > g:
+            continue
+        x = np.array([*a, g - sum(a)], float) / g
+        best = min(best, (1 - q) * (L.T @ x).max() + q * (w @ x))
+    assert sol.value <= best + 1e-9
+    # piecewise linear objective: the grid optimum is within its Lipschitz bound
+    assert best - sol.value <= 2.0 / g * n + 1e-9
+
+
+@settings(max_examples=25, deadline=None)
+@given(games, st.integers(1, 3), st.integers(1, 6), st.integers(1, 5))
+def test_leak_curve_properties(rng, K, n, m):
+    Ls = [rng.random((n, m)) for _ in range(K)]
+    curve = leak_curve(Ls)
+    r = [c["risk_randomised"] for c in curve]
+    fixed = curve[0]["risk_fixed"]
+    assert all(b >= a - 1e-9 for a, b in itertools.pairwise(r))
+    assert all(v <= fixed + 1e-9 for v in r)
+    assert r[-1] == pytest.approx(fixed, abs=1e-9)
+    assert fixed == pytest.approx(robust_values(Ls).min())
+
+
+def test_randomising_beats_the_fixed_plan_when_no_ambush_covers_all():
+    # three routes, three ambushes, each ambush covers exactly one route
+    L = np.full((3, 3), 0.01) + 0.5 * np.eye(3)
+    sol = solve_zero_sum(L)
+    assert np.allclose(sol.x, 1 / 3)
+    assert sol.value == pytest.approx(0.01 + 0.5 / 3)
+    assert robust_values(L).min() == pytest.approx(0.51)
+    ex = exploitability(L, sol.x)
+    assert ex["risk_plan_known"] == pytest.approx(0.51)
+    assert ex["exploitability"] == pytest.approx(0.51 - sol.value)
+    # an ambush that covers every route leaves nothing to randomise
+    L2 = np.hstack([L, np.full((3, 1), 0.6)])
+    assert solve_zero_sum(L2).value == pytest.approx(robust_values(L2).min())
+
+
+def brute_force_sse(Ds, As, p):
+    """Strong Stackelberg equilibrium by enumerating every response profile."""
+    n = Ds[0].shape[0]
+    best = np.inf
+    for prof in itertools.product(*[range(a.shape[1]) for a in As]):
+        rows = []
+        for a, j in zip(As, prof, strict=True):
+            rows.extend(a.T - a[:, j])  # x·(A[:, j'] - A[:, j]) <= 0
+        c = sum(pt * d[:, j] for pt, d, j in zip(p, Ds, prof, strict=True))
+        res = linprog(c, A_ub=np.array(rows), b_ub=np.zeros(len(rows)),
+                      A_eq=np.ones((1, n)), b_eq=[1.0], bounds=[(0, None)] * n,
+                      method="highs")
+        if res.status == 0:
+            best = min(best, float(res.fun))
+    return best
+
+
+@settings(max_examples=25, deadline=None)
+@given(games, st.integers(1, 2), st.integers(1, 4), st.integers(1, 3))
+def test_general_sum_matches_brute_force(rng, K, n, m):
+    Ds = [rng.random((n, m)) for _ in range(K)]
+    As = [rng.random((n, m)) for _ in range(K)]
+    p = rng.dirichlet(np.ones(K))
+    ref = brute_force_sse(Ds, As, p)
+    sol = solve_general_sum(Ds, As, p)
+    assert sol.value == pytest.approx(ref, abs=1e-6)
+    # the commitment must induce the claimed responses and deliver the value
+    got = 0.0
+    for pt, d, a, j in zip(p, Ds, As, sol.responses, strict=True):
+        u = a.T @ sol.x
+        assert u[j] >= u.max() - 1e-6
+        got += pt * float(d[:, j] @ sol.x)
+    assert got == pytest.approx(sol.value, abs=1e-6)
+
+
+def test_dobss_equals_minimax_on_zero_sum_games():
+    rng = np.random.default_rng(7)
+    Ls = [rng.random((8, 4)) for _ in range(2)]
+    p = np.array([0.3, 0.7])
+    assert dobss(Ls, Ls, p).value == pytest.approx(solve_zero_sum(Ls, p).value, abs=1e-6)
+
+
+def test_bad_inputs():
+    with pytest.raises(ValueError):
+        solve_zero_sum(np.ones((2, 2)), leak=1.5)
+    with pytest.raises(ValueError):
+        solve_zero_sum([np.ones((2, 2)), np.ones((3, 2))])
+    with pytest.raises(ValueError):
+        solve_zero_sum(np.ones((2, 2)), prior=np.array([0.5, 0.6]))
