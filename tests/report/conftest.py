@@ -12,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from report_fixtures import write_synthetic_run
+from report_fixtures import write_real_run
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -22,15 +22,15 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def synthetic_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A hand-made run folder (read-only for the tests: copy it before writing into it)."""
-    return write_synthetic_run(tmp_path_factory.mktemp("synthetic") / "run")
+def real_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real run of the hostile scenario (read-only for the tests: copy it to write)."""
+    return write_real_run(tmp_path_factory.mktemp("real") / "run")
 
 
 @pytest.fixture
-def synthetic_copy(synthetic_run: Path, tmp_path: Path) -> Path:
+def run_copy(real_run: Path, tmp_path: Path) -> Path:
     dst = tmp_path / "run"
-    shutil.copytree(synthetic_run, dst)
+    shutil.copytree(real_run, dst)
     return dst
 
 

@@ -41,24 +41,27 @@ def _variance(png: bytes) -> tuple[float, int]:
     return float(img.var()), colours
 
 
-def test_page_loads_replays_and_is_not_blank(browser: Any, synthetic_copy: Path) -> None:
-    out = build_report(synthetic_copy)
+def test_page_loads_replays_and_is_not_blank(browser: Any, run_copy: Path) -> None:
+    out = build_report(run_copy)
     page, seen = _open(browser, out.html)
     try:
+        page.evaluate("window.skyshieldReplay.seek(60)")
         before = page.evaluate("window.skyshieldReplay.markers()")
         assert before["heli"] and before["drones"]
         page.select_option("#replay-speed", "300")
         page.click("#replay-play")
-        page.wait_for_function("() => window.skyshieldReplay.time() > 40", timeout=10_000)
+        page.wait_for_function("() => window.skyshieldReplay.time() > 120", timeout=10_000)
         page.click("#replay-play")  # pause
         after = page.evaluate("window.skyshieldReplay.markers()")
         assert not page.evaluate("window.skyshieldReplay.playing()")
-        # the helicopter flew east, the first drone flew south (canvas y grows downwards)
+        # the helicopter flies east along its plan at 50 m/s (canvas x grows eastwards)
         assert after["heli"][0][0] > before["heli"][0][0] + 5
-        first = {d[2]: d for d in after["drones"]}
-        if 0 in first:
-            assert first[0][1] > before["drones"][0][1] + 5
-        assert float(page.input_value("#replay-time")) > 40
+        # drones in view at both times have moved
+        then = {d[2]: d[:2] for d in before["drones"]}
+        moved = [abs(d[0] - then[d[2]][0]) + abs(d[1] - then[d[2]][1])
+                 for d in after["drones"] if d[2] in then]
+        assert moved and max(moved) > 5
+        assert float(page.input_value("#replay-time")) > 120
         assert int(page.text_content("#c-launch") or "0") >= 1
         variance, colours = _variance(page.locator("#replay-canvas").screenshot())
         assert variance > 1e-3 and colours > 20
@@ -74,8 +77,8 @@ def test_page_loads_replays_and_is_not_blank(browser: Any, synthetic_copy: Path)
     assert all(u.startswith(("file:", "data:")) for u in seen["requests"]), seen["requests"]
 
 
-def test_hostile_names_show_as_text(browser: Any, synthetic_copy: Path) -> None:
-    out = build_report(synthetic_copy)
+def test_hostile_names_show_as_text(browser: Any, run_copy: Path) -> None:
+    out = build_report(run_copy)
     page, seen = _open(browser, out.html)
     try:
         assert HOSTILE in (page.text_content("#scenario-name") or "")
@@ -86,7 +89,7 @@ def test_hostile_names_show_as_text(browser: Any, synthetic_copy: Path) -> None:
         assert page.evaluate("document.scripts.length") == 2
         assert page.evaluate("document.querySelectorAll('img:not(figure img)').length") == 0
         assert page.evaluate("document.querySelectorAll('main b').length") == 0
-        page.evaluate("window.skyshieldReplay.seek(150)")
+        page.evaluate("window.skyshieldReplay.seek(600)")
         log = page.text_content("#replay-log") or ""
         assert HOSTILE in log and HOSTILE_ATTR in log
         assert page.evaluate("document.querySelectorAll('#replay-log *:not(li)').length") == 0

@@ -41,8 +41,8 @@ def test_json_for_script_round_trips_and_cannot_close_the_element(obj: object) -
     assert "<" not in text and ">" not in text and "&" not in text
 
 
-def test_hostile_names_are_escaped_everywhere(synthetic_copy: Path) -> None:
-    out = build_report(synthetic_copy)
+def test_hostile_names_are_escaped_everywhere(run_copy: Path) -> None:
+    out = build_report(run_copy)
     page = out.html.read_text(encoding="utf-8")
     # the only script elements are the page's own two
     assert page.count("<script") == 2
@@ -67,33 +67,33 @@ def test_folder_without_results_says_so(tmp_path: Path) -> None:
         load_run(tmp_path)
 
 
-def test_corrupt_summary_names_file_and_line(synthetic_copy: Path) -> None:
-    (synthetic_copy / "summary.json").write_text('{\n "assets": [\n', encoding="utf-8")
+def test_corrupt_summary_names_file_and_line(run_copy: Path) -> None:
+    (run_copy / "summary.json").write_text('{\n "assets": [\n', encoding="utf-8")
     with pytest.raises(InputError) as exc:
-        load_run(synthetic_copy)
+        load_run(run_copy)
     assert exc.value.file is not None and exc.value.file.endswith("summary.json")
     assert exc.value.line == 3
 
 
-def test_parquet_fallback_gives_the_same_page(synthetic_copy: Path) -> None:
-    first = build_report(synthetic_copy).html.read_bytes()
-    (synthetic_copy / "results.duckdb").unlink()
-    assert build_report(synthetic_copy).html.read_bytes() == first
+def test_parquet_fallback_gives_the_same_page(run_copy: Path) -> None:
+    first = build_report(run_copy).html.read_bytes()
+    (run_copy / "results.duckdb").unlink()
+    assert build_report(run_copy).html.read_bytes() == first
 
 
-def test_unrecorded_replay_is_input_error(synthetic_copy: Path) -> None:
-    with pytest.raises(InputError, match="replication 7 was not recorded"):
-        build_report(synthetic_copy, replays=[7])
+def test_unrecorded_replay_is_input_error(run_copy: Path) -> None:
+    with pytest.raises(InputError, match="replication 199 was not recorded"):
+        build_report(run_copy, replays=[199])
 
 
 # --------------------------------------------------------------------------- content
 
 
-def test_report_is_reproducible_and_writes_pngs(synthetic_copy: Path) -> None:
-    a = build_report(synthetic_copy)
-    first = {p.name: p.read_bytes() for p in (synthetic_copy / "report").iterdir()}
-    build_report(synthetic_copy)
-    second = {p.name: p.read_bytes() for p in (synthetic_copy / "report").iterdir()}
+def test_report_is_reproducible_and_writes_pngs(run_copy: Path) -> None:
+    a = build_report(run_copy)
+    first = {p.name: p.read_bytes() for p in (run_copy / "report").iterdir()}
+    build_report(run_copy)
+    second = {p.name: p.read_bytes() for p in (run_copy / "report").iterdir()}
     assert first == second
     assert set(a.figures) == {"loss_probability", "leakers", "expenditure", "cost_exchange",
                               "map"}
@@ -109,24 +109,26 @@ def test_report_is_reproducible_and_writes_pngs(synthetic_copy: Path) -> None:
     assert "src=\"http" not in page and "href=\"http" not in page
 
 
-def test_summary_numbers_match_summary_json(synthetic_run: Path, tmp_path: Path) -> None:
+def test_summary_numbers_match_summary_json(real_run: Path, tmp_path: Path) -> None:
     import shutil
 
-    shutil.copytree(synthetic_run, tmp_path / "r")
+    shutil.copytree(real_run, tmp_path / "r")
     page = build_report(tmp_path / "r").html.read_text(encoding="utf-8")
-    s = json.loads((synthetic_run / "summary.json").read_text(encoding="utf-8"))
+    s = json.loads((real_run / "summary.json").read_text(encoding="utf-8"))
     vip = s["assets"][0]
     lo, hi = vip["p_loss_ci95"]
     assert f"{100 * vip['p_loss']:.2f} %" in page
     assert f"{100 * lo:.2f} % – {100 * hi:.2f} %" in page
 
 
-def test_replay_payload_reproduces_the_tables(synthetic_run: Path) -> None:
-    data = load_run(synthetic_run)
-    payload = replay_payload(data, [1])
+def test_replay_payload_reproduces_the_tables(real_run: Path) -> None:
+    data = load_run(real_run)
+    assert len(data.recorded_reps) == 2
+    payload = replay_payload(data, data.recorded_reps[1:])
     (r,) = payload["replays"]
     pos = data.tables["positions"]
-    sel = pos["rep"] == 1
+    rep = data.recorded_reps[1]
+    sel = pos["rep"] == rep
     assert len(r["pos"]["x"]) == int(sel.sum())
     # each (time, entity, id) row is reproduced with its coordinates
     want = sorted(zip(pos["t_s"][sel].tolist(), pos["entity"][sel].tolist(),
@@ -138,7 +140,7 @@ def test_replay_payload_reproduces_the_tables(synthetic_run: Path) -> None:
     assert got == want
     assert r["t"] == sorted(r["t"])
     ev = data.tables["events"]
-    esel = ev["rep"] == 1
+    esel = ev["rep"] == rep
     assert len(r["ev"]["t"]) == int(esel.sum())
     assert r["ev"]["t"] == sorted(r["ev"]["t"])
     kinds = [names["kinds"][k] for k in r["ev"]["k"]]
@@ -167,24 +169,24 @@ def _write_sweep(folder: Path, counts: list[int]) -> None:
     con.close()
 
 
-def test_sweep_figure_when_sweep_present(synthetic_copy: Path) -> None:
-    _write_sweep(synthetic_copy, [40, 10, 20, 80])
-    data = load_run(synthetic_copy)
+def test_sweep_figure_when_sweep_present(run_copy: Path) -> None:
+    _write_sweep(run_copy, [40, 10, 20, 80])
+    data = load_run(run_copy)
     x, label = sweep_axis(data.sweep or [])
     assert label == "raids[0].count"
     assert sorted(x.tolist()) == [10.0, 20.0, 40.0, 80.0]
-    out = build_report(synthetic_copy)
+    out = build_report(run_copy)
     assert "raid_sweep" in out.figures
     assert out.sweep is not None and out.sweep.endswith("sweep.duckdb")
     page = out.html.read_text(encoding="utf-8")
     assert 'id="sweep-missing"' not in page and 'id="fig-raid_sweep"' in page
     # without the sweep the stale PNG goes away with the figure
-    (synthetic_copy / "sweep.duckdb").unlink()
-    out = build_report(synthetic_copy)
-    assert not (synthetic_copy / "report" / "raid_sweep.png").exists()
+    (run_copy / "sweep.duckdb").unlink()
+    out = build_report(run_copy)
+    assert not (run_copy / "report" / "raid_sweep.png").exists()
 
 
-def test_sweep_axis_falls_back_to_launched_mean(synthetic_copy: Path) -> None:
+def test_sweep_axis_falls_back_to_launched_mean(run_copy: Path) -> None:
     from skyshield.report.data import SweepPoint
 
     pts = [SweepPoint(k, {"scale": 1.0, "name": f"p{k}"}, 10, 1, 0.1, 0.0, 0.2,
@@ -194,29 +196,30 @@ def test_sweep_axis_falls_back_to_launched_mean(synthetic_copy: Path) -> None:
     assert "launched" in label
 
 
-def test_bad_sweep_database_is_input_error(synthetic_copy: Path) -> None:
-    (synthetic_copy / "sweep.duckdb").write_bytes(b"not a database")
+def test_bad_sweep_database_is_input_error(run_copy: Path) -> None:
+    (run_copy / "sweep.duckdb").write_bytes(b"not a database")
     with pytest.raises(InputError) as exc:
-        load_run(synthetic_copy)
+        load_run(run_copy)
     assert exc.value.file is not None and exc.value.file.endswith("sweep.duckdb")
 
 
 # --------------------------------------------------------------------------- CLI
 
 
-def test_cli_json_and_exit_codes(synthetic_copy: Path, tmp_path: Path,
+def test_cli_json_and_exit_codes(run_copy: Path, tmp_path: Path,
                                  capsys: pytest.CaptureFixture[str]) -> None:
     from skyshield.cli import main
 
-    assert main(["report", str(synthetic_copy), "--json"]) == 0
+    assert main(["report", str(run_copy), "--json"]) == 0
     got = json.loads(capsys.readouterr().out)
-    assert got["report"] == str(synthetic_copy / "report" / "index.html")
-    assert got["replays"] == [0, 1] and got["sweep"] is None
-    assert got["bytes"] == (synthetic_copy / "report" / "index.html").stat().st_size
+    assert got["report"] == str(run_copy / "report" / "index.html")
+    assert got["replays"] == load_run(run_copy).recorded_reps[:4] and got["sweep"] is None
+    assert len(got["replays"]) == 2
+    assert got["bytes"] == (run_copy / "report" / "index.html").stat().st_size
     assert main(["report", str(tmp_path / "empty"), "--json"]) == 2
     (tmp_path / "empty").mkdir()
     assert main(["report", str(tmp_path / "empty")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 2 and "no results in this folder" in err
     assert "Traceback" not in err
-    assert main(["report", str(synthetic_copy), "--replay", "5"]) == 2
+    assert main(["report", str(run_copy), "--replay", "199"]) == 2

@@ -18,7 +18,14 @@
   var logList = document.getElementById("replay-log");
 
   // ------------------------------------------------------------------ world -> canvas
-  var A = L.area, PAD = 24, W = canvas.width;
+  // the view: the scenario area grown to hold the launch areas (raids start off the map)
+  var A = { west_m: L.area.west_m, east_m: L.area.east_m, south_m: L.area.south_m, north_m: L.area.north_m };
+  (L.raids || []).concat(L.leak ? [L.leak] : []).forEach(function (r) {
+    var c = r.launch_area.center, rad = r.launch_area.radius_m;
+    A.west_m = Math.min(A.west_m, c[0] - rad); A.east_m = Math.max(A.east_m, c[0] + rad);
+    A.south_m = Math.min(A.south_m, c[1] - rad); A.north_m = Math.max(A.north_m, c[1] + rad);
+  });
+  var PAD = 24, W = canvas.width;
   var spanX = A.east_m - A.west_m, spanY = A.north_m - A.south_m;
   var scale = (W - 2 * PAD) / spanX;
   var H = Math.round(Math.min(900, Math.max(300, spanY * scale + 2 * PAD)));
@@ -36,8 +43,11 @@
   base.width = W; base.height = H;
   (function drawBase() {
     var c = base.getContext("2d");
-    c.fillStyle = "#fbfcfd"; c.fillRect(0, 0, W, H);
-    c.strokeStyle = "#c9d0d8"; c.strokeRect(sx(A.west_m), sy(A.north_m), spanX * scale, spanY * scale);
+    c.fillStyle = "#eef1f4"; c.fillRect(0, 0, W, H);
+    var S = L.area;
+    c.fillStyle = "#fff"; c.strokeStyle = "#c9d0d8";
+    c.fillRect(sx(S.west_m), sy(S.north_m), (S.east_m - S.west_m) * scale, (S.north_m - S.south_m) * scale);
+    c.strokeRect(sx(S.west_m), sy(S.north_m), (S.east_m - S.west_m) * scale, (S.north_m - S.south_m) * scale);
     (L.weapons_free_zones || []).forEach(function (z) {
       circle(c, z.center[0], z.center[1], z.radius_m);
       c.fillStyle = "rgba(255,193,7,0.15)"; c.fill();
@@ -162,7 +172,7 @@
       var x = R.pos.x[j], y = R.pos.y[j];
       var n = next ? next.get(16777216 + R.pos.i[j]) : undefined;
       if (n !== undefined) { x += al * (R.pos.x[n] - x); y += al * (R.pos.y[n] - y); }
-      out[R.pos.i[j]] = [x, y];
+      out[R.pos.i[j]] = [x, y, R.pos.s[j]];
     }
     return out;
   }
@@ -229,9 +239,10 @@
     helis.forEach(function (h, a) {
       var px = sx(h[0]), py = sy(h[1]);
       ctx.beginPath(); ctx.moveTo(px, py - 8); ctx.lineTo(px + 6, py + 6); ctx.lineTo(px - 6, py + 6); ctx.closePath();
-      ctx.fillStyle = "#c2185b"; ctx.fill(); ctx.strokeStyle = "#fff"; ctx.stroke();
-      ctx.fillStyle = "#c2185b"; ctx.font = "bold 12px sans-serif"; ctx.textAlign = "left";
-      ctx.fillText(String(L.moving[a].name), px + 9, py + 4);
+      var lost = h[2] === 2, col = lost ? "#616161" : "#c2185b";
+      ctx.fillStyle = col; ctx.fill(); ctx.strokeStyle = "#fff"; ctx.stroke();
+      ctx.fillStyle = col; ctx.font = "bold 12px sans-serif"; ctx.textAlign = "left";
+      ctx.fillText(String(L.moving[a].name) + (lost ? " (lost)" : ""), px + 9, py + 4);
       markers.heli.push([px, py]);
     });
     slider.value = String(Math.round(T));
@@ -240,27 +251,36 @@
   }
 
   // ------------------------------------------------------------------ counters and log
-  var shown = -1, counts = {};
+  // counts of events up to the shown time, kept incrementally while time moves forward
+  var shown = -1, counts = {}, tracked = new Set();
+  var ON_ASSET = [K.hit, K.asset_lost, K.friendly_fire, K.leak];
   function updateCounters(upto) {
     if (upto === shown) { return; }
     var ev = R.ev, from = 0;
-    if (upto > shown && shown >= 0) { from = shown; } else { counts = {}; }
-    for (var e = from; e < upto; e++) { counts[ev.k[e]] = (counts[ev.k[e]] || 0) + 1; }
+    if (upto > shown && shown >= 0) { from = shown; } else { counts = {}; tracked = new Set(); }
+    for (var e = from; e < upto; e++) {
+      counts[ev.k[e]] = (counts[ev.k[e]] || 0) + 1;
+      if (ev.k[e] === K.track) { tracked.add(ev.d[e]); }
+    }
     shown = upto;
-    ["launch", "track", "shot", "kill", "leak", "asset_lost"].forEach(function (name) {
+    ["launch", "shot", "kill", "leak", "asset_lost"].forEach(function (name) {
       var el = document.getElementById("c-" + name);
       if (el) { el.textContent = String(counts[K[name]] || 0); }
     });
+    document.getElementById("c-track").textContent = String(tracked.size);
     while (logList.firstChild) { logList.removeChild(logList.firstChild); }
-    for (var i = upto - 1; i >= Math.max(0, upto - 40); i--) {
+    // the newest 40 events, without the frequent track updates
+    for (var i = upto - 1, n = 0; i >= 0 && n < 40; i--) {
+      if (ev.k[i] === K.track || ev.k[i] === K.track_lost) { continue; }
       var parts = [fmt(ev.t[i]), NAMES.kinds[ev.k[i]] || "?"];
       if (ev.d[i] >= 0) { parts.push("drone " + ev.d[i]); }
       if (ev.w[i] >= 0) { parts.push(NAMES.waves[ev.w[i]]); }
       if (ev.ef[i] >= 0) { parts.push("by " + NAMES.effectors[ev.ef[i]]); }
-      if (ev.a[i] >= 0) { parts.push("at " + NAMES.assets[ev.a[i]]); }
+      if (ev.a[i] >= 0) { parts.push((ON_ASSET.indexOf(ev.k[i]) >= 0 ? "on " : "→ ") + NAMES.assets[ev.a[i]]); }
       var li = document.createElement("li");
       li.textContent = parts.join(" · ");
       logList.appendChild(li);
+      n++;
     }
   }
 
