@@ -223,3 +223,29 @@ def test_cli_json_and_exit_codes(run_copy: Path, tmp_path: Path,
     assert err.count("\n") == 2 and "no results in this folder" in err
     assert "Traceback" not in err
     assert main(["report", str(run_copy), "--replay", "199"]) == 2
+
+
+def test_raid_sweep_reproduces_the_run_at_scale_one(run_copy: Path) -> None:
+    from skyshield.report.raid_sweep import PARAM, run_raid_sweep
+
+    summary = json.loads((run_copy / "summary.json").read_text(encoding="utf-8"))
+    path = run_raid_sweep(run_copy, replications=summary["replications"], scales=(0.5, 1.0))
+    pts = load_run(run_copy).sweep or []
+    assert [p.params[PARAM] for p in pts] == [8, 16]  # 12 + 4 drones, halved (6 + 2)
+    # same scenario, replications and seed: the point at scale 1 is the run itself
+    one = pts[1]
+    assert one.seed == summary["seed"]
+    assert [a["p_loss"] for a in one.summary["assets"]] == [
+        a["p_loss"] for a in summary["assets"]]
+    assert one.vip_p_loss == summary["assets"][0]["p_loss"]
+    out = build_report(run_copy)
+    assert out.sweep == str(path) and "raid_sweep" in out.figures
+
+
+def test_cli_raid_sweep_refuses_folder_without_results(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from skyshield.cli import main
+
+    assert main(["report", str(tmp_path), "--raid-sweep"]) == 2
+    assert "no results in this folder" in capsys.readouterr().err
+    assert not (tmp_path / "sweep.duckdb").exists()

@@ -20,6 +20,13 @@ def report(
                          "few recorded).")] = None,
     png: Annotated[bool, typer.Option(
         "--png/--no-png", help="Also write the figures as DIR/report/*.png.")] = True,
+    raid_sweep: Annotated[bool, typer.Option(
+        "--raid-sweep", help="When DIR has no sweep.duckdb, first run a small raid-size sweep "
+                             "(every raid's count × 0.25 … 2) of the run's scenario into it.")]
+    = False,
+    sweep_replications: Annotated[int, typer.Option(
+        help="Replications per point of --raid-sweep.")] = 200,
+    workers: Annotated[int, typer.Option(help="Worker processes for --raid-sweep.")] = 1,
     json_out: Annotated[bool, typer.Option("--json", help="Print what was written as JSON.")]
     = False,
 ) -> None:
@@ -27,6 +34,14 @@ def report(
     figures as PNG beside it."""
     from skyshield.report import build_report
 
+    if raid_sweep:
+        from skyshield.report.data import load_run
+
+        load_run(outdir)  # a folder without results is refused before any sweep runs
+        if not (outdir / "sweep.duckdb").exists():
+            from skyshield.report.raid_sweep import run_raid_sweep
+
+            run_raid_sweep(outdir, replications=sweep_replications, workers=workers)
     out = build_report(outdir, replays=replay, png=png)
     if json_out:
         import json

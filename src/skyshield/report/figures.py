@@ -79,6 +79,7 @@ def fig_raid_sweep(data: RunData) -> Figure | None:
     p = np.array([pts[i].vip_p_loss for i in order])
     lo = np.array([pts[i].vip_lo for i in order])
     hi = np.array([pts[i].vip_hi for i in order])
+    top = float(np.nanmax(np.r_[hi, p, 0.0]))
     names: list[str] = []
     for i in order:
         for a in pts[i].summary.get("assets", [])[1:]:
@@ -88,12 +89,13 @@ def fig_raid_sweep(data: RunData) -> Figure | None:
         y = [next((_num(a.get("p_loss")) for a in pts[i].summary.get("assets", [])
                    if a.get("name") == name), math.nan) for i in order]
         ax.plot(x, y, "-", lw=0.9, alpha=0.6, label=str(name))
+        top = max(top, float(np.nanmax(np.r_[y, 0.0])))
     vip = pts[0].summary.get("assets", [{}])[0].get("name", "VIP") if pts[0].summary else "VIP"
     ax.fill_between(x, lo, hi, color=VIP_COLOUR, alpha=0.18, lw=0)
     ax.plot(x, p, "o-", color=VIP_COLOUR, lw=2, label=f"{vip} (95 % interval)")
     ax.set_xlabel(label)
     ax.set_ylabel("loss probability")
-    ax.set_ylim(0, min(1.0, max(0.05, float(np.nanmax(np.r_[hi, 0.0])) * 1.15)))
+    ax.set_ylim(0, min(1.02, max(0.05, top * 1.15)))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="upper left")
     ax.set_title("Loss probability against raid size")
