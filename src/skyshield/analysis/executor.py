@@ -1,0 +1,239 @@
+"""Running many Monte Carlo points in parallel: in this process, a local process pool, or Ray.
+
+A *point* is one ``simulate(scenario, replications, seed, workers=1)`` call. Its result
+depends only on (scenario, replications, seed), never on which worker ran it or when, so the
+backends are interchangeable and the order in which points finish does not matter: the
+caller receives each :class:`PointOutcome` as it finishes and files it under its index.
+
+Workers that die (killed, out of memory, a crashed node) are replaced and their points run
+again, up to ``max_retries`` times; an exception raised by the simulation itself is a
+deterministic failure and is not retried.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import importlib
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+#: The function that runs one point, as ``module:attribute``.
+DEFAULT_SIMULATOR = "skyshield.simulate:simulate"
+BACKENDS = ("process", "ray", "serial")
+
+
+class WorkerDiedError(RuntimeError):
+    """A point's worker died more often than ``max_retries`` allows."""
+
+
+@dataclass(frozen=True)
+class PointTask:
+    """One Monte Carlo run to do.
+
+    Attributes
+    ----------
+    index
+        The caller's name for the point (its position in the design).
+    scenario_json
+        The scenario, validated, as ``Scenario.model_dump_json()`` (cheap to ship to workers).
+    replications, seed
+        As for :func:`skyshield.simulate`.
+    keep_vip
+        Also return the per-replication losses of the VIP (asset 0), for paired comparisons.
+    threads
+        Compute threads the worker may use (0: leave the process's setting alone).
+    simulator
+        ``module:attribute`` of the simulate function (a stand-in in tests).
+    """
+
+    index: int
+    scenario_json: str
+    replications: int
+    seed: int
+    keep_vip: bool = False
+    threads: int = 0
+    simulator: str = DEFAULT_SIMULATOR
+
+
+@dataclass
+class PointOutcome:
+    """What a point sends back: its summary and, if asked, the VIP's losses."""
+
+    index: int
+    summary: dict[str, Any]
+    vip_lost: np.ndarray | None = None  # (R,) bool, replication order
+    seconds: float = 0.0
+
+
+def _load(simulator: str) -> Callable[..., Any]:
+    module, _, attr = simulator.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def run_point(task: PointTask) -> PointOutcome:
+    """Run one point (in whichever process the backend chose)."""
+    from skyshield.scenario.schema import Scenario
+
+    t0 = time.perf_counter()
+    if task.threads > 0:
+        import numba
+
+        numba.set_num_threads(min(task.threads, numba.config.NUMBA_NUM_THREADS))  # type: ignore[attr-defined]
+    scenario = Scenario.model_validate_json(task.scenario_json)
+    res = _load(task.simulator)(scenario, task.replications, task.seed, workers=1, record=0)
+    vip = np.asarray(res.asset_lost[:, 0], dtype=bool).copy() if task.keep_vip else None
+    return PointOutcome(task.index, res.summary, vip, time.perf_counter() - t0)
+
+
+# --------------------------------------------------------------------------- process pool
+
+
+def _watch_parent(parent: int) -> None:
+    # A pool worker blocks on its task queue, whose pipe it holds both ends of, so it would
+    # outlive a driver killed by SIGKILL; it leaves as soon as it is re-parented instead.
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
+def _pool_init(parent: int) -> None:
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _process_backend(tasks: Sequence[PointTask], workers: int,
+                     max_retries: int) -> Iterator[PointOutcome]:
+    import multiprocessing as mp
+
+    # never fork: numba's thread pool and Ray do not survive it
+    ctx = mp.get_context("spawn")
+    queue = list(tasks)[::-1]  # pop() from the end takes them in design order
+    attempts: dict[int, int] = {}
+    while queue:
+        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                                      initializer=_pool_init, initargs=(os.getpid(),))
+        in_flight: dict[cf.Future[PointOutcome], PointTask] = {}
+        broken = False
+        try:
+            while queue or in_flight:
+                # keep exactly one point per worker in flight: when the pool breaks, the points
+                # in flight are the ones that were running, and only they are charged a retry
+                while queue and len(in_flight) < workers:
+                    t = queue.pop()
+                    in_flight[pool.submit(run_point, t)] = t
+                done, _ = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
+                for fut in done:
+                    t = in_flight.pop(fut)
+                    try:
+                        out = fut.result()
+                    except cf.process.BrokenProcessPool:
+                        broken = True
+                        attempts[t.index] = attempts.get(t.index, 0) + 1
+                        if attempts[t.index] > max_retries:
+                            raise WorkerDiedError(
+                                f"the worker running point {t.index} died "
+                                f"{attempts[t.index]} times") from None
+                        queue.append(t)
+                        continue
+                    yield out
+                if broken:
+                    for fut, t in in_flight.items():
+                        fut.cancel()
+                        attempts[t.index] = attempts.get(t.index, 0) + 1
+                        queue.append(t)
+                    in_flight.clear()
+                    break
+        finally:
+            pool.shutdown(wait=not broken, cancel_futures=True)
+
+
+# --------------------------------------------------------------------------- Ray
+
+
+def _ray_backend(tasks: Sequence[PointTask], workers: int, address: str | None,
+                 max_retries: int) -> Iterator[PointOutcome]:
+    import ray
+
+    started = False
+    if not ray.is_initialized():
+        if address is None:
+            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False,
+                     configure_logging=False)
+        else:
+            ray.init(address=address, log_to_driver=False, configure_logging=False)
+        started = True
+    try:
+        # Ray re-runs a task whose worker process or node dies (max_retries); exceptions
+        # raised by the simulation itself are not retried (retry_exceptions=False)
+        remote = ray.remote(num_cpus=1, max_retries=max_retries)(run_point)
+        refs = {remote.remote(t): t for t in tasks}
+        while refs:
+            done, _ = ray.wait(list(refs), num_returns=1)
+            for ref in done:
+                t = refs.pop(ref)
+                try:
+                    yield ray.get(ref)
+                except ray.exceptions.WorkerCrashedError as exc:
+                    raise WorkerDiedError(f"the worker running point {t.index} died "
+                                          f"{max_retries + 1} times") from exc
+    finally:
+        if started:
+            ray.shutdown()
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def execute(
+    tasks: Sequence[PointTask],
+    *,
+    backend: str = "process",
+    workers: int | None = None,
+    address: str | None = None,
+    max_retries: int = 3,
+) -> Iterator[PointOutcome]:
+    """Run the points; yield each outcome as it finishes (in no particular order).
+
+    Parameters
+    ----------
+    tasks
+        The points. Their ``threads`` is set here: one thread per worker in a pool.
+    backend
+        ``process`` (a local pool of spawned processes), ``ray`` (a Ray cluster at
+        ``address``, or a local Ray instance when none is given and none is running) or
+        ``serial`` (one after the other in this process).
+    workers
+        Pool size (``process``), CPUs of a local Ray instance; default: the CPU count.
+    max_retries
+        How many times a point whose worker died is run again.
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}")
+    n = workers or default_workers()
+    if backend == "serial" or not tasks:
+        for t in tasks:
+            yield run_point(t)
+        return
+    if backend == "process":
+        # each worker gets its share of the cores for the compiled kernel's threads
+        threads = max(1, default_workers() // n)
+        tasks = [_with_threads(t, threads) for t in tasks]
+        yield from _process_backend(tasks, min(n, len(tasks)), max_retries)
+    else:
+        yield from _ray_backend([_with_threads(t, 1) for t in tasks], n, address, max_retries)
+
+
+def _with_threads(t: PointTask, threads: int) -> PointTask:
+    from dataclasses import replace
+
+    return replace(t, threads=threads)

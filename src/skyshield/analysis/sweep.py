@@ -1,0 +1,255 @@
+"""Parameter sweeps: a design of scenario variants, one Monte Carlo run per point, stored as
+they finish and resumable after any interruption.
+
+    plan = plan_sweep(scenario, ["raids[0].count=50:800:50"], replications=1000, seed=1)
+    result = run_sweep(plan, "out/raid-size")          # process pool; backend="ray" for Ray
+
+Every point uses the same seed by default (common random numbers: two points differ only
+through their parameters, so differences between points are sharp), or with
+``independent_seeds`` a seed derived from (seed, point index) alone. Either way a point's
+result depends only on its scenario, replications and seed, never on the backend, the number
+of workers or the order in which points finish.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from skyshield.analysis.executor import DEFAULT_SIMULATOR, PointTask, execute
+from skyshield.analysis.spec import (
+    Scalar,
+    Vary,
+    design,
+    digest,
+    parse_vary,
+    point_scenarios,
+)
+from skyshield.analysis.store import SweepStore, point_row
+from skyshield.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from skyshield.scenario.schema import Scenario
+
+
+def point_seed(seed: int, point: int) -> int:
+    """The seed of ``point`` in a sweep with independent seeds: SHA-256 of (seed, point),
+    63 bits, so it depends on nothing else (not on the order in which points finish)."""
+    h = hashlib.sha256(f"skyshield-sweep/{seed}/{point}".encode()).digest()
+    return int.from_bytes(h[:8], "big") >> 1
+
+
+@dataclass
+class SweepPlan:
+    """A validated sweep, ready to run: its points, their scenarios and seeds, and its key.
+
+    The key (SHA-256 of the scenario, the points, replications, seeds and version) names the
+    sweep in its store: a run with the same key resumes it.
+    """
+
+    scenario: Scenario
+    varies: list[Vary]
+    lhs: int | None
+    replications: int
+    seed: int
+    independent_seeds: bool
+    points: list[dict[str, Scalar]]
+    scenarios: list[Scenario]
+    seeds: list[int]
+    key: str
+    simulator: str = DEFAULT_SIMULATOR
+
+    @property
+    def paths(self) -> list[str]:
+        return [v.path for v in self.varies]
+
+    def meta(self) -> dict[str, str]:
+        from skyshield import __version__
+
+        return {
+            "scenario": self.scenario.name,
+            "scenario_json": self.scenario.model_dump_json(),
+            "vary_json": json.dumps([_vary_json(v) for v in self.varies]),
+            "lhs": "" if self.lhs is None else str(self.lhs),
+            "replications": str(self.replications),
+            "seed": str(self.seed),
+            "seed_mode": "independent" if self.independent_seeds else "common",
+            "points": str(len(self.points)),
+            "skyshield_version": __version__,
+        }
+
+
+def _vary_json(v: Vary) -> dict[str, Any]:
+    if v.lhs is not None:
+        return {"path": v.path, "lhs": list(v.lhs), "integer": v.integer}
+    return {"path": v.path, "values": list(v.values)}
+
+
+def plan_sweep(
+    scenario: Scenario,
+    vary: Sequence[str | Vary],
+    *,
+    lhs: int | None = None,
+    replications: int = 1000,
+    seed: int = 0,
+    independent_seeds: bool = False,
+    simulator: str = DEFAULT_SIMULATOR,
+) -> SweepPlan:
+    """Parse and check a sweep: every point's scenario is validated before any work starts.
+
+    Parameters
+    ----------
+    scenario
+        The base scenario.
+    vary
+        ``PATH=SPEC`` strings (see :mod:`skyshield.analysis.spec`) or parsed :class:`Vary`.
+    lhs
+        Samples of the Latin-hypercube dimensions (``lhs(a,b)`` specs).
+    replications, seed
+        Of every point's Monte Carlo run. The seed also draws the Latin hypercube.
+    independent_seeds
+        Give each point its own seed (:func:`point_seed`) instead of common random numbers.
+
+    Raises
+    ------
+    InputError
+        A spec that does not parse, an unknown parameter, an empty range, an invalid point.
+    """
+    if replications < 1:
+        raise InputError("must be at least 1", file="<argument>", field="--replications")
+    if not 0 <= seed < 2**63:
+        raise InputError("must be in [0, 2**63)", file="<argument>", field="--seed")
+    base = scenario.model_dump(mode="json")
+    varies = [v if isinstance(v, Vary) else parse_vary(v, base) for v in vary]
+    points = design(varies, lhs, seed)
+    scenarios = point_scenarios(scenario, points)
+    seeds = [point_seed(seed, i) if independent_seeds else seed for i in range(len(points))]
+    from skyshield import __version__
+
+    key = digest({
+        "scenario": base, "points": points, "replications": replications, "seeds": seeds,
+        "version": __version__, "simulator": simulator,
+    })
+    return SweepPlan(scenario, varies, lhs, replications, seed, independent_seeds, points,
+                     scenarios, seeds, key, simulator)
+
+
+@dataclass
+class SweepResult:
+    """A finished sweep: every point's row of ``sweep_points`` (point order)."""
+
+    key: str
+    out_dir: Path
+    scenario: str
+    paths: list[str]
+    replications: int
+    seed: int
+    rows: list[dict[str, Any]]
+    ran: int  # points run by this call
+    resumed: int  # points found already done in the store
+    seconds: float
+    point_seconds: list[float] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``skyshield sweep --json`` object."""
+        return {
+            "sweep_key": self.key,
+            "scenario": self.scenario,
+            "out": str(self.out_dir),
+            "varied": self.paths,
+            "replications": self.replications,
+            "seed": self.seed,
+            "points_total": len(self.rows),
+            "points_run": self.ran,
+            "points_resumed": self.resumed,
+            "points": [
+                {
+                    "point": r["point"],
+                    "params": json.loads(r["params_json"]),
+                    "seed": r["seed"],
+                    "vip_p_loss": r["vip_p_loss"],
+                    "vip_p_loss_ci95": [r["vip_lo"], r["vip_hi"]],
+                    "summary": json.loads(r["summary_json"]),
+                }
+                for r in self.rows
+            ],
+        }
+
+
+def run_sweep(
+    plan: SweepPlan,
+    out: str | Path,
+    *,
+    backend: str = "process",
+    workers: int | None = None,
+    address: str | None = None,
+    overwrite: bool = False,
+    progress: bool = False,
+    max_retries: int = 3,
+) -> SweepResult:
+    """Run the points of ``plan`` not yet in the store at ``out``; store each as it finishes.
+
+    Parameters
+    ----------
+    plan
+        From :func:`plan_sweep`.
+    out
+        The sweep folder (``sweep.duckdb``, then ``sweep_points.parquet``).
+    backend, workers, address, max_retries
+        See :func:`skyshield.analysis.executor.execute`.
+    overwrite
+        Replace a different sweep found in ``out`` (otherwise: an error).
+    progress
+        Show a progress bar (on stderr).
+    """
+    t0 = time.perf_counter()
+    store = SweepStore(out)
+    design_rows = [(i, json.dumps(p, ensure_ascii=False), s)
+                   for i, (p, s) in enumerate(zip(plan.points, plan.seeds, strict=True))]
+    done = store.begin(plan.key, plan.meta(), design_rows, overwrite=overwrite)
+    todo = [PointTask(i, plan.scenarios[i].model_dump_json(), plan.replications,
+                      plan.seeds[i], simulator=plan.simulator)
+            for i in range(len(plan.points)) if i not in done]
+    advance, stop = _progress(progress, len(plan.points), len(done))
+    secs: list[float] = []
+    try:
+        for out_pt in execute(todo, backend=backend, workers=workers, address=address,
+                              max_retries=max_retries):
+            i = out_pt.index
+            store.add(point_row(i, plan.points[i], plan.replications, plan.seeds[i],
+                                out_pt.summary, plan.key))
+            secs.append(out_pt.seconds)
+            advance()
+    finally:
+        stop()
+    rows = store.points()
+    store.export_parquet()
+    return SweepResult(plan.key, Path(out), plan.scenario.name, plan.paths,
+                       plan.replications, plan.seed, rows, len(todo), len(done),
+                       time.perf_counter() - t0, secs)
+
+
+def _progress(enabled: bool, total: int, completed: int) -> tuple[Any, Any]:
+    if not enabled:
+        return (lambda: None), (lambda: None)
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    prog = Progress(TextColumn("sweep points"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), TimeRemainingColumn(), transient=True,
+                    console=Console(stderr=True))
+    task = prog.add_task("sweep", total=total, completed=completed)
+    prog.start()
+    return (lambda: prog.advance(task, 1)), prog.stop
