@@ -161,10 +161,10 @@ def fig_leakers(data: RunData) -> Figure:
     ax1.set_title("Leakers per asset")
     wn = [str(w["name"]) for w in waves][::-1]
     yw = np.arange(len(wn))
-    ax2.barh(yw, [_num(w.get("leaked_mean")) for w in waves][::-1], color="tab:red",
-             alpha=0.7, label="leaked")
-    ax2.barh(yw, [_num(w.get("killed_mean")) for w in waves][::-1], color="tab:green",
-             alpha=0.5, height=0.4, label="killed")
+    ax2.barh(yw + 0.2, [_num(w.get("leaked_mean")) for w in waves][::-1], color="tab:red",
+             alpha=0.7, height=0.4, label="leaked")
+    ax2.barh(yw - 0.2, [_num(w.get("killed_mean")) for w in waves][::-1], color="tab:green",
+             alpha=0.7, height=0.4, label="killed")
     ax2.set_yticks(yw, wn)
     ax2.set_xlabel("drones per replication (mean)")
     ax2.set_title("Leakers and kills per wave")
@@ -230,9 +230,11 @@ def fig_expenditure(data: RunData) -> Figure | None:
     ax1, ax2 = fig.subplots(2, 1, sharex=True)
     tm = t / 60.0
     if keep.any():
+        from matplotlib import colormaps
+
         ax1.stackplot(tm + bin_s / 120.0, shots[keep] * 60.0 / bin_s,
                       labels=[n for n, k in zip(names, keep, strict=True) if k], alpha=0.8,
-                      step="mid")
+                      step="mid", colors=[colormaps["tab20"](i % 20) for i in range(keep.sum())])
         ax1.legend(fontsize=7, ncol=2, loc="upper left")
     ax1.set_ylabel("shots per minute (mean)")
     ax1.set_title("Interceptor expenditure over time")
@@ -260,7 +262,9 @@ def fig_cost_exchange(data: RunData) -> Figure:
     """Defence cost per kill per effector against the attacker's cost per drone."""
     c = data.summary.get("cost", {})
     th = data.summary.get("threats", {})
-    effs = [e for e in data.summary.get("effectors", []) if e.get("cost_per_kill") is not None]
+    # an effector without a per-shot cost (a jammer) has no place on the log axis
+    effs = [e for e in data.summary.get("effectors", [])
+            if e.get("cost_per_kill") is not None and float(e["cost_per_kill"]) > 0]
     fig = _figure(10, 1.2 + 0.42 * max(1, len(effs)))
     ax1, ax2 = fig.subplots(1, 2, width_ratios=[1, 2])
     d, a = _num(c.get("defence_mean")), _num(c.get("attack_mean"))
