@@ -97,3 +97,17 @@ def test_hostile_names_show_as_text(browser: Any, run_copy: Path) -> None:
         page.close()
     assert seen["dialogs"] == []
     assert seen["errors"] == []
+
+
+def test_page_without_replays_loads_cleanly(browser: Any, run_copy: Path) -> None:
+    out = build_report(run_copy, replays=[])
+    page, seen = _open(browser, out.html)
+    try:
+        assert page.is_disabled("#replay-play")
+        assert page.evaluate("document.querySelectorAll('#replay-rep option').length") == 0
+        # the map and the planned helicopter position are still drawn
+        assert page.evaluate("window.skyshieldReplay.markers()")["heli"]
+        assert "No replication was recorded" in (page.text_content("#replay") or "")
+    finally:
+        page.close()
+    assert seen["errors"] == []
