@@ -3,7 +3,8 @@ with a known answer, for testing the sweep machinery apart from the engine.
 
 The VIP is lost in replication r when ``u_r < p``, with ``u_r`` drawn from a generator keyed by
 (seed, r) alone (common random numbers across scenarios) and
-``p = N / (N + 400) * (1.2 - escort_priority) / 1.2`` for N drones in the raids.
+``p = N / (N + 400) * (1.2 - escort_priority) / 1.2`` for N drones in the raids, plus
+``MISSING_EFFECT`` for named equipment of the flagship that the scenario lacks.
 
 Environment (inherited by spawned workers): ``SKYSHIELD_FAKE_SLEEP`` seconds per call;
 ``SKYSHIELD_FAKE_CRASH_DIR``: the first call for each (scenario, seed) kills its process;
@@ -21,10 +22,16 @@ from typing import Any
 
 import numpy as np
 
+#: Extra VIP loss probability when this equipment of the flagship is missing.
+MISSING_EFFECT = {"SAM Brenholt": 0.3, "Radar Marrow": 0.02}
+
 
 def vip_probability(scenario: Any) -> float:
     n = sum(r.count for r in scenario.raids)
-    return n / (n + 400.0) * (1.2 - scenario.c2.escort_priority) / 1.2
+    p = n / (n + 400.0) * (1.2 - scenario.c2.escort_priority) / 1.2
+    present = {x.name for x in scenario.sensors} | {x.name for x in scenario.effectors}
+    p += sum(v for k, v in MISSING_EFFECT.items() if k not in present)
+    return min(1.0, p)
 
 
 def uniforms(seed: int, replications: int) -> np.ndarray:

@@ -1,0 +1,161 @@
+"""``skyshield sweep`` and ``skyshield faults``: thin commands over :mod:`skyshield.analysis`.
+
+Only ``typer`` and the standard library are imported here at module level (``--help`` stays
+instant); the library is imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from skyshield.errors import InputError
+
+_ARG = "<argument>"
+
+
+def _check_common(replications: int, seed: int, workers: int | None, backend: str,
+                  address: str | None) -> None:
+    if replications < 1:
+        raise InputError("must be at least 1", file=_ARG, field="--replications")
+    if not 0 <= seed < 2**63:
+        raise InputError("must be in [0, 2**63)", file=_ARG, field="--seed")
+    if workers is not None and workers < 1:
+        raise InputError("must be at least 1", file=_ARG, field="--workers")
+    if backend not in ("process", "ray"):
+        raise InputError(f"unknown backend '{backend}' (known: process, ray)", file=_ARG,
+                         field="--backend")
+    if address is not None and backend != "ray":
+        raise InputError("--address is for --backend ray", file=_ARG, field="--address")
+    if backend == "ray":
+        import importlib.util
+
+        if importlib.util.find_spec("ray") is None:
+            raise InputError("Ray is not installed (pip install 'skyshield[ray]')",
+                             file=_ARG, field="--backend")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "scenario"
+
+
+def sweep(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    vary: Annotated[list[str], typer.Option(
+        "--vary", "-v",
+        help="PATH=SPEC, repeatable. PATH: dotted path into the scenario, list items by index "
+             "or name (raids[0].count, raids[Decoys].count, c2.escort_priority, "
+             "effectors[SAM Aldmark].params.magazine). SPEC: a:b:step (inclusive), a,b,c, "
+             "or lhs(a,b) with --lhs N.")],
+    lhs: Annotated[int | None, typer.Option(
+        help="Latin-hypercube samples of the lhs(a,b) dimensions.")] = None,
+    replications: Annotated[int, typer.Option(
+        "--replications", "-n", help="Replications per point.")] = 1000,
+    seed: Annotated[int, typer.Option(
+        help="Seed of every point (common random numbers) and of the Latin hypercube.")] = 0,
+    independent_seeds: Annotated[bool, typer.Option(
+        "--independent-seeds", help="Give each point its own seed, derived from --seed and "
+                                    "the point's index.")] = False,
+    out: Annotated[Path | None, typer.Option(
+        help="Sweep folder (sweep.duckdb, sweep_points.parquet); running the same command "
+             "again resumes it. Default: out/sweep-<scenario>-<key>.")] = None,
+    backend: Annotated[str, typer.Option(help="process (local pool) or ray.")] = "process",
+    address: Annotated[str | None, typer.Option(
+        help="Ray cluster address (default: a local Ray instance).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="Worker processes (default: the CPU count).")] = None,
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="Replace a different sweep found in --out.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Sweep scenario parameters over a grid or a Latin hypercube: a Monte Carlo run with 95 %
+    intervals per point, stored as each finishes; an interrupted sweep resumes."""
+    _check_common(replications, seed, workers, backend, address)
+    from skyshield.analysis.sweep import plan_sweep, run_sweep
+    from skyshield.scenario import load_scenario
+
+    sc = load_scenario(scenario)
+    plan = plan_sweep(sc, vary, lhs=lhs, replications=replications, seed=seed,
+                      independent_seeds=independent_seeds)
+    folder = out if out is not None else Path("out") / f"sweep-{_slug(sc.name)}-{plan.key[:8]}"
+    show = not quiet and not json_out and sys.stderr.isatty()
+    res = run_sweep(plan, folder, backend=backend, workers=workers, address=address,
+                    overwrite=overwrite, progress=show)
+    if json_out:
+        sys.stdout.write(json.dumps(res.to_json(), indent=2, ensure_ascii=False) + "\n")
+        return
+    vip = json.loads(res.rows[0]["summary_json"])["assets"][0]["name"] if res.rows else "VIP"
+    print(f"{sc.name}: {len(res.rows)} points × {replications} replications, seed {seed}"
+          f" ({res.ran} run, {res.resumed} already done)")
+    width = max(len(p) for p in res.paths)
+    for r in res.rows:
+        params = json.loads(r["params_json"])
+        vals = "  ".join(f"{p:>{width}}={params[p]!s:<8}" for p in res.paths)
+        print(f"  {r['point']:>4}  {vals}  P(loss of {vip}) = {r['vip_p_loss']:.3f} "
+              f"[{r['vip_lo']:.3f}, {r['vip_hi']:.3f}]")
+    print(f"Stored in {folder}/sweep.duckdb (table sweep_points) and sweep_points.parquet")
+
+
+def faults(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    replications: Annotated[int, typer.Option(
+        "--replications", "-n", help="Replications of every run.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed shared by every run.")] = 0,
+    out: Annotated[Path | None, typer.Option(
+        help="Folder for faults.json, faults.duckdb and plots/tornado.png.")] = None,
+    tornado: Annotated[bool, typer.Option(
+        "--tornado/--no-tornado", help="Also run the sensitivity (tornado) analysis.")] = True,
+    late: Annotated[float, typer.Option(
+        help="Seconds of the late-reaction fault.")] = 10.0,
+    pk_factor: Annotated[float, typer.Option(
+        help="Factor on every kill probability in the degraded-Pk fault.")] = 0.7,
+    misid: Annotated[float | None, typer.Option(
+        help="Misidentification probability per cycle in the missed-identification fault "
+             "(default: max(0.02, 10 × the scenario's)).")] = None,
+    spof_threshold: Annotated[float, typer.Option(
+        help="Rise of the VIP's loss probability that makes a fault a single point of "
+             "failure (when its paired 95 % interval is above zero).")] = 0.05,
+    backend: Annotated[str, typer.Option(help="process (local pool) or ray.")] = "process",
+    address: Annotated[str | None, typer.Option(help="Ray cluster address.")] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="Worker processes (default: the CPU count).")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Single-failure (N−1) analysis: each sensor and effector out in turn, a late reaction,
+    degraded kill probabilities, a missed identification, a jammer off — ranked by the change
+    of the VIP's loss probability (common random numbers, paired 95 % intervals) — and a
+    sensitivity (tornado) chart over the main parameters."""
+    _check_common(replications, seed, workers, backend, address)
+    if replications < 2:
+        raise InputError("must be at least 2", file=_ARG, field="--replications")
+    from skyshield.analysis.faults import analyse_faults, describe
+    from skyshield.scenario import load_scenario
+
+    sc = load_scenario(scenario)
+    show = not quiet and not json_out and sys.stderr.isatty()
+    rep = analyse_faults(sc, replications=replications, seed=seed, tornado=tornado,
+                         late_s=late, pk_factor=pk_factor, misid_p=misid,
+                         spof_threshold=spof_threshold, backend=backend, workers=workers,
+                         address=address, progress=show)
+    if out is not None:
+        rep.save(out, plot=True)
+    if json_out:
+        sys.stdout.write(json.dumps(rep.to_json(), indent=2, ensure_ascii=False) + "\n")
+        return
+    for line in describe(rep):
+        print(line)
+    if out is not None:
+        print(f"Written: {out}/faults.json, faults.duckdb, plots/tornado.png")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the top-level ``sweep`` and ``faults`` commands."""
+    app.command()(sweep)
+    app.command()(faults)

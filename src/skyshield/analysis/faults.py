@@ -1,0 +1,484 @@
+""""If the air defence had made one mistake": single-failure (N−1) analysis and sensitivity.
+
+Each fault is one scenario variant:
+
+- ``sensor_out:NAME`` — the sensor is removed;
+- ``effector_out:NAME`` — the effector is removed (``jammer_off:NAME`` for a jammer);
+- ``late_reaction`` — every effector reacts ``late_s`` seconds later;
+- ``degraded_pk`` — every kill probability (and jammer defeat rate) is multiplied by
+  ``pk_factor``;
+- ``missed_identification`` — the chance per decision cycle of misidentifying the own aircraft
+  rises to ``misid_p``.
+
+All variants and the baseline run with the same seed. The engine keys every random draw by
+what it is for (a drone's launch, a named effector's shot...), never by a position in a list,
+so a variant meets the same drones, launched at the same times, as the baseline and the
+per-replication differences of the VIP's loss measure the fault alone (common random
+numbers). The faults are ranked by the paired difference of the VIP's loss probability.
+
+The sensitivity (tornado) analysis moves each main parameter to a low and a high value in turn,
+with the same seeds, and ranks the parameters by the swing of the VIP's loss probability.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from skyshield.analysis.executor import DEFAULT_SIMULATOR, PointOutcome, PointTask, execute
+from skyshield.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from skyshield.scenario.catalogue import Catalogue
+    from skyshield.scenario.schema import Scenario
+
+Data = dict[str, Any]
+JAMMER = "ew_jammer"
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One single failure: what it is, and the scenario it makes."""
+
+    id: str
+    kind: str  # sensor_out | effector_out | jammer_off | late_reaction | degraded_pk | ...
+    target: str | None
+    description: str
+    data: Data = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Bound:
+    """One end of a sensitivity bar: the parameter moved down (``low``) or up (``high``)."""
+
+    parameter: str
+    side: str  # "low" | "high"
+    label: str
+    data: Data = field(repr=False, compare=False)
+
+
+# --------------------------------------------------------------------------- transforms
+
+
+def _merged(cat: Catalogue, section: str, item: Data) -> dict[str, float]:
+    table = cat.effectors if section == "effectors" else cat.sensors
+    return {**table[item["type"]].params, **item.get("params", {})}
+
+
+def _set_param(cat: Catalogue, section: str, item: Data, name: str,
+               fn: Callable[[float], float]) -> None:
+    merged = _merged(cat, section, item)
+    if name in merged:
+        item.setdefault("params", {})[name] = float(fn(merged[name]))
+
+
+def _scale_pk(d: Data, cat: Catalogue, factor: float) -> None:
+    for e in d["effectors"]:
+        pks = {**cat.effectors[e["type"]].pk, **e.get("pk", {})}
+        e["pk"] = {k: min(1.0, v * factor) for k, v in pks.items()}
+
+
+def _effector_params(d: Data, cat: Catalogue, name: str, fn: Callable[[float], float]) -> None:
+    for e in d["effectors"]:
+        _set_param(cat, "effectors", e, name, fn)
+
+
+def _sensor_range(d: Data, cat: Catalogue, factor: float) -> None:
+    for s in d["sensors"]:
+        for name in ("r50_m", "max_range_m", "net_radius_m"):
+            _set_param(cat, "sensors", s, name, lambda v: v * factor)
+
+
+def _catalogue() -> Catalogue:
+    from skyshield.scenario import default_catalogue
+
+    return default_catalogue()
+
+
+def fault_variants(
+    scenario: Scenario, *, late_s: float = 10.0, pk_factor: float = 0.7,
+    misid_p: float | None = None,
+) -> list[Fault]:
+    """The single failures of a scenario's defence, in a fixed order.
+
+    Parameters
+    ----------
+    late_s
+        Extra reaction time of every effector for ``late_reaction`` (seconds).
+    pk_factor
+        Factor on every kill probability for ``degraded_pk``.
+    misid_p
+        Misidentification probability per cycle for ``missed_identification``; default
+        ``max(0.02, 10 × the scenario's)``, capped at 1.
+    """
+    if late_s <= 0:
+        raise InputError("must be positive", file="<argument>", field="--late")
+    if not 0.0 <= pk_factor < 1.0:
+        raise InputError("must be in [0, 1)", file="<argument>", field="--pk-factor")
+    cat = _catalogue()
+    base = scenario.model_dump(mode="json")
+    out: list[Fault] = []
+    for i, s in enumerate(base["sensors"]):
+        d = copy.deepcopy(base)
+        del d["sensors"][i]
+        out.append(Fault(f"sensor_out:{s['name']}", "sensor_out", s["name"],
+                         f"sensor {s['name']} ({s['type']}) out", d))
+    for i, e in enumerate(base["effectors"]):
+        d = copy.deepcopy(base)
+        del d["effectors"][i]
+        kind = "jammer_off" if e["type"] == JAMMER else "effector_out"
+        what = "jammer off" if kind == "jammer_off" else "out"
+        out.append(Fault(f"{kind}:{e['name']}", kind, e["name"],
+                         f"effector {e['name']} ({e['type']}) {what}", d))
+    if base["effectors"]:
+        d = copy.deepcopy(base)
+        _effector_params(d, cat, "reaction_s", lambda v: v + late_s)
+        out.append(Fault("late_reaction", "late_reaction", None,
+                         f"every effector reacts {late_s:g} s late", d))
+        d = copy.deepcopy(base)
+        _scale_pk(d, cat, pk_factor)
+        out.append(Fault("degraded_pk", "degraded_pk", None,
+                         f"every kill probability × {pk_factor:g}", d))
+    p0 = float(base["c2"]["p_misidentification"])
+    p1 = min(1.0, max(0.02, 10.0 * p0)) if misid_p is None else misid_p
+    if not 0.0 <= p1 <= 1.0:
+        raise InputError("must be in [0, 1]", file="<argument>", field="--misid")
+    if p1 != p0:
+        d = copy.deepcopy(base)
+        d["c2"]["p_misidentification"] = p1
+        out.append(Fault("missed_identification", "missed_identification", None,
+                         f"own aircraft misidentified with p = {p1:g} per cycle "
+                         f"(was {p0:g})", d))
+    return out
+
+
+def sensitivity_variants(scenario: Scenario) -> list[Bound]:
+    """Low and high settings of the main parameters, for the tornado chart.
+
+    ===================  ======================================  =====================
+    parameter            low                                     high
+    ===================  ======================================  =====================
+    raid size            every raid's count × 0.5                × 1.5
+    leak probability     0                                       min(1, 2p), or 0.2
+    escort priority      −0.25 (at least 0)                      +0.25 (at most 1)
+    kill probability     every Pk × 0.8                          × 1.2 (at most 1)
+    reaction time        every effector's reaction × 0.5         × 1.5
+    magazines            every effector's magazine × 0.5         × 1.5
+    sensor range         r50, max and net radius × 0.8           × 1.2
+    misidentification    0                                       5p, or 0.01
+    ===================  ======================================  =====================
+    """
+    cat = _catalogue()
+    base = scenario.model_dump(mode="json")
+    out: list[Bound] = []
+
+    def add(param: str, side: str, label: str, fn: Callable[[Data], None]) -> None:
+        d = copy.deepcopy(base)
+        fn(d)
+        if d != base:
+            out.append(Bound(param, side, label, d))
+
+    def raids(f: float) -> Callable[[Data], None]:
+        def go(d: Data) -> None:
+            for r in d["raids"]:
+                r["count"] = max(1, round(r["count"] * f))
+        return go
+
+    add("raid size", "low", "× 0.5", raids(0.5))
+    add("raid size", "high", "× 1.5", raids(1.5))
+    if base.get("leak"):
+        p = float(base["leak"]["probability"])
+        hi = min(1.0, 2 * p) if p > 0 else 0.2
+        add("leak probability", "low", "0", lambda d: d["leak"].__setitem__("probability", 0.0))
+        add("leak probability", "high", f"{hi:g}",
+            lambda d: d["leak"].__setitem__("probability", hi))
+    e = float(base["c2"]["escort_priority"])
+    lo_e, hi_e = max(0.0, e - 0.25), min(1.0, e + 0.25)
+    add("escort priority", "low", f"{lo_e:g}",
+        lambda d: d["c2"].__setitem__("escort_priority", lo_e))
+    add("escort priority", "high", f"{hi_e:g}",
+        lambda d: d["c2"].__setitem__("escort_priority", hi_e))
+    if base["effectors"]:
+        add("kill probability", "low", "× 0.8", lambda d: _scale_pk(d, cat, 0.8))
+        add("kill probability", "high", "× 1.2", lambda d: _scale_pk(d, cat, 1.2))
+        add("reaction time", "low", "× 0.5",
+            lambda d: _effector_params(d, cat, "reaction_s", lambda v: v * 0.5))
+        add("reaction time", "high", "× 1.5",
+            lambda d: _effector_params(d, cat, "reaction_s", lambda v: v * 1.5))
+        add("magazines", "low", "× 0.5",
+            lambda d: _effector_params(d, cat, "magazine", lambda v: v * 0.5))
+        add("magazines", "high", "× 1.5",
+            lambda d: _effector_params(d, cat, "magazine", lambda v: v * 1.5))
+    if base["sensors"]:
+        add("sensor range", "low", "× 0.8", lambda d: _sensor_range(d, cat, 0.8))
+        add("sensor range", "high", "× 1.2", lambda d: _sensor_range(d, cat, 1.2))
+    m = float(base["c2"]["p_misidentification"])
+    hi_m = min(1.0, 5 * m) if m > 0 else 0.01
+    add("misidentification", "low", "0",
+        lambda d: d["c2"].__setitem__("p_misidentification", 0.0))
+    add("misidentification", "high", f"{hi_m:g}",
+        lambda d: d["c2"].__setitem__("p_misidentification", hi_m))
+    return out
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+def _paired(base: np.ndarray, var: np.ndarray) -> tuple[float, float, float]:
+    """Mean paired difference ``var − base`` with its 95 % interval.
+
+    Notes
+    -----
+    With common random numbers replication r of the variant and of the baseline share every
+    draw not touched by the fault, so :math:`d_r = y^{var}_r - y^{base}_r` has a far smaller
+    variance than the difference of two independent estimates. The interval is
+    :math:`\\bar d \\pm z_{0.975}\\, s_d / \\sqrt{R}` (normal approximation; the :math:`d_r` are
+    i.i.d. over replications and bounded in [−1, 1]).
+    """
+    from skyshield.results.stats import paired_difference
+
+    return paired_difference(base.astype(np.float64), var.astype(np.float64))
+
+
+def _r(x: float, digits: int = 6) -> float:
+    return round(float(x), digits) + 0.0  # + 0.0: no "-0.0" in the JSON
+
+
+@dataclass
+class FaultReport:
+    """The outcome of :func:`analyse_faults` (``faults.json`` is :meth:`to_json`)."""
+
+    scenario: str
+    vip: str
+    replications: int
+    seed: int
+    spof_threshold: float
+    baseline: dict[str, Any]
+    faults: list[dict[str, Any]]  # ranked
+    sensitivity: list[dict[str, Any]]  # by swing, largest first
+    seconds: float = 0.0
+
+    @property
+    def single_points_of_failure(self) -> list[dict[str, Any]]:
+        return [f for f in self.faults if f["single_point_of_failure"]]
+
+    def to_json(self) -> dict[str, Any]:
+        """Deterministic for identical input and seed (no timings)."""
+        return {
+            "scenario": self.scenario,
+            "vip": self.vip,
+            "replications": self.replications,
+            "seed": self.seed,
+            "baseline": self.baseline,
+            "spof_threshold": self.spof_threshold,
+            "single_points_of_failure": [f["fault"] for f in self.single_points_of_failure],
+            "faults": self.faults,
+            "sensitivity": self.sensitivity,
+        }
+
+    def save(self, out_dir: str | Path, *, plot: bool = True) -> Path:
+        """Write ``faults.json``, ``faults.duckdb`` and ``plots/tornado.png`` (each atomically)."""
+        out = Path(out_dir)
+        (out / "plots").mkdir(parents=True, exist_ok=True)
+        _atomic_text(out / "faults.json",
+                     json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n")
+        _write_duckdb(self, out / "faults.duckdb")
+        if plot:
+            from skyshield.analysis.plots import tornado_chart
+
+            tmp = out / "plots" / f".tornado.{os.getpid()}.png"
+            tornado_chart(self, tmp)
+            os.replace(tmp, out / "plots" / "tornado.png")
+        return out
+
+
+def _atomic_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+FAULT_COLUMNS = ("rank", "fault", "kind", "target", "description", "vip_p_loss", "vip_lo",
+                 "vip_hi", "delta", "delta_lo", "delta_hi", "significant",
+                 "single_point_of_failure")
+
+
+def _write_duckdb(rep: FaultReport, path: Path) -> None:
+    import duckdb
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    con = duckdb.connect(str(tmp))
+    try:
+        con.execute("CREATE TABLE faults (rank INTEGER, fault VARCHAR, kind VARCHAR, "
+                    "target VARCHAR, description VARCHAR, vip_p_loss DOUBLE, vip_lo DOUBLE, "
+                    "vip_hi DOUBLE, delta DOUBLE, delta_lo DOUBLE, delta_hi DOUBLE, "
+                    "significant BOOLEAN, single_point_of_failure BOOLEAN)")
+        con.executemany(
+            f"INSERT INTO faults VALUES ({', '.join('?' for _ in FAULT_COLUMNS)})",
+            [[f["rank"], f["fault"], f["kind"], f["target"], f["description"],
+              f["vip_p_loss"], *f["vip_p_loss_ci95"], f["delta"], *f["delta_ci95"],
+              f["significant"], f["single_point_of_failure"]] for f in rep.faults])
+        con.execute("CREATE TABLE sensitivity (parameter VARCHAR, side VARCHAR, label VARCHAR, "
+                    "vip_p_loss DOUBLE, delta DOUBLE, delta_lo DOUBLE, delta_hi DOUBLE, "
+                    "swing DOUBLE)")
+        con.executemany("INSERT INTO sensitivity VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [[s["parameter"], side, s[side]["label"], s[side]["vip_p_loss"],
+                          s[side]["delta"], *s[side]["delta_ci95"], s["swing"]]
+                         for s in rep.sensitivity for side in ("low", "high") if s.get(side)])
+        con.execute("CREATE TABLE baseline (key VARCHAR, value VARCHAR)")
+        con.executemany("INSERT INTO baseline VALUES (?, ?)", [
+            ("scenario", rep.scenario), ("vip", rep.vip),
+            ("replications", str(rep.replications)), ("seed", str(rep.seed)),
+            ("vip_p_loss", str(rep.baseline["vip_p_loss"])),
+            ("spof_threshold", str(rep.spof_threshold))])
+    finally:
+        con.close()
+    os.replace(tmp, path)
+
+
+def analyse_faults(
+    scenario: Scenario,
+    *,
+    replications: int = 1000,
+    seed: int = 0,
+    tornado: bool = True,
+    late_s: float = 10.0,
+    pk_factor: float = 0.7,
+    misid_p: float | None = None,
+    spof_threshold: float = 0.05,
+    backend: str = "process",
+    workers: int | None = None,
+    address: str | None = None,
+    progress: bool = False,
+    simulator: str = DEFAULT_SIMULATOR,
+) -> FaultReport:
+    """Run the baseline and every single failure (and the sensitivity settings) with common
+    random numbers; rank the failures by the change of the VIP's loss probability.
+
+    Parameters
+    ----------
+    scenario
+        The defended scenario; its VIP is asset 0 (the first moving asset).
+    replications, seed
+        Of every run (all runs share the seed).
+    tornado
+        Also run the sensitivity settings (:func:`sensitivity_variants`).
+    late_s, pk_factor, misid_p
+        Sizes of the generic faults (:func:`fault_variants`).
+    spof_threshold
+        A fault is a *single point of failure* when it raises the VIP's loss probability by
+        at least this much and the lower end of the paired 95 % interval is above zero.
+    backend, workers, address
+        See :func:`skyshield.analysis.executor.execute`.
+
+    Returns
+    -------
+    FaultReport
+    """
+    from skyshield.scenario import scenario_from_dict
+
+    if replications < 2:
+        raise InputError("must be at least 2", file="<argument>", field="--replications")
+    if not 0 <= seed < 2**63:
+        raise InputError("must be in [0, 2**63)", file="<argument>", field="--seed")
+    if not 0.0 <= spof_threshold <= 1.0:
+        raise InputError("must be in [0, 1]", file="<argument>", field="--spof-threshold")
+    t0 = time.perf_counter()
+    faults = fault_variants(scenario, late_s=late_s, pk_factor=pk_factor, misid_p=misid_p)
+    bounds = sensitivity_variants(scenario) if tornado else []
+    datas = [scenario.model_dump(mode="json")] + [f.data for f in faults] + [
+        b.data for b in bounds]
+    texts = [scenario_from_dict(d, file="<variant>").model_dump_json() for d in datas]
+    tasks = [PointTask(i, t, replications, seed, keep_vip=True, simulator=simulator)
+             for i, t in enumerate(texts)]
+    outs: dict[int, PointOutcome] = {}
+    advance, stop = _progress(progress, len(tasks))
+    try:
+        for o in execute(tasks, backend=backend, workers=workers, address=address):
+            outs[o.index] = o
+            advance()
+    finally:
+        stop()
+    base = outs[0]
+    assert base.vip_lost is not None
+    vip = base.summary["assets"][0]
+    baseline = {"vip_p_loss": vip["p_loss"], "vip_p_loss_ci95": list(vip["p_loss_ci95"])}
+
+    def compare(o: PointOutcome) -> dict[str, Any]:
+        assert o.vip_lost is not None and base.vip_lost is not None
+        d, lo, hi = _paired(base.vip_lost, o.vip_lost)
+        a = o.summary["assets"][0]
+        return {"vip_p_loss": a["p_loss"], "vip_p_loss_ci95": list(a["p_loss_ci95"]),
+                "delta": _r(d), "delta_ci95": [_r(lo), _r(hi)]}
+
+    rows = []
+    for k, f in enumerate(faults, start=1):
+        c = compare(outs[k])
+        significant = c["delta_ci95"][0] > 0.0
+        rows.append({"fault": f.id, "kind": f.kind, "target": f.target,
+                     "description": f.description, **c, "significant": significant,
+                     "single_point_of_failure": significant and c["delta"] >= spof_threshold})
+    # rank: the largest rise of the VIP's loss first; ties in the order of the variants
+    order = sorted(range(len(rows)), key=lambda i: (-rows[i]["delta"], i))
+    ranked = [{"rank": r + 1, **rows[i]} for r, i in enumerate(order)]
+
+    sens: dict[str, dict[str, Any]] = {}
+    for k, b in enumerate(bounds, start=1 + len(faults)):
+        entry = sens.setdefault(b.parameter, {"parameter": b.parameter})
+        entry[b.side] = {"label": b.label, **compare(outs[k])}
+    for entry in sens.values():
+        ds = [entry[s]["delta"] for s in ("low", "high") if s in entry] + [0.0]
+        entry["swing"] = _r(max(ds) - min(ds))
+    sensitivity = sorted(sens.values(), key=lambda e: -e["swing"])
+    return FaultReport(scenario.name, vip["name"], replications, seed, spof_threshold,
+                       baseline, ranked, sensitivity, time.perf_counter() - t0)
+
+
+def _progress(enabled: bool, total: int) -> tuple[Callable[[], None], Callable[[], None]]:
+    if not enabled:
+        return (lambda: None), (lambda: None)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    prog = Progress(TextColumn("fault runs"), BarColumn(), MofNCompleteColumn(),
+                    transient=True, console=Console(stderr=True))
+    task = prog.add_task("faults", total=total)
+    prog.start()
+    return (lambda: prog.advance(task, 1)), prog.stop
+
+
+def describe(report: FaultReport, top: int = 10) -> Sequence[str]:
+    """A few lines for the terminal: the ranking and the single points of failure."""
+    b = report.baseline
+    lines = [f"{report.scenario}: P(loss of {report.vip}) = {b['vip_p_loss']:.3f} "
+             f"[{b['vip_p_loss_ci95'][0]:.3f}, {b['vip_p_loss_ci95'][1]:.3f}] "
+             f"({report.replications} replications, seed {report.seed})", ""]
+    lines.append(f"{'rank':>4}  {'change':>8}  {'95 % paired CI':>19}  fault")
+    for f in report.faults[:top]:
+        mark = "  ◀ single point of failure" if f["single_point_of_failure"] else ""
+        lo, hi = f["delta_ci95"]
+        lines.append(f"{f['rank']:>4}  {f['delta']:>+8.3f}  [{lo:>+8.3f}, {hi:>+8.3f}]  "
+                     f"{f['description']}{mark}")
+    if len(report.faults) > top:
+        lines.append(f"      ... {len(report.faults) - top} more (faults.json)")
+    spof = report.single_points_of_failure
+    lines.append("")
+    if spof:
+        lines.append("Single points of failure: " + "; ".join(f["description"] for f in spof))
+    else:
+        lines.append(f"No single point of failure (no single fault raises the VIP's loss "
+                     f"probability by {report.spof_threshold:g} or more with confidence).")
+    if report.sensitivity:
+        top_s = report.sensitivity[0]
+        lines.append(f"Most sensitive parameter: {top_s['parameter']} "
+                     f"(swing {top_s['swing']:.3f})")
+    return lines

@@ -1,0 +1,124 @@
+"""N−1 fault analysis: the variants are what they say, the paired differences are exact under
+common random numbers, the ranking names the single points of failure."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import fake_sim
+import numpy as np
+import pytest
+
+from skyshield.analysis.faults import analyse_faults, fault_variants, sensitivity_variants
+from skyshield.errors import InputError
+from skyshield.scenario import default_catalogue, load_scenario, scenario_from_dict
+
+FAKE = "fake_sim:simulate"
+
+
+@pytest.fixture(scope="module")
+def flagship():  # type: ignore[no-untyped-def]
+    return load_scenario("examples/vip-transit.yaml")
+
+
+def test_one_variant_per_sensor_and_effector_plus_generic_faults(flagship) -> None:  # type: ignore[no-untyped-def]
+    faults = fault_variants(flagship)
+    ids = [f.id for f in faults]
+    assert ids[:5] == [f"sensor_out:{s.name}" for s in flagship.sensors]
+    assert "jammer_off:Jammer Orla" in ids and "effector_out:Jammer Orla" not in ids
+    assert len(ids) == len(flagship.sensors) + len(flagship.effectors) + 3
+    assert ids[-3:] == ["late_reaction", "degraded_pk", "missed_identification"]
+    cat = default_catalogue()
+    for f in faults:
+        sc = scenario_from_dict(f.data)  # every variant is a valid scenario
+        if f.kind == "sensor_out":
+            assert [s.name for s in sc.sensors] == [
+                s.name for s in flagship.sensors if s.name != f.target]
+            assert sc.effectors == flagship.effectors
+        elif f.kind in ("effector_out", "jammer_off"):
+            assert f.target not in {e.name for e in sc.effectors}
+            assert len(sc.effectors) == len(flagship.effectors) - 1
+        elif f.kind == "late_reaction":
+            for e0, e1 in zip(flagship.effectors, sc.effectors, strict=True):
+                r0 = {**cat.effectors[e0.type].params, **e0.params}["reaction_s"]
+                assert e1.params["reaction_s"] == pytest.approx(r0 + 10.0)
+        elif f.kind == "degraded_pk":
+            for e0, e1 in zip(flagship.effectors, sc.effectors, strict=True):
+                pk0 = {**cat.effectors[e0.type].pk, **e0.pk}
+                assert e1.pk == pytest.approx({k: 0.7 * v for k, v in pk0.items()})
+        else:
+            assert sc.c2.p_misidentification == pytest.approx(0.02)
+            assert flagship.c2.p_misidentification == pytest.approx(0.002)
+
+
+def test_sensitivity_bounds_move_one_parameter(flagship) -> None:  # type: ignore[no-untyped-def]
+    bounds = sensitivity_variants(flagship)
+    params = {b.parameter for b in bounds}
+    assert {"raid size", "leak probability", "escort priority", "kill probability",
+            "reaction time", "magazines", "sensor range", "misidentification"} == params
+    for b in bounds:
+        sc = scenario_from_dict(b.data)
+        if b.parameter == "raid size":
+            f = 0.5 if b.side == "low" else 1.5
+            assert [r.count for r in sc.raids] == [max(1, round(r.count * f))
+                                                   for r in flagship.raids]
+            assert sc.effectors == flagship.effectors
+        if b.parameter == "escort priority":
+            assert sc.c2.escort_priority == (0.25 if b.side == "low" else 0.75)
+            assert sc.raids == flagship.raids
+
+
+def test_bad_fault_sizes_are_input_errors(flagship) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match="positive"):
+        fault_variants(flagship, late_s=0)
+    with pytest.raises(InputError, match=r"\[0, 1\)"):
+        fault_variants(flagship, pk_factor=1.5)
+
+
+def test_ranking_paired_intervals_and_single_points_of_failure(flagship, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rep = analyse_faults(flagship, replications=1000, seed=5, backend="serial",
+                         simulator=FAKE)
+    u = fake_sim.uniforms(5, 1000)
+    p0 = fake_sim.vip_probability(flagship)
+    assert rep.baseline["vip_p_loss"] == pytest.approx(float((u < p0).mean()))
+    top = rep.faults[0]
+    assert top["fault"] == "effector_out:SAM Brenholt" and top["rank"] == 1
+    # common random numbers: the paired difference is exactly the share of u in [p0, p0+0.3)
+    exact = float(((u >= p0) & (u < p0 + 0.3)).mean())
+    assert top["delta"] == pytest.approx(exact, abs=1e-6)
+    d = ((u >= p0) & (u < p0 + 0.3)).astype(float)
+    half = 1.959963984540054 * d.std(ddof=1) / np.sqrt(1000)
+    assert top["delta_ci95"] == pytest.approx([exact - half, exact + half], abs=1e-6)
+    assert top["single_point_of_failure"] and top["significant"]
+    radar = next(f for f in rep.faults if f["fault"] == "sensor_out:Radar Marrow")
+    assert radar["rank"] == 2 and radar["significant"]
+    assert not radar["single_point_of_failure"]  # below the 0.05 threshold
+    for f in rep.faults[2:]:  # the stand-in ignores everything else: no change, no noise
+        assert f["delta"] == 0.0 and f["delta_ci95"] == [0.0, 0.0] and not f["significant"]
+    assert [f["fault"] for f in rep.single_points_of_failure] == ["effector_out:SAM Brenholt"]
+    ranks = [f["delta"] for f in rep.faults]
+    assert ranks == sorted(ranks, reverse=True)
+    swings = [s["swing"] for s in rep.sensitivity]
+    assert swings == sorted(swings, reverse=True)
+    assert rep.sensitivity[0]["parameter"] in ("raid size", "escort priority")
+
+    rep.save(tmp_path)
+    saved = json.loads((tmp_path / "faults.json").read_text())
+    assert saved == json.loads(json.dumps(rep.to_json()))
+    assert saved["single_points_of_failure"] == ["effector_out:SAM Brenholt"]
+    con = duckdb.connect(str(tmp_path / "faults.duckdb"), read_only=True)
+    rows = con.execute("SELECT rank, fault, delta FROM faults ORDER BY rank").fetchall()
+    con.close()
+    assert rows == [(f["rank"], f["fault"], f["delta"]) for f in rep.faults]
+    png = (tmp_path / "plots" / "tornado.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+
+
+def test_backends_agree(flagship) -> None:  # type: ignore[no-untyped-def]
+    a = analyse_faults(flagship, replications=200, seed=2, backend="serial", tornado=False,
+                       simulator=FAKE)
+    b = analyse_faults(flagship, replications=200, seed=2, backend="process", workers=2,
+                       tornado=False, simulator=FAKE)
+    assert a.to_json() == b.to_json()
