@@ -249,3 +249,15 @@ def test_cli_raid_sweep_refuses_folder_without_results(tmp_path: Path,
     assert main(["report", str(tmp_path), "--raid-sweep"]) == 2
     assert "no results in this folder" in capsys.readouterr().err
     assert not (tmp_path / "sweep.duckdb").exists()
+
+
+def test_cli_module_imports_nothing_heavy() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, skyshield.report.cli; "
+            "print(sorted(m for m in ('numpy', 'duckdb', 'matplotlib', 'pyarrow') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
