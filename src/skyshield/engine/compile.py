@@ -1,0 +1,460 @@
+"""Scenario → :class:`CompiledScenario`: a frozen struct of arrays in SI units.
+
+Everything the kernel needs is resolved here once: catalogue defaults merged with scenario
+overrides, positions converted to local metres, flight plans timed, the leak's ambush point
+found, draw keys hashed from names. The kernel then sees only numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from skyshield.engine import rng
+from skyshield.errors import InputError
+from skyshield.scenario.catalogue import Catalogue, default_catalogue
+from skyshield.scenario.loader import to_local
+from skyshield.scenario.schema import Scenario
+
+BIN_S = 60.0
+LEAK_WAVE_NAME = "Leak surge"
+
+# wave float columns (WF)
+W_SPEED, W_ALT, W_RCS, W_ACOU, W_LETHAL, W_WARHEAD, W_AIR, W_SEEKER, W_ENDUR, W_COST = range(10)
+W_LCX, W_LCY, W_LR, W_SCATTER, W_AMBUSH, W_LEAK = range(10, 16)
+N_WF = 16
+# sensor float columns (SF)
+(S_KIND, S_X, S_Y, S_ESCORT, S_MAST, S_R50, S_RCSREF, S_SLOPE, S_MAXR, S_SCAN, S_MINALT,
+ S_TM, S_TN, S_DROP, S_LAT, S_NETR, S_PD) = range(17)  # fmt: skip
+N_SF = 17
+# effector float columns (EF)
+(E_KIND, E_X, E_Y, E_ESCORT, E_MINR, E_MAXR, E_MAXALT, E_VP, E_MAG, E_RELOAD, E_CHAN,
+ E_REACT, E_INTERVAL, E_COST, E_PKFF) = range(15)  # fmt: skip
+N_EF = 15
+
+K_MISSILE, K_GUN, K_JAMMER, K_INTERCEPTOR = 0, 1, 2, 3
+K_RADAR, K_ACOUSTIC, K_EOIR = 0, 1, 2
+POLICIES = {"greedy": 0, "local": 1, "exact": 2}
+DOCTRINES = {"shoot-look-shoot": 0, "salvo": 1}
+
+
+class KernelParams(NamedTuple):
+    """The arrays the kernel reads (a numba-friendly named tuple; shapes and units below)."""
+
+    # time
+    dt: float  # s
+    n_steps: int  # steps after t = 0
+    duration: float  # s
+    n_bins: int  # 60 s bins
+    # moving assets (M) and their flight plans (K points, padded with the last)
+    plan_x: np.ndarray  # (M, K) float64 m
+    plan_y: np.ndarray  # (M, K) float64 m
+    plan_t: np.ndarray  # (M, K) float64 s
+    plan_n: np.ndarray  # (M,) int64 points used
+    plan_alt: np.ndarray  # (M,) float64 m
+    # assets (A = M moving then fixed)
+    asset_x: np.ndarray  # (A,) float64 m (moving: first waypoint)
+    asset_y: np.ndarray  # (A,) float64 m
+    asset_radius: np.ndarray  # (A,) float64 m
+    asset_value: np.ndarray  # (A,) float64
+    asset_weight: np.ndarray  # (A,) float64 escort-priority weight
+    asset_key: np.ndarray  # (A,) uint64 crc32(name)
+    n_moving: int
+    lethality: np.ndarray  # (A, W) float64 P(lost | hit) × warhead
+    perceived: np.ndarray  # (A, W) float64 the C2's view of it (decoys look armed)
+    # waves (W) and drones (N)
+    wf: np.ndarray  # (W, N_WF) float64 columns W_*
+    prof_t: np.ndarray  # (W, P+1) float64 s segment edges (padded with end)
+    prof_cum: np.ndarray  # (W, P+1) float64 cumulative normalised mass at the edges
+    prof_n: np.ndarray  # (W,) int64 segments
+    target_cum: np.ndarray  # (W, A) float64 cumulative normalised weights
+    route_x: np.ndarray  # (W, Q) float64 m
+    route_y: np.ndarray  # (W, Q) float64 m
+    route_n: np.ndarray  # (W,) int64
+    drone_wave: np.ndarray  # (N,) int64
+    drone_key: np.ndarray  # (N,) uint64
+    # leak
+    leak_p: float
+    leak_wave: int  # -1: none
+    leak_asset: int
+    leak_x: float  # ambush point, m
+    leak_y: float
+    leak_t: float  # time the surge is in place, s
+    leak_spread: float  # m
+    # sensors (S)
+    sf: np.ndarray  # (S, N_SF) float64 columns S_*
+    sensor_key: np.ndarray  # (S,) uint64
+    # effectors (E)
+    ef: np.ndarray  # (E, N_EF) float64 columns E_*
+    pk: np.ndarray  # (E, W) float64 kill probability per shot/burst (jammer: rate 1/s)
+    eff_key: np.ndarray  # (E,) uint64
+    max_channels: int
+    # command and control
+    cycle_s: float
+    policy: int
+    doctrine: int
+    salvo_size: int
+    tight_r: float  # m
+    p_misid: float
+    wfz: np.ndarray  # (Z, 3) float64 centre x, y, radius
+
+
+@dataclass(frozen=True)
+class CompiledScenario:
+    """A scenario as arrays (see :class:`KernelParams`) plus the names that label them.
+
+    Attributes
+    ----------
+    asset_names, asset_kinds, asset_values
+        Assets, moving first then fixed; kinds ``'moving'`` or ``'fixed'``.
+    wave_names
+        The raids in file order, then ``"Leak surge"`` if the scenario has a leak.
+    effector_names, sensor_names
+        In file order.
+    cost_per_shot
+        ``(E,) float64`` US dollars per shot (burst for a gun).
+    wave_cost_usd
+        ``(W,) float64`` US dollars per launched drone.
+    """
+
+    name: str
+    asset_names: tuple[str, ...]
+    asset_kinds: tuple[str, ...]
+    asset_values: np.ndarray
+    wave_names: tuple[str, ...]
+    effector_names: tuple[str, ...]
+    sensor_names: tuple[str, ...]
+    duration_s: float
+    dt_s: float
+    n_steps: int
+    n_bins: int
+    cost_per_shot: np.ndarray
+    wave_cost_usd: np.ndarray
+    wave_count: np.ndarray
+    n_drones_max: int
+    params: KernelParams
+
+    @property
+    def cost_usd(self) -> np.ndarray:
+        """Alias of :attr:`wave_cost_usd`."""
+        return self.wave_cost_usd
+
+
+def _merged(entry_params: dict[str, float], override: dict[str, float]) -> dict[str, float]:
+    return {**entry_params, **override}
+
+
+def _plan(wps: list[tuple[float, float]], times: list[float | None], speed: float,
+          departure: float) -> tuple[list[float], list[float], list[float]]:
+    """Waypoint times: a given ``t_s`` wins; otherwise the previous time + distance/speed."""
+    xs = [p[0] for p in wps]
+    ys = [p[1] for p in wps]
+    ts: list[float] = []
+    for k, (p, t) in enumerate(zip(wps, times, strict=True)):
+        if t is not None:
+            ts.append(float(t))
+        elif k == 0:
+            ts.append(float(departure))
+        else:
+            ts.append(ts[-1] + math.dist(wps[k - 1], p) / speed)
+    # equal times would make a zero-length leg in time: keep them strictly increasing
+    for k in range(1, len(ts)):
+        if ts[k] <= ts[k - 1]:
+            ts[k] = ts[k - 1] + 1e-9
+    return xs, ys, ts
+
+
+def _perceived_class(cls: str, cat: Catalogue) -> str:
+    """A decoy (warhead 0) is seen as the armed class nearest in speed and RCS."""
+    p = cat.threats[cls].params
+    if p["warhead"] > 0:
+        return cls
+    best, best_d = cls, math.inf
+    for name, e in cat.threats.items():
+        q = e.params
+        if q["warhead"] <= 0:
+            continue
+        d = abs(q["speed_mps"] - p["speed_mps"]) / max(p["speed_mps"], 1e-9) + abs(
+            math.log(q["rcs_m2"] / p["rcs_m2"]))
+        if d < best_d:
+            best, best_d = name, d
+    return best
+
+
+def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> CompiledScenario:
+    """Turn a validated scenario into arrays for the kernel.
+
+    Parameters
+    ----------
+    scenario
+        A scenario that passed :func:`skyshield.scenario.check_consistency`.
+    catalogue
+        The equipment catalogue (default: the built-in one).
+
+    Returns
+    -------
+    CompiledScenario
+
+    Raises
+    ------
+    InputError
+        If the scenario refers to equipment the catalogue lacks (normally caught earlier).
+    """
+    cat = catalogue or default_catalogue()
+    origin = scenario.origin
+
+    def loc(p: object) -> tuple[float, float]:
+        return to_local(p, origin)  # type: ignore[arg-type]
+
+    moving = list(scenario.assets.moving)
+    fixed = list(scenario.assets.fixed)
+    M = len(moving)
+    names = [m.name for m in moving] + [f.name for f in fixed]
+    kinds = ["moving"] * M + ["fixed"] * len(fixed)
+    A = len(names)
+    index = {n: i for i, n in enumerate(names)}
+    ep = scenario.c2.escort_priority
+
+    # ---- flight plans
+    K = max([len(m.waypoints) for m in moving], default=1)
+    plan_x = np.zeros((M, K))
+    plan_y = np.zeros((M, K))
+    plan_t = np.zeros((M, K))
+    plan_n = np.zeros(M, dtype=np.int64)
+    plan_alt = np.zeros(M)
+    for i, m in enumerate(moving):
+        wps = [loc(w.position) for w in m.waypoints]
+        xs, ys, ts = _plan(wps, [w.t_s for w in m.waypoints], m.speed_mps, m.departure_s)
+        n = len(xs)
+        plan_x[i, :n], plan_y[i, :n], plan_t[i, :n] = xs, ys, ts
+        plan_x[i, n:], plan_y[i, n:], plan_t[i, n:] = xs[-1], ys[-1], ts[-1]
+        plan_n[i] = n
+        plan_alt[i] = m.altitude_m
+
+    asset_x = np.zeros(A)
+    asset_y = np.zeros(A)
+    asset_radius = np.zeros(A)
+    asset_value = np.zeros(A)
+    asset_weight = np.zeros(A)
+    for i, m in enumerate(moving):
+        asset_x[i], asset_y[i] = plan_x[i, 0], plan_y[i, 0]
+        asset_value[i] = m.value
+        asset_weight[i] = m.value * ep
+    for j, f in enumerate(fixed):
+        i = M + j
+        asset_x[i], asset_y[i] = loc(f.position)
+        asset_radius[i] = f.radius_m
+        asset_value[i] = f.value
+        asset_weight[i] = f.value * (1.0 - ep)
+    asset_key = np.array([rng.name_key(n) for n in names], dtype=np.uint64)
+    vulns = [dict(m.vulnerability) for m in moving] + [dict(f.vulnerability) for f in fixed]
+
+    # ---- waves
+    wave_specs = []  # (name, class, count, raid or None)
+    for r in scenario.raids:
+        wave_specs.append((r.name, r.threat, r.count, r))
+    if scenario.leak is not None:
+        wave_specs.append((LEAK_WAVE_NAME, scenario.leak.threat, scenario.leak.count, None))
+    W = len(wave_specs)
+    for cls in {s[1] for s in wave_specs}:
+        if cls not in cat.threats:
+            raise InputError(f"unknown threat class '{cls}'", field="raids")
+    P = max([len(r.launch.times_s or [0]) for r in scenario.raids], default=1)
+    Q = max([len(r.route) for r in scenario.raids], default=0) or 1
+    wf = np.zeros((W, N_WF))
+    prof_t = np.zeros((W, P + 1))
+    prof_cum = np.ones((W, P + 1))
+    prof_n = np.ones(W, dtype=np.int64)
+    target_cum = np.ones((W, A))
+    route_x = np.zeros((W, Q))
+    route_y = np.zeros((W, Q))
+    route_n = np.zeros(W, dtype=np.int64)
+    lethality = np.zeros((A, W))
+    perceived = np.zeros((A, W))
+    wave_cost = np.zeros(W)
+    wave_count = np.zeros(W, dtype=np.int64)
+    for w, (_wname, cls, count, raid) in enumerate(wave_specs):
+        tp = cat.threats[cls].params
+        pcls = _perceived_class(cls, cat)
+        speed = tp["speed_mps"]
+        alt = tp["altitude_m"]
+        rcs = tp["rcs_m2"]
+        if raid is not None:
+            speed = raid.speed_mps or speed
+            alt = raid.altitude_m or alt
+            rcs = raid.rcs_m2 or rcs
+        wf[w, W_SPEED], wf[w, W_ALT], wf[w, W_RCS] = speed, alt, rcs
+        wf[w, W_ACOU] = tp["acoustic"]
+        wf[w, W_LETHAL] = tp["lethal_radius_m"]
+        wf[w, W_WARHEAD] = tp["warhead"]
+        wf[w, W_AIR] = tp["can_attack_air"]
+        wf[w, W_SEEKER] = tp["seeker_range_m"]
+        wf[w, W_ENDUR] = tp["endurance_s"]
+        wf[w, W_COST] = tp["cost_usd"]
+        wave_cost[w] = tp["cost_usd"]
+        wave_count[w] = count
+        for a in range(A):
+            lethality[a, w] = vulns[a].get(cls, 0.0) * (1.0 if tp["warhead"] > 0 else 0.0)
+            perceived[a, w] = vulns[a].get(pcls, 0.0)
+        if raid is not None:
+            cx, cy = loc(raid.launch_area.center)
+            wf[w, W_LCX], wf[w, W_LCY], wf[w, W_LR] = cx, cy, raid.launch_area.radius_m
+            wf[w, W_SCATTER] = raid.targeting.scatter_m
+            wf[w, W_AMBUSH] = 1.0 if raid.targeting.mode == "ambush" else 0.0
+            lp = raid.launch
+            if lp.times_s is None or lp.rates is None:
+                edges, rates = [lp.start_s, lp.end_s], [1.0]
+            else:
+                edges, rates = [*lp.times_s, lp.end_s], list(lp.rates)
+            mass = np.array([r * (b - a) for r, a, b in zip(rates, edges, edges[1:],
+                                                            strict=False)])
+            cum = np.concatenate([[0.0], np.cumsum(mass) / mass.sum()])
+            cum[-1] = 1.0
+            n = len(rates)
+            prof_n[w] = n
+            prof_t[w, : n + 1] = edges
+            prof_t[w, n + 1:] = edges[-1]
+            prof_cum[w, : n + 1] = cum
+            weights = np.array([raid.targeting.weights.get(nm, 0.0) for nm in names])
+            tc = np.cumsum(weights) / weights.sum()
+            tc[np.flatnonzero(weights)[-1]:] = 1.0
+            target_cum[w] = tc
+            for k, p in enumerate(raid.route):
+                route_x[w, k], route_y[w, k] = loc(p)
+            route_n[w] = len(raid.route)
+        else:
+            wf[w, W_AMBUSH] = 1.0
+            wf[w, W_LEAK] = 1.0
+
+    drone_wave = np.concatenate(
+        [np.full(c, w, dtype=np.int64) for w, c in enumerate(wave_count)]
+    ) if W else np.zeros(0, dtype=np.int64)
+    drone_key = np.array(
+        [rng.drone_key(wave_specs[w][0], i) for w, c in enumerate(wave_count)
+         for i in range(int(c))], dtype=np.uint64)
+
+    # ---- leak: ambush point = the flight-path point nearest the launch-area centre
+    leak_p, leak_wave, leak_asset = 0.0, -1, 0
+    leak_x = leak_y = leak_t = leak_spread = 0.0
+    if scenario.leak is not None:
+        lk = scenario.leak
+        leak_p = lk.probability
+        leak_wave = W - 1
+        leak_asset = index[lk.asset] if lk.asset is not None else 0
+        cx, cy = loc(lk.launch_area.center)
+        best = (math.inf, 0.0, 0.0, 0.0)
+        m = leak_asset
+        for k in range(int(plan_n[m]) - 1):
+            ax, ay, bx, by = plan_x[m, k], plan_y[m, k], plan_x[m, k + 1], plan_y[m, k + 1]
+            dx, dy = bx - ax, by - ay
+            L2 = dx * dx + dy * dy
+            s = 0.0 if L2 == 0 else min(1.0, max(0.0, ((cx - ax) * dx + (cy - ay) * dy) / L2))
+            px, py = ax + s * dx, ay + s * dy
+            d = math.hypot(cx - px, cy - py)
+            if d < best[0]:
+                tt = plan_t[m, k] + s * (plan_t[m, k + 1] - plan_t[m, k])
+                best = (d, px, py, tt)
+        _, leak_x, leak_y, t_pass = best
+        leak_t = max(0.0, t_pass - lk.lead_s)
+        leak_spread = lk.spread_m
+        target_cum[leak_wave] = np.where(np.arange(A) >= leak_asset, 1.0, 0.0)
+
+    # ---- sensors
+    S = len(scenario.sensors)
+    sf = np.zeros((S, N_SF))
+    for s, sen in enumerate(scenario.sensors):
+        p = _merged(cat.sensors[sen.type].params, sen.params)
+        sf[s, S_KIND] = p["kind"]
+        if sen.mount == "escort":
+            sf[s, S_ESCORT] = 1.0
+        else:
+            sf[s, S_X], sf[s, S_Y] = loc(sen.position)
+        sf[s, S_MAST] = sen.mast_m
+        sf[s, S_R50] = p.get("r50_m", 0.0)
+        sf[s, S_RCSREF] = p.get("rcs_ref_m2", 1.0)
+        sf[s, S_SLOPE] = p.get("slope", 4.0)
+        sf[s, S_MAXR] = p.get("max_range_m", 0.0)
+        sf[s, S_SCAN] = p.get("scan_s", 1.0)
+        sf[s, S_MINALT] = p.get("min_altitude_m", 0.0)
+        sf[s, S_TM] = max(1.0, round(p.get("track_m", 1.0)))
+        sf[s, S_TN] = min(30.0, max(sf[s, S_TM], round(p.get("track_n", 1.0))))
+        sf[s, S_DROP] = max(1.0, round(p.get("drop_misses", 1.0)))
+        sf[s, S_LAT] = p.get("latency_s", 0.0)
+        sf[s, S_NETR] = p.get("net_radius_m", 0.0)
+        sf[s, S_PD] = p.get("pd_scan", 0.0)
+    sensor_key = np.array([rng.name_key(s.name) for s in scenario.sensors], dtype=np.uint64)
+
+    # ---- effectors
+    E = len(scenario.effectors)
+    ef = np.zeros((E, N_EF))
+    pk = np.zeros((E, W))
+    for e, eff in enumerate(scenario.effectors):
+        entry = cat.effectors[eff.type]
+        p = _merged(entry.params, eff.params)
+        pks = {**entry.pk, **eff.pk}
+        ef[e, E_KIND] = p["kind"]
+        if eff.mount == "escort":
+            ef[e, E_ESCORT] = 1.0
+        else:
+            ef[e, E_X], ef[e, E_Y] = loc(eff.position)
+        ef[e, E_MINR] = p["min_range_m"]
+        ef[e, E_MAXR] = p["max_range_m"]
+        ef[e, E_MAXALT] = p["max_altitude_m"]
+        ef[e, E_VP] = p["projectile_speed_mps"]
+        ef[e, E_MAG] = math.floor(p["magazine"])
+        ef[e, E_RELOAD] = p["reload_s"]
+        ef[e, E_CHAN] = math.floor(p["channels"])
+        ef[e, E_REACT] = p["reaction_s"]
+        ef[e, E_INTERVAL] = p["shot_interval_s"]
+        ef[e, E_COST] = p["cost_per_shot_usd"]
+        # an aircraft is at least as easy a target as the easiest drone class
+        ef[e, E_PKFF] = max(pks.values(), default=0.0) if int(p["kind"]) != K_JAMMER else 0.0
+        for w, spec in enumerate(wave_specs):
+            pk[e, w] = pks.get(spec[1], 0.0)
+    eff_key = np.array([rng.name_key(e.name) for e in scenario.effectors], dtype=np.uint64)
+    max_ch = int(max([ef[e, E_CHAN] for e in range(E)], default=0.0))
+
+    c2 = scenario.c2
+    wfz = np.array([[*loc(z.center), z.radius_m] for z in c2.weapons_free_zones],
+                   dtype=np.float64).reshape(-1, 3)
+    dt = float(scenario.dt_s)
+    n_steps = max(1, math.ceil(scenario.duration_s / dt - 1e-9))
+    n_bins = max(1, math.ceil(scenario.duration_s / BIN_S - 1e-9))
+    params = KernelParams(
+        dt=dt, n_steps=n_steps, duration=float(scenario.duration_s), n_bins=n_bins,
+        plan_x=plan_x, plan_y=plan_y, plan_t=plan_t, plan_n=plan_n, plan_alt=plan_alt,
+        asset_x=asset_x, asset_y=asset_y, asset_radius=asset_radius, asset_value=asset_value,
+        asset_weight=asset_weight, asset_key=asset_key, n_moving=M,
+        lethality=lethality, perceived=perceived,
+        wf=wf, prof_t=prof_t, prof_cum=prof_cum, prof_n=prof_n, target_cum=target_cum,
+        route_x=route_x, route_y=route_y, route_n=route_n,
+        drone_wave=drone_wave, drone_key=drone_key,
+        leak_p=float(leak_p), leak_wave=int(leak_wave), leak_asset=int(leak_asset),
+        leak_x=float(leak_x), leak_y=float(leak_y), leak_t=float(leak_t),
+        leak_spread=float(leak_spread),
+        sf=sf, sensor_key=sensor_key, ef=ef, pk=pk, eff_key=eff_key, max_channels=max_ch,
+        cycle_s=float(c2.cycle_s), policy=POLICIES[c2.policy], doctrine=DOCTRINES[c2.doctrine],
+        salvo_size=int(c2.salvo_size), tight_r=float(c2.weapons_tight_radius_m),
+        p_misid=float(c2.p_misidentification), wfz=wfz,
+    )
+    return CompiledScenario(
+        name=scenario.name,
+        asset_names=tuple(names),
+        asset_kinds=tuple(kinds),
+        asset_values=asset_value.copy(),
+        wave_names=tuple(s[0] for s in wave_specs),
+        effector_names=tuple(e.name for e in scenario.effectors),
+        sensor_names=tuple(s.name for s in scenario.sensors),
+        duration_s=float(scenario.duration_s),
+        dt_s=dt,
+        n_steps=n_steps,
+        n_bins=n_bins,
+        cost_per_shot=ef[:, E_COST].copy(),
+        wave_cost_usd=wave_cost,
+        wave_count=wave_count,
+        n_drones_max=int(wave_count.sum()),
+        params=params,
+    )

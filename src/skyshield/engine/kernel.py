@@ -1,0 +1,1009 @@
+"""The compiled engagement kernel: one replication of the model of ``docs/model.md``.
+
+:func:`replication` runs one replication and writes its row of the outcome arrays;
+:func:`batch` runs many with ``numba.prange`` (each replication independent, every draw keyed
+by what it is for, so the result does not depend on the thread count). The same function,
+with ``rec=True``, fills the event and position buffers of :func:`record_replication`, so a
+recording always reproduces the outcome of its replication.
+
+Work per step is proportional to the drones in the air: launches come off a list sorted by
+launch time, the airborne drones live in a compacted active list, and detections are
+computed only for drones inside a sensor's maximum range (or already held in its track
+history).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numba as nb
+import numpy as np
+from numba import njit
+
+from skyshield.engine import rng
+from skyshield.engine.compile import (
+    E_CHAN,
+    E_COST,
+    E_ESCORT,
+    E_INTERVAL,
+    E_KIND,
+    E_MAG,
+    E_MAXALT,
+    E_MAXR,
+    E_MINR,
+    E_PKFF,
+    E_REACT,
+    E_RELOAD,
+    E_VP,
+    E_X,
+    E_Y,
+    K_ACOUSTIC,
+    K_GUN,
+    K_JAMMER,
+    K_RADAR,
+    S_DROP,
+    S_ESCORT,
+    S_KIND,
+    S_LAT,
+    S_MAST,
+    S_MAXR,
+    S_MINALT,
+    S_NETR,
+    S_PD,
+    S_R50,
+    S_RCSREF,
+    S_SCAN,
+    S_SLOPE,
+    S_TM,
+    S_TN,
+    S_X,
+    S_Y,
+    W_ACOU,
+    W_ALT,
+    W_AMBUSH,
+    W_COST,
+    W_ENDUR,
+    W_LCX,
+    W_LCY,
+    W_LETHAL,
+    W_LR,
+    W_RCS,
+    W_SCATTER,
+    W_SEEKER,
+    W_SPEED,
+    KernelParams,
+)
+from skyshield.engine.rng import absorb, rep_key, to_unit
+
+#: 4/3-Earth radius for the radar horizon: k · Re (m).
+K_RE = 4.0 / 3.0 * 6_371_000.0
+BIN_S = 60.0
+#: Tolerance on time comparisons (times are sums of dt).
+EPS_T = 1e-9
+
+# drone status
+ST_WAIT, ST_AIR, ST_KILLED, ST_LEAKED, ST_EXPIRED = 0, 1, 2, 3, 4
+# drone mode
+MD_FIXED, MD_AIR, MD_AMBUSH, MD_PURSUE = 0, 1, 2, 3
+# event kinds (order of EVENT_KINDS)
+EVENT_KINDS = ("launch", "track", "track_lost", "shot", "kill", "miss", "jammed", "leak",
+               "hit", "expire", "friendly_fire", "asset_lost")
+EV_LAUNCH, EV_TRACK, EV_TRACK_LOST, EV_SHOT, EV_KILL, EV_MISS, EV_JAMMED, EV_LEAK, EV_HIT, \
+    EV_EXPIRE, EV_FF, EV_ASSET_LOST = range(12)
+POS_STATES = ("flying", "tracked", "dead")
+POS_ENTITIES = ("drone", "asset")
+POS_EVERY_S = 5.0
+
+
+class Outcome(NamedTuple):
+    """Per-replication outcome arrays (R replications); see :class:`BatchOutcome`."""
+
+    asset_lost: np.ndarray  # (R, A) bool
+    asset_loss_time_s: np.ndarray  # (R, A) float64, NaN if not lost
+    asset_hits: np.ndarray  # (R, A) int32
+    wave_launched: np.ndarray  # (R, W) int32
+    wave_killed: np.ndarray  # (R, W) int32
+    wave_leaked: np.ndarray  # (R, W) int32
+    wave_expired: np.ndarray  # (R, W) int32
+    eff_shots: np.ndarray  # (R, E) int32
+    eff_kills: np.ndarray  # (R, E) int32
+    defence_cost: np.ndarray  # (R,) float64 USD
+    attack_cost: np.ndarray  # (R,) float64 USD
+    friendly_fire: np.ndarray  # (R,) int32
+    vip_lost_ff: np.ndarray  # (R,) bool
+    leak: np.ndarray  # (R,) bool
+    wave_launched_t: np.ndarray  # (R, W, B) int32
+    wave_killed_t: np.ndarray  # (R, W, B) int32
+    wave_leaked_t: np.ndarray  # (R, W, B) int32
+    eff_shots_t: np.ndarray  # (R, E, B) int32
+    min_magazine: np.ndarray  # (R, E) int32
+
+
+def new_outcome(R: int, A: int, W: int, E: int, B: int) -> Outcome:
+    """Zeroed outcome arrays for ``R`` replications (loss times NaN)."""
+    i4 = np.int32
+    return Outcome(
+        asset_lost=np.zeros((R, A), np.bool_),
+        asset_loss_time_s=np.full((R, A), np.nan),
+        asset_hits=np.zeros((R, A), i4),
+        wave_launched=np.zeros((R, W), i4),
+        wave_killed=np.zeros((R, W), i4),
+        wave_leaked=np.zeros((R, W), i4),
+        wave_expired=np.zeros((R, W), i4),
+        eff_shots=np.zeros((R, E), i4),
+        eff_kills=np.zeros((R, E), i4),
+        defence_cost=np.zeros(R),
+        attack_cost=np.zeros(R),
+        friendly_fire=np.zeros(R, i4),
+        vip_lost_ff=np.zeros(R, np.bool_),
+        leak=np.zeros(R, np.bool_),
+        wave_launched_t=np.zeros((R, W, B), i4),
+        wave_killed_t=np.zeros((R, W, B), i4),
+        wave_leaked_t=np.zeros((R, W, B), i4),
+        eff_shots_t=np.zeros((R, E, B), i4),
+        min_magazine=np.zeros((R, E), i4),
+    )
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+@njit(cache=True, inline="always")
+def u2(h: np.uint64, a: np.uint64, b: np.uint64) -> float:
+    """Uniform from a prefix hash and two more key components."""
+    return to_unit(absorb(absorb(h, a), b))
+
+
+@njit(cache=True)
+def plan_state(p: KernelParams, m: int, t: float) -> tuple[float, float, float, float, bool]:
+    """Position, velocity and airborne flag of moving asset ``m`` at time ``t``."""
+    n = p.plan_n[m]
+    if t < p.plan_t[m, 0]:
+        return p.plan_x[m, 0], p.plan_y[m, 0], 0.0, 0.0, False
+    if t > p.plan_t[m, n - 1]:
+        return p.plan_x[m, n - 1], p.plan_y[m, n - 1], 0.0, 0.0, False
+    k = 0
+    while k < n - 2 and t > p.plan_t[m, k + 1]:
+        k += 1
+    t0 = p.plan_t[m, k]
+    t1 = p.plan_t[m, k + 1]
+    vx = (p.plan_x[m, k + 1] - p.plan_x[m, k]) / (t1 - t0)
+    vy = (p.plan_y[m, k + 1] - p.plan_y[m, k]) / (t1 - t0)
+    return p.plan_x[m, k] + vx * (t - t0), p.plan_y[m, k] + vy * (t - t0), vx, vy, True
+
+
+@njit(cache=True)
+def launch_time(p: KernelParams, w: int, u: float) -> float:
+    """Inverse CDF of the wave's piecewise-constant launch density at ``u``."""
+    k = 0
+    n = p.prof_n[w]
+    while k < n - 1 and u >= p.prof_cum[w, k + 1]:
+        k += 1
+    c0 = p.prof_cum[w, k]
+    c1 = p.prof_cum[w, k + 1]
+    t0 = p.prof_t[w, k]
+    t1 = p.prof_t[w, k + 1]
+    return t0 + (u - c0) / (c1 - c0) * (t1 - t0)
+
+
+@njit(cache=True)
+def intercept_point(px: float, py: float, tx: float, ty: float, vx: float, vy: float,
+                    speed: float) -> tuple[float, float]:
+    """Predicted intercept point for a target moving at constant velocity; pure pursuit (the
+    target's position) when the drone cannot catch it."""
+    rx = tx - px
+    ry = ty - py
+    a = vx * vx + vy * vy - speed * speed
+    b = 2.0 * (rx * vx + ry * vy)
+    c = rx * rx + ry * ry
+    tau = -1.0
+    if abs(a) < 1e-12:
+        if b < 0.0:
+            tau = -c / b
+    else:
+        disc = b * b - 4.0 * a * c
+        if disc >= 0.0:
+            sq = math.sqrt(disc)
+            r1 = (-b - sq) / (2.0 * a)
+            r2 = (-b + sq) / (2.0 * a)
+            lo = min(r1, r2)
+            hi = max(r1, r2)
+            if lo > 0.0:
+                tau = lo
+            elif hi > 0.0:
+                tau = hi
+    if tau > 0.0:
+        return tx + vx * tau, ty + vy * tau
+    return tx, ty
+
+
+@njit(cache=True)
+def pd_scan(p: KernelParams, s: int, w: int, r2: float, z: float, hs: float) -> float:
+    """Single-scan detection probability of sensor ``s`` on a drone of wave ``w`` at
+    squared horizontal range ``r2`` and altitude ``z``; ``hs`` is the sensor's height."""
+    sf = p.sf[s]
+    kind = int(sf[S_KIND])
+    if z < sf[S_MINALT]:
+        return 0.0
+    if kind == K_ACOUSTIC:
+        rmax = min(sf[S_NETR], sf[S_MAXR])
+        if r2 > rmax * rmax:
+            return 0.0
+        return min(1.0, sf[S_PD] * p.wf[w, W_ACOU])
+    rmax = sf[S_MAXR]
+    if r2 > rmax * rmax:
+        return 0.0
+    dh = math.sqrt(2.0 * K_RE * hs) + math.sqrt(2.0 * K_RE * z)
+    if r2 > dh * dh:
+        return 0.0
+    r50 = sf[S_R50]
+    if kind == K_RADAR:
+        r50 = r50 * (p.wf[w, W_RCS] / sf[S_RCSREF]) ** 0.25
+    q = r2 / (r50 * r50)
+    slope = sf[S_SLOPE]
+    if slope == 4.0:
+        x = q * q
+    elif slope == 2.0:
+        x = q
+    else:
+        x = q ** (0.5 * slope)
+    return 1.0 / (1.0 + x)
+
+
+@njit(cache=True, inline="always")
+def tbin(t: float, nb_: int) -> int:
+    b = int(t / BIN_S)
+    return nb_ - 1 if b >= nb_ else b
+
+
+@njit(cache=True)
+def emit(rec: bool, evf: np.ndarray, evi: np.ndarray, cnt: np.ndarray, t: float, kind: int,
+         drone: int, wave: int, eff: int, asset: int, x: float, y: float) -> None:
+    """Append one event to the recording buffers (counting past their capacity)."""
+    if not rec:
+        return
+    n = cnt[0]
+    if n < evf.shape[0]:
+        evf[n, 0] = t
+        evf[n, 1] = x
+        evf[n, 2] = y
+        evi[n, 0] = kind
+        evi[n, 1] = drone
+        evi[n, 2] = wave
+        evi[n, 3] = eff
+        evi[n, 4] = asset
+    cnt[0] = n + 1
+
+
+@njit(cache=True)
+def emit_pos(posf: np.ndarray, posi: np.ndarray, cnt: np.ndarray, t: float, entity: int,
+             ident: int, x: float, y: float, z: float, state: int) -> None:
+    n = cnt[1]
+    if n < posf.shape[0]:
+        posf[n, 0] = t
+        posf[n, 1] = x
+        posf[n, 2] = y
+        posf[n, 3] = z
+        posi[n, 0] = entity
+        posi[n, 1] = ident
+        posi[n, 2] = state
+    cnt[1] = n + 1
+
+
+# ----------------------------------------------------------------------------- one replication
+
+
+@njit(cache=True)
+def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec: bool,
+                evf: np.ndarray, evi: np.ndarray, posf: np.ndarray, posi: np.ndarray,
+                cnt: np.ndarray) -> None:
+    """Run replication ``rep`` and write row ``r`` of ``out`` (see ``docs/model.md``)."""
+    N = p.drone_wave.shape[0]
+    A = p.asset_value.shape[0]
+    M = p.n_moving
+    S = p.sf.shape[0]
+    E = p.ef.shape[0]
+    W = p.wf.shape[0]
+    NB = p.n_bins
+    dt = p.dt
+    hr = rep_key(seed, rep)
+    h_launch_t = absorb(hr, np.uint64(rng.S_LAUNCH_T))
+    h_launch_r = absorb(hr, np.uint64(rng.S_LAUNCH_R))
+    h_launch_a = absorb(hr, np.uint64(rng.S_LAUNCH_A))
+    h_target = absorb(hr, np.uint64(rng.S_TARGET))
+    h_aim1 = absorb(hr, np.uint64(rng.S_AIM_1))
+    h_aim2 = absorb(hr, np.uint64(rng.S_AIM_2))
+    h_surge_r = absorb(hr, np.uint64(rng.S_SURGE_R))
+    h_surge_a = absorb(hr, np.uint64(rng.S_SURGE_A))
+    h_detect = absorb(hr, np.uint64(rng.S_DETECT))
+    h_kill = absorb(hr, np.uint64(rng.S_KILL))
+    h_jam = absorb(hr, np.uint64(rng.S_JAM))
+    h_impact = absorb(hr, np.uint64(rng.S_IMPACT))
+    h_airhit = absorb(hr, np.uint64(rng.S_AIR_HIT))
+    h_ffid = absorb(hr, np.uint64(rng.S_FF_ID))
+    h_ffhit = absorb(hr, np.uint64(rng.S_FF_HIT))
+    zero = np.uint64(0)
+
+    leak = False
+    if p.leak_wave >= 0:
+        leak = to_unit(absorb(absorb(absorb(hr, np.uint64(rng.S_LEAK)), zero), zero)) < p.leak_p
+    out.leak[r] = leak
+
+    # ---------------- per-drone draws (launch time, launch point, target, aim point)
+    status = np.zeros(N, np.int8)
+    mode = np.zeros(N, np.int8)
+    tl = np.empty(N)
+    lx = np.empty(N)
+    ly = np.empty(N)
+    tgt = np.zeros(N, np.int64)
+    aimx = np.zeros(N)
+    aimy = np.zeros(N)
+    for i in range(N):
+        w = p.drone_wave[i]
+        dk = p.drone_key[i]
+        if w == p.leak_wave:
+            if not leak:
+                tl[i] = np.inf
+                lx[i] = 0.0
+                ly[i] = 0.0
+                tgt[i] = p.leak_asset
+                continue
+            tl[i] = p.leak_t
+            rr = p.leak_spread * math.sqrt(u2(h_surge_r, dk, zero))
+            th = 2.0 * math.pi * u2(h_surge_a, dk, zero)
+            lx[i] = p.leak_x + rr * math.cos(th)
+            ly[i] = p.leak_y + rr * math.sin(th)
+            tgt[i] = p.leak_asset
+            mode[i] = MD_AMBUSH
+            continue
+        tl[i] = launch_time(p, w, u2(h_launch_t, dk, zero))
+        rr = p.wf[w, W_LR] * math.sqrt(u2(h_launch_r, dk, zero))
+        th = 2.0 * math.pi * u2(h_launch_a, dk, zero)
+        lx[i] = p.wf[w, W_LCX] + rr * math.cos(th)
+        ly[i] = p.wf[w, W_LCY] + rr * math.sin(th)
+        ut = u2(h_target, dk, zero)
+        a = 0
+        while a < A - 1 and ut >= p.target_cum[w, a]:
+            a += 1
+        tgt[i] = a
+        if a < M:
+            mode[i] = MD_AMBUSH if p.wf[w, W_AMBUSH] > 0.0 else MD_AIR
+        else:
+            mode[i] = MD_FIXED
+            sc = p.wf[w, W_SCATTER]
+            g1 = u2(h_aim1, dk, zero)
+            g2 = u2(h_aim2, dk, zero)
+            rad = math.sqrt(-2.0 * math.log(1.0 - g1))
+            aimx[i] = p.asset_x[a] + sc * rad * math.cos(2.0 * math.pi * g2)
+            aimy[i] = p.asset_y[a] + sc * rad * math.sin(2.0 * math.pi * g2)
+    order = np.argsort(tl, kind="mergesort")
+    n_launch = 0
+    while n_launch < N and tl[order[n_launch]] < np.inf:
+        n_launch += 1
+
+    # ---------------- state
+    x = np.zeros(N)
+    y = np.zeros(N)
+    z = np.zeros(N)
+    leg = np.zeros(N, np.int64)
+    engaged = np.zeros(N, np.int64)
+    nshot = np.zeros(N, np.int64)
+    ntrk = np.zeros(N, np.int64)
+    tend = np.full(N, np.inf)
+    hdet = np.empty(N, np.uint64)
+    for i in range(N):
+        hdet[i] = absorb(h_detect, p.drone_key[i])
+    act = np.empty(N, np.int64)
+    n_act = 0
+    ptr = 0
+    hist = np.zeros((N, S), np.int64)
+    miss = np.zeros((N, S), np.int64)
+    trk_t = np.full((N, S), -1.0)
+    next_scan = np.zeros(S)
+    scan_no = np.zeros(S, np.int64)
+    mag = np.zeros(E, np.int64)
+    reload_at = np.full(E, -1.0)
+    C = max(p.max_channels, 1)
+    eng_d = np.full((E, C), -1, np.int64)
+    eng_t = np.zeros((E, C))
+    eng_n = np.zeros((E, C), np.int64)
+    eng_s0 = np.zeros((E, C), np.int64)
+    for e in range(E):
+        mag[e] = int(p.ef[e, E_MAG])
+        out.min_magazine[r, e] = mag[e]
+    lost = np.zeros(A, np.bool_)
+    mx = np.zeros(M)
+    my = np.zeros(M)
+    mvx = np.zeros(M)
+    mvy = np.zeros(M)
+    mair = np.zeros(M, np.bool_)
+    next_c2 = 0.0
+    cycle_no = 0
+    # C2 scratch
+    cand = np.empty(N, np.int64)
+    cval = np.empty(N)
+    cttg = np.empty(N)
+    ctight = np.zeros(N, np.bool_)
+    npair_max = max(E * N, 1)
+    pe = np.empty(npair_max, np.int64)
+    pi = np.empty(npair_max, np.int64)
+    ps = np.empty(npair_max)
+    pt = np.empty(npair_max)
+    pn = np.empty(npair_max, np.int64)
+    pd_ = np.empty(npair_max)
+    cap = np.zeros(E, np.int64)
+    taken = np.zeros(N, np.bool_)
+    last_pos = -1
+
+    for k in range(p.n_steps + 1):
+        t = min(k * dt, p.duration)
+        b = tbin(t, NB)
+
+        # ---- (1) assets
+        for m in range(M):
+            px, py, vx, vy, air = plan_state(p, m, t)
+            mx[m] = px
+            my[m] = py
+            mvx[m] = vx
+            mvy[m] = vy
+            mair[m] = air
+
+        # ---- (2) drones move (those launched in earlier steps), impacts
+        if k > 0:
+            j = 0
+            for jj in range(n_act):
+                i = act[jj]
+                if status[i] != ST_AIR:
+                    continue
+                w = p.drone_wave[i]
+                wf = p.wf[w]
+                if t - tl[i] >= wf[W_ENDUR] - EPS_T:
+                    status[i] = ST_EXPIRED
+                    tend[i] = t
+                    out.wave_expired[r, w] += 1
+                    emit(rec, evf, evi, cnt, t, EV_EXPIRE, i, w, -1, -1, x[i], y[i])
+                    continue
+                step = wf[W_SPEED] * dt
+                a = tgt[i]
+                md = mode[i]
+                if md == MD_FIXED or (md == MD_AIR and leg[i] < p.route_n[w]):
+                    if leg[i] < p.route_n[w]:
+                        gx = p.route_x[w, leg[i]]
+                        gy = p.route_y[w, leg[i]]
+                    else:
+                        gx = aimx[i]
+                        gy = aimy[i]
+                    dx = gx - x[i]
+                    dy = gy - y[i]
+                    d = math.sqrt(dx * dx + dy * dy)
+                    if d <= step:
+                        x[i] = gx
+                        y[i] = gy
+                        if leg[i] < p.route_n[w]:
+                            leg[i] += 1
+                        else:
+                            # ---- (8) impact at the aim point
+                            status[i] = ST_LEAKED
+                            tend[i] = t
+                            out.wave_leaked[r, w] += 1
+                            out.wave_leaked_t[r, w, b] += 1
+                            emit(rec, evf, evi, cnt, t, EV_LEAK, i, w, -1, a, x[i], y[i])
+                            for s_ in range(M, A):
+                                lv = p.lethality[s_, w]
+                                if lv <= 0.0:
+                                    continue
+                                ddx = x[i] - p.asset_x[s_]
+                                ddy = y[i] - p.asset_y[s_]
+                                reach = wf[W_LETHAL] + p.asset_radius[s_]
+                                if ddx * ddx + ddy * ddy > reach * reach:
+                                    continue
+                                out.asset_hits[r, s_] += 1
+                                emit(rec, evf, evi, cnt, t, EV_HIT, i, w, -1, s_, x[i], y[i])
+                                if u2(h_impact, p.drone_key[i], p.asset_key[s_]) < lv:
+                                    if not lost[s_]:
+                                        lost[s_] = True
+                                        out.asset_lost[r, s_] = True
+                                        out.asset_loss_time_s[r, s_] = t
+                                        emit(rec, evf, evi, cnt, t, EV_ASSET_LOST, i, w, -1,
+                                             s_, x[i], y[i])
+                            continue
+                    else:
+                        x[i] += dx / d * step
+                        y[i] += dy / d * step
+                else:
+                    # air target: the aircraft ``a``
+                    avail = mair[a] and not lost[a]
+                    landed = t > p.plan_t[a, p.plan_n[a] - 1] or lost[a]
+                    dx = mx[a] - x[i]
+                    dy = my[a] - y[i]
+                    d = math.sqrt(dx * dx + dy * dy)
+                    if md == MD_AMBUSH:
+                        if avail and d <= wf[W_SEEKER]:
+                            mode[i] = MD_PURSUE
+                            md = MD_PURSUE
+                    elif landed or (md == MD_PURSUE and d > 2.0 * wf[W_SEEKER]):
+                        status[i] = ST_EXPIRED
+                        tend[i] = t
+                        out.wave_expired[r, w] += 1
+                        emit(rec, evf, evi, cnt, t, EV_EXPIRE, i, w, -1, a, x[i], y[i])
+                        continue
+                    if (md == MD_AIR or md == MD_PURSUE) and avail:
+                        z[i] = p.plan_alt[a]
+                        if d <= step + wf[W_LETHAL]:
+                            x[i] = mx[a]
+                            y[i] = my[a]
+                            status[i] = ST_LEAKED
+                            tend[i] = t
+                            out.wave_leaked[r, w] += 1
+                            out.wave_leaked_t[r, w, b] += 1
+                            emit(rec, evf, evi, cnt, t, EV_LEAK, i, w, -1, a, x[i], y[i])
+                            lv = p.lethality[a, w]
+                            if lv > 0.0:
+                                out.asset_hits[r, a] += 1
+                                emit(rec, evf, evi, cnt, t, EV_HIT, i, w, -1, a, x[i], y[i])
+                                if u2(h_airhit, p.drone_key[i], p.asset_key[a]) < lv:
+                                    lost[a] = True
+                                    out.asset_lost[r, a] = True
+                                    out.asset_loss_time_s[r, a] = t
+                                    emit(rec, evf, evi, cnt, t, EV_ASSET_LOST, i, w, -1, a,
+                                         x[i], y[i])
+                            continue
+                        gx, gy = intercept_point(x[i], y[i], mx[a], my[a], mvx[a], mvy[a],
+                                                 wf[W_SPEED])
+                        dx = gx - x[i]
+                        dy = gy - y[i]
+                        d = math.sqrt(dx * dx + dy * dy)
+                        if d > 0.0:
+                            f = min(step, d) / d
+                            x[i] += dx * f
+                            y[i] += dy * f
+                act[j] = i
+                j += 1
+            n_act = j
+
+        # ---- (3) launches
+        while ptr < n_launch and tl[order[ptr]] <= t + EPS_T:
+            i = order[ptr]
+            ptr += 1
+            w = p.drone_wave[i]
+            status[i] = ST_AIR
+            x[i] = lx[i]
+            y[i] = ly[i]
+            z[i] = p.wf[w, W_ALT]
+            act[n_act] = i
+            n_act += 1
+            out.wave_launched[r, w] += 1
+            out.wave_launched_t[r, w, b] += 1
+            emit(rec, evf, evi, cnt, t, EV_LAUNCH, i, w, -1, tgt[i], x[i], y[i])
+
+        # ---- (4) EW: area defeat by jammers
+        for jj in range(n_act):
+            i = act[jj]
+            if status[i] != ST_AIR:
+                continue
+            w = p.drone_wave[i]
+            rate = 0.0
+            best = -1
+            best_rate = 0.0
+            for e in range(E):
+                if int(p.ef[e, E_KIND]) != K_JAMMER:
+                    continue
+                rj = p.pk[e, w]
+                if rj <= 0.0 or z[i] > p.ef[e, E_MAXALT]:
+                    continue
+                if p.ef[e, E_ESCORT] > 0.0:
+                    ex = mx[0]
+                    ey = my[0]
+                else:
+                    ex = p.ef[e, E_X]
+                    ey = p.ef[e, E_Y]
+                dx = x[i] - ex
+                dy = y[i] - ey
+                rm = p.ef[e, E_MAXR]
+                if dx * dx + dy * dy > rm * rm:
+                    continue
+                rate += rj
+                if rj > best_rate:
+                    best_rate = rj
+                    best = e
+            if rate > 0.0:
+                if to_unit(absorb(absorb(h_jam, p.drone_key[i]), np.uint64(k))) < \
+                        1.0 - math.exp(-rate * dt):
+                    status[i] = ST_KILLED
+                    tend[i] = t
+                    out.wave_killed[r, w] += 1
+                    out.wave_killed_t[r, w, b] += 1
+                    out.eff_kills[r, best] += 1
+                    emit(rec, evf, evi, cnt, t, EV_JAMMED, i, w, best, tgt[i], x[i], y[i])
+
+        # ---- (5) sensors
+        for s in range(S):
+            if t + EPS_T < next_scan[s]:
+                continue
+            sf = p.sf[s]
+            while next_scan[s] <= t + EPS_T:
+                next_scan[s] += sf[S_SCAN]
+            sno = scan_no[s]
+            scan_no[s] += 1
+            if sf[S_ESCORT] > 0.0:
+                sx = mx[0]
+                sy = my[0]
+                hs = sf[S_MAST] + (p.plan_alt[0] if mair[0] else 0.0)
+            else:
+                sx = sf[S_X]
+                sy = sf[S_Y]
+                hs = sf[S_MAST]
+            mask = (1 << int(sf[S_TN])) - 1
+            tm = int(sf[S_TM])
+            drop = int(sf[S_DROP])
+            skey = p.sensor_key[s]
+            for jj in range(n_act):
+                i = act[jj]
+                if status[i] != ST_AIR:
+                    continue
+                dx = x[i] - sx
+                dy = y[i] - sy
+                r2 = dx * dx + dy * dy
+                pd = pd_scan(p, s, p.drone_wave[i], r2, z[i], hs)
+                if pd <= 0.0 and hist[i, s] == 0 and trk_t[i, s] < 0.0:
+                    continue
+                det = 0
+                if pd > 0.0:
+                    if u2(hdet[i], skey, np.uint64(sno)) < pd:
+                        det = 1
+                hh = ((hist[i, s] << 1) | det) & mask
+                hist[i, s] = hh
+                if trk_t[i, s] < 0.0:
+                    c = 0
+                    while hh:
+                        hh &= hh - 1
+                        c += 1
+                    if c >= tm:
+                        trk_t[i, s] = t
+                        miss[i, s] = 0
+                        ntrk[i] += 1
+                        if ntrk[i] == 1:
+                            emit(rec, evf, evi, cnt, t, EV_TRACK, i, p.drone_wave[i], -1,
+                                 tgt[i], x[i], y[i])
+                else:
+                    if det:
+                        miss[i, s] = 0
+                    else:
+                        miss[i, s] += 1
+                        if miss[i, s] >= drop:
+                            trk_t[i, s] = -1.0
+                            hist[i, s] = 0
+                            miss[i, s] = 0
+                            ntrk[i] -= 1
+                            if ntrk[i] == 0:
+                                emit(rec, evf, evi, cnt, t, EV_TRACK_LOST, i,
+                                     p.drone_wave[i], -1, tgt[i], x[i], y[i])
+
+        # ---- (6) effectors: reloads, shots resolving, gun bursts
+        for e in range(E):
+            ef = p.ef[e]
+            kind = int(ef[E_KIND])
+            if kind == K_JAMMER:
+                continue
+            if reload_at[e] >= 0.0 and t + EPS_T >= reload_at[e]:
+                mag[e] = int(ef[E_MAG])
+                reload_at[e] = -1.0
+            if ef[E_ESCORT] > 0.0:
+                ex = mx[0]
+                ey = my[0]
+            else:
+                ex = ef[E_X]
+                ey = ef[E_Y]
+            for c in range(int(ef[E_CHAN])):
+                i = eng_d[e, c]
+                if i < 0 or t + EPS_T < eng_t[e, c]:
+                    continue
+                w = p.drone_wave[i]
+                if kind != K_GUN:
+                    # a missile or interceptor drone arrives
+                    eng_d[e, c] = -1
+                    engaged[i] -= 1
+                    if status[i] != ST_AIR:
+                        emit(rec, evf, evi, cnt, t, EV_MISS, i, w, e, tgt[i], x[i], y[i])
+                        continue
+                    killed = False
+                    for q in range(eng_n[e, c]):
+                        if u2(h_kill, p.drone_key[i], np.uint64(eng_s0[e, c] + q)) < p.pk[e, w]:
+                            killed = True
+                    if killed:
+                        status[i] = ST_KILLED
+                        tend[i] = t
+                        out.wave_killed[r, w] += 1
+                        out.wave_killed_t[r, w, b] += 1
+                        out.eff_kills[r, e] += 1
+                        emit(rec, evf, evi, cnt, t, EV_KILL, i, w, e, tgt[i], x[i], y[i])
+                    else:
+                        emit(rec, evf, evi, cnt, t, EV_MISS, i, w, e, tgt[i], x[i], y[i])
+                    continue
+                # a gun burst is due: fire while the target stays engageable
+                ok = status[i] == ST_AIR and mag[e] > 0
+                if ok:
+                    ok = False
+                    for s in range(S):
+                        if trk_t[i, s] >= 0.0 and t + EPS_T >= trk_t[i, s] + p.sf[s, S_LAT]:
+                            ok = True
+                            break
+                if ok:
+                    dx = x[i] - ex
+                    dy = y[i] - ey
+                    r2 = dx * dx + dy * dy
+                    ok = (r2 <= ef[E_MAXR] * ef[E_MAXR] and r2 >= ef[E_MINR] * ef[E_MINR]
+                          and z[i] <= ef[E_MAXALT])
+                if ok and ef[E_ESCORT] <= 0.0 and p.tight_r > 0.0:
+                    for m in range(M):
+                        if mair[m] and not lost[m]:
+                            dx = x[i] - mx[m]
+                            dy = y[i] - my[m]
+                            if dx * dx + dy * dy < p.tight_r * p.tight_r:
+                                ok = False
+                if not ok:
+                    eng_d[e, c] = -1
+                    engaged[i] -= 1
+                    continue
+                mag[e] -= 1
+                if mag[e] < out.min_magazine[r, e]:
+                    out.min_magazine[r, e] = mag[e]
+                out.eff_shots[r, e] += 1
+                out.eff_shots_t[r, e, b] += 1
+                emit(rec, evf, evi, cnt, t, EV_SHOT, i, w, e, tgt[i], x[i], y[i])
+                q = nshot[i]
+                nshot[i] += 1
+                if u2(h_kill, p.drone_key[i], np.uint64(q)) < p.pk[e, w]:
+                    status[i] = ST_KILLED
+                    tend[i] = t
+                    out.wave_killed[r, w] += 1
+                    out.wave_killed_t[r, w, b] += 1
+                    out.eff_kills[r, e] += 1
+                    emit(rec, evf, evi, cnt, t, EV_KILL, i, w, e, tgt[i], x[i], y[i])
+                    eng_d[e, c] = -1
+                    engaged[i] -= 1
+                else:
+                    eng_t[e, c] += ef[E_INTERVAL]
+                if mag[e] == 0 and ef[E_RELOAD] > 0.0 and reload_at[e] < 0.0:
+                    reload_at[e] = t + ef[E_RELOAD]
+
+        # ---- (7) command and control: threat evaluation and weapon assignment
+        if t + EPS_T >= next_c2:
+            while next_c2 <= t + EPS_T:
+                next_c2 += p.cycle_s
+            cyc = cycle_no
+            cycle_no += 1
+            # candidate threats
+            nc = 0
+            for jj in range(n_act):
+                i = act[jj]
+                if status[i] != ST_AIR or engaged[i] > 0:
+                    continue
+                rep_ok = False
+                for s in range(S):
+                    if trk_t[i, s] >= 0.0 and t + EPS_T >= trk_t[i, s] + p.sf[s, S_LAT]:
+                        rep_ok = True
+                        break
+                if not rep_ok:
+                    continue
+                w = p.drone_wave[i]
+                a = tgt[i]
+                v = p.asset_weight[a] * p.perceived[a, w]
+                if v <= 0.0:
+                    continue
+                tight = False
+                if p.tight_r > 0.0:
+                    for m in range(M):
+                        if mair[m] and not lost[m]:
+                            dx = x[i] - mx[m]
+                            dy = y[i] - my[m]
+                            if dx * dx + dy * dy < p.tight_r * p.tight_r:
+                                tight = True
+                if mode[i] == MD_FIXED:
+                    dx = aimx[i] - x[i]
+                    dy = aimy[i] - y[i]
+                else:
+                    dx = mx[a] - x[i]
+                    dy = my[a] - y[i]
+                cand[nc] = i
+                cval[nc] = v
+                cttg[nc] = math.sqrt(dx * dx + dy * dy) / p.wf[w, W_SPEED]
+                ctight[nc] = tight
+                nc += 1
+            # feasible pairs
+            npair = 0
+            for e in range(E):
+                ef = p.ef[e]
+                kind = int(ef[E_KIND])
+                cap[e] = 0
+                if kind == K_JAMMER or mag[e] <= 0:
+                    continue
+                free = 0
+                for c in range(int(ef[E_CHAN])):
+                    if eng_d[e, c] < 0:
+                        free += 1
+                rounds = 1
+                if kind != K_GUN and p.doctrine == 1:
+                    rounds = min(p.salvo_size, mag[e])
+                if kind != K_GUN:
+                    free = min(free, mag[e] // rounds)
+                cap[e] = free
+                if free == 0:
+                    continue
+                if ef[E_ESCORT] > 0.0:
+                    ex = mx[0]
+                    ey = my[0]
+                else:
+                    ex = ef[E_X]
+                    ey = ef[E_Y]
+                for q in range(nc):
+                    i = cand[q]
+                    w = p.drone_wave[i]
+                    pkw = p.pk[e, w]
+                    if pkw <= 0.0 or z[i] > ef[E_MAXALT]:
+                        continue
+                    if ctight[q] and ef[E_ESCORT] <= 0.0:
+                        continue
+                    dx = x[i] - ex
+                    dy = y[i] - ey
+                    r2 = dx * dx + dy * dy
+                    if r2 > ef[E_MAXR] * ef[E_MAXR] or r2 < ef[E_MINR] * ef[E_MINR]:
+                        continue
+                    pe[npair] = e
+                    pi[npair] = q
+                    ps[npair] = cval[q] * (1.0 - (1.0 - pkw) ** rounds)
+                    pt[npair] = cttg[q]
+                    pn[npair] = rounds
+                    pd_[npair] = math.sqrt(r2)
+                    npair += 1
+            # greedy maximum marginal return (TODO(issue 2): local/exact via skyshield.wta)
+            for q in range(nc):
+                taken[q] = False
+            while True:
+                best = -1
+                for q in range(npair):
+                    e = pe[q]
+                    if cap[e] <= 0 or taken[pi[q]]:
+                        continue
+                    if best < 0:
+                        best = q
+                        continue
+                    if ps[q] > ps[best] or (ps[q] == ps[best] and (
+                            pt[q] < pt[best] or (pt[q] == pt[best] and (
+                                cand[pi[q]] < cand[pi[best]] or (
+                                    cand[pi[q]] == cand[pi[best]] and e < pe[best]))))):
+                        best = q
+                if best < 0:
+                    break
+                e = pe[best]
+                q = pi[best]
+                i = cand[q]
+                w = p.drone_wave[i]
+                taken[q] = True
+                cap[e] -= 1
+                ef = p.ef[e]
+                kind = int(ef[E_KIND])
+                c = 0
+                while eng_d[e, c] >= 0:
+                    c += 1
+                eng_d[e, c] = i
+                engaged[i] += 1
+                if kind == K_GUN:
+                    eng_t[e, c] = t + ef[E_REACT]
+                    eng_n[e, c] = 0
+                else:
+                    n = pn[best]
+                    eng_n[e, c] = n
+                    eng_s0[e, c] = nshot[i]
+                    nshot[i] += n
+                    eng_t[e, c] = t + ef[E_REACT] + pd_[best] / ef[E_VP]
+                    mag[e] -= n
+                    if mag[e] < out.min_magazine[r, e]:
+                        out.min_magazine[r, e] = mag[e]
+                    out.eff_shots[r, e] += n
+                    out.eff_shots_t[r, e, b] += n
+                    for _ in range(n):
+                        emit(rec, evf, evi, cnt, t, EV_SHOT, i, w, e, tgt[i], x[i], y[i])
+                    if mag[e] == 0 and ef[E_RELOAD] > 0.0 and reload_at[e] < 0.0:
+                        reload_at[e] = t + ef[E_RELOAD]
+
+            # ---- (9) friendly fire: misidentification of own aircraft in weapons-free zones
+            if p.p_misid > 0.0:
+                for m in range(M):
+                    if not mair[m] or lost[m]:
+                        continue
+                    inzone = False
+                    for zq in range(p.wfz.shape[0]):
+                        dx = mx[m] - p.wfz[zq, 0]
+                        dy = my[m] - p.wfz[zq, 1]
+                        if dx * dx + dy * dy <= p.wfz[zq, 2] * p.wfz[zq, 2]:
+                            inzone = True
+                    if not inzone:
+                        continue
+                    for e in range(E):
+                        ef = p.ef[e]
+                        kind = int(ef[E_KIND])
+                        if kind == K_JAMMER or ef[E_ESCORT] > 0.0 or mag[e] <= 0:
+                            continue
+                        if p.plan_alt[m] > ef[E_MAXALT]:
+                            continue
+                        dx = mx[m] - ef[E_X]
+                        dy = my[m] - ef[E_Y]
+                        r2 = dx * dx + dy * dy
+                        if r2 > ef[E_MAXR] * ef[E_MAXR] or r2 < ef[E_MINR] * ef[E_MINR]:
+                            continue
+                        u = to_unit(absorb(absorb(absorb(h_ffid, p.eff_key[e]),
+                                                  p.asset_key[m]), np.uint64(cyc)))
+                        if u >= p.p_misid:
+                            continue
+                        out.friendly_fire[r] += 1
+                        mag[e] -= 1
+                        if mag[e] < out.min_magazine[r, e]:
+                            out.min_magazine[r, e] = mag[e]
+                        out.eff_shots[r, e] += 1
+                        out.eff_shots_t[r, e, b] += 1
+                        emit(rec, evf, evi, cnt, t, EV_FF, -1, -1, e, m, mx[m], my[m])
+                        if mag[e] == 0 and ef[E_RELOAD] > 0.0 and reload_at[e] < 0.0:
+                            reload_at[e] = t + ef[E_RELOAD]
+                        u = to_unit(absorb(absorb(absorb(h_ffhit, p.eff_key[e]),
+                                                  p.asset_key[m]), np.uint64(cyc)))
+                        if u < ef[E_PKFF] and not lost[m]:
+                            lost[m] = True
+                            out.asset_lost[r, m] = True
+                            out.asset_loss_time_s[r, m] = t
+                            if m == 0:
+                                out.vip_lost_ff[r] = True
+                            emit(rec, evf, evi, cnt, t, EV_ASSET_LOST, -1, -1, e, m,
+                                 mx[m], my[m])
+
+        # ---- positions for the replay (recording only)
+        if rec:
+            ps_ = int(t / POS_EVERY_S + EPS_T)
+            if ps_ > last_pos:
+                last_pos = ps_
+                for a in range(A):
+                    if a < M:
+                        emit_pos(posf, posi, cnt, t, 1, a, mx[a], my[a],
+                                 p.plan_alt[a] if mair[a] else 0.0, 2 if lost[a] else 0)
+                    else:
+                        emit_pos(posf, posi, cnt, t, 1, a, p.asset_x[a], p.asset_y[a], 0.0,
+                                 2 if lost[a] else 0)
+                for i in range(N):
+                    if status[i] == ST_AIR:
+                        st = 1 if ntrk[i] > 0 else 0
+                        emit_pos(posf, posi, cnt, t, 0, i, x[i], y[i], z[i], st)
+                    elif status[i] >= ST_KILLED and tend[i] > t - POS_EVERY_S + EPS_T:
+                        emit_pos(posf, posi, cnt, t, 0, i, x[i], y[i], z[i], 2)
+
+    # ---- the end: whatever is still in the air has expired
+    t_end = p.duration
+    for jj in range(n_act):
+        i = act[jj]
+        if status[i] == ST_AIR:
+            w = p.drone_wave[i]
+            status[i] = ST_EXPIRED
+            tend[i] = t_end
+            out.wave_expired[r, w] += 1
+            emit(rec, evf, evi, cnt, t_end, EV_EXPIRE, i, w, -1, tgt[i], x[i], y[i])
+    att = 0.0
+    for w in range(W):
+        att += out.wave_launched[r, w] * p.wf[w, W_COST]
+    out.attack_cost[r] = att
+    dc = 0.0
+    for e in range(E):
+        dc += out.eff_shots[r, e] * p.ef[e, E_COST]
+    out.defence_cost[r] = dc
+
+
+@njit(cache=True, parallel=True)
+def batch(p: KernelParams, seed: int, rep_start: int, out: Outcome) -> None:
+    """Replications ``rep_start .. rep_start + R - 1`` into ``out`` (R = its first axis)."""
+    R = out.leak.shape[0]
+    evf = np.zeros((0, 3))
+    evi = np.zeros((0, 5), np.int32)
+    posf = np.zeros((0, 4))
+    posi = np.zeros((0, 3), np.int32)
+    for j in nb.prange(R):
+        cnt = np.zeros(2, np.int64)
+        replication(p, seed, rep_start + j, j, out, False, evf, evi, posf, posi, cnt)

@@ -1,0 +1,81 @@
+"""The engine's result types: :class:`BatchOutcome` (many replications) and :class:`Recording`
+(one replication's event log and positions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """Outcome arrays of R replications (first axis), A assets (moving first), W waves, E
+    effectors, B 60-s bins. Invariant: launched = killed + leaked + expired per wave and rep.
+
+    Attributes
+    ----------
+    asset_lost : (R, A) bool
+    asset_loss_time_s : (R, A) float64, s; NaN if not lost
+    asset_hits : (R, A) int32 — leakers that reached the asset within lethal reach
+    wave_launched, wave_killed, wave_leaked, wave_expired : (R, W) int32
+        killed includes EW defeats; expired = endurance exhausted, target lost, or still in
+        the air at the end.
+    eff_shots, eff_kills : (R, E) int32 — shots (bursts for guns; 0 for a jammer), kills
+        (defeats for a jammer)
+    defence_cost, attack_cost : (R,) float64, USD
+    friendly_fire : (R,) int32 — engagements of own aircraft
+    vip_lost_ff : (R,) bool — asset 0 lost to friendly fire
+    leak : (R,) bool — the flight plan leaked in this replication
+    wave_launched_t, wave_killed_t, wave_leaked_t : (R, W, B) int32
+    eff_shots_t : (R, E, B) int32
+    min_magazine : (R, E) int32 — the lowest magazine level reached (never negative)
+    """
+
+    asset_lost: np.ndarray
+    asset_loss_time_s: np.ndarray
+    asset_hits: np.ndarray
+    wave_launched: np.ndarray
+    wave_killed: np.ndarray
+    wave_leaked: np.ndarray
+    wave_expired: np.ndarray
+    eff_shots: np.ndarray
+    eff_kills: np.ndarray
+    defence_cost: np.ndarray
+    attack_cost: np.ndarray
+    friendly_fire: np.ndarray
+    vip_lost_ff: np.ndarray
+    leak: np.ndarray
+    wave_launched_t: np.ndarray
+    wave_killed_t: np.ndarray
+    wave_leaked_t: np.ndarray
+    eff_shots_t: np.ndarray
+    min_magazine: np.ndarray
+
+    def row(self, r: int) -> BatchOutcome:
+        """Replication ``r`` alone, as a batch of one."""
+        return BatchOutcome(**{k: v[r: r + 1] for k, v in self.__dict__.items()})
+
+
+@dataclass(frozen=True)
+class Recording:
+    """One replication's event log and positions (columns as in ``docs/architecture.md``).
+
+    Attributes
+    ----------
+    events
+        ``t_s`` float64, ``kind`` str (launch, track, track_lost, shot, kill, miss, jammed, leak,
+        hit, expire, friendly_fire, asset_lost), ``drone`` int32 (-1: none), ``wave``,
+        ``effector``, ``asset`` int32 indices into the compiled scenario's names (-1: none),
+        ``x``, ``y`` float64 metres.
+    positions
+        Every 5 s: ``t_s`` float64, ``entity`` str (drone, asset), ``id`` int32, ``x``, ``y``,
+        ``z`` float64 metres, ``state`` str (flying, tracked, dead).
+    outcome
+        The replication's outcome (a batch of one), identical to its row of ``run_batch``.
+    """
+
+    rep: int
+    events: dict[str, np.ndarray]
+    positions: dict[str, np.ndarray]
+    outcome: BatchOutcome = field(repr=False)
