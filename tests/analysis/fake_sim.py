@@ -7,7 +7,8 @@ The VIP is lost in replication r when ``u_r < p``, with ``u_r`` drawn from a gen
 ``MISSING_EFFECT`` for named equipment of the flagship that the scenario lacks.
 
 Environment (inherited by spawned workers): ``SKYSHIELD_FAKE_SLEEP`` seconds per call;
-``SKYSHIELD_FAKE_CRASH_DIR``: the first call for each (scenario, seed) kills its process;
+``SKYSHIELD_FAKE_CRASH_DIR``: the first call for each (scenario, seed) kills its process
+(only seeds from ``SKYSHIELD_FAKE_CRASH_MIN_SEED`` on, default 0);
 ``SKYSHIELD_FAKE_DONE_DIR``: each call leaves a file there when it finishes.
 """
 
@@ -49,7 +50,7 @@ def simulate(scenario: Any, replications: int = 1000, seed: int = 0, *, workers:
     text = scenario.model_dump_json()
     tag = hashlib.sha256(f"{text}/{seed}".encode()).hexdigest()[:20]
     crash = os.environ.get("SKYSHIELD_FAKE_CRASH_DIR")
-    if crash:
+    if crash and seed >= int(os.environ.get("SKYSHIELD_FAKE_CRASH_MIN_SEED", "0")):
         marker = Path(crash) / tag
         if not marker.exists():
             marker.touch()
