@@ -86,6 +86,9 @@ class KernelParams(NamedTuple):
     leak_spread: float  # m
     # sensors (S)
     sf: np.ndarray  # (S, N_SF) float64 columns S_*
+    sen_rmax: np.ndarray  # (S,) float64 m coverage radius (acoustic: min(net, max range))
+    sen_r50: np.ndarray  # (S, W) float64 m range of 50 % Pd on the wave's drones
+    sen_pd: np.ndarray  # (S, W) float64 acoustic Pd per scan (other kinds: 0)
     sensor_key: np.ndarray  # (S,) uint64
     # effectors (E)
     ef: np.ndarray  # (E, N_EF) float64 columns E_*
@@ -385,6 +388,18 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         sf[s, S_LAT] = p.get("latency_s", 0.0)
         sf[s, S_NETR] = p.get("net_radius_m", 0.0)
         sf[s, S_PD] = p.get("pd_scan", 0.0)
+    sen_rmax = sf[:, S_MAXR].copy()
+    sen_r50 = np.zeros((S, W))
+    sen_pd = np.zeros((S, W))
+    for s in range(S):
+        kind = int(sf[s, S_KIND])
+        if kind == K_ACOUSTIC:
+            sen_rmax[s] = min(sf[s, S_NETR], sf[s, S_MAXR])
+            sen_pd[s] = np.minimum(1.0, sf[s, S_PD] * wf[:, W_ACOU])
+        elif kind == K_RADAR:
+            sen_r50[s] = sf[s, S_R50] * (wf[:, W_RCS] / sf[s, S_RCSREF]) ** 0.25
+        else:
+            sen_r50[s] = sf[s, S_R50]
     sensor_key = np.array([rng.name_key(s.name) for s in scenario.sensors], dtype=np.uint64)
 
     # ---- effectors
@@ -435,7 +450,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         leak_p=float(leak_p), leak_wave=int(leak_wave), leak_asset=int(leak_asset),
         leak_x=float(leak_x), leak_y=float(leak_y), leak_t=float(leak_t),
         leak_spread=float(leak_spread),
-        sf=sf, sensor_key=sensor_key, ef=ef, pk=pk, eff_key=eff_key, max_channels=max_ch,
+        sf=sf, sen_rmax=sen_rmax, sen_r50=sen_r50, sen_pd=sen_pd, sensor_key=sensor_key, ef=ef, pk=pk, eff_key=eff_key, max_channels=max_ch,
         cycle_s=float(c2.cycle_s), policy=POLICIES[c2.policy], doctrine=DOCTRINES[c2.doctrine],
         salvo_size=int(c2.salvo_size), tight_r=float(c2.weapons_tight_radius_m),
         p_misid=float(c2.p_misidentification), wfz=wfz,

@@ -41,25 +41,18 @@ from skyshield.engine.compile import (
     K_ACOUSTIC,
     K_GUN,
     K_JAMMER,
-    K_RADAR,
     S_DROP,
     S_ESCORT,
     S_KIND,
     S_LAT,
     S_MAST,
-    S_MAXR,
     S_MINALT,
-    S_NETR,
-    S_PD,
-    S_R50,
-    S_RCSREF,
     S_SCAN,
     S_SLOPE,
     S_TM,
     S_TN,
     S_X,
     S_Y,
-    W_ACOU,
     W_ALT,
     W_AMBUSH,
     W_COST,
@@ -68,7 +61,6 @@ from skyshield.engine.compile import (
     W_LCY,
     W_LETHAL,
     W_LR,
-    W_RCS,
     W_SCATTER,
     W_SEEKER,
     W_SPEED,
@@ -155,7 +147,7 @@ def u2(h: np.uint64, a: np.uint64, b: np.uint64) -> float:
     return to_unit(absorb(absorb(h, a), b))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def plan_state(p: KernelParams, m: int, t: float) -> tuple[float, float, float, float, bool]:
     """Position, velocity and airborne flag of moving asset ``m`` at time ``t``."""
     n = p.plan_n[m]
@@ -173,7 +165,7 @@ def plan_state(p: KernelParams, m: int, t: float) -> tuple[float, float, float, 
     return p.plan_x[m, k] + vx * (t - t0), p.plan_y[m, k] + vy * (t - t0), vx, vy, True
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def launch_time(p: KernelParams, w: int, u: float) -> float:
     """Inverse CDF of the wave's piecewise-constant launch density at ``u``."""
     k = 0
@@ -218,30 +210,19 @@ def intercept_point(px: float, py: float, tx: float, ty: float, vx: float, vy: f
     return tx, ty
 
 
-@njit(cache=True)
-def pd_scan(p: KernelParams, s: int, w: int, r2: float, z: float, hs: float) -> float:
-    """Single-scan detection probability of sensor ``s`` on a drone of wave ``w`` at
-    squared horizontal range ``r2`` and altitude ``z``; ``hs`` is the sensor's height."""
-    sf = p.sf[s]
-    kind = int(sf[S_KIND])
-    if z < sf[S_MINALT]:
+@njit(cache=True, inline="always")
+def pd_scan(kind: int, min_alt: float, rmax: float, r50: float, slope: float, pd_acoustic: float,
+            hor_s: float, r2: float, z: float) -> float:
+    """Single-scan detection probability at squared horizontal range ``r2`` and altitude
+    ``z`` (``r50`` already RCS-scaled for a radar; ``hor_s`` = sqrt(2·k·Re·h_sensor))."""
+    if z < min_alt or r2 > rmax * rmax:
         return 0.0
     if kind == K_ACOUSTIC:
-        rmax = min(sf[S_NETR], sf[S_MAXR])
-        if r2 > rmax * rmax:
-            return 0.0
-        return min(1.0, sf[S_PD] * p.wf[w, W_ACOU])
-    rmax = sf[S_MAXR]
-    if r2 > rmax * rmax:
-        return 0.0
-    dh = math.sqrt(2.0 * K_RE * hs) + math.sqrt(2.0 * K_RE * z)
+        return pd_acoustic
+    dh = hor_s + math.sqrt(2.0 * K_RE * z)
     if r2 > dh * dh:
         return 0.0
-    r50 = sf[S_R50]
-    if kind == K_RADAR:
-        r50 = r50 * (p.wf[w, W_RCS] / sf[S_RCSREF]) ** 0.25
     q = r2 / (r50 * r50)
-    slope = sf[S_SLOPE]
     if slope == 4.0:
         x = q * q
     elif slope == 2.0:
@@ -294,7 +275,7 @@ def emit_pos(posf: np.ndarray, posi: np.ndarray, cnt: np.ndarray, t: float, enti
 # ----------------------------------------------------------------------------- one replication
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec: bool,
                 evf: np.ndarray, evi: np.ndarray, posf: np.ndarray, posi: np.ndarray,
                 cnt: np.ndarray) -> None:
@@ -412,6 +393,12 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
     for e in range(E):
         mag[e] = int(p.ef[e, E_MAG])
         out.min_magazine[r, e] = mag[e]
+    jammers = np.empty(E, np.int64)
+    n_jam = 0
+    for e in range(E):
+        if int(p.ef[e, E_KIND]) == K_JAMMER:
+            jammers[n_jam] = e
+            n_jam += 1
     lost = np.zeros(A, np.bool_)
     mx = np.zeros(M)
     my = np.zeros(M)
@@ -457,14 +444,13 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                 if status[i] != ST_AIR:
                     continue
                 w = p.drone_wave[i]
-                wf = p.wf[w]
-                if t - tl[i] >= wf[W_ENDUR] - EPS_T:
+                if t - tl[i] >= p.wf[w, W_ENDUR] - EPS_T:
                     status[i] = ST_EXPIRED
                     tend[i] = t
                     out.wave_expired[r, w] += 1
                     emit(rec, evf, evi, cnt, t, EV_EXPIRE, i, w, -1, -1, x[i], y[i])
                     continue
-                step = wf[W_SPEED] * dt
+                step = p.wf[w, W_SPEED] * dt
                 a = tgt[i]
                 md = mode[i]
                 if md == MD_FIXED or (md == MD_AIR and leg[i] < p.route_n[w]):
@@ -495,7 +481,7 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                                     continue
                                 ddx = x[i] - p.asset_x[s_]
                                 ddy = y[i] - p.asset_y[s_]
-                                reach = wf[W_LETHAL] + p.asset_radius[s_]
+                                reach = p.wf[w, W_LETHAL] + p.asset_radius[s_]
                                 if ddx * ddx + ddy * ddy > reach * reach:
                                     continue
                                 out.asset_hits[r, s_] += 1
@@ -519,10 +505,10 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                     dy = my[a] - y[i]
                     d = math.sqrt(dx * dx + dy * dy)
                     if md == MD_AMBUSH:
-                        if avail and d <= wf[W_SEEKER]:
+                        if avail and d <= p.wf[w, W_SEEKER]:
                             mode[i] = MD_PURSUE
                             md = MD_PURSUE
-                    elif landed or (md == MD_PURSUE and d > 2.0 * wf[W_SEEKER]):
+                    elif landed or (md == MD_PURSUE and d > 2.0 * p.wf[w, W_SEEKER]):
                         status[i] = ST_EXPIRED
                         tend[i] = t
                         out.wave_expired[r, w] += 1
@@ -530,7 +516,7 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                         continue
                     if (md == MD_AIR or md == MD_PURSUE) and avail:
                         z[i] = p.plan_alt[a]
-                        if d <= step + wf[W_LETHAL]:
+                        if d <= step + p.wf[w, W_LETHAL]:
                             x[i] = mx[a]
                             y[i] = my[a]
                             status[i] = ST_LEAKED
@@ -550,7 +536,7 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                                          x[i], y[i])
                             continue
                         gx, gy = intercept_point(x[i], y[i], mx[a], my[a], mvx[a], mvy[a],
-                                                 wf[W_SPEED])
+                                                 p.wf[w, W_SPEED])
                         dx = gx - x[i]
                         dy = gy - y[i]
                         d = math.sqrt(dx * dx + dy * dy)
@@ -578,7 +564,7 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
             emit(rec, evf, evi, cnt, t, EV_LAUNCH, i, w, -1, tgt[i], x[i], y[i])
 
         # ---- (4) EW: area defeat by jammers
-        for jj in range(n_act):
+        for jj in range(n_act if n_jam > 0 else 0):
             i = act[jj]
             if status[i] != ST_AIR:
                 continue
@@ -586,9 +572,8 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
             rate = 0.0
             best = -1
             best_rate = 0.0
-            for e in range(E):
-                if int(p.ef[e, E_KIND]) != K_JAMMER:
-                    continue
+            for je in range(n_jam):
+                e = jammers[je]
                 rj = p.pk[e, w]
                 if rj <= 0.0 or z[i] > p.ef[e, E_MAXALT]:
                     continue
@@ -638,6 +623,11 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
             tm = int(sf[S_TM])
             drop = int(sf[S_DROP])
             skey = p.sensor_key[s]
+            skind = int(sf[S_KIND])
+            s_minalt = sf[S_MINALT]
+            s_rmax = p.sen_rmax[s]
+            s_slope = sf[S_SLOPE]
+            hor_s = math.sqrt(2.0 * K_RE * hs)
             for jj in range(n_act):
                 i = act[jj]
                 if status[i] != ST_AIR:
@@ -645,7 +635,9 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                 dx = x[i] - sx
                 dy = y[i] - sy
                 r2 = dx * dx + dy * dy
-                pd = pd_scan(p, s, p.drone_wave[i], r2, z[i], hs)
+                w = p.drone_wave[i]
+                pd = pd_scan(skind, s_minalt, s_rmax, p.sen_r50[s, w], s_slope, p.sen_pd[s, w],
+                             hor_s, r2, z[i])
                 if pd <= 0.0 and hist[i, s] == 0 and trk_t[i, s] < 0.0:
                     continue
                 det = 0
@@ -682,20 +674,19 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
 
         # ---- (6) effectors: reloads, shots resolving, gun bursts
         for e in range(E):
-            ef = p.ef[e]
-            kind = int(ef[E_KIND])
+            kind = int(p.ef[e, E_KIND])
             if kind == K_JAMMER:
                 continue
             if reload_at[e] >= 0.0 and t + EPS_T >= reload_at[e]:
-                mag[e] = int(ef[E_MAG])
+                mag[e] = int(p.ef[e, E_MAG])
                 reload_at[e] = -1.0
-            if ef[E_ESCORT] > 0.0:
+            if p.ef[e, E_ESCORT] > 0.0:
                 ex = mx[0]
                 ey = my[0]
             else:
-                ex = ef[E_X]
-                ey = ef[E_Y]
-            for c in range(int(ef[E_CHAN])):
+                ex = p.ef[e, E_X]
+                ey = p.ef[e, E_Y]
+            for c in range(int(p.ef[e, E_CHAN])):
                 i = eng_d[e, c]
                 if i < 0 or t + EPS_T < eng_t[e, c]:
                     continue
@@ -725,7 +716,7 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                 ok = status[i] == ST_AIR and mag[e] > 0
                 if ok:
                     ok = False
-                    for s in range(S):
+                    for s in range(S if ntrk[i] > 0 else 0):
                         if trk_t[i, s] >= 0.0 and t + EPS_T >= trk_t[i, s] + p.sf[s, S_LAT]:
                             ok = True
                             break
@@ -733,9 +724,9 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                     dx = x[i] - ex
                     dy = y[i] - ey
                     r2 = dx * dx + dy * dy
-                    ok = (r2 <= ef[E_MAXR] * ef[E_MAXR] and r2 >= ef[E_MINR] * ef[E_MINR]
-                          and z[i] <= ef[E_MAXALT])
-                if ok and ef[E_ESCORT] <= 0.0 and p.tight_r > 0.0:
+                    ok = (r2 <= p.ef[e, E_MAXR] * p.ef[e, E_MAXR] and r2 >= p.ef[e, E_MINR] * p.ef[e, E_MINR]
+                          and z[i] <= p.ef[e, E_MAXALT])
+                if ok and p.ef[e, E_ESCORT] <= 0.0 and p.tight_r > 0.0:
                     for m in range(M):
                         if mair[m] and not lost[m]:
                             dx = x[i] - mx[m]
@@ -764,9 +755,9 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                     eng_d[e, c] = -1
                     engaged[i] -= 1
                 else:
-                    eng_t[e, c] += ef[E_INTERVAL]
-                if mag[e] == 0 and ef[E_RELOAD] > 0.0 and reload_at[e] < 0.0:
-                    reload_at[e] = t + ef[E_RELOAD]
+                    eng_t[e, c] += p.ef[e, E_INTERVAL]
+                if mag[e] == 0 and p.ef[e, E_RELOAD] > 0.0 and reload_at[e] < 0.0:
+                    reload_at[e] = t + p.ef[e, E_RELOAD]
 
         # ---- (7) command and control: threat evaluation and weapon assignment
         if t + EPS_T >= next_c2:
@@ -781,7 +772,7 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                 if status[i] != ST_AIR or engaged[i] > 0:
                     continue
                 rep_ok = False
-                for s in range(S):
+                for s in range(S if ntrk[i] > 0 else 0):
                     if trk_t[i, s] >= 0.0 and t + EPS_T >= trk_t[i, s] + p.sf[s, S_LAT]:
                         rep_ok = True
                         break
@@ -814,13 +805,12 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
             # feasible pairs
             npair = 0
             for e in range(E):
-                ef = p.ef[e]
-                kind = int(ef[E_KIND])
+                kind = int(p.ef[e, E_KIND])
                 cap[e] = 0
                 if kind == K_JAMMER or mag[e] <= 0:
                     continue
                 free = 0
-                for c in range(int(ef[E_CHAN])):
+                for c in range(int(p.ef[e, E_CHAN])):
                     if eng_d[e, c] < 0:
                         free += 1
                 rounds = 1
@@ -831,24 +821,24 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                 cap[e] = free
                 if free == 0:
                     continue
-                if ef[E_ESCORT] > 0.0:
+                if p.ef[e, E_ESCORT] > 0.0:
                     ex = mx[0]
                     ey = my[0]
                 else:
-                    ex = ef[E_X]
-                    ey = ef[E_Y]
+                    ex = p.ef[e, E_X]
+                    ey = p.ef[e, E_Y]
                 for q in range(nc):
                     i = cand[q]
                     w = p.drone_wave[i]
                     pkw = p.pk[e, w]
-                    if pkw <= 0.0 or z[i] > ef[E_MAXALT]:
+                    if pkw <= 0.0 or z[i] > p.ef[e, E_MAXALT]:
                         continue
-                    if ctight[q] and ef[E_ESCORT] <= 0.0:
+                    if ctight[q] and p.ef[e, E_ESCORT] <= 0.0:
                         continue
                     dx = x[i] - ex
                     dy = y[i] - ey
                     r2 = dx * dx + dy * dy
-                    if r2 > ef[E_MAXR] * ef[E_MAXR] or r2 < ef[E_MINR] * ef[E_MINR]:
+                    if r2 > p.ef[e, E_MAXR] * p.ef[e, E_MAXR] or r2 < p.ef[e, E_MINR] * p.ef[e, E_MINR]:
                         continue
                     pe[npair] = e
                     pi[npair] = q
@@ -882,22 +872,21 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                 w = p.drone_wave[i]
                 taken[q] = True
                 cap[e] -= 1
-                ef = p.ef[e]
-                kind = int(ef[E_KIND])
+                kind = int(p.ef[e, E_KIND])
                 c = 0
                 while eng_d[e, c] >= 0:
                     c += 1
                 eng_d[e, c] = i
                 engaged[i] += 1
                 if kind == K_GUN:
-                    eng_t[e, c] = t + ef[E_REACT]
+                    eng_t[e, c] = t + p.ef[e, E_REACT]
                     eng_n[e, c] = 0
                 else:
                     n = pn[best]
                     eng_n[e, c] = n
                     eng_s0[e, c] = nshot[i]
                     nshot[i] += n
-                    eng_t[e, c] = t + ef[E_REACT] + pd_[best] / ef[E_VP]
+                    eng_t[e, c] = t + p.ef[e, E_REACT] + pd_[best] / p.ef[e, E_VP]
                     mag[e] -= n
                     if mag[e] < out.min_magazine[r, e]:
                         out.min_magazine[r, e] = mag[e]
@@ -905,8 +894,8 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                     out.eff_shots_t[r, e, b] += n
                     for _ in range(n):
                         emit(rec, evf, evi, cnt, t, EV_SHOT, i, w, e, tgt[i], x[i], y[i])
-                    if mag[e] == 0 and ef[E_RELOAD] > 0.0 and reload_at[e] < 0.0:
-                        reload_at[e] = t + ef[E_RELOAD]
+                    if mag[e] == 0 and p.ef[e, E_RELOAD] > 0.0 and reload_at[e] < 0.0:
+                        reload_at[e] = t + p.ef[e, E_RELOAD]
 
             # ---- (9) friendly fire: misidentification of own aircraft in weapons-free zones
             if p.p_misid > 0.0:
@@ -922,16 +911,15 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                     if not inzone:
                         continue
                     for e in range(E):
-                        ef = p.ef[e]
-                        kind = int(ef[E_KIND])
-                        if kind == K_JAMMER or ef[E_ESCORT] > 0.0 or mag[e] <= 0:
+                        kind = int(p.ef[e, E_KIND])
+                        if kind == K_JAMMER or p.ef[e, E_ESCORT] > 0.0 or mag[e] <= 0:
                             continue
-                        if p.plan_alt[m] > ef[E_MAXALT]:
+                        if p.plan_alt[m] > p.ef[e, E_MAXALT]:
                             continue
-                        dx = mx[m] - ef[E_X]
-                        dy = my[m] - ef[E_Y]
+                        dx = mx[m] - p.ef[e, E_X]
+                        dy = my[m] - p.ef[e, E_Y]
                         r2 = dx * dx + dy * dy
-                        if r2 > ef[E_MAXR] * ef[E_MAXR] or r2 < ef[E_MINR] * ef[E_MINR]:
+                        if r2 > p.ef[e, E_MAXR] * p.ef[e, E_MAXR] or r2 < p.ef[e, E_MINR] * p.ef[e, E_MINR]:
                             continue
                         u = to_unit(absorb(absorb(absorb(h_ffid, p.eff_key[e]),
                                                   p.asset_key[m]), np.uint64(cyc)))
@@ -944,11 +932,11 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                         out.eff_shots[r, e] += 1
                         out.eff_shots_t[r, e, b] += 1
                         emit(rec, evf, evi, cnt, t, EV_FF, -1, -1, e, m, mx[m], my[m])
-                        if mag[e] == 0 and ef[E_RELOAD] > 0.0 and reload_at[e] < 0.0:
-                            reload_at[e] = t + ef[E_RELOAD]
+                        if mag[e] == 0 and p.ef[e, E_RELOAD] > 0.0 and reload_at[e] < 0.0:
+                            reload_at[e] = t + p.ef[e, E_RELOAD]
                         u = to_unit(absorb(absorb(absorb(h_ffhit, p.eff_key[e]),
                                                   p.asset_key[m]), np.uint64(cyc)))
-                        if u < ef[E_PKFF] and not lost[m]:
+                        if u < p.ef[e, E_PKFF] and not lost[m]:
                             lost[m] = True
                             out.asset_lost[r, m] = True
                             out.asset_loss_time_s[r, m] = t
