@@ -311,6 +311,11 @@ FAULT_COLUMNS = ("rank", "fault", "kind", "target", "description", "vip_p_loss",
                  "single_point_of_failure")
 
 
+def _insert(con: Any, table: str, width: int, rows: Sequence[Sequence[Any]]) -> None:
+    if rows:  # DuckDB refuses an empty executemany
+        con.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * width)})", rows)
+
+
 def _write_duckdb(rep: FaultReport, path: Path) -> None:
     import duckdb
 
@@ -322,20 +327,19 @@ def _write_duckdb(rep: FaultReport, path: Path) -> None:
                     "target VARCHAR, description VARCHAR, vip_p_loss DOUBLE, vip_lo DOUBLE, "
                     "vip_hi DOUBLE, delta DOUBLE, delta_lo DOUBLE, delta_hi DOUBLE, "
                     "significant BOOLEAN, single_point_of_failure BOOLEAN)")
-        con.executemany(
-            f"INSERT INTO faults VALUES ({', '.join('?' for _ in FAULT_COLUMNS)})",
-            [[f["rank"], f["fault"], f["kind"], f["target"], f["description"],
-              f["vip_p_loss"], *f["vip_p_loss_ci95"], f["delta"], *f["delta_ci95"],
-              f["significant"], f["single_point_of_failure"]] for f in rep.faults])
+        _insert(con, "faults", len(FAULT_COLUMNS),
+                [[f["rank"], f["fault"], f["kind"], f["target"], f["description"],
+                  f["vip_p_loss"], *f["vip_p_loss_ci95"], f["delta"], *f["delta_ci95"],
+                  f["significant"], f["single_point_of_failure"]] for f in rep.faults])
         con.execute("CREATE TABLE sensitivity (parameter VARCHAR, side VARCHAR, label VARCHAR, "
                     "vip_p_loss DOUBLE, delta DOUBLE, delta_lo DOUBLE, delta_hi DOUBLE, "
                     "swing DOUBLE)")
-        con.executemany("INSERT INTO sensitivity VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        [[s["parameter"], side, s[side]["label"], s[side]["vip_p_loss"],
-                          s[side]["delta"], *s[side]["delta_ci95"], s["swing"]]
-                         for s in rep.sensitivity for side in ("low", "high") if s.get(side)])
+        _insert(con, "sensitivity", 8,
+                [[s["parameter"], side, s[side]["label"], s[side]["vip_p_loss"],
+                  s[side]["delta"], *s[side]["delta_ci95"], s["swing"]]
+                 for s in rep.sensitivity for side in ("low", "high") if s.get(side)])
         con.execute("CREATE TABLE baseline (key VARCHAR, value VARCHAR)")
-        con.executemany("INSERT INTO baseline VALUES (?, ?)", [
+        _insert(con, "baseline", 2, [
             ("scenario", rep.scenario), ("vip", rep.vip),
             ("replications", str(rep.replications)), ("seed", str(rep.seed)),
             ("vip_p_loss", str(rep.baseline["vip_p_loss"])),
