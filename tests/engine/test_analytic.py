@@ -1,0 +1,142 @@
+"""Closed-form cases: the model means what docs/model.md says."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from skyshield.engine import run_batch
+from skyshield.engine.kernel import K_RE, pd_scan
+
+from engine_scenarios import base, missile
+
+
+def _z(k: int, n: int, p: float) -> float:
+    """Standard score of k successes in n Bernoulli(p) trials."""
+    return (k - n * p) / math.sqrt(n * p * (1 - p))
+
+
+@pytest.mark.parametrize(("p", "k"), [(0.5, 3), (0.3, 1), (0.8, 2)])
+def test_k_shot_opportunities(build, p: float, k: int) -> None:
+    """A magazine of k missiles, shoot-look-shoot, one drone: P(leak) = (1 - p)^k."""
+    cs = build(base(effectors=[missile(pk=p, magazine=k)]))
+    n = 3000
+    out = run_batch(cs, 7, 0, n)
+    leaked = int(out.wave_leaked[:, 0].sum())
+    assert abs(_z(leaked, n, (1 - p) ** k)) < 4.0
+    # every replication fires until the drone dies or the magazine is empty
+    shots = out.eff_shots[:, 0]
+    assert shots.max() == k and shots.min() >= 1
+    np.testing.assert_array_equal(out.wave_killed[:, 0] + out.wave_leaked[:, 0], 1)
+    # with vulnerability 1 the site is lost exactly when the drone leaks
+    np.testing.assert_array_equal(out.asset_lost[:, 0], out.wave_leaked[:, 0] == 1)
+    # a geometric number of shots: P(shots = j) = (1-p)^(j-1) p for j < k
+    for j in range(1, k):
+        m = int((shots == j).sum())
+        assert abs(_z(m, n, (1 - p) ** (j - 1) * p)) < 4.0
+
+
+@pytest.mark.parametrize(("p", "size"), [(0.4, 2), (0.3, 3)])
+def test_salvo(build, p: float, size: int) -> None:
+    """One salvo of n missiles at once: P(kill) = 1 - (1 - p)^n, n rounds spent together."""
+    d = base(effectors=[missile(pk=p, magazine=size)])
+    d["c2"] = {**d["c2"], "doctrine": "salvo", "salvo_size": size}
+    cs = build(d)
+    n = 3000
+    out = run_batch(cs, 11, 0, n)
+    killed = int(out.wave_killed[:, 0].sum())
+    assert abs(_z(killed, n, 1 - (1 - p) ** size)) < 4.0
+    np.testing.assert_array_equal(out.eff_shots[:, 0], size)
+    np.testing.assert_array_equal(out.min_magazine[:, 0], 0)
+
+
+def _erlang_b(c: int, a: float) -> float:
+    terms = [a**j / math.factorial(j) for j in range(c + 1)]
+    return terms[-1] / sum(terms)
+
+
+@pytest.mark.parametrize("channels", [1, 2])
+def test_channel_limited_erlang_loss(build, channels: int) -> None:
+    """Drones arrive (nearly) as a Poisson stream into a one-step engagement window; an
+    engagement holds a channel for 16 steps and always kills. Those finding every channel
+    busy leak: the loss probability is Erlang's B(c, a) with offered load a = λ·16 s."""
+    lam = 1.0 / 16.0
+    count, horizon = 400, 6400.0
+    d = base(duration_s=6500)
+    d["raids"][0].update(count=count, launch={"start_s": 0, "end_s": horizon},
+                         launch_area={"center": [0, 1000], "radius_m": 1e-6})
+    # in range [990, 2000] m only at the launch step; resolves 15.01 s later, before arrival
+    d["effectors"] = [missile(pk=1.0, magazine=100000, channels=float(channels),
+                              min_range_m=990.0, max_range_m=2000.0, reaction_s=15.0)]
+    d["c2"] = {**d["c2"], "cycle_s": 1.0}
+    cs = build(d)
+    out = run_batch(cs, 3, 0, 60)
+    launched = out.wave_launched[:, 0].sum()
+    loss = out.wave_leaked[:, 0].sum() / launched
+    expect = _erlang_b(channels, lam * 16.0)
+    assert launched == 60 * count
+    assert abs(loss - expect) < 0.02, (loss, expect)
+
+
+def test_radar_horizon_and_pd_curve() -> None:
+    """Pd = 1/(1 + (R/R50)^slope) inside the 4/3-Earth horizon, 0 beyond it."""
+    hs, z = 20.0, 150.0
+    d_h = math.sqrt(2 * K_RE * hs) + math.sqrt(2 * K_RE * z)
+    assert d_h == pytest.approx(68894.0, rel=1e-3)  # 4.12 (sqrt(20) + sqrt(150)) km
+    hor = math.sqrt(2 * K_RE * hs)
+    args = (0, 10.0, 1e6, 60000.0, 4.0, 0.0, hor)
+    assert pd_scan(*args, (d_h - 1.0) ** 2, z) > 0.0
+    assert pd_scan(*args, (d_h + 1.0) ** 2, z) == 0.0
+    assert pd_scan(0, 10.0, 1e6, 6000.0, 4.0, 0.0, hor, 6000.0**2, z) == pytest.approx(0.5)
+    assert pd_scan(0, 10.0, 1e6, 6000.0, 3.0, 0.0, hor, 12000.0**2, z) == pytest.approx(1 / 9)
+    assert pd_scan(0, 10.0, 1e6, 6000.0, 4.0, 0.0, hor, 100.0, 5.0) == 0.0  # below min alt
+    assert pd_scan(0, 10.0, 5000.0, 6000.0, 4.0, 0.0, hor, 5001.0**2, z) == 0.0  # max range
+    assert pd_scan(1, 0.0, 5000.0, 0.0, 0.0, 0.35, 0.0, 4999.0**2, z) == 0.35  # acoustic
+
+
+def test_radar_r50_scales_with_rcs_fourth_root(build) -> None:
+    d = base()
+    d["sensors"] = [{"name": "R", "type": "radar_cuas", "position": [0, 0]}]
+    d["raids"][0]["rcs_m2"] = 0.8
+    cs = build(d)
+    assert cs.params.sen_r50[0, 0] == pytest.approx(6000.0 * (0.8 / 0.05) ** 0.25)
+
+
+def test_jammer_defeat_rate(build) -> None:
+    """A drone inside a jammer's radius for T steps survives with probability exp(-rate·T)."""
+    d = base()
+    d["raids"][0]["launch_area"] = {"center": [0, 2000], "radius_m": 1e-6}
+    d["raids"][0]["speed_mps"] = 20.0  # 100 s in the air, 99 jammer steps (launch step excluded)
+    d["effectors"] = [{"name": "J", "type": "ew_jammer", "position": [0, 0],
+                       "params": {"max_range_m": 5000.0}, "pk": {"owa_piston": 0.01}}]
+    cs = build(d)
+    n = 3000
+    out = run_batch(cs, 5, 0, n)
+    killed = int(out.wave_killed[:, 0].sum())
+    # jammed at steps 0..99 except the arrival step 100: 100 exposures of dt = 1 s
+    assert abs(_z(killed, n, 1 - math.exp(-0.01 * 100))) < 4.0
+    np.testing.assert_array_equal(out.eff_shots[:, 0], 0)
+    np.testing.assert_array_equal(out.eff_kills[:, 0], out.wave_killed[:, 0])
+
+
+def test_leak_probability_and_costs(build) -> None:
+    d = base()
+    d["assets"]["moving"] = [{"name": "VIP", "value": 100, "speed_mps": 60,
+                              "waypoints": [{"position": [-20000, 0]},
+                                            {"position": [20000, 0]}]}]
+    d["leak"] = {"probability": 0.3, "threat": "fpv", "count": 5,
+                 "launch_area": {"center": [0, 5000], "radius_m": 1000}}
+    cs = build(d)
+    assert cs.wave_names[-1] == "Leak surge"
+    assert cs.asset_names[0] == "VIP" and cs.asset_kinds == ("moving", "fixed")
+    n = 3000
+    out = run_batch(cs, 9, 0, n)
+    assert abs(_z(int(out.leak.sum()), n, 0.3)) < 4.0
+    np.testing.assert_array_equal(out.wave_launched[:, -1], np.where(out.leak, 5, 0))
+    np.testing.assert_allclose(out.attack_cost,
+                               out.wave_launched @ cs.wave_cost_usd)
+    # the ambush point is the flight-path point nearest the leak launch-area centre
+    assert (cs.params.leak_x, cs.params.leak_y) == pytest.approx((0.0, 0.0))
+    assert cs.params.leak_t == pytest.approx(20000 / 60 - 120)
