@@ -6,11 +6,10 @@ import math
 
 import numpy as np
 import pytest
+from engine_scenarios import base, missile
 
 from skyshield.engine import run_batch
 from skyshield.engine.kernel import K_RE, pd_scan
-
-from engine_scenarios import base, missile
 
 
 def _z(k: int, n: int, p: float) -> float:
