@@ -17,7 +17,7 @@ from skyshield.engine import rng
 from skyshield.errors import InputError
 from skyshield.scenario.catalogue import Catalogue, default_catalogue
 from skyshield.scenario.loader import to_local
-from skyshield.scenario.schema import Scenario
+from skyshield.scenario.schema import Raid, Scenario
 
 BIN_S = 60.0
 LEAK_WAVE_NAME = "Leak surge"
@@ -256,7 +256,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
     vulns = [dict(m.vulnerability) for m in moving] + [dict(f.vulnerability) for f in fixed]
 
     # ---- waves
-    wave_specs = []  # (name, class, count, raid or None)
+    wave_specs: list[tuple[str, str, int, Raid | None]] = []  # (name, class, count, raid)
     for r in scenario.raids:
         wave_specs.append((r.name, r.threat, r.count, r))
     if scenario.leak is not None:
@@ -325,8 +325,8 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
             tc = np.cumsum(weights) / weights.sum()
             tc[np.flatnonzero(weights)[-1]:] = 1.0
             target_cum[w] = tc
-            for k, p in enumerate(raid.route):
-                route_x[w, k], route_y[w, k] = loc(p)
+            for k, rp in enumerate(raid.route):
+                route_x[w, k], route_y[w, k] = loc(rp)
             route_n[w] = len(raid.route)
         else:
             wf[w, W_AMBUSH] = 1.0
@@ -348,17 +348,17 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         leak_wave = W - 1
         leak_asset = index[lk.asset] if lk.asset is not None else 0
         cx, cy = loc(lk.launch_area.center)
-        best = (math.inf, 0.0, 0.0, 0.0)
-        m = leak_asset
-        for k in range(int(plan_n[m]) - 1):
-            ax, ay, bx, by = plan_x[m, k], plan_y[m, k], plan_x[m, k + 1], plan_y[m, k + 1]
+        best: tuple[float, float, float, float] = (math.inf, 0.0, 0.0, 0.0)
+        la = leak_asset
+        for k in range(int(plan_n[la]) - 1):
+            ax, ay, bx, by = plan_x[la, k], plan_y[la, k], plan_x[la, k + 1], plan_y[la, k + 1]
             dx, dy = bx - ax, by - ay
             L2 = dx * dx + dy * dy
             s = 0.0 if L2 == 0 else min(1.0, max(0.0, ((cx - ax) * dx + (cy - ay) * dy) / L2))
             px, py = ax + s * dx, ay + s * dy
             d = math.hypot(cx - px, cy - py)
             if d < best[0]:
-                tt = plan_t[m, k] + s * (plan_t[m, k + 1] - plan_t[m, k])
+                tt = plan_t[la, k] + s * (plan_t[la, k + 1] - plan_t[la, k])
                 best = (d, px, py, tt)
         _, leak_x, leak_y, t_pass = best
         leak_t = max(0.0, t_pass - lk.lead_s)
@@ -369,25 +369,25 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
     S = len(scenario.sensors)
     sf = np.zeros((S, N_SF))
     for s, sen in enumerate(scenario.sensors):
-        p = _merged(cat.sensors[sen.type].params, sen.params)
-        sf[s, S_KIND] = p["kind"]
+        sp = _merged(cat.sensors[sen.type].params, sen.params)
+        sf[s, S_KIND] = sp["kind"]
         if sen.mount == "escort":
             sf[s, S_ESCORT] = 1.0
         else:
             sf[s, S_X], sf[s, S_Y] = loc(sen.position)
         sf[s, S_MAST] = sen.mast_m
-        sf[s, S_R50] = p.get("r50_m", 0.0)
-        sf[s, S_RCSREF] = p.get("rcs_ref_m2", 1.0)
-        sf[s, S_SLOPE] = p.get("slope", 4.0)
-        sf[s, S_MAXR] = p.get("max_range_m", 0.0)
-        sf[s, S_SCAN] = p.get("scan_s", 1.0)
-        sf[s, S_MINALT] = p.get("min_altitude_m", 0.0)
-        sf[s, S_TM] = max(1.0, round(p.get("track_m", 1.0)))
-        sf[s, S_TN] = min(30.0, max(sf[s, S_TM], round(p.get("track_n", 1.0))))
-        sf[s, S_DROP] = max(1.0, round(p.get("drop_misses", 1.0)))
-        sf[s, S_LAT] = p.get("latency_s", 0.0)
-        sf[s, S_NETR] = p.get("net_radius_m", 0.0)
-        sf[s, S_PD] = p.get("pd_scan", 0.0)
+        sf[s, S_R50] = sp.get("r50_m", 0.0)
+        sf[s, S_RCSREF] = sp.get("rcs_ref_m2", 1.0)
+        sf[s, S_SLOPE] = sp.get("slope", 4.0)
+        sf[s, S_MAXR] = sp.get("max_range_m", 0.0)
+        sf[s, S_SCAN] = sp.get("scan_s", 1.0)
+        sf[s, S_MINALT] = sp.get("min_altitude_m", 0.0)
+        sf[s, S_TM] = max(1.0, round(sp.get("track_m", 1.0)))
+        sf[s, S_TN] = min(30.0, max(sf[s, S_TM], round(sp.get("track_n", 1.0))))
+        sf[s, S_DROP] = max(1.0, round(sp.get("drop_misses", 1.0)))
+        sf[s, S_LAT] = sp.get("latency_s", 0.0)
+        sf[s, S_NETR] = sp.get("net_radius_m", 0.0)
+        sf[s, S_PD] = sp.get("pd_scan", 0.0)
     sen_rmax = sf[:, S_MAXR].copy()
     sen_r50 = np.zeros((S, W))
     sen_pd = np.zeros((S, W))
@@ -408,25 +408,25 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
     pk = np.zeros((E, W))
     for e, eff in enumerate(scenario.effectors):
         entry = cat.effectors[eff.type]
-        p = _merged(entry.params, eff.params)
+        ep_ = _merged(entry.params, eff.params)
         pks = {**entry.pk, **eff.pk}
-        ef[e, E_KIND] = p["kind"]
+        ef[e, E_KIND] = ep_["kind"]
         if eff.mount == "escort":
             ef[e, E_ESCORT] = 1.0
         else:
             ef[e, E_X], ef[e, E_Y] = loc(eff.position)
-        ef[e, E_MINR] = p["min_range_m"]
-        ef[e, E_MAXR] = p["max_range_m"]
-        ef[e, E_MAXALT] = p["max_altitude_m"]
-        ef[e, E_VP] = p["projectile_speed_mps"]
-        ef[e, E_MAG] = math.floor(p["magazine"])
-        ef[e, E_RELOAD] = p["reload_s"]
-        ef[e, E_CHAN] = math.floor(p["channels"])
-        ef[e, E_REACT] = p["reaction_s"]
-        ef[e, E_INTERVAL] = p["shot_interval_s"]
-        ef[e, E_COST] = p["cost_per_shot_usd"]
+        ef[e, E_MINR] = ep_["min_range_m"]
+        ef[e, E_MAXR] = ep_["max_range_m"]
+        ef[e, E_MAXALT] = ep_["max_altitude_m"]
+        ef[e, E_VP] = ep_["projectile_speed_mps"]
+        ef[e, E_MAG] = math.floor(ep_["magazine"])
+        ef[e, E_RELOAD] = ep_["reload_s"]
+        ef[e, E_CHAN] = math.floor(ep_["channels"])
+        ef[e, E_REACT] = ep_["reaction_s"]
+        ef[e, E_INTERVAL] = ep_["shot_interval_s"]
+        ef[e, E_COST] = ep_["cost_per_shot_usd"]
         # an aircraft is at least as easy a target as the easiest drone class
-        ef[e, E_PKFF] = max(pks.values(), default=0.0) if int(p["kind"]) != K_JAMMER else 0.0
+        ef[e, E_PKFF] = max(pks.values(), default=0.0) if int(ep_["kind"]) != K_JAMMER else 0.0
         for w, spec in enumerate(wave_specs):
             pk[e, w] = pks.get(spec[1], 0.0)
     eff_key = np.array([rng.name_key(e.name) for e in scenario.effectors], dtype=np.uint64)
