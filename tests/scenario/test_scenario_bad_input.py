@@ -247,6 +247,9 @@ FILE_CASES: list[tuple[str, bytes | None, int | None, str]] = [
     ("nul-character", BASE.encode().replace(b"name: base", b"name: ba\x00se"),
      line_of(BASE, "name: base"), "not allowed in YAML"),
     ("recursive-alias", b"name: &a [*a]\n", 1, "recursive alias"),
+    ("two-documents", b"name: a\n---\nname: b\n", 2,
+     "expected a single document in the stream, but found another document"),
+    ("complex-key", b"name: a\n? [a, b]\n: 1\n", 2, "mapping keys must be plain scalars"),
     ("alias-bomb", (b"a: &a [x, x, x, x, x, x, x, x, x, x]\n"
                     + b"".join(b"%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n"
                                % ((c,) * 2 + (c - 1,) * 10) for c in range(ord("b"), ord("h")))),

@@ -153,6 +153,9 @@ def parse_yaml(text: str, file: str) -> tuple[Any, dict[Loc, int]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         msg = exc.problem or str(exc)
+        if msg.startswith("but ") and exc.context:
+            # PyYAML splits some messages: context "expected X", problem "but found Y"
+            msg = f"{exc.context}, {msg}"
         raise InputError(f"YAML syntax error: {msg}", file=file, line=line) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
