@@ -217,6 +217,18 @@ def _unit(loc: Loc) -> str:
     return ""
 
 
+def _named_field(loc: Loc, msg: str, data: Any) -> Loc:
+    """Narrow a model-level error ("end_s must be after start_s") to the field it begins
+    with, when the file writes that field, so that the line is the field's own."""
+    node: Any = data
+    for part in loc:
+        node = node[part]
+    first = msg.split(" ", 1)[0]
+    if isinstance(node, dict) and first in node:
+        return (*loc, first)
+    return loc
+
+
 def _message(err: Any, loc: Loc) -> str:
     kind = err["type"]
     msg = str(err["msg"]).removeprefix("Value error, ")
@@ -259,6 +271,8 @@ def scenario_from_dict(
         err = errors[0]
         loc = _clean_loc(tuple(err["loc"]), data, keep_last=err["type"] == "missing")
         msg = _message(err, loc)
+        if err["type"] == "value_error":
+            loc = _named_field(loc, msg, data)
         more = len(errors) - 1
         if more:
             msg += f" [and {more} more problem{'s' if more > 1 else ''}]"
