@@ -1,0 +1,549 @@
+"""A slow, plain-Python implementation of ``docs/model.md``, written from the document.
+
+One object per drone, loops over every drone at every step, draws computed from the full key
+each time (Python integers, :mod:`skyshield.engine.rng`'s ``py_*`` twins). It shares nothing
+with the kernel but the compiled arrays, so that comparing the two replication by replication
+catches compilation, vectorisation and bookkeeping bugs in the fast path.
+
+:func:`run_replication` returns a :class:`BatchOutcome` with R = 1.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from skyshield.engine import compile as C
+from skyshield.engine import rng
+from skyshield.engine.compile import CompiledScenario
+from skyshield.engine.outcome import BatchOutcome
+
+EPS = 1e-9
+KRE = 4.0 / 3.0 * 6_371_000.0
+
+
+@dataclass
+class Drone:
+    index: int
+    wave: int
+    key: int
+    t_launch: float
+    launch_x: float
+    launch_y: float
+    target: int
+    mode: str  # strike | air | ambush | pursue
+    aim_x: float = 0.0
+    aim_y: float = 0.0
+    status: str = "waiting"  # waiting | air | killed | leaked | expired
+    x: float = 0.0
+    y: float = 0.0
+    z: float = 0.0
+    leg: int = 0
+    engaged: int = 0
+    rounds: int = 0
+
+
+@dataclass
+class Engagement:
+    drone: int
+    due: float
+    rounds: int
+    first: int
+
+
+def run_replication(cs: CompiledScenario, seed: int, rep: int) -> BatchOutcome:
+    """Replication ``rep`` of the model, slowly; a :class:`BatchOutcome` with R = 1."""
+    return _Rep(cs, seed, rep).run()
+
+
+class _Rep:
+    def __init__(self, cs: CompiledScenario, seed: int, rep: int) -> None:
+        self.cs = cs
+        self.p = cs.params
+        self.h = rng.py_rep_key(seed, rep)
+        A, W, E, B = len(cs.asset_names), len(cs.wave_names), len(cs.effector_names), cs.n_bins
+        self.A, self.W, self.E, self.B = A, W, E, B
+        self.lost = [False] * A
+        self.loss_t = [math.nan] * A
+        self.hits = [0] * A
+        self.launched = np.zeros((W, B), np.int32)
+        self.killed = np.zeros((W, B), np.int32)
+        self.leaked = np.zeros((W, B), np.int32)
+        self.expired = np.zeros(W, np.int32)
+        self.shots = np.zeros((E, B), np.int32)
+        self.kills = np.zeros(E, np.int32)
+        self.ff = 0
+        self.vip_ff = False
+
+    def U(self, *parts: int) -> float:
+        return rng.py_uniform(self.h, *parts)
+
+    def bin(self, t: float) -> int:
+        return min(int(t / 60.0), self.B - 1)
+
+    # ------------------------------------------------------------------ the aircraft
+    def plan(self, m: int, t: float) -> tuple[float, float, float, float, bool]:
+        p = self.p
+        n = int(p.plan_n[m])
+        xs, ys, ts = p.plan_x[m, :n], p.plan_y[m, :n], p.plan_t[m, :n]
+        if t < ts[0]:
+            return float(xs[0]), float(ys[0]), 0.0, 0.0, False
+        if t > ts[-1]:
+            return float(xs[-1]), float(ys[-1]), 0.0, 0.0, False
+        for k in range(n - 1):
+            if t <= ts[k + 1] or k == n - 2:
+                dt = ts[k + 1] - ts[k]
+                vx = float((xs[k + 1] - xs[k]) / dt)
+                vy = float((ys[k + 1] - ys[k]) / dt)
+                return float(xs[k] + vx * (t - ts[k])), float(ys[k] + vy * (t - ts[k])), vx, vy, True
+        raise AssertionError("unreachable")
+
+    # ------------------------------------------------------------------ drawn once
+    def draw_drones(self) -> list[Drone]:
+        p, cs = self.p, self.cs
+        leak = p.leak_wave >= 0 and self.U(rng.S_LEAK, 0, 0) < p.leak_p
+        self.leak = leak
+        drones = []
+        M = p.n_moving
+        for i in range(cs.n_drones_max):
+            w = int(p.drone_wave[i])
+            dk = int(p.drone_key[i])
+            if w == p.leak_wave:
+                if not leak:
+                    drones.append(Drone(i, w, dk, math.inf, 0.0, 0.0, p.leak_asset, "ambush"))
+                    continue
+                rho = p.leak_spread * math.sqrt(self.U(rng.S_SURGE_R, dk, 0))
+                th = 2.0 * math.pi * self.U(rng.S_SURGE_A, dk, 0)
+                drones.append(Drone(i, w, dk, p.leak_t, p.leak_x + rho * math.cos(th),
+                                    p.leak_y + rho * math.sin(th), p.leak_asset, "ambush"))
+                continue
+            # launch time: inverse CDF of the piecewise-constant profile
+            u = self.U(rng.S_LAUNCH_T, dk, 0)
+            n = int(p.prof_n[w])
+            cum, edges = p.prof_cum[w], p.prof_t[w]
+            k = next((j for j in range(n) if u < cum[j + 1]), n - 1)
+            tl = edges[k] + (u - cum[k]) / (cum[k + 1] - cum[k]) * (edges[k + 1] - edges[k])
+            wf = p.wf[w]
+            rho = wf[C.W_LR] * math.sqrt(self.U(rng.S_LAUNCH_R, dk, 0))
+            th = 2.0 * math.pi * self.U(rng.S_LAUNCH_A, dk, 0)
+            lx = wf[C.W_LCX] + rho * math.cos(th)
+            ly = wf[C.W_LCY] + rho * math.sin(th)
+            ut = self.U(rng.S_TARGET, dk, 0)
+            a = next((j for j in range(self.A) if ut < p.target_cum[w, j]), self.A - 1)
+            if a < M:
+                mode = "ambush" if wf[C.W_AMBUSH] > 0 else "air"
+                drones.append(Drone(i, w, dk, float(tl), float(lx), float(ly), a, mode))
+            else:
+                rad = math.sqrt(-2.0 * math.log(1.0 - self.U(rng.S_AIM_1, dk, 0)))
+                phi = 2.0 * math.pi * self.U(rng.S_AIM_2, dk, 0)
+                sc = wf[C.W_SCATTER]
+                drones.append(Drone(i, w, dk, float(tl), float(lx), float(ly), a, "strike",
+                                    float(p.asset_x[a] + sc * rad * math.cos(phi)),
+                                    float(p.asset_y[a] + sc * rad * math.sin(phi))))
+        return drones
+
+    # ------------------------------------------------------------------ bookkeeping
+    def lose(self, a: int, t: float) -> None:
+        if not self.lost[a]:
+            self.lost[a] = True
+            self.loss_t[a] = t
+
+    def end(self, d: Drone, how: str, t: float) -> None:
+        d.status = how
+        if how == "expired":
+            self.expired[d.wave] += 1
+        elif how == "leaked":
+            self.leaked[d.wave, self.bin(t)] += 1
+        else:
+            self.killed[d.wave, self.bin(t)] += 1
+
+    def seen(self, d: Drone, t: float) -> bool:
+        p = self.p
+        return any(self.trk_t[d.index][s] >= 0.0
+                   and t + EPS >= self.trk_t[d.index][s] + p.sf[s, C.S_LAT]
+                   for s in range(p.sf.shape[0]))
+
+    def own_aircraft_near(self, x: float, y: float, radius: float) -> bool:
+        return any(self.ac[m][4] and not self.lost[m]
+                   and _d2(x, y, self.ac[m][0], self.ac[m][1]) < radius * radius
+                   for m in range(self.p.n_moving))
+
+    def where(self, table: np.ndarray, e: int, xcol: int, ycol: int, esc: int
+              ) -> tuple[float, float]:
+        if table[e, esc] > 0:
+            return self.ac[0][0], self.ac[0][1]
+        return float(table[e, xcol]), float(table[e, ycol])
+
+    # ------------------------------------------------------------------ the run
+    def run(self) -> BatchOutcome:
+        p, cs = self.p, self.cs
+        drones = self.draw_drones()
+        S, E, M = p.sf.shape[0], self.E, p.n_moving
+        self.trk_t = [[-1.0] * S for _ in drones]
+        hist = [[0] * S for _ in drones]
+        miss = [[0] * S for _ in drones]
+        next_scan = [0.0] * S
+        scans = [0] * S
+        mag = [int(p.ef[e, C.E_MAG]) for e in range(E)]
+        min_mag = list(mag)
+        reload_at = [-1.0] * E
+        chans: list[list[Engagement | None]] = [[None] * int(p.ef[e, C.E_CHAN])
+                                                 for e in range(E)]
+        order = sorted((d for d in drones if d.t_launch < math.inf),
+                       key=lambda d: (d.t_launch, d.index))
+        next_c2, cycle = 0.0, 0
+
+        def spend(e: int, n: int, t: float) -> None:
+            mag[e] -= n
+            min_mag[e] = min(min_mag[e], mag[e])
+            self.shots[e, self.bin(t)] += n
+            if mag[e] == 0 and p.ef[e, C.E_RELOAD] > 0 and reload_at[e] < 0:
+                reload_at[e] = t + p.ef[e, C.E_RELOAD]
+
+        for k in range(cs.n_steps + 1):
+            t = min(k * p.dt, p.duration)
+            self.ac = [self.plan(m, t) for m in range(M)]
+            # ---- move
+            if k > 0:
+                for d in order:
+                    if d.status == "air":
+                        self.move(d, t)
+            # ---- launch
+            for d in order:
+                if d.status == "waiting" and d.t_launch <= t + EPS:
+                    d.status = "air"
+                    d.x, d.y, d.z = d.launch_x, d.launch_y, float(p.wf[d.wave, C.W_ALT])
+                    self.launched[d.wave, self.bin(t)] += 1
+            # ---- EW
+            for d in order:
+                if d.status != "air":
+                    continue
+                rates = []
+                for e in range(E):
+                    if int(p.ef[e, C.E_KIND]) != C.K_JAMMER:
+                        continue
+                    ex, ey = self.where(p.ef, e, C.E_X, C.E_Y, C.E_ESCORT)
+                    if (p.pk[e, d.wave] > 0 and d.z <= p.ef[e, C.E_MAXALT]
+                            and _d2(d.x, d.y, ex, ey) <= p.ef[e, C.E_MAXR] ** 2):
+                        rates.append((float(p.pk[e, d.wave]), e))
+                if rates:
+                    lam = 0.0
+                    for rj, _ in rates:
+                        lam += rj
+                    if self.U(rng.S_JAM, d.key, k) < 1.0 - math.exp(-lam * p.dt):
+                        best = max(rates, key=lambda q: (q[0], -q[1]))[1]
+                        self.end(d, "killed", t)
+                        self.kills[best] += 1
+            # ---- sensors
+            for s in range(S):
+                if t + EPS < next_scan[s]:
+                    continue
+                while next_scan[s] <= t + EPS:
+                    next_scan[s] += p.sf[s, C.S_SCAN]
+                n_s = scans[s]
+                scans[s] += 1
+                sx, sy = self.where(p.sf, s, C.S_X, C.S_Y, C.S_ESCORT)
+                hs = p.sf[s, C.S_MAST]
+                if p.sf[s, C.S_ESCORT] > 0 and self.ac[0][4]:
+                    hs = hs + p.plan_alt[0]
+                for d in order:
+                    if d.status != "air":
+                        continue
+                    pd = self.pd(s, d, _d2(d.x, d.y, sx, sy), float(hs))
+                    i = d.index
+                    if pd == 0.0 and hist[i][s] == 0 and self.trk_t[i][s] < 0:
+                        continue
+                    det = int(pd > 0.0 and self.U(rng.S_DETECT, d.key, int(p.sensor_key[s]),
+                                                  n_s) < pd)
+                    hist[i][s] = ((hist[i][s] << 1) | det) & ((1 << int(p.sf[s, C.S_TN])) - 1)
+                    if self.trk_t[i][s] < 0:
+                        if bin(hist[i][s]).count("1") >= int(p.sf[s, C.S_TM]):
+                            self.trk_t[i][s] = t
+                            miss[i][s] = 0
+                    elif det:
+                        miss[i][s] = 0
+                    else:
+                        miss[i][s] += 1
+                        if miss[i][s] >= int(p.sf[s, C.S_DROP]):
+                            self.trk_t[i][s] = -1.0
+                            hist[i][s] = 0
+                            miss[i][s] = 0
+            # ---- effectors
+            for e in range(E):
+                ef = p.ef[e]
+                kind = int(ef[C.E_KIND])
+                if kind == C.K_JAMMER:
+                    continue
+                if reload_at[e] >= 0 and t + EPS >= reload_at[e]:
+                    mag[e] = int(ef[C.E_MAG])
+                    reload_at[e] = -1.0
+                ex, ey = self.where(p.ef, e, C.E_X, C.E_Y, C.E_ESCORT)
+                for c, g in enumerate(chans[e]):
+                    if g is None or t + EPS < g.due:
+                        continue
+                    d = drones[g.drone]
+                    pk = p.pk[e, d.wave]
+                    if kind != C.K_GUN:
+                        chans[e][c] = None
+                        d.engaged -= 1
+                        if d.status == "air" and any(
+                                self.U(rng.S_KILL, d.key, g.first + j) < pk
+                                for j in range(g.rounds)):
+                            self.end(d, "killed", t)
+                            self.kills[e] += 1
+                        continue
+                    r2 = _d2(d.x, d.y, ex, ey)
+                    fire = (d.status == "air" and mag[e] > 0 and self.seen(d, t)
+                            and ef[C.E_MINR] ** 2 <= r2 <= ef[C.E_MAXR] ** 2
+                            and d.z <= ef[C.E_MAXALT]
+                            and (ef[C.E_ESCORT] > 0 or p.tight_r <= 0
+                                 or not self.own_aircraft_near(d.x, d.y, p.tight_r)))
+                    if not fire:
+                        chans[e][c] = None
+                        d.engaged -= 1
+                        continue
+                    q = d.rounds
+                    d.rounds += 1
+                    spend(e, 1, t)
+                    if self.U(rng.S_KILL, d.key, q) < pk:
+                        self.end(d, "killed", t)
+                        self.kills[e] += 1
+                        chans[e][c] = None
+                        d.engaged -= 1
+                    else:
+                        g.due += ef[C.E_INTERVAL]
+            # ---- C2
+            if t + EPS >= next_c2:
+                while next_c2 <= t + EPS:
+                    next_c2 += p.cycle_s
+                self.decide(drones, order, chans, mag, t, spend)
+                self.friendly_fire(mag, cycle, t, spend)
+                cycle += 1
+        for d in order:
+            if d.status == "air":
+                self.end(d, "expired", p.duration)
+        launched = self.launched.sum(axis=1)
+        shots = self.shots.sum(axis=1)
+        o = {
+            "asset_lost": np.array([self.lost]),
+            "asset_loss_time_s": np.array([self.loss_t]),
+            "asset_hits": np.array([self.hits], np.int32),
+            "wave_launched": launched[None].astype(np.int32),
+            "wave_killed": self.killed.sum(axis=1)[None].astype(np.int32),
+            "wave_leaked": self.leaked.sum(axis=1)[None].astype(np.int32),
+            "wave_expired": self.expired[None],
+            "eff_shots": shots[None].astype(np.int32),
+            "eff_kills": self.kills[None],
+            "defence_cost": np.array([sum(float(shots[e]) * p.ef[e, C.E_COST]
+                                          for e in range(self.E))]),
+            "attack_cost": np.array([sum(float(launched[w]) * p.wf[w, C.W_COST]
+                                         for w in range(self.W))]),
+            "friendly_fire": np.array([self.ff], np.int32),
+            "vip_lost_ff": np.array([self.vip_ff]),
+            "leak": np.array([self.leak]),
+            "wave_launched_t": self.launched[None],
+            "wave_killed_t": self.killed[None],
+            "wave_leaked_t": self.leaked[None],
+            "eff_shots_t": self.shots[None],
+            "min_magazine": np.array([min_mag], np.int32),
+        }
+        return BatchOutcome(**o)
+
+    # ------------------------------------------------------------------ phases
+    def pd(self, s: int, d: Drone, r2: float, hs: float) -> float:
+        p = self.p
+        sf = p.sf[s]
+        if d.z < sf[C.S_MINALT]:
+            return 0.0
+        if int(sf[C.S_KIND]) == C.K_ACOUSTIC:
+            rmax = min(sf[C.S_NETR], sf[C.S_MAXR])
+            return float(min(1.0, sf[C.S_PD] * p.wf[d.wave, C.W_ACOU])) if r2 <= rmax**2 else 0.0
+        if r2 > sf[C.S_MAXR] ** 2:
+            return 0.0
+        horizon = math.sqrt(2.0 * KRE * hs) + math.sqrt(2.0 * KRE * d.z)
+        if r2 > horizon * horizon:
+            return 0.0
+        r50 = float(p.sen_r50[s, d.wave])
+        q = r2 / (r50 * r50)
+        slope = sf[C.S_SLOPE]
+        x = q * q if slope == 4.0 else (q if slope == 2.0 else q ** (0.5 * slope))
+        return 1.0 / (1.0 + x)
+
+    def move(self, d: Drone, t: float) -> None:
+        p = self.p
+        w = d.wave
+        wf = p.wf[w]
+        if t - d.t_launch >= wf[C.W_ENDUR] - EPS:
+            self.end(d, "expired", t)
+            return
+        step = wf[C.W_SPEED] * p.dt
+        nroute = int(p.route_n[w])
+        if d.mode == "strike" or (d.mode == "air" and d.leg < nroute):
+            if d.leg < nroute:
+                gx, gy = float(p.route_x[w, d.leg]), float(p.route_y[w, d.leg])
+            else:
+                gx, gy = d.aim_x, d.aim_y
+            dx, dy = gx - d.x, gy - d.y
+            dist = math.sqrt(dx * dx + dy * dy)
+            if dist > step:
+                d.x += dx / dist * step
+                d.y += dy / dist * step
+                return
+            d.x, d.y = gx, gy
+            if d.leg < nroute:
+                d.leg += 1
+                return
+            self.end(d, "leaked", t)
+            for s in range(p.n_moving, self.A):
+                L = p.lethality[s, w]
+                reach = wf[C.W_LETHAL] + p.asset_radius[s]
+                if L > 0 and _d2(d.x, d.y, p.asset_x[s], p.asset_y[s]) <= reach**2:
+                    self.hits[s] += 1
+                    if self.U(rng.S_IMPACT, d.key, int(p.asset_key[s])) < L:
+                        self.lose(s, t)
+            return
+        a = d.target
+        ax, ay, avx, avy, airborne = self.ac[a]
+        available = airborne and not self.lost[a]
+        gone = t > p.plan_t[a, int(p.plan_n[a]) - 1] or self.lost[a]
+        dist = math.sqrt(_d2(ax, ay, d.x, d.y))
+        if d.mode == "ambush":
+            if available and dist <= wf[C.W_SEEKER]:
+                d.mode = "pursue"
+            else:
+                return
+        elif gone or (d.mode == "pursue" and dist > 2.0 * wf[C.W_SEEKER]):
+            self.end(d, "expired", t)
+            return
+        if not available:
+            return
+        d.z = float(p.plan_alt[a])
+        if dist <= step + wf[C.W_LETHAL]:
+            d.x, d.y = ax, ay
+            self.end(d, "leaked", t)
+            L = p.lethality[a, w]
+            if L > 0:
+                self.hits[a] += 1
+                if self.U(rng.S_AIR_HIT, d.key, int(p.asset_key[a])) < L:
+                    self.lose(a, t)
+            return
+        gx, gy = _intercept(d.x, d.y, ax, ay, avx, avy, float(wf[C.W_SPEED]))
+        dx, dy = gx - d.x, gy - d.y
+        dist = math.sqrt(dx * dx + dy * dy)
+        if dist > 0:
+            f = min(step, dist) / dist
+            d.x += dx * f
+            d.y += dy * f
+
+    def decide(self, drones: list[Drone], order: list[Drone],
+               chans: list[list[Engagement | None]], mag: list[int], t: float,
+               spend: object) -> None:
+        p = self.p
+        cands = []
+        for d in order:
+            if d.status != "air" or d.engaged > 0 or not self.seen(d, t):
+                continue
+            a, w = d.target, d.wave
+            value = p.asset_weight[a] * p.perceived[a, w]
+            if value <= 0:
+                continue
+            if d.mode == "strike":
+                ttg = math.sqrt(_d2(d.aim_x, d.aim_y, d.x, d.y))
+            else:
+                ttg = math.sqrt(_d2(self.ac[a][0], self.ac[a][1], d.x, d.y))
+            tight = p.tight_r > 0 and self.own_aircraft_near(d.x, d.y, p.tight_r)
+            cands.append((d, float(value), ttg / p.wf[w, C.W_SPEED], tight))
+        pairs = []
+        cap = {}
+        for e in range(self.E):
+            ef = p.ef[e]
+            kind = int(ef[C.E_KIND])
+            if kind == C.K_JAMMER or mag[e] <= 0:
+                continue
+            free = sum(g is None for g in chans[e])
+            n = min(p.salvo_size, mag[e]) if (kind != C.K_GUN and p.doctrine == 1) else 1
+            cap[e] = free if kind == C.K_GUN else min(free, mag[e] // n)
+            ex, ey = self.where(p.ef, e, C.E_X, C.E_Y, C.E_ESCORT)
+            for d, value, ttg, tight in cands:
+                pk = p.pk[e, d.wave]
+                r2 = _d2(d.x, d.y, ex, ey)
+                if (pk <= 0 or d.z > ef[C.E_MAXALT] or (tight and ef[C.E_ESCORT] <= 0)
+                        or not ef[C.E_MINR] ** 2 <= r2 <= ef[C.E_MAXR] ** 2):
+                    continue
+                pairs.append((-(value * (1.0 - (1.0 - pk) ** n)), ttg, d.index, e, n,
+                              math.sqrt(r2)))
+        pairs.sort()
+        assigned: set[int] = set()
+        for _score, _ttg, i, e, n, dist in pairs:
+            if cap.get(e, 0) <= 0 or i in assigned:
+                continue
+            assigned.add(i)
+            cap[e] -= 1
+            d = drones[i]
+            c = chans[e].index(None)
+            ef = p.ef[e]
+            d.engaged += 1
+            if int(ef[C.E_KIND]) == C.K_GUN:
+                chans[e][c] = Engagement(i, t + ef[C.E_REACT], 0, 0)
+            else:
+                chans[e][c] = Engagement(i, t + ef[C.E_REACT] + dist / ef[C.E_VP], n, d.rounds)
+                d.rounds += n
+                spend(e, n, t)  # type: ignore[operator]
+
+    def friendly_fire(self, mag: list[int], cycle: int, t: float, spend: object) -> None:
+        p = self.p
+        if p.p_misid <= 0:
+            return
+        for m in range(p.n_moving):
+            mx, my, _, _, airborne = self.ac[m]
+            if not airborne or self.lost[m]:
+                continue
+            if not any(_d2(mx, my, zx, zy) <= zr * zr for zx, zy, zr in p.wfz):
+                continue
+            for e in range(self.E):
+                ef = p.ef[e]
+                if int(ef[C.E_KIND]) == C.K_JAMMER or ef[C.E_ESCORT] > 0 or mag[e] <= 0:
+                    continue
+                r2 = _d2(mx, my, ef[C.E_X], ef[C.E_Y])
+                if (p.plan_alt[m] > ef[C.E_MAXALT]
+                        or not ef[C.E_MINR] ** 2 <= r2 <= ef[C.E_MAXR] ** 2):
+                    continue
+                ke, km = int(p.eff_key[e]), int(p.asset_key[m])
+                if self.U(rng.S_FF_ID, ke, km, cycle) >= p.p_misid:
+                    continue
+                self.ff += 1
+                spend(e, 1, t)  # type: ignore[operator]
+                if self.U(rng.S_FF_HIT, ke, km, cycle) < ef[C.E_PKFF] and not self.lost[m]:
+                    self.lose(m, t)
+                    if m == 0:
+                        self.vip_ff = True
+
+
+def _d2(ax: float, ay: float, bx: float, by: float) -> float:
+    """Squared horizontal distance, as the kernel computes it (no ``pow``)."""
+    dx = float(ax - bx)
+    dy = float(ay - by)
+    return dx * dx + dy * dy
+
+
+def _intercept(px: float, py: float, tx: float, ty: float, vx: float, vy: float,
+               speed: float) -> tuple[float, float]:
+    """Predicted intercept point (docs/model.md 4.2.3); the target itself if none."""
+    rx, ry = tx - px, ty - py
+    a = vx * vx + vy * vy - speed * speed
+    b = 2.0 * (rx * vx + ry * vy)
+    c = rx * rx + ry * ry
+    roots: list[float] = []
+    if abs(a) < 1e-12:
+        if b < 0:
+            roots = [-c / b]
+    elif b * b - 4.0 * a * c >= 0:
+        sq = math.sqrt(b * b - 4.0 * a * c)
+        roots = [(-b - sq) / (2.0 * a), (-b + sq) / (2.0 * a)]
+    positive = [r for r in roots if r > 0]
+    if positive:
+        tau = min(positive)
+        return tx + vx * tau, ty + vy * tau
+    return tx, ty
