@@ -38,6 +38,8 @@ _UNITS = (("_mps", "m/s"), ("_m2", "m²"), ("_usd", "US$"), ("_s", "s"), ("_m", 
 
 def unit_of(name: str) -> str:
     """The unit a field name declares by its suffix (``speed_mps`` → ``m/s``), or ``""``."""
+    if name in ("lat", "lon"):
+        return "degrees"
     for suffix, unit in _UNITS:
         if name.endswith(suffix):
             return unit
@@ -180,10 +182,10 @@ def catalogue_tables(cat: Catalogue | None = None) -> str:
                 unit, meaning = PARAMETERS[key]
                 out.append(f"| `{key}` | {unit} | {value:g} | {_cell(meaning)} | "
                            f"{_source(entry, key)} |")
+            jammer = entry.params.get("kind") == 2.0
             for cls, value in entry.pk.items():
-                unit, _ = PARAMETERS["pk"]
-                what = ("defeat rate per second" if entry.params.get("kind") == 2.0
-                        else "kill probability per shot")
+                unit = "1/s" if jammer else "1"
+                what = "defeat rate per second" if jammer else "kill probability per shot"
                 out.append(f"| `pk.{cls}` | {unit} | {value:g} | {what} against `{cls}` | "
                            f"{_source(entry, 'pk')} |")
             out.append("")
