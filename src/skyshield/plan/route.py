@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 #: move codes: 0 none (departure), 1 hover, 2..5 orthogonal, 6..9 diagonal
 MOVE_DX = np.array([0, 0, 1, -1, 0, 0, 1, -1, 1, -1], dtype=np.int64)
@@ -69,7 +69,7 @@ def _prefix(hz: np.ndarray) -> np.ndarray:
     return S
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def _sweep(S: np.ndarray, blocked: np.ndarray, nx: int, ny: int, origin: int, dest: int,
            dep_lo: int, dep_hi: int, t_end: int, hover: bool,
            best: np.ndarray, pred: np.ndarray, dep: np.ndarray) -> None:
@@ -80,7 +80,7 @@ def _sweep(S: np.ndarray, blocked: np.ndarray, nx: int, ny: int, origin: int, de
     """
     n = nx * ny
     for t in range(t_end + 1):
-        for k in prange(n):
+        for k in range(n):
             b = INF
             p = 0
             d = -1
@@ -110,10 +110,12 @@ def _sweep(S: np.ndarray, blocked: np.ndarray, nx: int, ny: int, origin: int, de
                         c = bu + S[t, u] - S[s, u]
                     else:
                         c = bu + 0.5 * (S[t, u] - S[s, u] + S[t, k] - S[s, k])
-                    if c < b:
+                    du = dep[s, u]
+                    # equal hazard: prefer the later take-off, i.e. less time airborne
+                    if c < b or (c == b and du > d):
                         b = c
                         p = mv
-                        d = dep[s, u]
+                        d = du
             best[t, k] = b
             pred[t, k] = p
             dep[t, k] = d

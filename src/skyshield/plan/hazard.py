@@ -1,0 +1,385 @@
+"""The time-dependent hazard field: P(VIP lost) per tick over each grid cell.
+
+Built from the scenario's raids, defence laydown and weapons-free zones by closed-form
+encounter models (Notes of :func:`build_hazard`), vectorised over cells and ticks. Also the
+ambush options of the randomisation game and their damage fields.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from skyshield.plan.spec import PlanSpec
+from skyshield.scenario import default_catalogue, to_local
+from skyshield.scenario.schema import LaunchProfile, MovingAsset, Scenario
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The planning grid and clock.
+
+    Attributes
+    ----------
+    x0, y0
+        Centre of cell (0, 0), metres.
+    cell
+        Cell side, metres.
+    nx, ny
+        Cells east and north.
+    tau
+        Tick, seconds (``cell / (2 v)``: an orthogonal move lasts two ticks).
+    T
+        Ticks in the horizon (the scenario's duration).
+    """
+
+    x0: float
+    y0: float
+    cell: float
+    nx: int
+    ny: int
+    tau: float
+    T: int
+
+    @property
+    def n(self) -> int:
+        return self.nx * self.ny
+
+    def centres(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(n,)`` x and y of every cell centre, metres."""
+        ix = np.arange(self.n) % self.nx
+        iy = np.arange(self.n) // self.nx
+        return self.x0 + ix * self.cell, self.y0 + iy * self.cell
+
+    def cell_of(self, x: float, y: float) -> int:
+        ix = int(np.clip(round((x - self.x0) / self.cell), 0, self.nx - 1))
+        iy = int(np.clip(round((y - self.y0) / self.cell), 0, self.ny - 1))
+        return iy * self.nx + ix
+
+    def xy(self, k: int) -> tuple[float, float]:
+        return self.x0 + (k % self.nx) * self.cell, self.y0 + (k // self.nx) * self.cell
+
+
+@dataclass(frozen=True)
+class Setting:
+    """The resolved planning problem: the asset, its limits, the grid."""
+
+    scenario: Scenario
+    spec: PlanSpec
+    asset: MovingAsset
+    asset_index: int
+    speed: float
+    altitude: float
+    origin: tuple[float, float]
+    destination: tuple[float, float]
+    departure: tuple[float, float]  # seconds
+    endurance: float  # seconds
+    filed: np.ndarray  # (W, 2) filed flight plan, metres
+    grid: Grid
+
+
+def _point(p: object, sc: Scenario) -> tuple[float, float]:
+    return to_local(p, sc.origin)  # type: ignore[arg-type]
+
+
+def _seg_dist(px: np.ndarray, py: np.ndarray, poly: np.ndarray) -> np.ndarray:
+    """Distance from points to a polyline."""
+    best = np.full(px.shape, np.inf)
+    for (ax, ay), (bx, by) in itertools.pairwise(poly):
+        dx, dy = bx - ax, by - ay
+        L2 = dx * dx + dy * dy
+        t = np.clip(((px - ax) * dx + (py - ay) * dy) / L2, 0.0, 1.0) if L2 > 0 else 0.0
+        best = np.minimum(best, np.hypot(px - ax - t * dx, py - ay - t * dy))
+    return best
+
+
+def resolve(scenario: Scenario, spec: PlanSpec) -> Setting:
+    """Apply the spec's defaults; raise :class:`~skyshield.errors.InputError` on impossible
+    requests (no moving asset, empty window, unreachable destination within endurance)."""
+    from skyshield.errors import InputError
+
+    movers = scenario.assets.moving
+    if not movers:
+        raise InputError("the scenario has no moving asset to plan for", field="assets.moving")
+    names = [m.name for m in movers]
+    if spec.asset is not None and spec.asset not in names:
+        raise InputError(f"unknown moving asset '{spec.asset}' (known: {', '.join(names)})",
+                         field="asset")
+    ai = names.index(spec.asset) if spec.asset is not None else 0
+    m = movers[ai]
+    filed = np.array([_point(w.position, scenario) for w in m.waypoints], dtype=float)
+    origin = _point(spec.origin, scenario) if spec.origin is not None else tuple(filed[0])
+    dest = _point(spec.destination, scenario) if spec.destination is not None \
+        else tuple(filed[-1])
+    speed = spec.speed_mps or m.speed_mps
+    alt = m.altitude_m
+    if spec.altitude_band_m is not None:
+        alt = float(np.clip(alt, *spec.altitude_band_m))
+    direct = math.dist(origin, dest) / speed
+    endurance = spec.endurance_s or spec.endurance_factor * direct
+    if spec.departure_window_s is not None:
+        dep = (float(spec.departure_window_s[0]), float(spec.departure_window_s[1]))
+    else:
+        dep = (0.0, scenario.duration_s - direct)
+    if dep[1] < dep[0]:
+        raise InputError(
+            f"empty departure window: the direct flight takes {direct:.0f} s, longer than the "
+            f"{scenario.duration_s:.0f} s scenario", field="departure_window_s")
+    if dep[0] >= scenario.duration_s:
+        raise InputError("the departure window starts after the scenario ends",
+                         field="departure_window_s")
+    if endurance < direct:
+        raise InputError(
+            f"destination unreachable within endurance: the direct flight takes {direct:.0f} s,"
+            f" the endurance is {endurance:.0f} s", field="endurance_s")
+    a = scenario.area
+    cell = spec.cell_m or math.ceil(max(a.east_m - a.west_m, a.north_m - a.south_m)
+                                    / spec.max_cells / 100.0) * 100.0
+    nx = max(2, int((a.east_m - a.west_m) // cell) + 1)
+    ny = max(1, int((a.north_m - a.south_m) // cell) + 1)
+    tau = cell / (2.0 * speed)
+    T = int(scenario.duration_s // tau)
+    grid = Grid(a.west_m + 0.5 * cell, a.south_m + 0.5 * cell, cell, nx, ny, tau, T)
+    return Setting(scenario, spec, m, ai, speed, alt, (float(origin[0]), float(origin[1])),
+                   (float(dest[0]), float(dest[1])), dep, float(endurance), filed, grid)
+
+
+def blocked_cells(st: Setting) -> np.ndarray:
+    """``(n,)`` bool: no-fly zones and, with a corridor, cells outside it."""
+    cx, cy = st.grid.centres()
+    blocked = np.zeros(st.grid.n, dtype=np.bool_)
+    for z in st.spec.no_fly_zones:
+        zx, zy = _point(z.center, st.scenario)
+        blocked |= np.hypot(cx - zx, cy - zy) <= z.radius_m
+    if st.spec.corridor_m is not None:
+        corridor = np.vstack([st.origin, st.filed, st.destination])
+        blocked |= _seg_dist(cx, cy, corridor) > st.spec.corridor_m + 0.5 * st.grid.cell
+    return blocked
+
+
+# --------------------------------------------------------------------------- defence
+
+
+def _merged(cls_params: dict[str, float], over: dict[str, float]) -> dict[str, float]:
+    out = dict(cls_params)
+    out.update(over)
+    return out
+
+
+def defence_kill(st: Setting, px: np.ndarray, py: np.ndarray, threat: str,
+                 engage_s: float) -> np.ndarray:
+    """P(the defence kills one threat of class ``threat`` attacking the VIP over each point).
+
+    Notes
+    -----
+    An effector takes part if its envelope holds the point (escort-mounted ones always do)
+    and, unless it is a jammer, some sensor covers the point (a radar or EO sensor to
+    ``r50 (σ/σ_ref)^{1/4}``, capped at its maximum range; an acoustic net over its disc;
+    escort sensors always). In the ``engage_s`` seconds from the threat's attack run to
+    impact it fires ``⌊(engage_s − reaction)/interval⌋ + 1`` shots (an interceptor drone
+    first flies out at its speed), each killing with the class's ``pk``; a jammer defeats at
+    its rate: ``1 − exp(−rate · engage_s)``. Effectors act independently:
+    ``P = 1 − Π_e (1 − P_e)``. Magazines and channel limits are ignored (a single attacker).
+    """
+    sc = st.scenario
+    cat = default_catalogue()
+    tp = cat.threats[threat].params
+    rcs = tp["rcs_m2"]
+    seen = np.zeros(px.shape, dtype=np.bool_)
+    for s in sc.sensors:
+        sp = _merged(cat.sensors[s.type].params, s.params)
+        if s.mount == "escort":
+            seen[:] = True
+            continue
+        sx, sy = _point(s.position, sc)
+        d = np.hypot(px - sx, py - sy)
+        if int(sp["kind"]) == 1:
+            rng = min(sp.get("net_radius_m", sp["max_range_m"]), sp["max_range_m"])
+        else:
+            rng = min(sp["r50_m"] * (rcs / sp["rcs_ref_m2"]) ** 0.25, sp["max_range_m"])
+        if st.altitude >= sp.get("min_altitude_m", 0.0):
+            seen |= d <= rng
+    survive = np.ones(px.shape)
+    for e in sc.effectors:
+        ep = _merged(cat.effectors[e.type].params, e.params)
+        pk = dict(cat.effectors[e.type].pk)
+        pk.update(e.pk)
+        p = pk.get(threat, 0.0)
+        if p <= 0.0 or st.altitude > ep["max_altitude_m"]:
+            continue
+        kind = int(ep["kind"])
+        if e.mount == "escort":
+            d = np.zeros(px.shape)
+        else:
+            ex, ey = _point(e.position, sc)
+            d = np.hypot(px - ex, py - ey)
+        inside = (d <= ep["max_range_m"]) & (d >= ep["min_range_m"])
+        if kind == 2:  # jammer: area defeat rate, no cueing needed
+            pe = np.where(inside, -np.expm1(-p * engage_s), 0.0)
+        else:
+            t_avail: np.ndarray | float = engage_s - ep["reaction_s"]
+            if kind == 3:
+                t_avail = t_avail - d / max(ep["projectile_speed_mps"], 1e-9)
+            shots = np.where(t_avail >= 0.0,
+                             np.floor(t_avail / max(ep["shot_interval_s"], 1e-9)) + 1.0, 0.0)
+            pe = np.where(inside & seen, 1.0 - (1.0 - p) ** shots, 0.0)
+        survive *= 1.0 - pe
+    return 1.0 - survive
+
+
+def engage_time(st: Setting, threat: str) -> float:
+    """Mean seconds from an attacker's trigger to impact: seeker range over closing speed."""
+    tp = default_catalogue().threats[threat].params
+    return tp["seeker_range_m"] / (tp["speed_mps"] + 0.5 * st.speed)
+
+
+def strip_halfwidth(st: Setting, threat: str, speed: float | None = None) -> float:
+    """Half-width of the strip along the track from which a waiting drone intercepts.
+
+    Notes
+    -----
+    A drone of speed ``u`` at lateral offset ``b`` triggered when the VIP (speed ``v``) comes
+    within seeker range ``r`` can reach the track ahead of it iff ``b ≤ r · min(1, u / v)``
+    (Apollonius circle of the speed ratio), so slower drones sweep a narrower strip.
+    """
+    tp = default_catalogue().threats[threat].params
+    u = speed or tp["speed_mps"]
+    return tp["seeker_range_m"] * min(1.0, u / st.speed)
+
+
+# --------------------------------------------------------------------------- hazard field
+
+
+def _launch_cdf(lp: LaunchProfile, t: np.ndarray) -> np.ndarray:
+    """Fraction of a wave launched by time t (piecewise-linear CDF of the launch profile)."""
+    times = list(lp.times_s) if lp.times_s is not None else [lp.start_s]
+    rates = list(lp.rates) if lp.rates is not None else [1.0]
+    edges = np.array([*times, lp.end_s], dtype=np.float64)
+    mass = np.array(rates, dtype=float) * np.diff(edges)
+    cum = np.concatenate([[0.0], np.cumsum(mass)]) / mass.sum()
+    return np.interp(t, edges, cum, left=0.0, right=1.0)
+
+
+def _disc_overlap(d: np.ndarray, r1: float, r2: float) -> np.ndarray:
+    """Area of the intersection of two discs of radii r1, r2 whose centres are d apart."""
+    d = np.asarray(d, dtype=float)
+    out = np.zeros_like(d)
+    small = d <= abs(r1 - r2)
+    out[small] = math.pi * min(r1, r2) ** 2
+    mid = (~small) & (d < r1 + r2)
+    dm = d[mid]
+    a1 = r1 * r1 * np.arccos(np.clip((dm * dm + r1 * r1 - r2 * r2) / (2 * dm * r1), -1, 1))
+    a2 = r2 * r2 * np.arccos(np.clip((dm * dm + r2 * r2 - r1 * r1) / (2 * dm * r2), -1, 1))
+    a3 = 0.5 * np.sqrt(np.maximum((-dm + r1 + r2) * (dm + r1 - r2) * (dm - r1 + r2)
+                                  * (dm + r1 + r2), 0.0))
+    out[mid] = a1 + a2 - a3
+    return out
+
+
+@dataclass(frozen=True)
+class HazardField:
+    """Per-tick hazard on the grid.
+
+    Attributes
+    ----------
+    hz
+        ``(T, n)`` float64: cumulative hazard of one tick over each cell (rate × tick).
+    parts
+        Named ``(T, n)`` components whose sum is ``hz`` (for plots and reports).
+    blocked
+        ``(n,)`` bool cells closed to flight.
+    """
+
+    hz: np.ndarray
+    parts: dict[str, np.ndarray]
+    blocked: np.ndarray
+
+
+def build_hazard(st: Setting) -> HazardField:
+    """The time-dependent hazard field of the VIP's flight.
+
+    Notes
+    -----
+    Rates are per second, over cell centres ``x`` at tick midpoints ``t``; ``vuln_c`` is the
+    VIP's vulnerability to class ``c`` and ``P_c(x)`` the defence kill probability
+    (:func:`defence_kill`).
+
+    *Waiting ambushers* (raids in ``ambush`` mode aimed at the VIP): ``N(t) = n w (F(t) −
+    F(t − E))`` drones launched and not expired (``F`` the launch CDF, ``E`` endurance, ``w``
+    the VIP's share of the targeting weights) wait uniformly over the launch disc of radius
+    ``R``. A VIP at speed ``v`` triggers those within the interception strip ``b``
+    (:func:`strip_halfwidth`) of its track, at rate
+
+    .. math:: h = \\frac{N(t)}{\\pi R^2} \\, 2 b v \\, \\phi(x) \\, \\text{vuln}_c (1 - P_c(x))
+
+    with ``φ`` the fraction of the disc of radius ``b`` about ``x`` inside the launch disc.
+    With no defence and a straight track this is the exact Poisson limit of the number of
+    drones in the swept strip.
+
+    *Hunters* (air-capable raids in ``strike`` mode aimed at the VIP) launched at rate
+    ``n w F'(s)`` from the launch centre ``c`` arrive ``|x − c| / u`` later if within reach
+    ``u E``: ``h = n w F'(t − |x − c|/u) vuln_c (1 − P_c(x))``.
+
+    *Friendly fire*: in a weapons-free zone each own shooter holding ``x`` in its envelope
+    misidentifies the VIP with probability ``p`` per decision cycle ``Δ``:
+    ``h = −ln(1 − p)/Δ · P_ff`` per such effector.
+    """
+    sc = st.scenario
+    g = st.grid
+    cat = default_catalogue()
+    cx, cy = g.centres()
+    tmid = (np.arange(g.T) + 0.5) * g.tau
+    vuln = st.asset.vulnerability
+    name = st.asset.name
+    parts: dict[str, np.ndarray] = {}
+    for raid in sc.raids:
+        tp = cat.threats[raid.threat].params
+        if tp["can_attack_air"] <= 0.0 or name not in raid.targeting.weights:
+            continue
+        share = raid.targeting.weights[name] / sum(raid.targeting.weights.values())
+        v_c = vuln.get(raid.threat, 0.0)
+        if share <= 0.0 or v_c <= 0.0:
+            continue
+        u = raid.speed_mps or tp["speed_mps"]
+        E = tp["endurance_s"]
+        lx, ly = _point(raid.launch_area.center, sc)
+        R = raid.launch_area.radius_m
+        pk_def = defence_kill(st, cx, cy, raid.threat, engage_time(st, raid.threat))
+        if raid.targeting.mode == "ambush":
+            b = strip_halfwidth(st, raid.threat, u)
+            n_wait = raid.count * share * (_launch_cdf(raid.launch, tmid)
+                                          - _launch_cdf(raid.launch, tmid - E))
+            phi = _disc_overlap(np.hypot(cx - lx, cy - ly), b, R) / (math.pi * b * b)
+            spatial = 2.0 * b * st.speed * phi / (math.pi * R * R) * v_c * (1.0 - pk_def)
+            rate = n_wait[:, None] * spatial[None, :]
+        else:
+            d = np.hypot(cx - lx, cy - ly)
+            reach = d <= u * E
+            dt = 1.0
+            s = tmid[:, None] - d[None, :] / u
+            f = (_launch_cdf(raid.launch, s + 0.5 * dt) - _launch_cdf(raid.launch, s - 0.5 * dt))
+            rate = raid.count * share * f / dt * (reach * v_c * (1.0 - pk_def))[None, :]
+        parts[raid.name] = rate * g.tau
+    c2 = sc.c2
+    if c2.p_misidentification > 0.0 and c2.weapons_free_zones:
+        in_wfz = np.zeros(g.n, dtype=np.bool_)
+        for z in c2.weapons_free_zones:
+            zx, zy = _point(z.center, sc)
+            in_wfz |= np.hypot(cx - zx, cy - zy) <= z.radius_m
+        count = np.zeros(g.n)
+        for e in sc.effectors:
+            ep = _merged(cat.effectors[e.type].params, e.params)
+            if int(ep["kind"]) == 2 or e.mount == "escort" or st.altitude > ep["max_altitude_m"]:
+                continue
+            ex, ey = _point(e.position, sc)
+            count += np.hypot(cx - ex, cy - ey) <= ep["max_range_m"]
+        rate_ff = -math.log1p(-c2.p_misidentification) / c2.cycle_s * st.spec.friendly_fire_loss
+        ff = np.where(in_wfz, count * rate_ff, 0.0) * g.tau
+        parts["friendly fire"] = np.broadcast_to(ff, (g.T, g.n))
+    hz = np.zeros((g.T, g.n))
+    for p in parts.values():
+        hz += p
+    return HazardField(hz, parts, blocked_cells(st))

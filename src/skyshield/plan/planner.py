@@ -1,0 +1,704 @@
+"""The planner: safest route and departure, alternatives, and a leak-robust mixed strategy.
+
+Pipeline (one way, as everywhere in skyshield)::
+
+    Scenario + PlanSpec ──resolve──▶ Setting (grid, limits)
+        ──build_hazard──▶ hazard field (T, n)          ──min_risk_route──▶ best route
+        ──alternatives (exclusion corridors)──▶ k distinct routes
+        ──ambush options──▶ damage fields ──column generation──▶ candidate plans
+        ──leak LP (HiGHS)──▶ mixed strategy, leak curve ──simulate──▶ MC check, go / no-go
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.optimize import linprog
+
+from skyshield.plan.game import exploitability, leak_curve, robust_values, solve_zero_sum
+from skyshield.plan.hazard import (
+    HazardField,
+    Setting,
+    _point,
+    build_hazard,
+    defence_kill,
+    engage_time,
+    resolve,
+    strip_halfwidth,
+)
+from skyshield.plan.route import RouteResult, expand_moves, min_risk_route
+from skyshield.plan.spec import AdversaryType, PlanSpec
+from skyshield.scenario import default_catalogue
+from skyshield.scenario.schema import Scenario
+
+# --------------------------------------------------------------------------- plans
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    """Where a route spends its ticks: ``(L,)`` tick, cell and weight (a move's ticks are
+    split half over the cell left and half over the cell entered, as in the sweep)."""
+
+    ticks: np.ndarray
+    cells: np.ndarray
+    weights: np.ndarray
+
+
+def occupancy(route: RouteResult, nx: int) -> Occupancy:
+    ticks: list[int] = []
+    cells: list[int] = []
+    weights: list[float] = []
+    t = route.departure_tick
+    for u, v, m in expand_moves(route.cells, nx):
+        for s in range(m):
+            if u == v:
+                ticks.append(t + s)
+                cells.append(u)
+                weights.append(1.0)
+            else:
+                ticks.extend((t + s, t + s))
+                cells.extend((u, v))
+                weights.extend((0.5, 0.5))
+        t += m
+    return Occupancy(np.asarray(ticks, np.int64), np.asarray(cells, np.int64),
+                     np.asarray(weights))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A concrete plan: route, take-off tick, escort posture."""
+
+    route: RouteResult
+    posture: int
+    occ: Occupancy
+    origin: str  # how it was found: "min-risk", "alternative", "game"
+
+
+# --------------------------------------------------------------------------- ambushes
+
+
+@dataclass(frozen=True)
+class AmbushSet:
+    """The adversary's options: ambush discs with hold windows, per type.
+
+    Attributes
+    ----------
+    type_of, point_of
+        ``(J,)`` the adversary type and ambush point of each option.
+    px, py, radius
+        ``(P,)`` ambush points and reach radii, metres.
+    k0, k1
+        ``(J,)`` first and last tick of the hold.
+    dmg
+        ``(P, n)`` hazard per tick over each cell while an ambush at the point holds (zero
+        outside its disc), already including vulnerability and the defence.
+    names, prior
+        Adversary types.
+    """
+
+    type_of: np.ndarray
+    point_of: np.ndarray
+    px: np.ndarray
+    py: np.ndarray
+    radius: np.ndarray
+    k0: np.ndarray
+    k1: np.ndarray
+    dmg: np.ndarray
+    names: list[str]
+    prior: np.ndarray
+
+    @property
+    def J(self) -> int:
+        return len(self.type_of)
+
+    def damage(self, occ: Occupancy) -> np.ndarray:
+        """``(J,)`` cumulative ambush hazard of a route under each option."""
+        inwin = (occ.ticks[None, :] >= self.k0[:, None]) & (occ.ticks[None, :] <= self.k1[:, None])
+        per_point = self.dmg[:, occ.cells]  # (P, L): small, the route's cells only
+        return np.asarray((per_point[self.point_of] * inwin) @ occ.weights)
+
+    def field(self, y: np.ndarray, T: int) -> np.ndarray:
+        """``(T, n)`` the dual-weighted damage field ``Σ_j y_j dmg_j`` over each hold."""
+        n = self.dmg.shape[1]
+        out = np.zeros((T, n))
+        for j in np.flatnonzero(y > 0):
+            out[self.k0[j]:self.k1[j] + 1] += y[j] * self.dmg[self.point_of[j]]
+        return out
+
+
+def default_adversaries(st: Setting) -> list[AdversaryType]:
+    """The scenario's leak surge as the one adversary type (none without a leak)."""
+    if st.spec.adversary_types is not None:
+        return st.spec.adversary_types
+    lk = st.scenario.leak
+    if lk is None:
+        return []
+    return [AdversaryType(name="leak surge", threat=lk.threat, count=lk.count,
+                          launch_area=lk.launch_area, spread_m=lk.spread_m)]
+
+
+def ambush_rate(st: Setting, threat: str, count: int, spread: float, cell: float
+                ) -> tuple[float, float]:
+    """Reach radius of an ambush and its engagement rate per second inside it (no defence).
+
+    Notes
+    -----
+    ``n`` drones over a disc of radius ``ρ`` trigger on a VIP passing within the strip
+    ``b`` (:func:`~skyshield.plan.hazard.strip_halfwidth`): the reach is ``R = ρ + b`` (at
+    least one cell, so a route cannot slip between cell centres), and a uniform rate
+    ``n v / (2R)`` inside it makes a pass through the centre meet all ``n``.
+    """
+    R = max(spread + strip_halfwidth(st, threat), cell)
+    v = st.speed
+    vuln = st.asset.vulnerability.get(threat, 0.0)
+    return R, count * v / (2.0 * R) * vuln
+
+
+def build_ambushes(st: Setting, hf: HazardField) -> AmbushSet | None:
+    """Every (type, point, start) ambush option, with its damage field."""
+    types = default_adversaries(st)
+    if not types:
+        return None
+    g = st.grid
+    sc = st.scenario
+    cat = default_catalogue()
+    cx, cy = g.centres()
+    rows: dict[str, list[Any]] = {k: [] for k in ("t", "p", "k0", "k1")}
+    pts_x: list[float] = []
+    pts_y: list[float] = []
+    pts_r: list[float] = []
+    dmgs: list[np.ndarray] = []
+    for ti, at in enumerate(types):
+        if at.threat not in cat.threats:
+            from skyshield.errors import InputError
+
+            raise InputError(f"unknown threat class '{at.threat}'",
+                             field=f"adversary_types[{ti}].threat")
+        tp = cat.threats[at.threat].params
+        u, E = tp["speed_mps"], tp["endurance_s"]
+        lx, ly = _point(at.launch_area.center, sc)
+        R, rate = ambush_rate(st, at.threat, at.count, at.spread_m, g.cell)
+        if at.points is not None:
+            pts = np.array([_point(p, sc) for p in at.points], dtype=float)
+        else:
+            # default spacing R√2: the ambush discs then cover the whole plane
+            sp = at.spacing_m or R * math.sqrt(2.0)
+            a = sc.area
+            xs = np.arange(a.west_m + sp / 2, a.east_m, sp)
+            ys = np.arange(a.south_m + sp / 2, a.north_m, sp)
+            pts = np.array([(x, y) for y in ys for x in xs], dtype=float)
+        pk = defence_kill(st, cx, cy, at.threat, engage_time(st, at.threat))
+        for px, py in pts:
+            fly = max(0.0, math.hypot(px - lx, py - ly) - at.launch_area.radius_m) / u
+            hold = at.hold_s if at.hold_s is not None else E - fly
+            if hold < 60.0 or fly + hold > E + 1e-9:
+                continue
+            disc = np.hypot(cx - px, cy - py) <= R
+            if not (disc & ~hf.blocked).any():
+                continue  # no flyable cell within reach of this point
+            dmgs.append(np.where(disc, rate * (1.0 - pk) * g.tau, 0.0))
+            pts_x.append(float(px))
+            pts_y.append(float(py))
+            pts_r.append(R)
+            for t0 in np.arange(0.0, sc.duration_s, at.window_step_s):
+                k0 = int(t0 // g.tau)
+                k1 = min(g.T - 1, int((t0 + hold) // g.tau))
+                rows["t"].append(ti)
+                rows["p"].append(len(dmgs) - 1)
+                rows["k0"].append(k0)
+                rows["k1"].append(k1)
+    if not dmgs:
+        return None
+    prior = np.array([t.prior for t in types], dtype=float)
+    return AmbushSet(np.array(rows["t"]), np.array(rows["p"]), np.array(pts_x),
+                     np.array(pts_y), np.array(pts_r), np.array(rows["k0"]),
+                     np.array(rows["k1"]),
+                     np.vstack(dmgs), [t.name for t in types], prior / prior.sum())
+
+
+# --------------------------------------------------------------------------- search
+
+
+def _route(st: Setting, hz: np.ndarray, blocked: np.ndarray) -> RouteResult | None:
+    g = st.grid
+    o = g.cell_of(*st.origin)
+    d = g.cell_of(*st.destination)
+    lo = math.ceil(st.departure[0] / g.tau - 1e-9)
+    hi = math.floor(st.departure[1] / g.tau + 1e-9)
+    return min_risk_route(hz, g.nx, g.ny, o, d, (lo, hi), int(st.endurance // g.tau),
+                          blocked=blocked, hover=st.spec.hover)
+
+
+def alternatives(st: Setting, hf: HazardField, first: RouteResult, k: int) -> list[RouteResult]:
+    """Up to ``k`` distinct routes: each keeps at least half of its flight (outside the end
+    discs) farther than ``separation_m`` from every earlier route.
+
+    Notes
+    -----
+    Penalty method: the cells within the separation of earlier routes get an extra hazard
+    ``λ`` per tick, starting at the best route's mean hazard per tick and multiplied by 4
+    until the least-risk route on the penalised field is distinct (or 8 tries fail). The
+    route's risk is then re-evaluated on the true field. Near-copies — the same route shifted
+    by a cell or a few ticks — are never returned.
+    """
+    g = st.grid
+    cx, cy = g.centres()
+    sep = st.spec.separation_m
+    ends = (np.hypot(cx - st.origin[0], cy - st.origin[1]) <= sep) | (
+        np.hypot(cx - st.destination[0], cy - st.destination[1]) <= sep)
+    near = np.zeros(g.n, dtype=np.bool_)
+    out: list[RouteResult] = []
+    prev = first
+    lam0 = max(first.hazard, 1e-9) / max(first.flight_ticks, 1)
+    for _ in range(k):
+        for x, y in set(zip(cx[prev.cells].tolist(), cy[prev.cells].tolist(), strict=True)):
+            near |= np.hypot(cx - x, cy - y) < sep
+        near &= ~ends
+        lam = lam0
+        found = None
+        for _try in range(8):
+            r = _route(st, hf.hz + lam * near[None, :], hf.blocked)
+            if r is None:
+                break
+            body = r.cells[~ends[r.cells]]
+            if body.size == 0 or float(np.mean(~near[body])) >= 0.5:
+                found = r
+                break
+            lam *= 4.0
+        if found is None:
+            break
+        occ = occupancy(found, g.nx)
+        base = float(np.sum(hf.hz[occ.ticks, occ.cells] * occ.weights))
+        prev = RouteResult(found.cells, found.departure_tick, found.arrival_tick, base)
+        out.append(prev)
+    return out
+
+
+@dataclass(frozen=True)
+class GameLog:
+    iterations: int
+    columns: int
+    lower_bound: float
+    value: float
+    seconds: float
+
+
+def column_generation(st: Setting, hf: HazardField, amb: AmbushSet, cands: list[Candidate],
+                      max_iter: int) -> tuple[list[Candidate], GameLog]:
+    """The route-versus-ambush game on the whole space-time graph, by column generation.
+
+    Notes
+    -----
+    Zero-sum in cumulative hazard (additive along a route): the defender mixes routes ``i``
+    (each with a posture ``a`` scaling the background hazard by ``f_a`` and ambush damage by
+    ``g_a``), each adversary type ``θ`` picks an option ``j``. The master LP over the routes
+    found so far is
+
+    .. math:: \\min_{x, z} \\sum_i x_i H_i + \\sum_θ p_θ z_θ \\;\\text{s.t.}\\;
+              z_θ \\ge \\sum_i x_i G_{ij} \\;(j \\in θ),\\ \\sum_i x_i = 1.
+
+    With duals ``y_j ≥ 0`` and ``μ``, a new route has reduced cost
+    ``H + Σ_j y_j G_j − μ``: a minimum-hazard route on the field ``f_a h + g_a Σ_j y_j
+    d_j`` — the space-time sweep, exact. When no route prices out the master's optimum is
+    the game's optimum over *all* routes and departures (LP duality); ``μ`` plus the most
+    negative reduced cost is a valid lower bound at every iteration.
+    """
+    t_start = time.perf_counter()
+    g = st.grid
+    posts = st.spec.postures
+    K = len(amb.names)
+    H: list[float] = []
+    G: list[np.ndarray] = []
+    for c in cands:
+        H.append(posts[c.posture].hazard_factor * c.route.hazard)
+        G.append(posts[c.posture].ambush_factor * amb.damage(c.occ))
+    lower = -np.inf
+    value = np.inf
+    it = 0
+    # columns are compared exactly; convergence to a relative 1e-4 of the game's value
+    seen = {(c.posture, c.route.departure_tick, c.route.cells.tobytes()) for c in cands}
+    y_center: np.ndarray | None = None
+    alpha = 0.5
+
+    def price(y: np.ndarray) -> list[tuple[int, RouteResult]]:
+        amb_field = amb.field(y, g.T)
+        out = []
+        for a, p in enumerate(posts):
+            r = _route(st, p.hazard_factor * hf.hz + p.ambush_factor * amb_field, hf.blocked)
+            if r is not None:
+                out.append((a, r))
+        return out
+
+    for it in range(1, max_iter + 1):  # noqa: B007 - the count is reported
+        n = len(cands)
+        Gm = np.array(G)  # (n, J)
+        cost = np.concatenate([np.array(H), amb.prior])
+        A = np.zeros((amb.J, n + K))
+        A[:, :n] = Gm.T
+        A[np.arange(amb.J), n + amb.type_of] = -1.0
+        res = linprog(cost, A_ub=A, b_ub=np.zeros(amb.J),
+                      A_eq=np.concatenate([np.ones(n), np.zeros(K)])[None, :], b_eq=[1.0],
+                      bounds=[(0, None)] * n + [(None, None)] * K, method="highs")
+        value = float(res.fun)
+        y_lp = np.maximum(-res.ineqlin.marginals, 0.0)
+        mu = float(res.eqlin.marginals[0])
+        tol = 1e-4 * max(abs(value), 1e-9)
+        if value - lower <= tol:
+            break
+        # Wentges smoothing: price at a point between the best dual so far and the LP's,
+        # which damps the oscillation of the duals; fall back to the LP's duals on a miss
+        tries = [y_lp] if y_center is None else [alpha * y_center + (1 - alpha) * y_lp, y_lp]
+        added = False
+        for y in tries:
+            found = price(y)
+            for a, r in found:
+                # r.hazard = H + Σ_j y_j G_j at y: the Lagrangian bound of the game at y
+                if r.hazard > lower:
+                    lower = r.hazard
+                    y_center = y
+                occ = occupancy(r, g.nx)
+                base = float(np.sum(hf.hz[occ.ticks, occ.cells] * occ.weights))
+                Hr = posts[a].hazard_factor * base
+                Gr = posts[a].ambush_factor * amb.damage(occ)
+                rc = Hr + float(y_lp @ Gr) - mu  # reduced cost at the master's duals
+                key = (a, r.departure_tick, r.cells.tobytes())
+                if rc < -tol and key not in seen:
+                    seen.add(key)
+                    cands.append(Candidate(RouteResult(r.cells, r.departure_tick,
+                                                       r.arrival_tick, base), a, occ, "game"))
+                    H.append(Hr)
+                    G.append(Gr)
+                    added = True
+            if added:
+                break
+        if not added:
+            break
+    return cands, GameLog(it, len(cands), lower, value, time.perf_counter() - t_start)
+
+
+# --------------------------------------------------------------------------- result
+
+
+@dataclass
+class PlanOutcome:
+    """Everything the planner found; :meth:`to_dict` is the ``--json`` object."""
+
+    setting: Setting
+    hazard: HazardField
+    candidates: list[Candidate]
+    listed: list[int]  # candidate indices reported as plans
+    losses: list[np.ndarray]  # per type (n_cand, J_θ) loss probability
+    strategy: np.ndarray  # (n_cand,) probability
+    leak: float
+    curve: list[dict[str, float]]
+    risk_hazard: np.ndarray  # (n_cand,) hazard-field estimate incl. the scenario's leak rule
+    mc: dict[int, dict[str, Any]] = field(default_factory=dict)
+    game_log: GameLog | None = None
+    ambushes: AmbushSet | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    # ---- derived
+    def waypoints(self, i: int) -> list[dict[str, float]]:
+        """The flyable route of candidate ``i``: turn points with their times (seconds)."""
+        st = self.setting
+        g = st.grid
+        c = self.candidates[i]
+        pts: list[tuple[float, float, float]] = []
+        t = c.route.departure_tick
+        pts.append((*st.origin, t * g.tau))
+        moves = expand_moves(c.route.cells, g.nx)
+        prev_dir: tuple[int, int] | None = None
+        for k, (u, v, m) in enumerate(moves):
+            t += m
+            ux, uy = g.xy(u)
+            vx, vy = g.xy(v)
+            direction = (int(np.sign(vx - ux)), int(np.sign(vy - uy)))
+            last = k == len(moves) - 1
+            nxt_dir = None
+            if not last:
+                u2, v2, _ = moves[k + 1]
+                a, b = g.xy(u2), g.xy(v2)
+                nxt_dir = (int(np.sign(b[0] - a[0])), int(np.sign(b[1] - a[1])))
+            if last:
+                pts.append((*st.destination, t * g.tau))
+            elif direction == (0, 0) or nxt_dir != direction or prev_dir == (0, 0):
+                pts.append((vx, vy, t * g.tau))
+            prev_dir = direction
+        out: list[dict[str, float]] = []
+        for x, y, tt in pts:
+            if out and tt <= out[-1]["t_s"]:
+                continue
+            out.append({"x_m": round(x, 1), "y_m": round(y, 1), "t_s": round(tt, 3)})
+        return out
+
+    def strategy_risk(self, q: float | None = None) -> float:
+        q = self.leak if q is None else q
+        w = robust_values(self.losses, self.prior)
+        known = sum(p * float((m.T @ self.strategy).max())
+                    for p, m in zip(self.prior, self.losses, strict=True))
+        return float((1 - q) * known + q * float(w @ self.strategy))
+
+    @property
+    def prior(self) -> np.ndarray:
+        return self.ambushes.prior if self.ambushes is not None else np.ones(1)
+
+    def best_fixed(self) -> int:
+        return int(np.argmin(robust_values(self.losses, self.prior)))
+
+    def decision(self) -> str:
+        thr = self.setting.spec.risk_threshold
+        risk = self.strategy_risk()
+        if self.mc:
+            mc_risk = sum(float(self.strategy[i]) * self.mc[i]["p_loss"]
+                          for i in self.listed if self.strategy[i] > 0 and i in self.mc)
+            risk = max(risk, mc_risk)
+        return "go" if risk <= thr else "no-go"
+
+    def sampler(self) -> PlanSampler:
+        """Draws the plan to fly, at execution time, from the mixed strategy."""
+        idx = [i for i in self.listed if self.strategy[i] > 0]
+        plans = [self.plan_dict(i) for i in idx]
+        return PlanSampler(plans, [float(self.strategy[i]) for i in idx])
+
+    def plan_dict(self, i: int) -> dict[str, Any]:
+        st = self.setting
+        c = self.candidates[i]
+        g = st.grid
+        w = robust_values(self.losses, self.prior)
+        d: dict[str, Any] = {
+            "index": self.listed.index(i) if i in self.listed else None,
+            "found_by": c.origin,
+            "posture": st.spec.postures[c.posture].name,
+            "departure": round(c.route.departure_tick * g.tau, 3),
+            "arrival": round(c.route.arrival_tick * g.tau, 3),
+            "route": self.waypoints(i),
+            "risk": float(self.risk_hazard[i]),
+            "risk_background": float(-np.expm1(-c.route.hazard
+                                                * st.spec.postures[c.posture].hazard_factor)),
+            "risk_worst_ambush": float(w[i]),
+            "probability": float(self.strategy[i]),
+        }
+        if i in self.mc:
+            d["risk_mc"] = self.mc[i]["p_loss"]
+            d["risk_ci95"] = self.mc[i]["ci95"]
+            d["mc_replications"] = self.mc[i]["replications"]
+        else:
+            d["risk_ci95"] = None
+        return d
+
+    def to_dict(self) -> dict[str, Any]:
+        st = self.setting
+        fixed = self.best_fixed()
+        ex_r = exploitability(self.losses, self.strategy, self.prior)
+        onehot = np.zeros(len(self.candidates))
+        onehot[fixed] = 1.0
+        ex_f = exploitability(self.losses, onehot, self.prior)
+        plans = [self.plan_dict(i) for i in self.listed]
+        return {
+            "scenario": st.scenario.name,
+            "asset": st.asset.name,
+            "seed": st.spec.seed,
+            "grid": {"cell_m": st.grid.cell, "nx": st.grid.nx, "ny": st.grid.ny,
+                     "tick_s": st.grid.tau, "ticks": st.grid.T},
+            "limits": {"origin": list(st.origin), "destination": list(st.destination),
+                       "departure_window_s": list(st.departure), "endurance_s": st.endurance,
+                       "speed_mps": st.speed, "altitude_m": st.altitude,
+                       "corridor_m": st.spec.corridor_m},
+            "plans": plans,
+            "mixed_strategy": {str(self.listed.index(i)): float(self.strategy[i])
+                               for i in self.listed if self.strategy[i] > 0},
+            "best_fixed_plan": self.listed.index(fixed),
+            "leak_probability": self.leak,
+            "risk_randomised": self.strategy_risk(),
+            "risk_fixed": float(robust_values(self.losses, self.prior)[fixed]),
+            "exploitability": {"randomised": ex_r, "fixed": ex_f},
+            "leak_curve": self.curve,
+            "adversary": None if self.ambushes is None else {
+                "types": self.ambushes.names, "prior": self.ambushes.prior.tolist(),
+                "options": int(self.ambushes.J)},
+            "game": None if self.game_log is None else {
+                "iterations": self.game_log.iterations, "columns": self.game_log.columns,
+                "value_hazard": self.game_log.value,
+                "lower_bound_hazard": self.game_log.lower_bound},
+            "risk_threshold": st.spec.risk_threshold,
+            "decision": self.decision(),
+            "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+
+class PlanSampler:
+    """Draws the actual plan from the mixed strategy.
+
+    At execution time the draw must be unpredictable: without a seed it takes fresh OS
+    entropy (``np.random.default_rng()``), never a stored or derived seed. A seed is for
+    tests and replays only.
+    """
+
+    def __init__(self, plans: list[dict[str, Any]], probabilities: list[float]) -> None:
+        if not plans or len(plans) != len(probabilities):
+            raise ValueError("a sampler needs plans with one probability each")
+        p = np.asarray(probabilities, float)
+        self.plans = plans
+        self.p = p / p.sum()
+
+    def draw(self, seed: int | None = None) -> dict[str, Any]:
+        rng = np.random.default_rng(seed)
+        return self.plans[int(rng.choice(len(self.plans), p=self.p))]
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _engine_leak_hazard(st: Setting, occ: Occupancy, route: RouteResult) -> float:
+    """Cumulative hazard from the scenario's leak surge under the engine's rule: the surge
+    waits at the route point nearest its launch centre, ``lead_s`` before the VIP passes."""
+    lk = st.scenario.leak
+    if lk is None or (lk.asset is not None and lk.asset != st.asset.name):
+        return 0.0
+    g = st.grid
+    cx, cy = g.centres()
+    lx, ly = _point(lk.launch_area.center, st.scenario)
+    d = np.hypot(cx[route.cells] - lx, cy[route.cells] - ly)
+    k = int(np.argmin(d))
+    px, py = cx[route.cells[k]], cy[route.cells[k]]
+    R, rate = ambush_rate(st, lk.threat, lk.count, lk.spread_m, g.cell)
+    inside = np.hypot(cx[occ.cells] - px, cy[occ.cells] - py) <= R
+    pk = defence_kill(st, cx[occ.cells], cy[occ.cells], lk.threat, engage_time(st, lk.threat))
+    return float(np.sum(occ.weights * inside * rate * (1.0 - pk)) * g.tau)
+
+
+def verify(outcome: PlanOutcome, indices: list[int], replications: int, seed: int,
+           workers: int = 1) -> None:
+    """Monte Carlo check of candidate plans: each flown in a variant of the scenario."""
+    from skyshield.scenario import scenario_from_dict
+    from skyshield.simulate import simulate
+
+    st = outcome.setting
+    base = st.scenario.model_dump(mode="json")
+    for i in indices:
+        wps = outcome.waypoints(i)
+        data = dict(base)
+        assets = dict(data["assets"])
+        movers = [dict(m) for m in assets["moving"]]
+        m = movers[st.asset_index]
+        m["waypoints"] = [{"position": [w["x_m"], w["y_m"]], "t_s": w["t_s"]} for w in wps]
+        m["departure_s"] = wps[0]["t_s"]
+        m["altitude_m"] = st.altitude
+        movers[st.asset_index] = m
+        assets["moving"] = movers
+        data["assets"] = assets
+        variant = scenario_from_dict(data, file="<plan variant>")
+        res = simulate(variant, replications, seed, workers=workers, record=0)
+        a = res.summary["assets"][st.asset_index]
+        outcome.mc[i] = {"p_loss": float(a["p_loss"]),
+                         "ci95": [float(v) for v in a["p_loss_ci95"]],
+                         "replications": replications}
+
+
+def plan_flight(
+    scenario: Scenario,
+    spec: PlanSpec | None = None,
+    *,
+    verify_plans: bool = True,
+    workers: int = 1,
+) -> PlanOutcome:
+    """Plan the VIP's flight: safest route and departure, alternatives, mixed strategy.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario.
+    spec
+        Planning inputs (defaults derived from the scenario).
+    verify_plans
+        Fly the reported plans in the Monte Carlo (``spec.mc_replications`` each).
+    workers
+        Worker processes for the Monte Carlo.
+
+    Returns
+    -------
+    PlanOutcome
+
+    Raises
+    ------
+    InputError
+        For impossible requests: no moving asset, empty departure window, destination
+        unreachable within the endurance, corridor or no-fly zones.
+    """
+    from skyshield.errors import InputError
+
+    spec = spec or PlanSpec()
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    st = resolve(scenario, spec)
+    hf = build_hazard(st)
+    g = st.grid
+    if hf.blocked[g.cell_of(*st.origin)] or hf.blocked[g.cell_of(*st.destination)]:
+        raise InputError("the origin or destination lies in a no-fly zone", field="no_fly_zones")
+    timings["hazard"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    best = _route(st, hf.hz, hf.blocked)
+    if best is None:
+        raise InputError(
+            f"destination unreachable: no route within the endurance ({st.endurance:.0f} s), "
+            "the corridor, the no-fly zones and the scenario's duration", field="endurance_s")
+    alts = alternatives(st, hf, best, spec.alternatives)
+    timings["routes"] = time.perf_counter() - t0
+    cands: list[Candidate] = []
+    for a in range(len(spec.postures)):
+        cands.append(Candidate(best, a, occupancy(best, g.nx), "min-risk"))
+        cands.extend(Candidate(r, a, occupancy(r, g.nx), "alternative") for r in alts)
+    t0 = time.perf_counter()
+    amb = build_ambushes(st, hf)
+    log = None
+    if amb is not None:
+        cands, log = column_generation(st, hf, amb, cands, spec.max_iterations)
+    timings["game"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    posts = spec.postures
+    Hs = np.array([posts[c.posture].hazard_factor * c.route.hazard for c in cands])
+    if amb is not None:
+        G = np.array([posts[c.posture].ambush_factor * amb.damage(c.occ) for c in cands])
+        # options with identical loss columns are one option to the defender: drop copies
+        losses = [np.unique(-np.expm1(-(Hs[:, None] + G[:, amb.type_of == t])), axis=1)
+                  for t in range(len(amb.names))]
+        prior = amb.prior
+    else:
+        losses = [-np.expm1(-Hs)[:, None]]
+        prior = np.ones(1)
+    sol = solve_zero_sum(losses, prior, spec.leak_probability)
+    full_value = sol.value
+    if len(sol.support()) > spec.max_plans:
+        # a few concrete plans: keep the most played ones and re-optimise over them (the
+        # restricted optimum is reported beside the unrestricted one)
+        keep = np.sort(np.argsort(-sol.x, kind="stable")[:spec.max_plans])
+        sub = solve_zero_sum([m[keep] for m in losses], prior, spec.leak_probability)
+        x = np.zeros(len(cands))
+        x[keep] = sub.x
+        sol = type(sol)(x, sub.value, sub.responses)
+    timings["strategy_value_unrestricted"] = full_value
+    curve = leak_curve(losses, prior)
+    timings["leak_lp"] = time.perf_counter() - t0
+    # the scenario's own leak, as the engine models it, for the estimate beside the MC
+    lk = scenario.leak
+    p_leak = lk.probability if lk is not None else 0.0
+    risk_h = np.array([
+        (1 - p_leak) * -math.expm1(-Hs[i]) + p_leak * -math.expm1(
+            -(Hs[i] + _engine_leak_hazard(st, c.occ, c.route)))
+        for i, c in enumerate(cands)])
+    fixed = int(np.argmin(robust_values(losses, prior)))
+    listed: list[int] = []
+    for i in [0, *range(1, 1 + len(alts)), fixed, *np.flatnonzero(sol.x > 1e-9).tolist()]:
+        if i not in listed:
+            listed.append(int(i))
+    out = PlanOutcome(st, hf, cands, listed, losses, sol.x, spec.leak_probability, curve,
+                      risk_h, game_log=log, ambushes=amb, timings=timings)
+    if verify_plans and spec.mc_replications > 0:
+        t0 = time.perf_counter()
+        verify(out, listed, spec.mc_replications, spec.seed, workers)
+        timings["monte_carlo"] = time.perf_counter() - t0
+    return out
