@@ -139,3 +139,27 @@ def test_leak_probability_and_costs(build) -> None:
     # the ambush point is the flight-path point nearest the leak launch-area centre
     assert (cs.params.leak_x, cs.params.leak_y) == pytest.approx((0.0, 0.0))
     assert cs.params.leak_t == pytest.approx(20000 / 60 - 120)
+
+
+def test_friendly_fire_in_a_weapons_free_zone(build) -> None:
+    """The aircraft crosses a 4-km weapons-free zone inside one effector's envelope: 41 C2
+    cycles, each a misidentification with probability q and then a hit with pk_ff (the
+    effector's largest pk, 0.85): P(lost) = 1 - (1 - q·pk_ff)^41."""
+    d = base(duration_s=600)
+    d["assets"]["moving"] = [{"name": "VIP", "value": 100, "speed_mps": 50,
+                              "waypoints": [{"position": [-10000, 0]},
+                                            {"position": [10000, 0]}]}]
+    d["effectors"] = [missile(pk=0.5, magazine=1000, max_range_m=3000.0)]
+    d["c2"] = {"cycle_s": 2.0, "p_misidentification": 0.01,
+               "weapons_free_zones": [{"center": [0, 0], "radius_m": 2000}]}
+    cs = build(d)
+    n = 3000
+    out = run_batch(cs, 1, 0, n)
+    lost = int(out.asset_lost[:, 0].sum())
+    assert abs(_z(lost, n, 1 - (1 - 0.01 * 0.85) ** 41)) < 4.0
+    np.testing.assert_array_equal(out.vip_lost_ff, out.asset_lost[:, 0])
+    t = out.asset_loss_time_s[out.vip_lost_ff, 0]
+    assert ((t >= 160) & (t <= 240)).all()
+    # no zone, no friendly fire
+    d["c2"]["weapons_free_zones"] = []
+    assert run_batch(build(d), 1, 0, 200).friendly_fire.sum() == 0
