@@ -41,13 +41,36 @@ def _stats(xs: list[float]) -> dict[str, float]:
             "repeats": len(xs)}
 
 
-def _sweep_once(plan: Any, backend: str, workers: int) -> tuple[float, list[float]]:
+def _sweep_once(plan: Any, backend: str, workers: int) -> tuple[float, dict[int, float]]:
     from skyshield.analysis.sweep import run_sweep
 
     with tempfile.TemporaryDirectory(prefix="bench-sweep-") as tmp:
         t0 = time.perf_counter()
         res = run_sweep(plan, tmp, backend=backend, workers=workers)
         return time.perf_counter() - t0, res.point_seconds
+
+
+def lpt_makespan(costs: list[float], workers: int) -> float:
+    """Makespan of the longest-first list schedule of ``costs`` on ``workers`` machines."""
+    import heapq
+
+    loads = [0.0] * workers
+    for c in sorted(costs, reverse=True):
+        heapq.heapreplace(loads, loads[0] + c)
+    return max(loads)
+
+
+def scaling_model(costs: list[float], wall: float, workers: int) -> list[dict[str, float]]:
+    """Predicted sweep time on W workers: measured overhead + LPT makespan of the measured
+    point times (``docs/scaling.md``)."""
+    overhead = max(0.0, wall - lpt_makespan(costs, workers))
+    total = sum(costs)
+    rows = []
+    for w in (1, 2, 4, 8, 16, 32, 64):
+        t = overhead + lpt_makespan(costs, w)
+        rows.append({"workers": w, "predicted_s": t, "speedup": (overhead + total) / t,
+                     "efficiency": (overhead + total) / t / w})
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,16 +120,29 @@ def main(argv: list[str] | None = None) -> int:
             except ImportError:
                 print("ray: not installed, skipped")
                 continue
-        times, per_point = [], []
+        times: list[float] = []
+        per_point: list[dict[int, float]] = []
         for _ in range(repeats):
             t, pts = _sweep_once(plan, backend, workers)
             times.append(t)
-            per_point += pts
-        results[backend] = {**_stats(times), "point_median_s": statistics.median(per_point)}
+            per_point.append(pts)
+        costs = [statistics.median(p[i] for p in per_point) for i in range(points)]
+        results[backend] = {**_stats(times), "point_median_s": statistics.median(costs),
+                            "point_s": costs}
         r = results[backend]
         print(f"  {backend:<8} median {r['median_s']:7.1f} s  (min {r['min_s']:.1f}, "
               f"max {r['max_s']:.1f})  one point {r['point_median_s']:.2f} s", flush=True)
     report["sweep"]["results"] = results
+    if "process" in results:
+        r = results["process"]
+        model = scaling_model(r["point_s"], r["median_s"], workers)
+        report["sweep"]["model"] = model
+        print("  point times (s, process pool): "
+              + ", ".join(f"{c:.1f}" for c in r["point_s"]))
+        print("  scaling model (measured overhead + longest-first makespan of these points):")
+        for m in model:
+            print(f"    {m['workers']:>3} workers: {m['predicted_s']:7.1f} s  speed-up "
+                  f"{m['speedup']:5.2f}  efficiency {m['efficiency']:.2f}")
     if "process" in results:
         ok = results["process"]["median_s"] <= 120.0 * points * reps / 16000
         print(f"  target (process pool, scaled to this size: "

@@ -106,12 +106,14 @@ def test_faults_json_and_files(small: Path, tmp_path: Path, capsys) -> None:  # 
     (["sweep", "{s}", "--vary", "raids[0].count=1,2", "-n", "0"], "at least 1"),
     (["sweep", "{s}", "--vary", "raids[0].count=1,2", "--workers", "0"], "at least 1"),
     (["sweep", "missing.yaml", "--vary", "raids[0].count=1,2"], "file not found"),
+    (["sweep", "{s}", "--vary", "raids[0].count=1,2", "--out", "{s}"], "sweep folder"),
     (["faults", "{s}", "--pk-factor", "1.5"], "pk-factor"),
     (["faults", "{s}", "--late", "-3"], "--late"),
     (["faults", "{s}", "--address", "x:1"], "--backend ray"),
 ])
 def test_bad_input_is_one_line_and_exit_2(small: Path, capsys, argv, words) -> None:  # type: ignore[no-untyped-def]
     rc, out, err = _run(capsys, *(a.format(s=small) for a in argv))
+    assert out == ""
     assert rc == 2
     assert words in err and err.startswith("skyshield: error:")
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

@@ -185,3 +185,12 @@ def test_sigkill_then_resume_gives_the_uninterrupted_table(flagship, tmp_path: P
                           timeout=120)
     assert proc.returncode == 0
     assert _table(out) == _table(ref)
+
+
+def test_a_point_stored_twice_counts_once(flagship, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # two drivers on one folder compute the same rows: the second insert is a no-op
+    plan = _plan(flagship)
+    res = run_sweep(plan, tmp_path, backend="serial")
+    store = SweepStore(tmp_path)
+    store.add(res.rows[3])
+    assert store.points() == res.rows

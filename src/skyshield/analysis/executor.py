@@ -226,9 +226,10 @@ def execute(
         return
     if backend == "process":
         # each worker gets its share of the cores for the compiled kernel's threads
+        n = min(n, len(tasks))
         threads = max(1, default_workers() // n)
         tasks = [_with_threads(t, threads) for t in tasks]
-        yield from _process_backend(tasks, min(n, len(tasks)), max_retries)
+        yield from _process_backend(tasks, n, max_retries)
     else:
         yield from _ray_backend([_with_threads(t, 1) for t in tasks], n, address, max_retries)
 

@@ -106,7 +106,14 @@ class SweepStore:
         InputError
             When the folder holds a different sweep and ``overwrite`` is false.
         """
-        self.out_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create the sweep folder: {exc.strerror}",
+                             file=str(self.out_dir), field="--out") from None
+        # a Parquet export cut short by a kill leaves its temporary file behind
+        for stale in self.out_dir.glob(f".{PARQUET_NAME}.*.tmp"):
+            stale.unlink(missing_ok=True)
         old = self.meta()
         if old and old.get("sweep_key") != key:
             if not overwrite:
@@ -139,7 +146,9 @@ class SweepStore:
         """Record one finished point: one transaction."""
         with self._connect() as con:
             con.execute("BEGIN TRANSACTION")
-            con.execute(f"INSERT INTO sweep_points ({', '.join(POINT_COLUMNS)}) VALUES "
+            # OR IGNORE: a second driver on the same folder computes the same (deterministic)
+            # row; the first one stored stays, nothing is counted twice
+            con.execute(f"INSERT OR IGNORE INTO sweep_points ({', '.join(POINT_COLUMNS)}) VALUES "
                         f"({', '.join('?' for _ in POINT_COLUMNS)})",
                         [row[c] for c in POINT_COLUMNS])
             con.execute("COMMIT")

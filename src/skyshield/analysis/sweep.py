@@ -164,7 +164,7 @@ class SweepResult:
     ran: int  # points run by this call
     resumed: int  # points found already done in the store
     seconds: float
-    point_seconds: list[float] = field(default_factory=list)
+    point_seconds: dict[int, float] = field(default_factory=dict)  # of the points run here
 
     def to_json(self) -> dict[str, Any]:
         """The ``skyshield sweep --json`` object."""
@@ -230,14 +230,14 @@ def run_sweep(
     todo = [PointTask(i, plan.scenarios[i].model_dump_json(), plan.replications,
                       plan.seeds[i], simulator=plan.simulator) for i in order]
     advance, stop = _progress(progress, len(plan.points), len(done))
-    secs: list[float] = []
+    secs: dict[int, float] = {}
     try:
         for out_pt in execute(todo, backend=backend, workers=workers, address=address,
                               max_retries=max_retries):
             i = out_pt.index
             store.add(point_row(i, plan.points[i], plan.replications, plan.seeds[i],
                                 out_pt.summary, plan.key))
-            secs.append(out_pt.seconds)
+            secs[i] = out_pt.seconds
             advance()
     finally:
         stop()
