@@ -41,13 +41,14 @@ def _stats(xs: list[float]) -> dict[str, float]:
             "repeats": len(xs)}
 
 
-def _sweep_once(plan: Any, backend: str, workers: int) -> tuple[float, dict[int, float]]:
+def _sweep_once(plan: Any, backend: str,
+                workers: int) -> tuple[float, dict[int, float], dict[int, float]]:
     from skyshield.analysis.sweep import run_sweep
 
     with tempfile.TemporaryDirectory(prefix="bench-sweep-") as tmp:
         t0 = time.perf_counter()
         res = run_sweep(plan, tmp, backend=backend, workers=workers)
-        return time.perf_counter() - t0, res.point_seconds
+        return time.perf_counter() - t0, res.point_seconds, res.point_cpu_seconds
 
 
 def lpt_makespan(costs: list[float], workers: int) -> float:
@@ -122,13 +123,16 @@ def main(argv: list[str] | None = None) -> int:
                 continue
         times: list[float] = []
         per_point: list[dict[int, float]] = []
+        per_cpu: list[dict[int, float]] = []
         for _ in range(repeats):
-            t, pts = _sweep_once(plan, backend, workers)
+            t, pts, cpu = _sweep_once(plan, backend, workers)
             times.append(t)
             per_point.append(pts)
+            per_cpu.append(cpu)
         costs = [statistics.median(p[i] for p in per_point) for i in range(points)]
+        cpus = [statistics.median(p[i] for p in per_cpu) for i in range(points)]
         results[backend] = {**_stats(times), "point_median_s": statistics.median(costs),
-                            "point_s": costs}
+                            "point_s": costs, "point_cpu_s": cpus}
         r = results[backend]
         print(f"  {backend:<8} median {r['median_s']:7.1f} s  (min {r['min_s']:.1f}, "
               f"max {r['max_s']:.1f})  one point {r['point_median_s']:.2f} s", flush=True)
@@ -137,8 +141,15 @@ def main(argv: list[str] | None = None) -> int:
         r = results["process"]
         model = scaling_model(r["point_s"], r["median_s"], workers)
         report["sweep"]["model"] = model
-        print("  point times (s, process pool): "
+        print("  point wall times (s, process pool): "
               + ", ".join(f"{c:.1f}" for c in r["point_s"]))
+        print("  point CPU times (s, process pool):  "
+              + ", ".join(f"{c:.1f}" for c in r["point_cpu_s"]))
+        bound = {w: lpt_makespan(r["point_cpu_s"], w) for w in (1, 2, 4, 8, 16)}
+        report["sweep"]["cpu_makespan_s"] = bound
+        print("  compute-only makespan of the CPU times (what an idle machine would need, "
+              "without start-up): " + ", ".join(f"{w} workers {t:.1f} s"
+                                                 for w, t in bound.items()))
         print("  scaling model (measured overhead + longest-first makespan of these points):")
         for m in model:
             print(f"    {m['workers']:>3} workers: {m['predicted_s']:7.1f} s  speed-up "

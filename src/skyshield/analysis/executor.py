@@ -68,7 +68,8 @@ class PointOutcome:
     index: int
     summary: dict[str, Any]
     vip_lost: np.ndarray | None = None  # (R,) bool, replication order
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall time in the worker
+    cpu_seconds: float = 0.0  # CPU time of the worker process (all its threads)
 
 
 def _load(simulator: str) -> Callable[..., Any]:
@@ -80,7 +81,7 @@ def run_point(task: PointTask) -> PointOutcome:
     """Run one point (in whichever process the backend chose)."""
     from skyshield.scenario.schema import Scenario
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if task.threads > 0:
         import numba
 
@@ -88,7 +89,8 @@ def run_point(task: PointTask) -> PointOutcome:
     scenario = Scenario.model_validate_json(task.scenario_json)
     res = _load(task.simulator)(scenario, task.replications, task.seed, workers=1, record=0)
     vip = np.asarray(res.asset_lost[:, 0], dtype=bool).copy() if task.keep_vip else None
-    return PointOutcome(task.index, res.summary, vip, time.perf_counter() - t0)
+    return PointOutcome(task.index, res.summary, vip, time.perf_counter() - t0,
+                        time.process_time() - c0)
 
 
 # --------------------------------------------------------------------------- process pool

@@ -165,6 +165,7 @@ class SweepResult:
     resumed: int  # points found already done in the store
     seconds: float
     point_seconds: dict[int, float] = field(default_factory=dict)  # of the points run here
+    point_cpu_seconds: dict[int, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """The ``skyshield sweep --json`` object."""
@@ -231,6 +232,7 @@ def run_sweep(
                       plan.seeds[i], simulator=plan.simulator) for i in order]
     advance, stop = _progress(progress, len(plan.points), len(done))
     secs: dict[int, float] = {}
+    cpu: dict[int, float] = {}
     try:
         for out_pt in execute(todo, backend=backend, workers=workers, address=address,
                               max_retries=max_retries):
@@ -238,6 +240,7 @@ def run_sweep(
             store.add(point_row(i, plan.points[i], plan.replications, plan.seeds[i],
                                 out_pt.summary, plan.key))
             secs[i] = out_pt.seconds
+            cpu[i] = out_pt.cpu_seconds
             advance()
     finally:
         stop()
@@ -245,7 +248,7 @@ def run_sweep(
     store.export_parquet()
     return SweepResult(plan.key, Path(out), plan.scenario.name, plan.paths,
                        plan.replications, plan.seed, rows, len(todo), len(done),
-                       time.perf_counter() - t0, secs)
+                       time.perf_counter() - t0, secs, cpu)
 
 
 def _progress(enabled: bool, total: int, completed: int) -> tuple[Any, Any]:
