@@ -110,6 +110,7 @@ class Outcome(NamedTuple):
     wave_leaked_t: np.ndarray  # (R, W, B) int32
     eff_shots_t: np.ndarray  # (R, E, B) int32
     min_magazine: np.ndarray  # (R, E) int32
+    drone_steps: np.ndarray  # (R,) int64 airborne drone-steps simulated (work done)
 
 
 def new_outcome(R: int, A: int, W: int, E: int, B: int) -> Outcome:
@@ -135,6 +136,7 @@ def new_outcome(R: int, A: int, W: int, E: int, B: int) -> Outcome:
         wave_leaked_t=np.zeros((R, W, B), i4),
         eff_shots_t=np.zeros((R, E, B), i4),
         min_magazine=np.zeros((R, E), i4),
+        drone_steps=np.zeros(R, np.int64),
     )
 
 
@@ -547,6 +549,7 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                 act[j] = i
                 j += 1
             n_act = j
+            out.drone_steps[r] += j
 
         # ---- (3) launches
         while ptr < n_launch and tl[order[ptr]] <= t + EPS_T:

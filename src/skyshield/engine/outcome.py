@@ -30,6 +30,8 @@ class BatchOutcome:
     wave_launched_t, wave_killed_t, wave_leaked_t : (R, W, B) int32
     eff_shots_t : (R, E, B) int32
     min_magazine : (R, E) int32 — the lowest magazine level reached (never negative)
+    drone_steps : (R,) int64 — drone-steps simulated (drones in the air after each move
+        phase, summed over steps): the work done, for benchmarks
     """
 
     asset_lost: np.ndarray
@@ -51,6 +53,7 @@ class BatchOutcome:
     wave_leaked_t: np.ndarray
     eff_shots_t: np.ndarray
     min_magazine: np.ndarray
+    drone_steps: np.ndarray
 
     def row(self, r: int) -> BatchOutcome:
         """Replication ``r`` alone, as a batch of one."""

@@ -75,6 +75,7 @@ class _Rep:
         self.shots = np.zeros((E, B), np.int32)
         self.kills = np.zeros(E, np.int32)
         self.ff = 0
+        self.drone_steps = 0
         self.vip_ff = False
 
     def U(self, *parts: int) -> float:
@@ -210,6 +211,7 @@ class _Rep:
                 for d in order:
                     if d.status == "air":
                         self.move(d, t)
+                        self.drone_steps += d.status == "air"
             # ---- launch
             for d in order:
                 if d.status == "waiting" and d.t_launch <= t + EPS:
@@ -348,6 +350,7 @@ class _Rep:
             "wave_leaked_t": self.leaked[None],
             "eff_shots_t": self.shots[None],
             "min_magazine": np.array([min_mag], np.int32),
+            "drone_steps": np.array([self.drone_steps], np.int64),
         }
         return BatchOutcome(**o)
 

@@ -1,0 +1,117 @@
+"""Engine benchmark: replications/s and drone-steps/s of the compiled kernel on the flagship
+scenario, a raid-size scaling series up to 10,000 drones in one raid, and the plain-Python
+reference on the same scenario for the speed-up ratio.
+
+Run: ``.venv/bin/python -m benchmarks.bench_engine [--quick] [--reps N] [--repeats K]``.
+Compilation happens once (cached on disk) before any timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FLAGSHIP = ROOT / "examples" / "vip-transit.yaml"
+
+
+def _stats(xs: list[float]) -> str:
+    med = statistics.median(xs)
+    return f"median {med:.3f} s (min {min(xs):.3f}, max {max(xs):.3f}, n={len(xs)})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="bench_engine", description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="small counts, for a smoke run")
+    ap.add_argument("--reps", type=int, default=None, help="replications per timing")
+    ap.add_argument("--repeats", type=int, default=None, help="timings per measurement")
+    ap.add_argument("--threads", type=int, default=None, help="numba threads (default: all)")
+    ap.add_argument("--no-reference", action="store_true", help="skip the slow reference")
+    args = ap.parse_args(argv)
+
+    import numba
+
+    from skyshield.engine import compile_scenario, run_batch
+    from skyshield.engine.reference import run_replication
+    from skyshield.scenario import load_scenario
+
+    if args.threads:
+        numba.set_num_threads(args.threads)
+    reps = args.reps or (100 if args.quick else 1000)
+    repeats = args.repeats or (3 if args.quick else 5)
+    print(f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, "
+          f"{os.cpu_count()} CPUs, numba {numba.__version__}, "
+          f"{numba.get_num_threads()} threads, python {sys.version.split()[0]}")
+    try:
+        print(f"load average: {os.getloadavg()[0]:.2f} (timings on a busy machine are slower)")
+    except OSError:  # pragma: no cover
+        pass
+
+    sc = load_scenario(FLAGSHIP)
+    cs = compile_scenario(sc)
+    t0 = time.perf_counter()
+    run_batch(cs, 0, 0, 2)
+    print(f"first call (compile or load from cache): {time.perf_counter() - t0:.1f} s")
+
+    # ---- flagship throughput
+    times = []
+    steps = 0
+    for k in range(repeats):
+        t0 = time.perf_counter()
+        out = run_batch(cs, k + 1, 0, reps)
+        times.append(time.perf_counter() - t0)
+        steps = int(out.drone_steps.sum())
+    med = statistics.median(times)
+    nominal = cs.n_drones_max * cs.n_steps * reps
+    print(f"\nflagship {FLAGSHIP.name}: {cs.n_drones_max} drones, {len(cs.effector_names)} "
+          f"effectors, {len(cs.sensor_names)} sensors, {cs.n_steps} steps of {cs.dt_s:g} s")
+    print(f"  {reps} replications: {_stats(times)}")
+    print(f"  {reps / med:,.0f} replications/s; time for 1,000 replications "
+          f"{1000 * med / reps:.2f} s (target <= 5 s on 2 cores)")
+    print(f"  {steps / med:,.3e} airborne drone-steps/s ({steps / reps:,.0f} per replication); "
+          f"{nominal / med:,.3e} nominal drone-steps/s (all drones x all steps)")
+
+    # ---- scaling with raid size (one raid grows; the others as in the flagship)
+    counts = [140, 1400, 10000] if not args.quick else [140, 2000]
+    print("\nscaling: 'Shahed wave west' grows to N drones")
+    base_per = None
+    for n in counts:
+        raids = [r.model_copy(update={"count": n}) if r.name == "Shahed wave west" else r
+                 for r in sc.raids]
+        csn = compile_scenario(sc.model_copy(update={"raids": raids}))
+        rn = max(4, reps * 140 // (n * 5))
+        run_batch(csn, 0, 0, 1)
+        ts = []
+        for k in range(max(2, repeats // 2)):
+            t0 = time.perf_counter()
+            o = run_batch(csn, k + 1, 0, rn)
+            ts.append(time.perf_counter() - t0)
+        m = statistics.median(ts)
+        ds = int(o.drone_steps.sum())
+        per = m / ds
+        base_per = base_per or per
+        print(f"  N={n:>6} ({csn.n_drones_max} drones in all): {rn} reps, {_stats(ts)}, "
+              f"{m / rn * 1000:.1f} ms/replication, {ds / m:,.3e} drone-steps/s, "
+              f"cost per drone-step x{per / base_per:.2f} of the first row")
+
+    # ---- the slow reference on the same scenario
+    if not args.no_reference:
+        ref_reps = 1
+        t0 = time.perf_counter()
+        for r in range(ref_reps):
+            run_replication(cs, 1, r)
+        tr = (time.perf_counter() - t0) / ref_reps
+        tk = med / reps
+        print(f"\nreference (plain Python), flagship: {tr:.1f} s/replication "
+              f"(1 replication); kernel {tk * 1000:.2f} ms/replication with "
+              f"{numba.get_num_threads()} threads: speed-up x{tr / tk:,.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
