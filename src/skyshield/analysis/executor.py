@@ -115,7 +115,7 @@ def _process_backend(tasks: Sequence[PointTask], workers: int,
 
     # never fork: numba's thread pool and Ray do not survive it
     ctx = mp.get_context("spawn")
-    queue = list(tasks)[::-1]  # pop() from the end takes them in design order
+    queue = list(tasks)[::-1]  # pop() from the end hands them out in the order given
     attempts: dict[int, int] = {}
     while queue:
         pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
