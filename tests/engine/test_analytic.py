@@ -85,14 +85,16 @@ def test_radar_horizon_and_pd_curve() -> None:
     d_h = math.sqrt(2 * K_RE * hs) + math.sqrt(2 * K_RE * z)
     assert d_h == pytest.approx(68894.0, rel=1e-3)  # 4.12 (sqrt(20) + sqrt(150)) km
     hor = math.sqrt(2 * K_RE * hs)
-    args = (0, 10.0, 1e6, 60000.0, 4.0, 0.0, hor)
+    hz = math.sqrt(2 * K_RE * z)
+    q50 = 1 / 6000.0**2
+    args = (0, 10.0, 1e6, 1 / 60000.0**2, 4.0, 0.0, hor, hz)
     assert pd_scan(*args, (d_h - 1.0) ** 2, z) > 0.0
     assert pd_scan(*args, (d_h + 1.0) ** 2, z) == 0.0
-    assert pd_scan(0, 10.0, 1e6, 6000.0, 4.0, 0.0, hor, 6000.0**2, z) == pytest.approx(0.5)
-    assert pd_scan(0, 10.0, 1e6, 6000.0, 3.0, 0.0, hor, 12000.0**2, z) == pytest.approx(1 / 9)
-    assert pd_scan(0, 10.0, 1e6, 6000.0, 4.0, 0.0, hor, 100.0, 5.0) == 0.0  # below min alt
-    assert pd_scan(0, 10.0, 5000.0, 6000.0, 4.0, 0.0, hor, 5001.0**2, z) == 0.0  # max range
-    assert pd_scan(1, 0.0, 5000.0, 0.0, 0.0, 0.35, 0.0, 4999.0**2, z) == 0.35  # acoustic
+    assert pd_scan(0, 10.0, 1e6, q50, 4.0, 0.0, hor, hz, 6000.0**2, z) == pytest.approx(0.5)
+    assert pd_scan(0, 10.0, 1e6, q50, 3.0, 0.0, hor, hz, 12000.0**2, z) == pytest.approx(1 / 9)
+    assert pd_scan(0, 10.0, 1e6, q50, 4.0, 0.0, hor, hz, 100.0, 5.0) == 0.0  # below min alt
+    assert pd_scan(0, 10.0, 5000.0, q50, 4.0, 0.0, hor, hz, 5001.0**2, z) == 0.0  # max range
+    assert pd_scan(1, 0.0, 5000.0, 0.0, 0.0, 0.35, 0.0, hz, 4999.0**2, z) == 0.35  # acoustic
 
 
 def test_radar_r50_scales_with_rcs_fourth_root(build) -> None:

@@ -88,6 +88,7 @@ class KernelParams(NamedTuple):
     sf: np.ndarray  # (S, N_SF) float64 columns S_*
     sen_rmax: np.ndarray  # (S,) float64 m coverage radius (acoustic: min(net, max range))
     sen_r50: np.ndarray  # (S, W) float64 m range of 50 % Pd on the wave's drones
+    sen_q: np.ndarray  # (S, W) float64 1/m² the inverse 1 / sen_r50² (0 for acoustic)
     sen_pd: np.ndarray  # (S, W) float64 acoustic Pd per scan (other kinds: 0)
     sensor_key: np.ndarray  # (S,) uint64
     # effectors (E)
@@ -400,6 +401,8 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
             sen_r50[s] = sf[s, S_R50] * (wf[:, W_RCS] / sf[s, S_RCSREF]) ** 0.25
         else:
             sen_r50[s] = sf[s, S_R50]
+    sen_q = np.zeros((S, W))
+    np.divide(1.0, sen_r50 * sen_r50, out=sen_q, where=sen_r50 > 0)
     sensor_key = np.array([rng.name_key(s.name) for s in scenario.sensors], dtype=np.uint64)
 
     # ---- effectors
@@ -450,7 +453,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         leak_p=float(leak_p), leak_wave=int(leak_wave), leak_asset=int(leak_asset),
         leak_x=float(leak_x), leak_y=float(leak_y), leak_t=float(leak_t),
         leak_spread=float(leak_spread),
-        sf=sf, sen_rmax=sen_rmax, sen_r50=sen_r50, sen_pd=sen_pd, sensor_key=sensor_key, ef=ef, pk=pk, eff_key=eff_key, max_channels=max_ch,
+        sf=sf, sen_rmax=sen_rmax, sen_r50=sen_r50, sen_q=sen_q, sen_pd=sen_pd, sensor_key=sensor_key, ef=ef, pk=pk, eff_key=eff_key, max_channels=max_ch,
         cycle_s=float(c2.cycle_s), policy=POLICIES[c2.policy], doctrine=DOCTRINES[c2.doctrine],
         salvo_size=int(c2.salvo_size), tight_r=float(c2.weapons_tight_radius_m),
         p_misid=float(c2.p_misidentification), wfz=wfz,

@@ -213,18 +213,19 @@ def intercept_point(px: float, py: float, tx: float, ty: float, vx: float, vy: f
 
 
 @njit(cache=True, inline="always")
-def pd_scan(kind: int, min_alt: float, rmax: float, r50: float, slope: float, pd_acoustic: float,
-            hor_s: float, r2: float, z: float) -> float:
+def pd_scan(kind: int, min_alt: float, rmax: float, inv_r50sq: float, slope: float,
+            pd_acoustic: float, hor_s: float, hor_z: float, r2: float, z: float) -> float:
     """Single-scan detection probability at squared horizontal range ``r2`` and altitude
-    ``z`` (``r50`` already RCS-scaled for a radar; ``hor_s`` = sqrt(2·k·Re·h_sensor))."""
+    ``z``. ``inv_r50sq`` = 1/R50² (R50 RCS-scaled for a radar), ``hor_s`` =
+    sqrt(2·k·Re·h_sensor), ``hor_z`` = sqrt(2·k·Re·z)."""
     if z < min_alt or r2 > rmax * rmax:
         return 0.0
     if kind == K_ACOUSTIC:
         return pd_acoustic
-    dh = hor_s + math.sqrt(2.0 * K_RE * z)
+    dh = hor_s + hor_z
     if r2 > dh * dh:
         return 0.0
-    q = r2 / (r50 * r50)
+    q = r2 * inv_r50sq
     if slope == 4.0:
         x = q * q
     elif slope == 2.0:
@@ -282,14 +283,60 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                 evf: np.ndarray, evi: np.ndarray, posf: np.ndarray, posi: np.ndarray,
                 cnt: np.ndarray) -> None:
     """Run replication ``rep`` and write row ``r`` of ``out`` (see ``docs/model.md``)."""
-    N = p.drone_wave.shape[0]
-    A = p.asset_value.shape[0]
-    M = p.n_moving
-    S = p.sf.shape[0]
-    E = p.ef.shape[0]
-    W = p.wf.shape[0]
-    NB = p.n_bins
-    dt = p.dt
+    # the parameters as plain locals: no tuple access (and reference counting) in loops
+    p_asset_key = p.asset_key
+    p_asset_radius = p.asset_radius
+    p_asset_value = p.asset_value
+    p_asset_weight = p.asset_weight
+    p_asset_x = p.asset_x
+    p_asset_y = p.asset_y
+    p_cycle_s = p.cycle_s
+    p_doctrine = p.doctrine
+    p_drone_key = p.drone_key
+    p_drone_wave = p.drone_wave
+    p_dt = p.dt
+    p_duration = p.duration
+    p_ef = p.ef
+    p_eff_key = p.eff_key
+    p_leak_asset = p.leak_asset
+    p_leak_p = p.leak_p
+    p_leak_spread = p.leak_spread
+    p_leak_t = p.leak_t
+    p_leak_wave = p.leak_wave
+    p_leak_x = p.leak_x
+    p_leak_y = p.leak_y
+    p_lethality = p.lethality
+    p_max_channels = p.max_channels
+    p_n_bins = p.n_bins
+    p_n_moving = p.n_moving
+    p_n_steps = p.n_steps
+    p_p_misid = p.p_misid
+    p_perceived = p.perceived
+    p_pk = p.pk
+    p_plan_alt = p.plan_alt
+    p_plan_n = p.plan_n
+    p_plan_t = p.plan_t
+    p_route_n = p.route_n
+    p_route_x = p.route_x
+    p_route_y = p.route_y
+    p_salvo_size = p.salvo_size
+    p_sen_pd = p.sen_pd
+    p_sen_q = p.sen_q
+    p_sen_rmax = p.sen_rmax
+    p_sensor_key = p.sensor_key
+    p_sf = p.sf
+    p_target_cum = p.target_cum
+    p_tight_r = p.tight_r
+    p_wf = p.wf
+    p_wfz = p.wfz
+    N = p_drone_wave.shape[0]
+    A = p_asset_value.shape[0]
+    M = p_n_moving
+    S = p_sf.shape[0]
+    E = p_ef.shape[0]
+    W = p_wf.shape[0]
+    NB = p_n_bins
+    dt = p_dt
     hr = rep_key(seed, rep)
     h_launch_t = absorb(hr, np.uint64(rng.S_LAUNCH_T))
     h_launch_r = absorb(hr, np.uint64(rng.S_LAUNCH_R))
@@ -309,8 +356,8 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
     zero = np.uint64(0)
 
     leak = False
-    if p.leak_wave >= 0:
-        leak = to_unit(absorb(absorb(absorb(hr, np.uint64(rng.S_LEAK)), zero), zero)) < p.leak_p
+    if p_leak_wave >= 0:
+        leak = to_unit(absorb(absorb(absorb(hr, np.uint64(rng.S_LEAK)), zero), zero)) < p_leak_p
     out.leak[r] = leak
 
     # ---------------- per-drone draws (launch time, launch point, target, aim point)
@@ -323,43 +370,43 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
     aimx = np.zeros(N)
     aimy = np.zeros(N)
     for i in range(N):
-        w = p.drone_wave[i]
-        dk = p.drone_key[i]
-        if w == p.leak_wave:
+        w = p_drone_wave[i]
+        dk = p_drone_key[i]
+        if w == p_leak_wave:
             if not leak:
                 tl[i] = np.inf
                 lx[i] = 0.0
                 ly[i] = 0.0
-                tgt[i] = p.leak_asset
+                tgt[i] = p_leak_asset
                 continue
-            tl[i] = p.leak_t
-            rr = p.leak_spread * math.sqrt(u2(h_surge_r, dk, zero))
+            tl[i] = p_leak_t
+            rr = p_leak_spread * math.sqrt(u2(h_surge_r, dk, zero))
             th = 2.0 * math.pi * u2(h_surge_a, dk, zero)
-            lx[i] = p.leak_x + rr * math.cos(th)
-            ly[i] = p.leak_y + rr * math.sin(th)
-            tgt[i] = p.leak_asset
+            lx[i] = p_leak_x + rr * math.cos(th)
+            ly[i] = p_leak_y + rr * math.sin(th)
+            tgt[i] = p_leak_asset
             mode[i] = MD_AMBUSH
             continue
         tl[i] = launch_time(p, w, u2(h_launch_t, dk, zero))
-        rr = p.wf[w, W_LR] * math.sqrt(u2(h_launch_r, dk, zero))
+        rr = p_wf[w, W_LR] * math.sqrt(u2(h_launch_r, dk, zero))
         th = 2.0 * math.pi * u2(h_launch_a, dk, zero)
-        lx[i] = p.wf[w, W_LCX] + rr * math.cos(th)
-        ly[i] = p.wf[w, W_LCY] + rr * math.sin(th)
+        lx[i] = p_wf[w, W_LCX] + rr * math.cos(th)
+        ly[i] = p_wf[w, W_LCY] + rr * math.sin(th)
         ut = u2(h_target, dk, zero)
         a = 0
-        while a < A - 1 and ut >= p.target_cum[w, a]:
+        while a < A - 1 and ut >= p_target_cum[w, a]:
             a += 1
         tgt[i] = a
         if a < M:
-            mode[i] = MD_AMBUSH if p.wf[w, W_AMBUSH] > 0.0 else MD_AIR
+            mode[i] = MD_AMBUSH if p_wf[w, W_AMBUSH] > 0.0 else MD_AIR
         else:
             mode[i] = MD_FIXED
-            sc = p.wf[w, W_SCATTER]
+            sc = p_wf[w, W_SCATTER]
             g1 = u2(h_aim1, dk, zero)
             g2 = u2(h_aim2, dk, zero)
             rad = math.sqrt(-2.0 * math.log(1.0 - g1))
-            aimx[i] = p.asset_x[a] + sc * rad * math.cos(2.0 * math.pi * g2)
-            aimy[i] = p.asset_y[a] + sc * rad * math.sin(2.0 * math.pi * g2)
+            aimx[i] = p_asset_x[a] + sc * rad * math.cos(2.0 * math.pi * g2)
+            aimy[i] = p_asset_y[a] + sc * rad * math.sin(2.0 * math.pi * g2)
     order = np.argsort(tl, kind="mergesort")
     n_launch = 0
     while n_launch < N and tl[order[n_launch]] < np.inf:
@@ -374,9 +421,11 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
     nshot = np.zeros(N, np.int64)
     ntrk = np.zeros(N, np.int64)
     tend = np.full(N, np.inf)
+    hz = np.zeros(N)  # sqrt(2 k Re z): the drone's share of the radio horizon
+    seen = np.full(N, np.inf)  # when C2 first sees the drone through its current tracks
     hdet = np.empty(N, np.uint64)
     for i in range(N):
-        hdet[i] = absorb(h_detect, p.drone_key[i])
+        hdet[i] = absorb(h_detect, p_drone_key[i])
     act = np.empty(N, np.int64)
     n_act = 0
     ptr = 0
@@ -387,18 +436,18 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
     scan_no = np.zeros(S, np.int64)
     mag = np.zeros(E, np.int64)
     reload_at = np.full(E, -1.0)
-    C = max(p.max_channels, 1)
+    C = max(p_max_channels, 1)
     eng_d = np.full((E, C), -1, np.int64)
     eng_t = np.zeros((E, C))
     eng_n = np.zeros((E, C), np.int64)
     eng_s0 = np.zeros((E, C), np.int64)
     for e in range(E):
-        mag[e] = int(p.ef[e, E_MAG])
+        mag[e] = int(p_ef[e, E_MAG])
         out.min_magazine[r, e] = mag[e]
     jammers = np.empty(E, np.int64)
     n_jam = 0
     for e in range(E):
-        if int(p.ef[e, E_KIND]) == K_JAMMER:
+        if int(p_ef[e, E_KIND]) == K_JAMMER:
             jammers[n_jam] = e
             n_jam += 1
     lost = np.zeros(A, np.bool_)
@@ -425,8 +474,8 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
     taken = np.zeros(N, np.bool_)
     last_pos = -1
 
-    for k in range(p.n_steps + 1):
-        t = min(k * dt, p.duration)
+    for k in range(p_n_steps + 1):
+        t = min(k * dt, p_duration)
         b = tbin(t, NB)
 
         # ---- (1) assets
@@ -445,20 +494,20 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                 i = act[jj]
                 if status[i] != ST_AIR:
                     continue
-                w = p.drone_wave[i]
-                if t - tl[i] >= p.wf[w, W_ENDUR] - EPS_T:
+                w = p_drone_wave[i]
+                if t - tl[i] >= p_wf[w, W_ENDUR] - EPS_T:
                     status[i] = ST_EXPIRED
                     tend[i] = t
                     out.wave_expired[r, w] += 1
                     emit(rec, evf, evi, cnt, t, EV_EXPIRE, i, w, -1, -1, x[i], y[i])
                     continue
-                step = p.wf[w, W_SPEED] * dt
+                step = p_wf[w, W_SPEED] * dt
                 a = tgt[i]
                 md = mode[i]
-                if md == MD_FIXED or (md == MD_AIR and leg[i] < p.route_n[w]):
-                    if leg[i] < p.route_n[w]:
-                        gx = p.route_x[w, leg[i]]
-                        gy = p.route_y[w, leg[i]]
+                if md == MD_FIXED or (md == MD_AIR and leg[i] < p_route_n[w]):
+                    if leg[i] < p_route_n[w]:
+                        gx = p_route_x[w, leg[i]]
+                        gy = p_route_y[w, leg[i]]
                     else:
                         gx = aimx[i]
                         gy = aimy[i]
@@ -468,7 +517,7 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                     if d <= step:
                         x[i] = gx
                         y[i] = gy
-                        if leg[i] < p.route_n[w]:
+                        if leg[i] < p_route_n[w]:
                             leg[i] += 1
                         else:
                             # ---- (8) impact at the aim point
@@ -478,17 +527,17 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                             out.wave_leaked_t[r, w, b] += 1
                             emit(rec, evf, evi, cnt, t, EV_LEAK, i, w, -1, a, x[i], y[i])
                             for s_ in range(M, A):
-                                lv = p.lethality[s_, w]
+                                lv = p_lethality[s_, w]
                                 if lv <= 0.0:
                                     continue
-                                ddx = x[i] - p.asset_x[s_]
-                                ddy = y[i] - p.asset_y[s_]
-                                reach = p.wf[w, W_LETHAL] + p.asset_radius[s_]
+                                ddx = x[i] - p_asset_x[s_]
+                                ddy = y[i] - p_asset_y[s_]
+                                reach = p_wf[w, W_LETHAL] + p_asset_radius[s_]
                                 if ddx * ddx + ddy * ddy > reach * reach:
                                     continue
                                 out.asset_hits[r, s_] += 1
                                 emit(rec, evf, evi, cnt, t, EV_HIT, i, w, -1, s_, x[i], y[i])
-                                if u2(h_impact, p.drone_key[i], p.asset_key[s_]) < lv:
+                                if u2(h_impact, p_drone_key[i], p_asset_key[s_]) < lv:
                                     if not lost[s_]:
                                         lost[s_] = True
                                         out.asset_lost[r, s_] = True
@@ -502,23 +551,25 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                 else:
                     # air target: the aircraft ``a``
                     avail = mair[a] and not lost[a]
-                    landed = t > p.plan_t[a, p.plan_n[a] - 1] or lost[a]
+                    landed = t > p_plan_t[a, p_plan_n[a] - 1] or lost[a]
                     dx = mx[a] - x[i]
                     dy = my[a] - y[i]
                     d = math.sqrt(dx * dx + dy * dy)
                     if md == MD_AMBUSH:
-                        if avail and d <= p.wf[w, W_SEEKER]:
+                        if avail and d <= p_wf[w, W_SEEKER]:
                             mode[i] = MD_PURSUE
                             md = MD_PURSUE
-                    elif landed or (md == MD_PURSUE and d > 2.0 * p.wf[w, W_SEEKER]):
+                    elif landed or (md == MD_PURSUE and d > 2.0 * p_wf[w, W_SEEKER]):
                         status[i] = ST_EXPIRED
                         tend[i] = t
                         out.wave_expired[r, w] += 1
                         emit(rec, evf, evi, cnt, t, EV_EXPIRE, i, w, -1, a, x[i], y[i])
                         continue
                     if (md == MD_AIR or md == MD_PURSUE) and avail:
-                        z[i] = p.plan_alt[a]
-                        if d <= step + p.wf[w, W_LETHAL]:
+                        if z[i] != p_plan_alt[a]:
+                            z[i] = p_plan_alt[a]
+                            hz[i] = math.sqrt(2.0 * K_RE * z[i])
+                        if d <= step + p_wf[w, W_LETHAL]:
                             x[i] = mx[a]
                             y[i] = my[a]
                             status[i] = ST_LEAKED
@@ -526,11 +577,11 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                             out.wave_leaked[r, w] += 1
                             out.wave_leaked_t[r, w, b] += 1
                             emit(rec, evf, evi, cnt, t, EV_LEAK, i, w, -1, a, x[i], y[i])
-                            lv = p.lethality[a, w]
+                            lv = p_lethality[a, w]
                             if lv > 0.0:
                                 out.asset_hits[r, a] += 1
                                 emit(rec, evf, evi, cnt, t, EV_HIT, i, w, -1, a, x[i], y[i])
-                                if u2(h_airhit, p.drone_key[i], p.asset_key[a]) < lv:
+                                if u2(h_airhit, p_drone_key[i], p_asset_key[a]) < lv:
                                     lost[a] = True
                                     out.asset_lost[r, a] = True
                                     out.asset_loss_time_s[r, a] = t
@@ -538,7 +589,7 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                                          x[i], y[i])
                             continue
                         gx, gy = intercept_point(x[i], y[i], mx[a], my[a], mvx[a], mvy[a],
-                                                 p.wf[w, W_SPEED])
+                                                 p_wf[w, W_SPEED])
                         dx = gx - x[i]
                         dy = gy - y[i]
                         d = math.sqrt(dx * dx + dy * dy)
@@ -555,11 +606,12 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
         while ptr < n_launch and tl[order[ptr]] <= t + EPS_T:
             i = order[ptr]
             ptr += 1
-            w = p.drone_wave[i]
+            w = p_drone_wave[i]
             status[i] = ST_AIR
             x[i] = lx[i]
             y[i] = ly[i]
-            z[i] = p.wf[w, W_ALT]
+            z[i] = p_wf[w, W_ALT]
+            hz[i] = math.sqrt(2.0 * K_RE * z[i])
             act[n_act] = i
             n_act += 1
             out.wave_launched[r, w] += 1
@@ -571,24 +623,24 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
             i = act[jj]
             if status[i] != ST_AIR:
                 continue
-            w = p.drone_wave[i]
+            w = p_drone_wave[i]
             rate = 0.0
             best = -1
             best_rate = 0.0
             for je in range(n_jam):
                 e = jammers[je]
-                rj = p.pk[e, w]
-                if rj <= 0.0 or z[i] > p.ef[e, E_MAXALT]:
+                rj = p_pk[e, w]
+                if rj <= 0.0 or z[i] > p_ef[e, E_MAXALT]:
                     continue
-                if p.ef[e, E_ESCORT] > 0.0:
+                if p_ef[e, E_ESCORT] > 0.0:
                     ex = mx[0]
                     ey = my[0]
                 else:
-                    ex = p.ef[e, E_X]
-                    ey = p.ef[e, E_Y]
+                    ex = p_ef[e, E_X]
+                    ey = p_ef[e, E_Y]
                 dx = x[i] - ex
                 dy = y[i] - ey
-                rm = p.ef[e, E_MAXR]
+                rm = p_ef[e, E_MAXR]
                 if dx * dx + dy * dy > rm * rm:
                     continue
                 rate += rj
@@ -596,7 +648,7 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                     best_rate = rj
                     best = e
             if rate > 0.0:
-                if to_unit(absorb(absorb(h_jam, p.drone_key[i]), np.uint64(k))) < \
+                if to_unit(absorb(absorb(h_jam, p_drone_key[i]), np.uint64(k))) < \
                         1.0 - math.exp(-rate * dt):
                     status[i] = ST_KILLED
                     tend[i] = t
@@ -609,7 +661,7 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
         for s in range(S):
             if t + EPS_T < next_scan[s]:
                 continue
-            sf = p.sf[s]
+            sf = p_sf[s]
             while next_scan[s] <= t + EPS_T:
                 next_scan[s] += sf[S_SCAN]
             sno = scan_no[s]
@@ -617,7 +669,7 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
             if sf[S_ESCORT] > 0.0:
                 sx = mx[0]
                 sy = my[0]
-                hs = sf[S_MAST] + (p.plan_alt[0] if mair[0] else 0.0)
+                hs = sf[S_MAST] + (p_plan_alt[0] if mair[0] else 0.0)
             else:
                 sx = sf[S_X]
                 sy = sf[S_Y]
@@ -625,10 +677,10 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
             mask = (1 << int(sf[S_TN])) - 1
             tm = int(sf[S_TM])
             drop = int(sf[S_DROP])
-            skey = p.sensor_key[s]
+            skey = p_sensor_key[s]
             skind = int(sf[S_KIND])
             s_minalt = sf[S_MINALT]
-            s_rmax = p.sen_rmax[s]
+            s_rmax = p_sen_rmax[s]
             s_slope = sf[S_SLOPE]
             hor_s = math.sqrt(2.0 * K_RE * hs)
             for jj in range(n_act):
@@ -638,9 +690,9 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                 dx = x[i] - sx
                 dy = y[i] - sy
                 r2 = dx * dx + dy * dy
-                w = p.drone_wave[i]
-                pd = pd_scan(skind, s_minalt, s_rmax, p.sen_r50[s, w], s_slope, p.sen_pd[s, w],
-                             hor_s, r2, z[i])
+                w = p_drone_wave[i]
+                pd = pd_scan(skind, s_minalt, s_rmax, p_sen_q[s, w], s_slope, p_sen_pd[s, w],
+                             hor_s, hz[i], r2, z[i])
                 if pd <= 0.0 and hist[i, s] == 0 and trk_t[i, s] < 0.0:
                     continue
                 det = 0
@@ -658,8 +710,9 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                         trk_t[i, s] = t
                         miss[i, s] = 0
                         ntrk[i] += 1
+                        seen[i] = min(seen[i], t + p_sf[s, S_LAT])
                         if ntrk[i] == 1:
-                            emit(rec, evf, evi, cnt, t, EV_TRACK, i, p.drone_wave[i], -1,
+                            emit(rec, evf, evi, cnt, t, EV_TRACK, i, p_drone_wave[i], -1,
                                  tgt[i], x[i], y[i])
                 else:
                     if det:
@@ -671,29 +724,33 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                             hist[i, s] = 0
                             miss[i, s] = 0
                             ntrk[i] -= 1
+                            seen[i] = np.inf
+                            for s2 in range(S):
+                                if trk_t[i, s2] >= 0.0:
+                                    seen[i] = min(seen[i], trk_t[i, s2] + p_sf[s2, S_LAT])
                             if ntrk[i] == 0:
                                 emit(rec, evf, evi, cnt, t, EV_TRACK_LOST, i,
-                                     p.drone_wave[i], -1, tgt[i], x[i], y[i])
+                                     p_drone_wave[i], -1, tgt[i], x[i], y[i])
 
         # ---- (6) effectors: reloads, shots resolving, gun bursts
         for e in range(E):
-            kind = int(p.ef[e, E_KIND])
+            kind = int(p_ef[e, E_KIND])
             if kind == K_JAMMER:
                 continue
             if reload_at[e] >= 0.0 and t + EPS_T >= reload_at[e]:
-                mag[e] = int(p.ef[e, E_MAG])
+                mag[e] = int(p_ef[e, E_MAG])
                 reload_at[e] = -1.0
-            if p.ef[e, E_ESCORT] > 0.0:
+            if p_ef[e, E_ESCORT] > 0.0:
                 ex = mx[0]
                 ey = my[0]
             else:
-                ex = p.ef[e, E_X]
-                ey = p.ef[e, E_Y]
-            for c in range(int(p.ef[e, E_CHAN])):
+                ex = p_ef[e, E_X]
+                ey = p_ef[e, E_Y]
+            for c in range(int(p_ef[e, E_CHAN])):
                 i = eng_d[e, c]
                 if i < 0 or t + EPS_T < eng_t[e, c]:
                     continue
-                w = p.drone_wave[i]
+                w = p_drone_wave[i]
                 if kind != K_GUN:
                     # a missile or interceptor drone arrives
                     eng_d[e, c] = -1
@@ -703,7 +760,7 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                         continue
                     killed = False
                     for q in range(eng_n[e, c]):
-                        if u2(h_kill, p.drone_key[i], np.uint64(eng_s0[e, c] + q)) < p.pk[e, w]:
+                        if u2(h_kill, p_drone_key[i], np.uint64(eng_s0[e, c] + q)) < p_pk[e, w]:
                             killed = True
                     if killed:
                         status[i] = ST_KILLED
@@ -716,25 +773,20 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                         emit(rec, evf, evi, cnt, t, EV_MISS, i, w, e, tgt[i], x[i], y[i])
                     continue
                 # a gun burst is due: fire while the target stays engageable
-                ok = status[i] == ST_AIR and mag[e] > 0
-                if ok:
-                    ok = False
-                    for s in range(S if ntrk[i] > 0 else 0):
-                        if trk_t[i, s] >= 0.0 and t + EPS_T >= trk_t[i, s] + p.sf[s, S_LAT]:
-                            ok = True
-                            break
+                # seen[i] is the earliest trk_t + latency over the drone's tracks
+                ok = status[i] == ST_AIR and mag[e] > 0 and t + EPS_T >= seen[i]
                 if ok:
                     dx = x[i] - ex
                     dy = y[i] - ey
                     r2 = dx * dx + dy * dy
-                    ok = (r2 <= p.ef[e, E_MAXR] * p.ef[e, E_MAXR] and r2 >= p.ef[e, E_MINR] * p.ef[e, E_MINR]
-                          and z[i] <= p.ef[e, E_MAXALT])
-                if ok and p.ef[e, E_ESCORT] <= 0.0 and p.tight_r > 0.0:
+                    ok = (r2 <= p_ef[e, E_MAXR] * p_ef[e, E_MAXR] and r2 >= p_ef[e, E_MINR] * p_ef[e, E_MINR]
+                          and z[i] <= p_ef[e, E_MAXALT])
+                if ok and p_ef[e, E_ESCORT] <= 0.0 and p_tight_r > 0.0:
                     for m in range(M):
                         if mair[m] and not lost[m]:
                             dx = x[i] - mx[m]
                             dy = y[i] - my[m]
-                            if dx * dx + dy * dy < p.tight_r * p.tight_r:
+                            if dx * dx + dy * dy < p_tight_r * p_tight_r:
                                 ok = False
                 if not ok:
                     eng_d[e, c] = -1
@@ -748,7 +800,7 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                 emit(rec, evf, evi, cnt, t, EV_SHOT, i, w, e, tgt[i], x[i], y[i])
                 q = nshot[i]
                 nshot[i] += 1
-                if u2(h_kill, p.drone_key[i], np.uint64(q)) < p.pk[e, w]:
+                if u2(h_kill, p_drone_key[i], np.uint64(q)) < p_pk[e, w]:
                     status[i] = ST_KILLED
                     tend[i] = t
                     out.wave_killed[r, w] += 1
@@ -758,14 +810,14 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                     eng_d[e, c] = -1
                     engaged[i] -= 1
                 else:
-                    eng_t[e, c] += p.ef[e, E_INTERVAL]
-                if mag[e] == 0 and p.ef[e, E_RELOAD] > 0.0 and reload_at[e] < 0.0:
-                    reload_at[e] = t + p.ef[e, E_RELOAD]
+                    eng_t[e, c] += p_ef[e, E_INTERVAL]
+                if mag[e] == 0 and p_ef[e, E_RELOAD] > 0.0 and reload_at[e] < 0.0:
+                    reload_at[e] = t + p_ef[e, E_RELOAD]
 
         # ---- (7) command and control: threat evaluation and weapon assignment
         if t + EPS_T >= next_c2:
             while next_c2 <= t + EPS_T:
-                next_c2 += p.cycle_s
+                next_c2 += p_cycle_s
             cyc = cycle_no
             cycle_no += 1
             # candidate threats
@@ -774,25 +826,20 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                 i = act[jj]
                 if status[i] != ST_AIR or engaged[i] > 0:
                     continue
-                rep_ok = False
-                for s in range(S if ntrk[i] > 0 else 0):
-                    if trk_t[i, s] >= 0.0 and t + EPS_T >= trk_t[i, s] + p.sf[s, S_LAT]:
-                        rep_ok = True
-                        break
-                if not rep_ok:
+                if t + EPS_T < seen[i]:
                     continue
-                w = p.drone_wave[i]
+                w = p_drone_wave[i]
                 a = tgt[i]
-                v = p.asset_weight[a] * p.perceived[a, w]
+                v = p_asset_weight[a] * p_perceived[a, w]
                 if v <= 0.0:
                     continue
                 tight = False
-                if p.tight_r > 0.0:
+                if p_tight_r > 0.0:
                     for m in range(M):
                         if mair[m] and not lost[m]:
                             dx = x[i] - mx[m]
                             dy = y[i] - my[m]
-                            if dx * dx + dy * dy < p.tight_r * p.tight_r:
+                            if dx * dx + dy * dy < p_tight_r * p_tight_r:
                                 tight = True
                 if mode[i] == MD_FIXED:
                     dx = aimx[i] - x[i]
@@ -802,46 +849,46 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                     dy = my[a] - y[i]
                 cand[nc] = i
                 cval[nc] = v
-                cttg[nc] = math.sqrt(dx * dx + dy * dy) / p.wf[w, W_SPEED]
+                cttg[nc] = math.sqrt(dx * dx + dy * dy) / p_wf[w, W_SPEED]
                 ctight[nc] = tight
                 nc += 1
             # feasible pairs
             npair = 0
             for e in range(E):
-                kind = int(p.ef[e, E_KIND])
+                kind = int(p_ef[e, E_KIND])
                 cap[e] = 0
                 if kind == K_JAMMER or mag[e] <= 0:
                     continue
                 free = 0
-                for c in range(int(p.ef[e, E_CHAN])):
+                for c in range(int(p_ef[e, E_CHAN])):
                     if eng_d[e, c] < 0:
                         free += 1
                 rounds = 1
-                if kind != K_GUN and p.doctrine == 1:
-                    rounds = min(p.salvo_size, mag[e])
+                if kind != K_GUN and p_doctrine == 1:
+                    rounds = min(p_salvo_size, mag[e])
                 if kind != K_GUN:
                     free = min(free, mag[e] // rounds)
                 cap[e] = free
                 if free == 0:
                     continue
-                if p.ef[e, E_ESCORT] > 0.0:
+                if p_ef[e, E_ESCORT] > 0.0:
                     ex = mx[0]
                     ey = my[0]
                 else:
-                    ex = p.ef[e, E_X]
-                    ey = p.ef[e, E_Y]
+                    ex = p_ef[e, E_X]
+                    ey = p_ef[e, E_Y]
                 for q in range(nc):
                     i = cand[q]
-                    w = p.drone_wave[i]
-                    pkw = p.pk[e, w]
-                    if pkw <= 0.0 or z[i] > p.ef[e, E_MAXALT]:
+                    w = p_drone_wave[i]
+                    pkw = p_pk[e, w]
+                    if pkw <= 0.0 or z[i] > p_ef[e, E_MAXALT]:
                         continue
-                    if ctight[q] and p.ef[e, E_ESCORT] <= 0.0:
+                    if ctight[q] and p_ef[e, E_ESCORT] <= 0.0:
                         continue
                     dx = x[i] - ex
                     dy = y[i] - ey
                     r2 = dx * dx + dy * dy
-                    if r2 > p.ef[e, E_MAXR] * p.ef[e, E_MAXR] or r2 < p.ef[e, E_MINR] * p.ef[e, E_MINR]:
+                    if r2 > p_ef[e, E_MAXR] * p_ef[e, E_MAXR] or r2 < p_ef[e, E_MINR] * p_ef[e, E_MINR]:
                         continue
                     pe[npair] = e
                     pi[npair] = q
@@ -872,24 +919,24 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                 e = pe[best]
                 q = pi[best]
                 i = cand[q]
-                w = p.drone_wave[i]
+                w = p_drone_wave[i]
                 taken[q] = True
                 cap[e] -= 1
-                kind = int(p.ef[e, E_KIND])
+                kind = int(p_ef[e, E_KIND])
                 c = 0
                 while eng_d[e, c] >= 0:
                     c += 1
                 eng_d[e, c] = i
                 engaged[i] += 1
                 if kind == K_GUN:
-                    eng_t[e, c] = t + p.ef[e, E_REACT]
+                    eng_t[e, c] = t + p_ef[e, E_REACT]
                     eng_n[e, c] = 0
                 else:
                     n = pn[best]
                     eng_n[e, c] = n
                     eng_s0[e, c] = nshot[i]
                     nshot[i] += n
-                    eng_t[e, c] = t + p.ef[e, E_REACT] + pd_[best] / p.ef[e, E_VP]
+                    eng_t[e, c] = t + p_ef[e, E_REACT] + pd_[best] / p_ef[e, E_VP]
                     mag[e] -= n
                     if mag[e] < out.min_magazine[r, e]:
                         out.min_magazine[r, e] = mag[e]
@@ -897,36 +944,36 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                     out.eff_shots_t[r, e, b] += n
                     for _ in range(n):
                         emit(rec, evf, evi, cnt, t, EV_SHOT, i, w, e, tgt[i], x[i], y[i])
-                    if mag[e] == 0 and p.ef[e, E_RELOAD] > 0.0 and reload_at[e] < 0.0:
-                        reload_at[e] = t + p.ef[e, E_RELOAD]
+                    if mag[e] == 0 and p_ef[e, E_RELOAD] > 0.0 and reload_at[e] < 0.0:
+                        reload_at[e] = t + p_ef[e, E_RELOAD]
 
             # ---- (9) friendly fire: misidentification of own aircraft in weapons-free zones
-            if p.p_misid > 0.0:
+            if p_p_misid > 0.0:
                 for m in range(M):
                     if not mair[m] or lost[m]:
                         continue
                     inzone = False
-                    for zq in range(p.wfz.shape[0]):
-                        dx = mx[m] - p.wfz[zq, 0]
-                        dy = my[m] - p.wfz[zq, 1]
-                        if dx * dx + dy * dy <= p.wfz[zq, 2] * p.wfz[zq, 2]:
+                    for zq in range(p_wfz.shape[0]):
+                        dx = mx[m] - p_wfz[zq, 0]
+                        dy = my[m] - p_wfz[zq, 1]
+                        if dx * dx + dy * dy <= p_wfz[zq, 2] * p_wfz[zq, 2]:
                             inzone = True
                     if not inzone:
                         continue
                     for e in range(E):
-                        kind = int(p.ef[e, E_KIND])
-                        if kind == K_JAMMER or p.ef[e, E_ESCORT] > 0.0 or mag[e] <= 0:
+                        kind = int(p_ef[e, E_KIND])
+                        if kind == K_JAMMER or p_ef[e, E_ESCORT] > 0.0 or mag[e] <= 0:
                             continue
-                        if p.plan_alt[m] > p.ef[e, E_MAXALT]:
+                        if p_plan_alt[m] > p_ef[e, E_MAXALT]:
                             continue
-                        dx = mx[m] - p.ef[e, E_X]
-                        dy = my[m] - p.ef[e, E_Y]
+                        dx = mx[m] - p_ef[e, E_X]
+                        dy = my[m] - p_ef[e, E_Y]
                         r2 = dx * dx + dy * dy
-                        if r2 > p.ef[e, E_MAXR] * p.ef[e, E_MAXR] or r2 < p.ef[e, E_MINR] * p.ef[e, E_MINR]:
+                        if r2 > p_ef[e, E_MAXR] * p_ef[e, E_MAXR] or r2 < p_ef[e, E_MINR] * p_ef[e, E_MINR]:
                             continue
-                        u = to_unit(absorb(absorb(absorb(h_ffid, p.eff_key[e]),
-                                                  p.asset_key[m]), np.uint64(cyc)))
-                        if u >= p.p_misid:
+                        u = to_unit(absorb(absorb(absorb(h_ffid, p_eff_key[e]),
+                                                  p_asset_key[m]), np.uint64(cyc)))
+                        if u >= p_p_misid:
                             continue
                         out.friendly_fire[r] += 1
                         mag[e] -= 1
@@ -935,11 +982,11 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                         out.eff_shots[r, e] += 1
                         out.eff_shots_t[r, e, b] += 1
                         emit(rec, evf, evi, cnt, t, EV_FF, -1, -1, e, m, mx[m], my[m])
-                        if mag[e] == 0 and p.ef[e, E_RELOAD] > 0.0 and reload_at[e] < 0.0:
-                            reload_at[e] = t + p.ef[e, E_RELOAD]
-                        u = to_unit(absorb(absorb(absorb(h_ffhit, p.eff_key[e]),
-                                                  p.asset_key[m]), np.uint64(cyc)))
-                        if u < p.ef[e, E_PKFF] and not lost[m]:
+                        if mag[e] == 0 and p_ef[e, E_RELOAD] > 0.0 and reload_at[e] < 0.0:
+                            reload_at[e] = t + p_ef[e, E_RELOAD]
+                        u = to_unit(absorb(absorb(absorb(h_ffhit, p_eff_key[e]),
+                                                  p_asset_key[m]), np.uint64(cyc)))
+                        if u < p_ef[e, E_PKFF] and not lost[m]:
                             lost[m] = True
                             out.asset_lost[r, m] = True
                             out.asset_loss_time_s[r, m] = t
@@ -956,9 +1003,9 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                 for a in range(A):
                     if a < M:
                         emit_pos(posf, posi, cnt, t, 1, a, mx[a], my[a],
-                                 p.plan_alt[a] if mair[a] else 0.0, 2 if lost[a] else 0)
+                                 p_plan_alt[a] if mair[a] else 0.0, 2 if lost[a] else 0)
                     else:
-                        emit_pos(posf, posi, cnt, t, 1, a, p.asset_x[a], p.asset_y[a], 0.0,
+                        emit_pos(posf, posi, cnt, t, 1, a, p_asset_x[a], p_asset_y[a], 0.0,
                                  2 if lost[a] else 0)
                 for i in range(N):
                     if status[i] == ST_AIR:
@@ -968,22 +1015,22 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                         emit_pos(posf, posi, cnt, t, 0, i, x[i], y[i], z[i], 2)
 
     # ---- the end: whatever is still in the air has expired
-    t_end = p.duration
+    t_end = p_duration
     for jj in range(n_act):
         i = act[jj]
         if status[i] == ST_AIR:
-            w = p.drone_wave[i]
+            w = p_drone_wave[i]
             status[i] = ST_EXPIRED
             tend[i] = t_end
             out.wave_expired[r, w] += 1
             emit(rec, evf, evi, cnt, t_end, EV_EXPIRE, i, w, -1, tgt[i], x[i], y[i])
     att = 0.0
     for w in range(W):
-        att += out.wave_launched[r, w] * p.wf[w, W_COST]
+        att += out.wave_launched[r, w] * p_wf[w, W_COST]
     out.attack_cost[r] = att
     dc = 0.0
     for e in range(E):
-        dc += out.eff_shots[r, e] * p.ef[e, E_COST]
+        dc += out.eff_shots[r, e] * p_ef[e, E_COST]
     out.defence_cost[r] = dc
 
 

@@ -368,8 +368,7 @@ class _Rep:
         horizon = math.sqrt(2.0 * KRE * hs) + math.sqrt(2.0 * KRE * d.z)
         if r2 > horizon * horizon:
             return 0.0
-        r50 = float(p.sen_r50[s, d.wave])
-        q = r2 / (r50 * r50)
+        q = r2 * float(p.sen_q[s, d.wave])  # R²/R50², with 1/R50² computed once
         slope = sf[C.S_SLOPE]
         x = q * q if slope == 4.0 else (q if slope == 2.0 else q ** (0.5 * slope))
         return 1.0 / (1.0 + x)
