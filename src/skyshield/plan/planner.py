@@ -400,6 +400,7 @@ class PlanOutcome:
     game_log: GameLog | None = None
     ambushes: AmbushSet | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    unrestricted_value: float | None = None
 
     # ---- derived
     def waypoints(self, i: int) -> list[dict[str, float]]:
@@ -515,6 +516,8 @@ class PlanOutcome:
             "leak_probability": self.leak,
             "risk_randomised": self.strategy_risk(),
             "risk_fixed": float(robust_values(self.losses, self.prior)[fixed]),
+            "risk_randomised_all_candidates": self.unrestricted_value,
+            "candidates": len(self.candidates),
             "exploitability": {"randomised": ex_r, "fixed": ex_f},
             "leak_curve": self.curve,
             "adversary": None if self.ambushes is None else {
@@ -670,18 +673,23 @@ def plan_flight(
     else:
         losses = [-np.expm1(-Hs)[:, None]]
         prior = np.ones(1)
-    sol = solve_zero_sum(losses, prior, spec.leak_probability)
-    full_value = sol.value
-    if len(sol.support()) > spec.max_plans:
-        # a few concrete plans: keep the most played ones and re-optimise over them (the
-        # restricted optimum is reported beside the unrestricted one)
-        keep = np.sort(np.argsort(-sol.x, kind="stable")[:spec.max_plans])
-        sub = solve_zero_sum([m[keep] for m in losses], prior, spec.leak_probability)
-        x = np.zeros(len(cands))
-        x[keep] = sub.x
-        sol = type(sol)(x, sub.value, sub.responses)
-    timings["strategy_value_unrestricted"] = full_value
-    curve = leak_curve(losses, prior)
+    full = solve_zero_sum(losses, prior, spec.leak_probability)
+    fixed = int(np.argmin(robust_values(losses, prior)))
+    # the plan set: the most played plans of the unrestricted optimum (a few concrete,
+    # briefable plans), the least-risk route, the alternatives and the best fixed plan;
+    # the strategy and the leak curve are then optimised over exactly this set
+    top = np.argsort(-full.x, kind="stable")[:spec.max_plans]
+    top = top[full.x[top] > 1e-9]
+    listed: list[int] = []
+    for i in [0, *range(1, 1 + len(alts)), fixed, *sorted(top.tolist())]:
+        if int(i) not in listed:
+            listed.append(int(i))
+    sel = np.array(listed)
+    sub = [m[sel] for m in losses]
+    sol = solve_zero_sum(sub, prior, spec.leak_probability)
+    curve = leak_curve(sub, prior)
+    x = np.zeros(len(cands))
+    x[sel] = sol.x
     timings["leak_lp"] = time.perf_counter() - t0
     # the scenario's own leak, as the engine models it, for the estimate beside the MC
     lk = scenario.leak
@@ -690,13 +698,9 @@ def plan_flight(
         (1 - p_leak) * -math.expm1(-Hs[i]) + p_leak * -math.expm1(
             -(Hs[i] + _engine_leak_hazard(st, c.occ, c.route)))
         for i, c in enumerate(cands)])
-    fixed = int(np.argmin(robust_values(losses, prior)))
-    listed: list[int] = []
-    for i in [0, *range(1, 1 + len(alts)), fixed, *np.flatnonzero(sol.x > 1e-9).tolist()]:
-        if i not in listed:
-            listed.append(int(i))
-    out = PlanOutcome(st, hf, cands, listed, losses, sol.x, spec.leak_probability, curve,
-                      risk_h, game_log=log, ambushes=amb, timings=timings)
+    out = PlanOutcome(st, hf, cands, listed, losses, x, spec.leak_probability, curve,
+                      risk_h, game_log=log, ambushes=amb, timings=timings,
+                      unrestricted_value=full.value)
     if verify_plans and spec.mc_replications > 0:
         t0 = time.perf_counter()
         verify(out, listed, spec.mc_replications, spec.seed, workers)

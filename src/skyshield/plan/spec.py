@@ -87,10 +87,10 @@ class PlanSpec(Model):
     leak_probability: Prob = 0.0
     risk_threshold: Prob = 0.05
     #: Monte Carlo replications per verified plan (0: no verification).
-    mc_replications: Annotated[int, Field(ge=0)] = 200
+    mc_replications: Annotated[int, Field(ge=0)] = 100
     seed: Annotated[int, Field(ge=0, lt=2**63)] = 0
     #: Column-generation iterations of the route-versus-ambush game.
-    max_iterations: Annotated[int, Field(ge=0, le=5000)] = 150
+    max_iterations: Annotated[int, Field(ge=0, le=5000)] = 80
 
     @model_validator(mode="after")
     def _ordered(self) -> PlanSpec:

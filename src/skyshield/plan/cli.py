@@ -1,0 +1,129 @@
+"""``skyshield plan`` and ``skyshield plan-draw``: thin commands over :mod:`skyshield.plan`.
+
+Only typer and the standard library at module level, so that ``skyshield --help`` is instant.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from skyshield.errors import InputError
+
+
+def _check_prob(value: float | None, name: str) -> None:
+    if value is not None and not 0.0 <= value <= 1.0:
+        raise InputError(f"must be in [0, 1] (got {value})", file="<argument>", field=name)
+
+
+def plan(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    alternatives: Annotated[int | None, typer.Option(
+        "--alternatives", "-k", help="Distinct alternative routes (default 3).")] = None,
+    leak: Annotated[float | None, typer.Option(
+        "--leak", help="Probability Q that the adversary learns the actual plan (default 0).",
+    )] = None,
+    risk_threshold: Annotated[float | None, typer.Option(
+        "--risk-threshold", help="Go / no-go threshold on the VIP's loss probability.")] = None,
+    plan_spec: Annotated[Path | None, typer.Option(
+        "--plan-spec", help="Planning file (YAML): window, corridor, adversaries, postures.",
+    )] = None,
+    replications: Annotated[int | None, typer.Option(
+        "--replications", "-n", help="Monte Carlo replications per plan (0: no check).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed of the Monte Carlo check.")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes for the Monte Carlo.")] = 1,
+    out: Annotated[Path | None, typer.Option(
+        help="Output folder: plan.json, strategy.json (for plan-draw), plots/plan_map.png.",
+    )] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Plan the VIP flight: safest route and departure, alternatives, a leak-robust mixed
+    strategy, each plan checked by the Monte Carlo; go / no-go against the threshold."""
+    _check_prob(leak, "--leak")
+    _check_prob(risk_threshold, "--risk-threshold")
+    if alternatives is not None and not 0 <= alternatives <= 20:
+        raise InputError("must be in [0, 20]", file="<argument>", field="--alternatives")
+    if replications is not None and replications < 0:
+        raise InputError("must be at least 0", file="<argument>", field="--replications")
+    if seed is not None and not 0 <= seed < 2**63:
+        raise InputError("must be in [0, 2**63)", file="<argument>", field="--seed")
+    if workers < 1:
+        raise InputError("must be at least 1", file="<argument>", field="--workers")
+    from skyshield.plan import plan_flight
+    from skyshield.plan.spec import PlanSpec, load_spec
+    from skyshield.scenario import load_scenario
+
+    sc = load_scenario(scenario)
+    spec = load_spec(plan_spec) if plan_spec is not None else PlanSpec()
+    over: dict[str, Any] = {
+        "alternatives": alternatives, "leak_probability": leak,
+        "risk_threshold": risk_threshold, "mc_replications": replications, "seed": seed,
+    }
+    spec = spec.model_copy(update={k: v for k, v in over.items() if v is not None})
+    outcome = plan_flight(sc, spec, workers=workers)
+    result = outcome.to_dict()
+    if out is not None:
+        from skyshield.plan.plot import plot_plan
+
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "plan.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        sampler = outcome.sampler()
+        (out / "strategy.json").write_text(json.dumps(
+            {"plans": sampler.plans, "probabilities": sampler.p.tolist()}, indent=2) + "\n",
+            encoding="utf-8")
+        plot_plan(outcome, out / "plots" / "plan_map.png")
+    if json_out:
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+        return
+    _print(result, out)
+
+
+def _print(r: dict[str, Any], out: Path | None) -> None:
+    w = sys.stdout.write
+    w(f"{r['scenario']}: plans for {r['asset']}\n")
+    w(f"{'plan':>4} {'dep s':>7} {'arr s':>7} {'p':>6} {'risk':>7} {'MC':>7} "
+      f"{'95% CI':>16} {'worst ambush':>12}  found by\n")
+    for p in r["plans"]:
+        ci = p.get("risk_ci95")
+        ci_s = f"[{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "-"
+        mc = f"{p['risk_mc']:.3f}" if "risk_mc" in p else "-"
+        w(f"{p['index']:>4} {p['departure']:>7.0f} {p['arrival']:>7.0f} "
+          f"{p['probability']:>6.3f} {p['risk']:>7.3f} {mc:>7} {ci_s:>16} "
+          f"{p['risk_worst_ambush']:>12.3f}  {p['found_by']}\n")
+    w(f"leak q = {r['leak_probability']}: randomised risk {r['risk_randomised']:.3f}, "
+      f"best fixed plan {r['risk_fixed']:.3f}\n")
+    w("value of secrecy: " + ", ".join(
+        f"q={c['leak_probability']:.1f}: {c['risk_randomised']:.3f}" for c in r["leak_curve"])
+      + "\n")
+    w(f"decision: {r['decision'].upper()} (threshold {r['risk_threshold']})\n")
+    if out is not None:
+        w(f"written: {out}/plan.json, {out}/strategy.json, {out}/plots/plan_map.png\n")
+
+
+def plan_draw(
+    strategy: Annotated[Path, typer.Argument(help="strategy.json written by 'skyshield plan'.")],
+    seed: Annotated[int | None, typer.Option(
+        help="Seed, for tests and replays only; omit it at execution time (OS entropy).",
+    )] = None,
+) -> None:
+    """Draw the plan to fly from a mixed strategy, at execution time."""
+    from skyshield.plan.planner import PlanSampler
+
+    try:
+        data = json.loads(strategy.read_text(encoding="utf-8"))
+        sampler = PlanSampler(data["plans"], data["probabilities"])
+    except FileNotFoundError:
+        raise InputError("file not found", file=str(strategy)) from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"not a strategy file: {exc}", file=str(strategy)) from None
+    sys.stdout.write(json.dumps(sampler.draw(seed), indent=2) + "\n")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``plan`` and ``plan-draw`` to the top-level CLI."""
+    app.command("plan")(plan)
+    app.command("plan-draw")(plan_draw)

@@ -1,0 +1,197 @@
+"""The planner end to end: hazard model against the Monte Carlo, the flagship's game, the
+CLI's contract, impossible requests."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from functools import cache
+
+import numpy as np
+import pytest
+
+import skyshield
+from skyshield.cli import main
+from skyshield.errors import InputError
+from skyshield.plan import PlanSpec, plan_flight
+from skyshield.plan.spec import spec_from_dict
+from skyshield.scenario import scenario_from_dict
+
+
+def ambush_field_scenario(count: int = 40, vuln: float = 0.3) -> dict:
+    """A Poisson-like field of waiting FPV drones over a disc, no defence: the one threat
+    whose loss probability the hazard integral gives in closed form."""
+    return {
+        "name": "ambush-field",
+        "area": {"west_m": -30000, "east_m": 30000, "south_m": -15000, "north_m": 15000},
+        "duration_s": 1200,
+        "assets": {"moving": [{
+            "name": "VIP", "value": 1,
+            "waypoints": [{"position": [-25000, 0]}, {"position": [25000, 0]}],
+            "speed_mps": 60, "departure_s": 0, "vulnerability": {"fpv": vuln}}]},
+        "raids": [{
+            "name": "field", "threat": "fpv", "count": count,
+            "launch_area": {"center": [0, 0], "radius_m": 14000},
+            "launch": {"start_s": 0, "end_s": 1},
+            "targeting": {"weights": {"VIP": 1}, "mode": "ambush"}}],
+    }
+
+
+def test_hazard_field_matches_closed_form_and_monte_carlo():
+    sc = scenario_from_dict(ambush_field_scenario())
+    # a narrow corridor pins the route to the diameter, where the closed form is simple;
+    # no hovering and little spare endurance, so it cannot wait for the drones to expire
+    spec = PlanSpec(alternatives=0, departure_window_s=(0, 0), corridor_m=600, hover=False,
+                    endurance_factor=1.05, mc_replications=600, seed=11)
+    out = plan_flight(sc, spec)
+    # closed form: n drones uniform over the disc, those within b = r_s·u/v of the track
+    # intercept; a straight pass through the disc's diameter sweeps 2·b·2R
+    b = 1500.0 * 40.0 / 60.0
+    p_strip = 2 * b * 2 * 14000.0 / (math.pi * 14000.0**2)
+    exact = 1 - (1 - p_strip * 0.3) ** 40
+    plan = out.plan_dict(out.listed[0])
+    assert plan["risk"] == pytest.approx(exact, abs=0.03)  # grid discretisation only
+    lo, hi = plan["risk_ci95"]
+    # the Monte Carlo's interval must hold the model's estimate (with the grid's slack)
+    assert lo - 0.03 <= plan["risk"] <= hi + 0.03
+
+
+@cache
+def flagship(iterations: int = 25):
+    sc = skyshield.load_scenario("examples/vip-transit.yaml")
+    return plan_flight(sc, PlanSpec(mc_replications=0, max_iterations=iterations),
+                       verify_plans=False)
+
+
+def test_flagship_randomisation_beats_every_fixed_plan_at_q0():
+    out = flagship()
+    d = out.to_dict()
+    curve = d["leak_curve"]
+    r = [c["risk_randomised"] for c in curve]
+    fixed = curve[0]["risk_fixed"]
+    assert curve[0]["leak_probability"] == 0.0 and curve[-1]["leak_probability"] == 1.0
+    # no single ambush covers every route: mixing is strictly better with secrecy ...
+    assert r[0] < fixed - 0.1
+    # ... never worse than the best fixed plan, non-decreasing in q, equal at q = 1
+    assert all(b >= a - 1e-9 for a, b in itertools.pairwise(r))
+    assert all(v <= fixed + 1e-9 for v in r)
+    assert r[-1] == pytest.approx(fixed, abs=1e-7)
+    probs = list(d["mixed_strategy"].values())
+    assert sum(probs) == pytest.approx(1.0)
+    assert len([p for p in probs if p > 1e-6]) >= 2
+    # the fixed plan is fully exploitable, the randomised one is not
+    assert d["exploitability"]["fixed"]["exploitability"] == pytest.approx(0.0, abs=1e-12)
+    assert d["exploitability"]["randomised"]["exploitability"] > 0.1
+
+
+def test_flagship_plans_are_flyable():
+    out = flagship()
+    st = out.setting
+    d = out.to_dict()
+    for p in d["plans"]:
+        wp = p["route"]
+        assert math.dist((wp[0]["x_m"], wp[0]["y_m"]), st.origin) < 1e-6
+        assert math.dist((wp[-1]["x_m"], wp[-1]["y_m"]), st.destination) < 1e-6
+        assert st.departure[0] - 1e-6 <= p["departure"] <= st.departure[1] + st.grid.tau
+        assert p["arrival"] - p["departure"] <= st.endurance + 1e-6
+        assert p["arrival"] <= st.scenario.duration_s
+        for a, b in itertools.pairwise(wp):
+            dist = math.dist((a["x_m"], a["y_m"]), (b["x_m"], b["y_m"]))
+            # grid speed never exceeds the aircraft's; the snap to the exact end points
+            # adds at most one half-diagonal of a cell
+            slack = st.grid.cell * math.sqrt(0.5)
+            assert dist <= st.speed * (b["t_s"] - a["t_s"]) + slack + 1e-6
+    # alternatives are distinct routes, not near-copies
+    assert [p["found_by"] for p in d["plans"]].count("alternative") >= 2
+
+
+def test_alternatives_keep_their_distance():
+    out = flagship()
+    st = out.setting
+    g = st.grid
+    cx, cy = g.centres()
+    sep = st.spec.separation_m
+    ends = (np.hypot(cx - st.origin[0], cy - st.origin[1]) <= sep) | (
+        np.hypot(cx - st.destination[0], cy - st.destination[1]) <= sep)
+    routes = [c.route for c in out.candidates if c.origin in ("min-risk", "alternative")]
+    for k in range(1, len(routes)):
+        earlier = np.unique(np.concatenate([r.cells for r in routes[:k]]))
+        body = routes[k].cells[~ends[routes[k].cells]]
+        far = np.array([np.hypot(cx[earlier] - cx[c], cy[earlier] - cy[c]).min() >= sep
+                        for c in body])
+        assert far.mean() >= 0.5
+
+
+def test_sampler_draws_with_the_strategy_probabilities():
+    out = flagship()
+    s = out.sampler()
+    n = 4000
+    draws = [s.draw(seed=i)["index"] for i in range(n)]
+    idx = [p["index"] for p in s.plans]
+    freq = np.array([draws.count(i) for i in idx]) / n
+    sd = np.sqrt(s.p * (1 - s.p) / n)
+    assert np.all(np.abs(freq - s.p) <= 5 * sd + 1e-12)
+
+
+def test_planner_waits_out_the_drones_endurance():
+    # with hovering allowed and spare endurance, the least-risk plan holds outside the disc
+    # so that the waiting drones run out of endurance (900 s) while it crosses
+    sc = scenario_from_dict(ambush_field_scenario())
+    out = plan_flight(sc, PlanSpec(alternatives=0, departure_window_s=(0, 0), corridor_m=600,
+                                   endurance_factor=1.5, mc_replications=0))
+    st = out.setting
+    c = out.candidates[out.listed[0]]
+    cx, cy = st.grid.centres()
+    inside = np.hypot(cx[c.route.cells], cy[c.route.cells]) < 14000 - st.grid.cell
+    first_inside = (c.route.departure_tick + int(np.argmax(inside))) * st.grid.tau
+    direct_entry = (25000 - 14000 + st.grid.cell) / 60
+    assert first_inside > direct_entry + 200  # held back
+    # the crossing ends after the drones expire: less time exposed than the direct flight
+    assert out.plan_dict(out.listed[0])["risk"] < 0.6
+
+
+def test_impossible_requests_are_input_errors():
+    sc = scenario_from_dict(ambush_field_scenario())
+    with pytest.raises(InputError, match="unreachable within endurance"):
+        plan_flight(sc, PlanSpec(endurance_s=100, mc_replications=0))
+    with pytest.raises(InputError, match="departure window"):
+        spec_from_dict({"departure_window_s": [500, 100]})
+    with pytest.raises(InputError, match="departure window"):
+        plan_flight(sc, PlanSpec(departure_window_s=(5000, 6000), mc_replications=0))
+    # a no-fly wall across the map
+    wall = {"no_fly_zones": [{"center": [0, y], "radius_m": 1500}
+                             for y in range(-15000, 15001, 1000)], "mc_replications": 0,
+            "corridor_m": None}
+    with pytest.raises(InputError, match="unreachable"):
+        plan_flight(sc, spec_from_dict(wall))
+    with pytest.raises(InputError, match="unknown key"):
+        spec_from_dict({"windoe": 1})
+
+
+def test_cli_bad_arguments_exit_2(capsys):
+    for args in (["--risk-threshold", "1.5"], ["--leak", "-0.1"], ["--alternatives", "-1"]):
+        assert main(["plan", "examples/vip-transit.yaml", *args]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "must be in" in err
+
+
+def test_cli_json_matches_library(tmp_path, capsys):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("alternatives: 1\nmc_replications: 0\nmax_iterations: 5\n"
+                    "risk_threshold: 0.5\n")
+    f = tmp_path / "s.yaml"
+    f.write_text(json.dumps(ambush_field_scenario()))
+    assert main(["plan", str(f), "--plan-spec", str(spec), "--json", "--out",
+                 str(tmp_path / "out")]) == 0
+    got = json.loads(capsys.readouterr().out)
+    ref = plan_flight(scenario_from_dict(ambush_field_scenario()),
+                      spec_from_dict({"alternatives": 1, "mc_replications": 0,
+                                      "max_iterations": 5, "risk_threshold": 0.5})).to_dict()
+    for key in ("plans", "mixed_strategy", "leak_curve", "decision"):
+        assert got[key] == ref[key]
+    assert got["decision"] in ("go", "no-go")
+    assert (tmp_path / "out" / "plots" / "plan_map.png").stat().st_size > 10_000
+    assert main(["plan-draw", str(tmp_path / "out" / "strategy.json"), "--seed", "1"]) == 0
+    drawn = json.loads(capsys.readouterr().out)
+    assert drawn["route"] == got["plans"][drawn["index"]]["route"]
