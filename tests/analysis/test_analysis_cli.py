@@ -26,7 +26,8 @@ def small(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
         r["count"] = max(1, r["count"] // 20)
         r["launch"] = {"start_s": min(r["launch"]["start_s"], 600),
                        "end_s": min(r["launch"]["end_s"], 1400)}
-    scenario_from_dict(d)
+    # compile (or load) the kernel here once, so that the spawned workers find it cached
+    simulate(scenario_from_dict(d), 1, 0, record=0)
     path = tmp_path_factory.mktemp("small") / "small.yaml"
     path.write_text(yaml.safe_dump(d, sort_keys=False), encoding="utf-8")
     return path
