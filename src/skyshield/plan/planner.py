@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -287,8 +288,16 @@ class GameLog:
     seconds: float
 
 
-def column_generation(st: Setting, hf: HazardField, amb: AmbushSet, cands: list[Candidate],
-                      max_iter: int) -> tuple[list[Candidate], GameLog]:
+def column_generation(
+    route_fn: Callable[[np.ndarray], RouteResult | None],
+    hz: np.ndarray,
+    nx: int,
+    amb: AmbushSet,
+    cands: list[Candidate],
+    factors: list[tuple[float, float]],
+    max_iter: int,
+    rel_tol: float = 1e-4,
+) -> tuple[list[Candidate], GameLog]:
     """The route-versus-ambush game on the whole space-time graph, by column generation.
 
     Notes
@@ -306,16 +315,35 @@ def column_generation(st: Setting, hf: HazardField, amb: AmbushSet, cands: list[
     d_j`` — the space-time sweep, exact. When no route prices out the master's optimum is
     the game's optimum over *all* routes and departures (LP duality); ``μ`` plus the most
     negative reduced cost is a valid lower bound at every iteration.
+
+    Parameters
+    ----------
+    route_fn
+        Least-hazard route on a ``(T, n)`` field (the space-time sweep with the problem's
+        origin, destination, window, endurance and closed cells).
+    hz
+        ``(T, n)`` background hazard per tick.
+    nx
+        Grid width.
+    amb
+        The adversary's options.
+    cands
+        Initial routes (extended in place and returned).
+    factors
+        Per posture ``(f_a, g_a)``.
+    max_iter
+        Iteration limit.
+    rel_tol
+        Stop when the gap between the master's value and the best bound is this fraction.
     """
     t_start = time.perf_counter()
-    g = st.grid
-    posts = st.spec.postures
+    T = hz.shape[0]
     K = len(amb.names)
     H: list[float] = []
     G: list[np.ndarray] = []
     for c in cands:
-        H.append(posts[c.posture].hazard_factor * c.route.hazard)
-        G.append(posts[c.posture].ambush_factor * amb.damage(c.occ))
+        H.append(factors[c.posture][0] * c.route.hazard)
+        G.append(factors[c.posture][1] * amb.damage(c.occ))
     lower = -np.inf
     value = np.inf
     it = 0
@@ -325,10 +353,10 @@ def column_generation(st: Setting, hf: HazardField, amb: AmbushSet, cands: list[
     alpha = 0.5
 
     def price(y: np.ndarray) -> list[tuple[int, RouteResult]]:
-        amb_field = amb.field(y, g.T)
+        amb_field = amb.field(y, T)
         out = []
-        for a, p in enumerate(posts):
-            r = _route(st, p.hazard_factor * hf.hz + p.ambush_factor * amb_field, hf.blocked)
+        for a, (fh, fa) in enumerate(factors):
+            r = route_fn(fh * hz + fa * amb_field)
             if r is not None:
                 out.append((a, r))
         return out
@@ -346,7 +374,7 @@ def column_generation(st: Setting, hf: HazardField, amb: AmbushSet, cands: list[
         value = float(res.fun)
         y_lp = np.maximum(-res.ineqlin.marginals, 0.0)
         mu = float(res.eqlin.marginals[0])
-        tol = 1e-4 * max(abs(value), 1e-9)
+        tol = rel_tol * max(abs(value), 1e-9)
         if value - lower <= tol:
             break
         # Wentges smoothing: price at a point between the best dual so far and the LP's,
@@ -360,10 +388,10 @@ def column_generation(st: Setting, hf: HazardField, amb: AmbushSet, cands: list[
                 if r.hazard > lower:
                     lower = r.hazard
                     y_center = y
-                occ = occupancy(r, g.nx)
-                base = float(np.sum(hf.hz[occ.ticks, occ.cells] * occ.weights))
-                Hr = posts[a].hazard_factor * base
-                Gr = posts[a].ambush_factor * amb.damage(occ)
+                occ = occupancy(r, nx)
+                base = float(np.sum(hz[occ.ticks, occ.cells] * occ.weights))
+                Hr = factors[a][0] * base
+                Gr = factors[a][1] * amb.damage(occ)
                 rc = Hr + float(y_lp @ Gr) - mu  # reduced cost at the master's duals
                 key = (a, r.departure_tick, r.cells.tobytes())
                 if rc < -tol and key not in seen:
@@ -659,7 +687,9 @@ def plan_flight(
     amb = build_ambushes(st, hf)
     log = None
     if amb is not None:
-        cands, log = column_generation(st, hf, amb, cands, spec.max_iterations)
+        factors = [(p.hazard_factor, p.ambush_factor) for p in spec.postures]
+        cands, log = column_generation(lambda f: _route(st, f, hf.blocked), hf.hz, g.nx, amb,
+                                       cands, factors, spec.max_iterations)
     timings["game"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     posts = spec.postures
