@@ -188,7 +188,7 @@ def solve_synthetic_cg(inst: dict[str, object], nx: int, ny: int, max_iter: int 
                        rel_tol: float = 1e-6) -> tuple[float, object]:
     """Solve a :func:`synthetic_game` instance by column generation (the planner's method)."""
     from skyshield.plan.planner import AmbushSet, Candidate, column_generation, occupancy
-    from skyshield.plan.route import min_risk_route
+    from skyshield.plan.route import RouteResult, min_risk_route
 
     hz = np.asarray(inst["hz"])
     amb = inst["amb"]
@@ -196,7 +196,7 @@ def solve_synthetic_cg(inst: dict[str, object], nx: int, ny: int, max_iter: int 
     o, d = int(inst["origin"]), int(inst["dest"])  # type: ignore[call-overload]
     dep = inst["departure"]
 
-    def route_fn(field: np.ndarray):  # type: ignore[no-untyped-def]
+    def route_fn(field: np.ndarray) -> RouteResult | None:
         return min_risk_route(field, nx, ny, o, d, dep, None)  # type: ignore[arg-type]
 
     first = route_fn(hz)
