@@ -143,13 +143,13 @@ def new_outcome(R: int, A: int, W: int, E: int, B: int) -> Outcome:
 # ----------------------------------------------------------------------------- helpers
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def u2(h: np.uint64, a: np.uint64, b: np.uint64) -> float:
     """Uniform from a prefix hash and two more key components."""
     return to_unit(absorb(absorb(h, a), b))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def plan_state(p: KernelParams, m: int, t: float) -> tuple[float, float, float, float, bool]:
     """Position, velocity and airborne flag of moving asset ``m`` at time ``t``."""
     n = p.plan_n[m]
@@ -167,7 +167,7 @@ def plan_state(p: KernelParams, m: int, t: float) -> tuple[float, float, float, 
     return p.plan_x[m, k] + vx * (t - t0), p.plan_y[m, k] + vy * (t - t0), vx, vy, True
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def launch_time(p: KernelParams, w: int, u: float) -> float:
     """Inverse CDF of the wave's piecewise-constant launch density at ``u``."""
     k = 0
@@ -212,7 +212,7 @@ def intercept_point(px: float, py: float, tx: float, ty: float, vx: float, vy: f
     return tx, ty
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def pd_scan(kind: int, min_alt: float, rmax: float, inv_r50sq: float, slope: float,
             pd_acoustic: float, hor_s: float, hor_z: float, r2: float, z: float) -> float:
     """Single-scan detection probability at squared horizontal range ``r2`` and altitude
@@ -235,7 +235,7 @@ def pd_scan(kind: int, min_alt: float, rmax: float, inv_r50sq: float, slope: flo
     return 1.0 / (1.0 + x)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def tbin(t: float, nb_: int) -> int:
     b = int(t / BIN_S)
     return nb_ - 1 if b >= nb_ else b
@@ -1042,6 +1042,10 @@ def batch(p: KernelParams, seed: int, rep_start: int, out: Outcome) -> None:
     evi = np.zeros((0, 5), np.int32)
     posf = np.zeros((0, 4))
     posi = np.zeros((0, 3), np.int32)
+    # a run-time False and int64 indices: the same signature as record_replication's call,
+    # so the big function is compiled (and cached) once
+    rec = R < 0
     for j in nb.prange(R):
+        r = np.int64(j)
         cnt = np.zeros(2, np.int64)
-        replication(p, seed, rep_start + j, j, out, False, evf, evi, posf, posi, cnt)
+        replication(p, seed, rep_start + r, r, out, rec, evf, evi, posf, posi, cnt)

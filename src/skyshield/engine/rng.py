@@ -48,7 +48,7 @@ S_FF_ID = 15
 S_FF_HIT = 16
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def mix64(z: np.uint64) -> np.uint64:
     """The splitmix64 finaliser (a bijection of 64-bit words)."""
     z = (z ^ (z >> _S30)) * M1
@@ -56,13 +56,13 @@ def mix64(z: np.uint64) -> np.uint64:
     return z ^ (z >> _S31)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def absorb(h: np.uint64, x: np.uint64) -> np.uint64:
     """Fold one key component into a hash: ``mix64((h + GAMMA) ^ x)`` (wrapping add)."""
     return mix64((h + GAMMA) ^ x)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def to_unit(h: np.uint64) -> float:
     """The top 53 bits of a word as a double in [0, 1)."""
     return float(h >> _S11) * INV53
@@ -74,7 +74,7 @@ def rep_key(seed: int, rep: int) -> np.uint64:
     return absorb(absorb(np.uint64(0), np.uint64(seed)), np.uint64(rep))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def uniform3(h: np.uint64, stream: int, a: np.uint64, b: np.uint64) -> float:
     """``to_unit(absorb(absorb(absorb(h, stream), a), b))`` for a replication key ``h``."""
     return to_unit(absorb(absorb(absorb(h, np.uint64(stream)), a), b))
