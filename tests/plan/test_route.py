@@ -15,6 +15,7 @@ from skyshield.plan.route import (
     expand_moves,
     hazard_of_moves,
     min_risk_route,
+    space_time_astar,
 )
 
 
@@ -95,6 +96,10 @@ def test_sweep_matches_dijkstra(data):
                        hover=hover)
     if endurance is None:
         ref = dijkstra_reference(hz, nx, ny, origin, dest, lo, hi, T, blocked, hover)
+        astar, _ = space_time_astar(hz, nx, ny, origin, dest, (lo, hi), blocked=blocked,
+                                    hover=hover)
+        assert (r is None and np.isinf(astar)) or abs(astar - r.hazard) <= 1e-12 * (
+            1 + r.hazard)
     else:
         ref = min((dijkstra_reference(hz, nx, ny, origin, dest, d, d, d + endurance, blocked,
                                       hover) for d in range(lo, min(hi, T) + 1)),
