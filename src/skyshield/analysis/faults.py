@@ -265,7 +265,8 @@ class FaultReport:
     baseline: dict[str, Any]
     faults: list[dict[str, Any]]  # ranked
     sensitivity: list[dict[str, Any]]  # by swing, largest first
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall time of the analysis
+    cpu_seconds: float = 0.0  # CPU time of all its runs, summed over workers
 
     @property
     def single_points_of_failure(self) -> list[dict[str, Any]]:
@@ -447,7 +448,8 @@ def analyse_faults(
         entry["swing"] = _r(max(ds) - min(ds))
     sensitivity = sorted(sens.values(), key=lambda e: -e["swing"])
     return FaultReport(scenario.name, vip["name"], replications, seed, spof_threshold,
-                       baseline, ranked, sensitivity, time.perf_counter() - t0)
+                       baseline, ranked, sensitivity, time.perf_counter() - t0,
+                       sum(o.cpu_seconds for o in outs.values()))
 
 
 def _progress(enabled: bool, total: int) -> tuple[Callable[[], None], Callable[[], None]]:
