@@ -197,11 +197,10 @@ def _improvement_bound(vs: float, p: np.ndarray, q: np.ndarray, pi: np.ndarray,
     tot = 0.0
     m = p.shape[0]
     for k in range(k0, m):
+        # vs already includes the units of k0 taken so far: the next one returns vs p.
         g = vs * p[k]
         qq = q[k]
         start = used0 if k == k0 else 0
-        for _r in range(start):
-            g *= qq
         for _r in range(start, u[k]):
             d = g - pi[k]
             if d <= 0.0:
@@ -275,13 +274,17 @@ def _candidates(j: int, values: np.ndarray, pk: np.ndarray, cap: np.ndarray,
 @njit(cache=True)
 def _dfs(v: float, p: np.ndarray, q: np.ndarray, pi: np.ndarray, u: np.ndarray,
          thresh: float, enum: bool, seq_out: np.ndarray, cols_seq: np.ndarray,
-         cols_len: np.ndarray, cols_val: np.ndarray, max_cols: int) -> tuple[float, int, int]:
+         cols_len: np.ndarray, cols_val: np.ndarray, max_cols: int,
+         node_limit: int) -> tuple[float, int, int, float]:
     """Depth-first search over multisets of candidate units for one target.
 
     Pricing (``enum`` false): returns the minimum of ``V prod q + sum pi`` and writes its
     sequence of candidate indices to ``seq_out`` (length returned). Enumeration: records every
     multiset whose value is ``<= thresh`` into ``cols_*`` (count returned; ``max_cols + 1``
-    signals overflow).
+    signals overflow, also when more than ``node_limit`` nodes are needed).
+
+    The fourth value is a valid lower bound of the minimum: the minimum itself when the
+    search completed, the root relaxation bound when it hit ``node_limit``.
     """
     m = p.shape[0]
     depth_max = 0
@@ -298,6 +301,9 @@ def _dfs(v: float, p: np.ndarray, q: np.ndarray, pi: np.ndarray, u: np.ndarray,
         a[k] = -np.log(max(q[k], 1e-300))
         ratio[k] = pi[k] / a[k]
     ratio_order = np.argsort(ratio, kind="mergesort")
+    root_bound = min(v, max(v - _improvement_bound(v, p, q, pi, u, 0, 0),
+                            _convex_bound(v, a, pi, u, ratio_order, 0, 0)))
+    nodes = 0
     best = v
     best_len = 0
     n_cols = 0
@@ -321,6 +327,11 @@ def _dfs(v: float, p: np.ndarray, q: np.ndarray, pi: np.ndarray, u: np.ndarray,
             mk = mult[d - 1] + 1
         if mk > u[k]:
             continue
+        nodes += 1
+        if nodes > node_limit:
+            if enum:
+                return best, 0, max_cols + 1, root_bound
+            return best, best_len, n_cols, min(root_bound, best)
         s_new = ss[d] * q[k]
         c_new = cc[d] + pi[k]
         val = v * s_new + c_new
@@ -336,7 +347,7 @@ def _dfs(v: float, p: np.ndarray, q: np.ndarray, pi: np.ndarray, u: np.ndarray,
         if enum:
             if val <= thresh:
                 if n_cols >= max_cols:
-                    return best, 0, max_cols + 1
+                    return best, 0, max_cols + 1, root_bound
                 for t in range(d + 1):
                     cols_seq[n_cols, t] = seq[t]
                 cols_len[n_cols] = d + 1
@@ -353,19 +364,22 @@ def _dfs(v: float, p: np.ndarray, q: np.ndarray, pi: np.ndarray, u: np.ndarray,
         ss[d] = s_new
         cc[d] = c_new
         nxt[d] = k
-    return best, best_len, n_cols
+    return best, best_len, n_cols, best
 
 
 @njit(cache=True, parallel=True)
-def price_all(values: np.ndarray, pk: np.ndarray, cap: np.ndarray,
-              pi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Exact Lagrangian subproblem of every target.
+def price_all(values: np.ndarray, pk: np.ndarray, cap: np.ndarray, pi: np.ndarray,
+              node_limit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lagrangian subproblem of every target.
 
-    Returns ``m`` (T,), ``min_x V_j prod_i q_ij^x_i + sum_i pi_i x_i``, and ``xbest``
-    (W, T) int64, the minimising counts of every target.
+    Returns ``m`` (T,), a valid lower bound of ``min_x V_j prod_i q_ij^x_i + sum_i pi_i x_i``
+    (the minimum itself unless the search of target ``j`` needed more than ``node_limit``
+    nodes), ``val`` (T,), the value of the best ``x`` found, and ``xbest`` (W, T) int64,
+    those best counts.
     """
     n_w, n_t = pk.shape
     m_out = np.empty(n_t)
+    v_out = np.empty(n_t)
     xbest = np.zeros((n_w, n_t), dtype=np.int64)
     for j in prange(n_t):
         dummy_seq = np.empty((1, 1), dtype=np.int64)
@@ -376,25 +390,28 @@ def price_all(values: np.ndarray, pk: np.ndarray, cap: np.ndarray,
         for c in range(u.shape[0]):
             tot += u[c]
         seq_out = np.empty(tot + 1, dtype=np.int64)
-        best, blen, _ = _dfs(values[j], p, q, pic, u, 0.0, False, seq_out, dummy_seq,
-                             dummy_len, dummy_val, 0)
-        m_out[j] = best
+        best, blen, _, lb = _dfs(values[j], p, q, pic, u, 0.0, False, seq_out, dummy_seq,
+                                 dummy_len, dummy_val, 0, node_limit)
+        m_out[j] = lb
+        v_out[j] = best
         for t in range(blen):
             xbest[w[seq_out[t]], j] += 1
-    return m_out, xbest
+    return m_out, v_out, xbest
 
 
 @njit(cache=True)
 def enumerate_columns(values: np.ndarray, pk: np.ndarray, cap: np.ndarray, pi: np.ndarray,
-                      m: np.ndarray, delta: float, max_cols: int, max_len: int
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                      m: np.ndarray, delta: float, max_cols: int, max_len: int,
+                      node_limit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
                                  int]:
     """Every column (target, multiset of units) with reduced cost ``<= delta``.
 
-    The reduced cost of column ``(j, x)`` is ``V_j prod q^x + pi . x - m_j``. Returns
+    The reduced cost of column ``(j, x)`` is ``V_j prod q^x + pi . x - m_j`` (``m_j`` a lower
+    bound of target ``j``'s subproblem). Returns
     ``target`` (n,), ``cost`` (n,) = ``V_j prod q^x``, ``rc`` (n,), ``ptr`` (n+1,) and
     ``weapon`` (flat, one entry per unit) in CSR form, and a status: 0 complete, 1 overflow
-    (more than ``max_cols`` columns, or a column longer than ``max_len`` units).
+    (more than ``max_cols`` columns, a column longer than ``max_len`` units, or a target
+    needing more than ``node_limit`` search nodes).
     """
     n_w, n_t = pk.shape
     tgt = np.empty(max_cols, dtype=np.int64)
@@ -410,8 +427,8 @@ def enumerate_columns(values: np.ndarray, pk: np.ndarray, cap: np.ndarray, pi: n
         cols_seq = np.empty((room, max_len), dtype=np.int64)
         cols_len = np.empty(room, dtype=np.int64)
         cols_val = np.empty(room)
-        _, _, k = _dfs(values[j], p, q, pic, u, m[j] + delta, True, dummy, cols_seq, cols_len,
-                       cols_val, room)
+        _, _, k, _ = _dfs(values[j], p, q, pic, u, m[j] + delta, True, dummy, cols_seq,
+                          cols_len, cols_val, room, node_limit)
         if k > room:
             return tgt[:n], cost[:n], rc[:n], ptr[:n + 1], flat[:ptr[n]], 1
         for c in range(k):

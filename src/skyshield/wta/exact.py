@@ -41,15 +41,19 @@ def _heuristic_prices(problem: WTAProblem, x: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(pi), pi, 0.0)
 
 
-def lagrangian_bound(problem: WTAProblem, pi: np.ndarray) -> tuple[float, np.ndarray,
-                                                                    np.ndarray]:
+NODE_LIMIT = 200_000  # search nodes per target and call before falling back to a root bound
+
+
+def lagrangian_bound(problem: WTAProblem, pi: np.ndarray,
+                     node_limit: int = NODE_LIMIT) -> tuple[float, np.ndarray, np.ndarray]:
     """Lagrangian bound for unit prices ``pi >= 0``.
 
     Returns
     -------
     bound, m, xbest
         ``bound = sum_j m_j - pi . mu`` with ``m_j`` the exact minimum of target ``j``'s
-        subproblem and ``xbest`` its minimisers (``(W, T)``).
+        subproblem (or a valid lower bound of it, when its search needed more than
+        ``node_limit`` nodes) and ``xbest`` the best counts found (``(W, T)``).
 
     Notes
     -----
@@ -64,7 +68,7 @@ def lagrangian_bound(problem: WTAProblem, pi: np.ndarray) -> tuple[float, np.nda
     a union bound and a continuous (convex) relaxation bound.
     """
     pi = np.maximum(np.asarray(pi, dtype=np.float64), 0.0)
-    m, xb = K.price_all(problem.values, problem.pk, problem.cap, pi)
+    m, _, xb = K.price_all(problem.values, problem.pk, problem.cap, pi, node_limit)
     return float(m.sum() - pi @ problem.units), m, xb
 
 
@@ -302,7 +306,8 @@ def solve_exact(problem: WTAProblem, x_inc: np.ndarray, time_limit: float,
     max_len = int(min(max(problem.cap.sum(axis=0).max(), 1), 60)) + 1
     while True:
         tgt, cost, _rc, ptr, flat, st = K.enumerate_columns(
-            problem.values, problem.pk, problem.cap, pi, m, delta, max_columns, max_len)
+            problem.values, problem.pk, problem.cap, pi, m, delta, max_columns, max_len,
+            NODE_LIMIT * 10)
         if st == 0:
             break
         full = False
