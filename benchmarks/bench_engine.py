@@ -60,25 +60,33 @@ def main(argv: list[str] | None = None) -> int:
 
     # ---- flagship throughput
     times = []
+    cpus = []
     steps = 0
     for k in range(repeats):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         out = run_batch(cs, k + 1, 0, reps)
         times.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
         steps = int(out.drone_steps.sum())
     med = statistics.median(times)
+    cpu = statistics.median(cpus)
     nominal = cs.n_drones_max * cs.n_steps * reps
     print(f"\nflagship {FLAGSHIP.name}: {cs.n_drones_max} drones, {len(cs.effector_names)} "
           f"effectors, {len(cs.sensor_names)} sensors, {cs.n_steps} steps of {cs.dt_s:g} s")
     print(f"  {reps} replications: {_stats(times)}")
     print(f"  {reps / med:,.0f} replications/s; time for 1,000 replications "
           f"{1000 * med / reps:.2f} s (target <= 5 s on 2 cores)")
+    nt = numba.get_num_threads()
+    print(f"  CPU time {cpu / reps * 1000:.2f} ms/replication (all threads): on {nt} idle cores "
+          f"1,000 replications would take ~{1000 * cpu / reps / nt:.2f} s (wall/CPU = "
+          f"{med / cpu * nt:.2f}: above 1 means the cores were shared)")
     print(f"  {steps / med:,.3e} airborne drone-steps/s ({steps / reps:,.0f} per replication); "
           f"{nominal / med:,.3e} nominal drone-steps/s (all drones x all steps)")
 
     # ---- scaling with raid size (one raid grows; the others as in the flagship)
     counts = [140, 1400, 10000] if not args.quick else [140, 2000]
-    print("\nscaling: 'Shahed wave west' grows to N drones")
+    print("\nscaling: 'Shahed wave west' grows to N drones (CPU time: robust to shared cores)")
     base_per = None
     for n in counts:
         raids = [r.model_copy(update={"count": n}) if r.name == "Shahed wave west" else r
@@ -87,17 +95,21 @@ def main(argv: list[str] | None = None) -> int:
         rn = max(4, reps * 140 // (n * 5))
         run_batch(csn, 0, 0, 1)
         ts = []
+        cs_ = []
         for k in range(max(2, repeats // 2)):
+            c0 = time.process_time()
             t0 = time.perf_counter()
             o = run_batch(csn, k + 1, 0, rn)
             ts.append(time.perf_counter() - t0)
-        m = statistics.median(ts)
+            cs_.append(time.process_time() - c0)
+        mc = statistics.median(cs_)
         ds = int(o.drone_steps.sum())
-        per = m / ds
+        per = mc / ds
         base_per = base_per or per
-        print(f"  N={n:>6} ({csn.n_drones_max} drones in all): {rn} reps, {_stats(ts)}, "
-              f"{m / rn * 1000:.1f} ms/replication, {ds / m:,.3e} drone-steps/s, "
-              f"cost per drone-step x{per / base_per:.2f} of the first row")
+        print(f"  N={n:>6} ({csn.n_drones_max} drones in all): {rn} reps, wall {_stats(ts)}; "
+              f"CPU {mc / rn * 1000:.1f} ms/replication, {per * 1e9:.1f} CPU-ns per "
+              f"drone-step (x{per / base_per:.2f} of the first row), "
+              f"{ds / rn:,.0f} drone-steps/replication")
 
     # ---- the slow reference on the same scenario
     if not args.no_reference:

@@ -275,6 +275,57 @@ def emit_pos(posf: np.ndarray, posi: np.ndarray, cnt: np.ndarray, t: float, enti
     cnt[1] = n + 1
 
 
+@njit(cache=True)
+def pair_before(a: int, b: int, ps: np.ndarray, pt: np.ndarray, pdr: np.ndarray,
+                pe: np.ndarray) -> bool:
+    """Assignment priority: higher score, then shorter time to go, then lower drone index,
+    then lower effector index."""
+    if ps[a] != ps[b]:
+        return ps[a] > ps[b]
+    if pt[a] != pt[b]:
+        return pt[a] < pt[b]
+    if pdr[a] != pdr[b]:
+        return pdr[a] < pdr[b]
+    return pe[a] < pe[b]
+
+
+@njit(cache=True)
+def sort_pairs(n: int, ps: np.ndarray, pt: np.ndarray, pdr: np.ndarray, pe: np.ndarray,
+               order: np.ndarray, tmp: np.ndarray) -> None:
+    """``order[:n]`` = pair indices by :func:`pair_before` (bottom-up merge sort, O(n log n))."""
+    for q in range(n):
+        order[q] = q
+    width = 1
+    while width < n:
+        lo = 0
+        while lo < n:
+            mid = min(lo + width, n)
+            hi = min(lo + 2 * width, n)
+            a = lo
+            b = mid
+            k = lo
+            while a < mid and b < hi:
+                if pair_before(order[b], order[a], ps, pt, pdr, pe):
+                    tmp[k] = order[b]
+                    b += 1
+                else:
+                    tmp[k] = order[a]
+                    a += 1
+                k += 1
+            while a < mid:
+                tmp[k] = order[a]
+                a += 1
+                k += 1
+            while b < hi:
+                tmp[k] = order[b]
+                b += 1
+                k += 1
+            lo = hi
+        for q in range(n):
+            order[q] = tmp[q]
+        width *= 2
+
+
 # ----------------------------------------------------------------------------- one replication
 
 
@@ -470,6 +521,9 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
     pt = np.empty(npair_max)
     pn = np.empty(npair_max, np.int64)
     pd_ = np.empty(npair_max)
+    pdr = np.empty(npair_max, np.int64)
+    porder = np.empty(npair_max, np.int64)
+    ptmp = np.empty(npair_max, np.int64)
     cap = np.zeros(E, np.int64)
     taken = np.zeros(N, np.bool_)
     last_pos = -1
@@ -897,25 +951,18 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                     pn[npair] = rounds
                     pd_[npair] = math.sqrt(r2)
                     npair += 1
-            # greedy maximum marginal return (TODO(issue 2): local/exact via skyshield.wta)
+            # greedy maximum marginal return (TODO(issue 2): local/exact via skyshield.wta):
+            # pairs in decreasing priority, each taken if its effector has capacity left and
+            # its threat is unassigned — the same as repeatedly taking the best valid pair
             for q in range(nc):
                 taken[q] = False
-            while True:
-                best = -1
-                for q in range(npair):
-                    e = pe[q]
-                    if cap[e] <= 0 or taken[pi[q]]:
-                        continue
-                    if best < 0:
-                        best = q
-                        continue
-                    if ps[q] > ps[best] or (ps[q] == ps[best] and (
-                            pt[q] < pt[best] or (pt[q] == pt[best] and (
-                                cand[pi[q]] < cand[pi[best]] or (
-                                    cand[pi[q]] == cand[pi[best]] and e < pe[best]))))):
-                        best = q
-                if best < 0:
-                    break
+            for q in range(npair):
+                pdr[q] = cand[pi[q]]
+            sort_pairs(npair, ps, pt, pdr, pe, porder, ptmp)
+            for oq in range(npair):
+                best = porder[oq]
+                if cap[pe[best]] <= 0 or taken[pi[best]]:
+                    continue
                 e = pe[best]
                 q = pi[best]
                 i = cand[q]
