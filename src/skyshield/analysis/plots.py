@@ -30,21 +30,23 @@ def tornado_chart(report: FaultReport, path: str | Path) -> Path:
     base = report.baseline["vip_p_loss"]
     ys = list(range(len(sens)))[::-1]
     for y, s in zip(ys, sens, strict=True):
-        for side, colour in (("low", "tab:blue"), ("high", "tab:red")):
+        # low above high, half a bar each: both stay visible when they fall on one side
+        for side, colour, yy in (("low", "tab:blue", y + 0.18), ("high", "tab:red", y - 0.18)):
             if side not in s:
                 continue
             b = s[side]
             lo, hi = b["delta_ci95"]
-            ax.barh(y, b["delta"], color=colour, alpha=0.75, height=0.6,
+            ax.barh(yy, b["delta"], color=colour, alpha=0.75, height=0.36,
                     label=f"{side} setting" if y == ys[0] else None)
-            ax.errorbar(b["delta"], y, xerr=[[b["delta"] - lo], [hi - b["delta"]]],
+            ax.errorbar(b["delta"], yy, xerr=[[b["delta"] - lo], [hi - b["delta"]]],
                         fmt="none", ecolor="0.2", capsize=2, lw=0.8)
             # the setting's label sits beyond the interval, on the side away from zero
             right = b["delta"] > 0 or (b["delta"] == 0 and side == "high")
-            ax.annotate(b["label"], (hi if right else lo, y), xytext=(4 if right else -4, 0),
+            ax.annotate(b["label"], (hi if right else lo, yy), xytext=(4 if right else -4, 0),
                         textcoords="offset points", va="center",
                         ha="left" if right else "right", fontsize=7)
     ax.axvline(0.0, color="black", lw=0.8)
+    ax.margins(x=0.18)  # room for the setting labels beyond the bars
     ax.set_yticks(ys, [s["parameter"] for s in sens])
     ax.set_xlabel(f"change of P(loss of {report.vip})  (baseline {base:.3f})")
     ax.set_title("Sensitivity (low / high setting of each parameter)")
