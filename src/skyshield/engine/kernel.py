@@ -474,9 +474,12 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
     tend = np.full(N, np.inf)
     hz = np.zeros(N)  # sqrt(2 k Re z): the drone's share of the radio horizon
     seen = np.full(N, np.inf)  # when C2 first sees the drone through its current tracks
-    hdet = np.empty(N, np.uint64)
+    # detection keys (10, drone, sensor, scan): the first three absorbed once per replication
+    hdet = np.empty((N, S), np.uint64)
     for i in range(N):
-        hdet[i] = absorb(h_detect, p_drone_key[i])
+        hd = absorb(h_detect, p_drone_key[i])
+        for s in range(S):
+            hdet[i, s] = absorb(hd, p_sensor_key[s])
     act = np.empty(N, np.int64)
     n_act = 0
     ptr = 0
@@ -718,7 +721,7 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
             sf = p_sf[s]
             while next_scan[s] <= t + EPS_T:
                 next_scan[s] += sf[S_SCAN]
-            sno = scan_no[s]
+            usno = np.uint64(scan_no[s])
             scan_no[s] += 1
             if sf[S_ESCORT] > 0.0:
                 sx = mx[0]
@@ -731,7 +734,6 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
             mask = (1 << int(sf[S_TN])) - 1
             tm = int(sf[S_TM])
             drop = int(sf[S_DROP])
-            skey = p_sensor_key[s]
             skind = int(sf[S_KIND])
             s_minalt = sf[S_MINALT]
             s_rmax = p_sen_rmax[s]
@@ -751,8 +753,7 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                     continue
                 det = 0
                 if pd > 0.0:
-                    if u2(hdet[i], skey, np.uint64(sno)) < pd:
-                        det = 1
+                    det = int(to_unit(absorb(hdet[i, s], usno)) < pd)
                 hh = ((hist[i, s] << 1) | det) & mask
                 hist[i, s] = hh
                 if trk_t[i, s] < 0.0:
