@@ -74,8 +74,11 @@ def sweep(
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Sweep scenario parameters over a grid or a Latin hypercube: a Monte Carlo run with 95 %
-    intervals per point, stored as each finishes; an interrupted sweep resumes."""
+    """Sweep scenario parameters over a grid or a Latin hypercube.
+
+    Each point is a Monte Carlo run with 95 % intervals, stored in DIR/sweep.duckdb as it
+    finishes; the same command run again after an interruption finishes the remaining points.
+    """
     _check_common(replications, seed, workers, backend, address)
     from skyshield.analysis.sweep import plan_sweep, run_sweep
     from skyshield.scenario import load_scenario
@@ -128,10 +131,13 @@ def faults(
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Single-failure (N−1) analysis: each sensor and effector out in turn, a late reaction,
-    degraded kill probabilities, a missed identification, a jammer off — ranked by the change
-    of the VIP's loss probability (common random numbers, paired 95 % intervals) — and a
-    sensitivity (tornado) chart over the main parameters."""
+    """Single-failure (N−1) analysis and sensitivity: the defence's single points of failure.
+
+    Each sensor and effector out in turn, a late reaction, degraded kill probabilities, a
+    missed identification, a jammer off — ranked by the change of the VIP's loss probability
+    (common random numbers, paired 95 % intervals) — and a tornado chart over the main
+    parameters.
+    """
     _check_common(replications, seed, workers, backend, address)
     if replications < 2:
         raise InputError("must be at least 2", file=_ARG, field="--replications")
