@@ -251,10 +251,11 @@ def parse_vary(arg: str, base: dict[str, Any] | None = None) -> Vary:
     InputError
         When the argument does not parse, names an unknown parameter or gives an empty range.
     """
-    if "=" not in arg:
+    cut = _top_level_equals(arg)
+    if cut < 0:
         raise InputError(f"{arg!r}: expected PATH=SPEC, e.g. raids[0].count=50:800:50",
                          file=_ARG, field="--vary")
-    path, spec = (s.strip() for s in arg.split("=", 1))
+    path, spec = arg[:cut].strip(), arg[cut + 1:].strip()
     if not path:
         raise InputError(f"{arg!r}: the parameter path is empty", file=_ARG, field="--vary")
     path = format_path(parse_path(path))
@@ -279,9 +280,30 @@ def parse_vary(arg: str, base: dict[str, Any] | None = None) -> Vary:
             raise InputError(f"{arg!r}: expected a:b:step (inclusive range)", file=_ARG,
                              field="--vary")
         a_, b_, s_ = (_number(p, arg) for p in parts)
-        return Vary(path, values=tuple(_arange(a_, b_, s_, arg)), integer=integer)
+        return Vary(path, values=_as_int(tuple(_arange(a_, b_, s_, arg)), integer),
+                    integer=integer)
     values = tuple(_item(p, arg) for p in spec.split(","))
-    return Vary(path, values=values, integer=integer)
+    return Vary(path, values=_as_int(values, integer), integer=integer)
+
+
+def _as_int(values: tuple[Scalar, ...], integer: bool) -> tuple[Scalar, ...]:
+    # an integer parameter given as 1e3 or 100.0 is stored and shown as 1000 or 100
+    if not integer:
+        return values
+    return tuple(int(v) if isinstance(v, float) and v.is_integer() else v for v in values)
+
+
+def _top_level_equals(arg: str) -> int:
+    """Index of the first '=' outside brackets (names in brackets may contain '=')."""
+    depth = 0
+    for i, c in enumerate(arg):
+        if c == "[":
+            depth += 1
+        elif c == "]":
+            depth = max(0, depth - 1)
+        elif c == "=" and depth == 0:
+            return i
+    return -1
 
 
 # --------------------------------------------------------------------------- designs
