@@ -22,6 +22,7 @@ browser:
 
 demo: $(STAMP)
 	$(BIN)/skyshield run examples/vip-transit.yaml --replications 2000 --seed 1 --out out/vip-transit
+	$(BIN)/skyshield report out/vip-transit
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

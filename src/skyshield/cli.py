@@ -23,11 +23,18 @@ app = typer.Typer(
 )
 
 
+_registered = False
+
+
 def _register_subcommands() -> None:
-    """Attach the command groups and commands that live beside their libraries."""
+    """Attach the command groups and commands that live beside their libraries (once)."""
+    global _registered
+    if _registered:
+        return
     from skyshield import commands
 
     commands.register(app)
+    _registered = True
 
 
 def main(argv: list[str] | None = None) -> int:
