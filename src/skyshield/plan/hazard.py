@@ -178,21 +178,30 @@ def defence_kill(st: Setting, px: np.ndarray, py: np.ndarray, threat: str,
     An effector takes part if its envelope holds the point (escort-mounted ones always do)
     and, unless it is a jammer, some sensor covers the point (a radar or EO sensor to
     ``r50 (σ/σ_ref)^{1/4}``, capped at its maximum range; an acoustic net over its disc;
-    escort sensors always). In the ``engage_s`` seconds from the threat's attack run to
-    impact it fires ``⌊(engage_s − reaction)/interval⌋ + 1`` shots (an interceptor drone
-    first flies out at its speed), each killing with the class's ``pk``; a jammer defeats at
-    its rate: ``1 − exp(−rate · engage_s)``. Effectors act independently:
-    ``P = 1 − Π_e (1 − P_e)``. Magazines and channel limits are ignored (a single attacker).
+    escort sensors always). Of the ``engage_s`` seconds of the attacker's run-in it loses
+    the cue delay (``track_m`` scans + latency of the fastest covering sensor), its reaction
+    time, the fly-out of its projectile (or interceptor) and the last stretch inside the
+    C2's weapons-tight radius about the VIP; in what is left it fires
+    ``⌊t / interval⌋ + 1`` shots, each killing with its ``pk``. A jammer defeats at its rate,
+    ``1 − exp(−rate · engage_s)``. An effector is free for the VIP's attacker with
+    probability ``c / (c + L)``: ``c`` channels, ``L`` the mean number of other raiders in
+    its envelope (each raid's drones aimed at sites within its range, spread over the launch
+    period, ``2 · range / speed`` seconds each). Effectors act independently:
+    ``P = 1 − Π_e (1 − a_e P_e)``. Magazines are ignored.
     """
     sc = st.scenario
     cat = default_catalogue()
     tp = cat.threats[threat].params
     rcs = tp["rcs_m2"]
-    seen = np.zeros(px.shape, dtype=np.bool_)
+    closing = tp["speed_mps"] + 0.5 * st.speed
+    cue = np.full(px.shape, np.inf)
     for s in sc.sensors:
         sp = _merged(cat.sensors[s.type].params, s.params)
+        delay = sp.get("track_m", 1.0) * sp.get("scan_s", 1.0) + sp.get("latency_s", 0.0)
+        if st.altitude < sp.get("min_altitude_m", 0.0):
+            continue
         if s.mount == "escort":
-            seen[:] = True
+            cue = np.minimum(cue, delay)
             continue
         sx, sy = _point(s.position, sc)
         d = np.hypot(px - sx, py - sy)
@@ -200,8 +209,8 @@ def defence_kill(st: Setting, px: np.ndarray, py: np.ndarray, threat: str,
             rng = min(sp.get("net_radius_m", sp["max_range_m"]), sp["max_range_m"])
         else:
             rng = min(sp["r50_m"] * (rcs / sp["rcs_ref_m2"]) ** 0.25, sp["max_range_m"])
-        if st.altitude >= sp.get("min_altitude_m", 0.0):
-            seen |= d <= rng
+        cue = np.where(d <= rng, np.minimum(cue, delay), cue)
+    tight = sc.c2.weapons_tight_radius_m / closing
     survive = np.ones(px.shape)
     for e in sc.effectors:
         ep = _merged(cat.effectors[e.type].params, e.params)
@@ -213,21 +222,46 @@ def defence_kill(st: Setting, px: np.ndarray, py: np.ndarray, threat: str,
         kind = int(ep["kind"])
         if e.mount == "escort":
             d = np.zeros(px.shape)
+            reach = np.full(px.shape, 0.5 * tp["seeker_range_m"])
         else:
             ex, ey = _point(e.position, sc)
             d = np.hypot(px - ex, py - ey)
+            reach = d
         inside = (d <= ep["max_range_m"]) & (d >= ep["min_range_m"])
         if kind == 2:  # jammer: area defeat rate, no cueing needed
             pe = np.where(inside, -np.expm1(-p * engage_s), 0.0)
         else:
-            t_avail: np.ndarray | float = engage_s - ep["reaction_s"]
-            if kind == 3:
-                t_avail = t_avail - d / max(ep["projectile_speed_mps"], 1e-9)
+            flyout = reach / max(ep["projectile_speed_mps"], 1e-9)
+            t_avail = engage_s - tight - cue - ep["reaction_s"] - flyout
             shots = np.where(t_avail >= 0.0,
                              np.floor(t_avail / max(ep["shot_interval_s"], 1e-9)) + 1.0, 0.0)
-            pe = np.where(inside & seen, 1.0 - (1.0 - p) ** shots, 0.0)
+            pe = 1.0 - (1.0 - p) ** shots
+            pe = np.where(inside, pe, 0.0) * _availability(st, e.position, ep)
         survive *= 1.0 - pe
     return 1.0 - survive
+
+
+def _availability(st: Setting, position: object, ep: dict[str, float]) -> float:
+    """``c / (c + L)``: the chance an effector is free (see :func:`defence_kill`)."""
+    sc = st.scenario
+    if position is None:
+        return 1.0
+    cat = default_catalogue()
+    ex, ey = _point(position, sc)
+    sites = {f.name: _point(f.position, sc) for f in sc.assets.fixed}
+    load = 0.0
+    for raid in sc.raids:
+        w = raid.targeting.weights
+        total = sum(w.values())
+        near = sum(v for k, v in w.items()
+                   if k in sites and math.dist(sites[k], (ex, ey)) <= ep["max_range_m"])
+        if near <= 0.0 or total <= 0.0:
+            continue
+        u = raid.speed_mps or cat.threats[raid.threat].params["speed_mps"]
+        span = max(raid.launch.end_s - raid.launch.start_s, 1.0)
+        load += raid.count * near / total * (2.0 * ep["max_range_m"] / u) / span
+    c = max(ep.get("channels", 1.0), 1.0)
+    return c / (c + load)
 
 
 def engage_time(st: Setting, threat: str) -> float:
