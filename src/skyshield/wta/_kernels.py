@@ -413,7 +413,7 @@ def enumerate_columns(values: np.ndarray, pk: np.ndarray, cap: np.ndarray, pi: n
     (more than ``max_cols`` columns, a column longer than ``max_len`` units, or a target
     needing more than ``node_limit`` search nodes).
     """
-    n_w, n_t = pk.shape
+    n_t = pk.shape[1]
     tgt = np.empty(max_cols, dtype=np.int64)
     cost = np.empty(max_cols)
     rc = np.empty(max_cols)

@@ -20,6 +20,7 @@ import numpy as np
 from skyshield.wta.engine import asset_objective_nb
 
 _Y_EPS = 1e-4  # tangents of g are taken at y <= -eps when beta = 1 (g(0) is infinite)
+_G_CERTAIN = 45.0  # L_a for a certainly destroyed asset: 1 - exp(-45) = 1 to 1e-19
 
 
 def _g(beta: float, y: float) -> tuple[float, float]:
@@ -101,6 +102,11 @@ def _build_and_solve(av: np.ndarray, ta: np.ndarray, le: np.ndarray, pk: np.ndar
     for t in range(n_t):
         if le[t] <= 0.0:
             continue
+        if le[t] >= 1.0:
+            # g_t(0) is infinite: an unshot threat of lethality 1 destroys its asset. With
+            # integer shots, h_t >= G (1 - sum_w x_wt) is valid and makes L_a >= G there.
+            idx = [h_off + t] + pair_of_t[t]
+            row(_G_CERTAIN, inf, idx, [1.0] + [_G_CERTAIN] * len(pair_of_t[t]))
         for y0 in cuts[t]:
             gv, gd = _g(le[t], y0)
             idx = [h_off + t] + pair_of_t[t]
@@ -148,7 +154,9 @@ def solve_asset_exact(av: np.ndarray, ta: np.ndarray, le: np.ndarray, pk: np.nda
     for t in range(n_t):
         pts = np.linspace(min(max(ymin[t], -30.0), -_Y_EPS), -_Y_EPS, 6)
         cuts.append([float(v) for v in pts])
-    bps = [[0.0, 0.05, 0.15, 0.35, 0.7, 1.2, 2.0, 3.5, 6.0, 12.0] for _ in range(av.shape[0])]
+    bps = [[0.0, 0.05, 0.15, 0.35, 0.7, 1.2, 2.0, 3.5, 6.0, 12.0, _G_CERTAIN]
+           for _ in range(av.shape[0])]
+    seen: set[bytes] = set()
     lower = 0.0
 
     def add_point(x: np.ndarray) -> None:
@@ -160,7 +168,7 @@ def solve_asset_exact(av: np.ndarray, ta: np.ndarray, le: np.ndarray, pk: np.nda
         for a in range(av.shape[0]):
             threats = ta == a
             la = float(-np.log(np.maximum(1.0 - le[threats] * s[threats], 1e-300)).sum())
-            bps[a].append(min(la, 690.0))
+            bps[a].append(min(la, _G_CERTAIN))
 
     add_point(best)
     while True:
@@ -177,5 +185,9 @@ def solve_asset_exact(av: np.ndarray, ta: np.ndarray, le: np.ndarray, pk: np.nda
             best, best_loss = x, loss
         if best_loss - lower <= rel_tol * max(total, 1e-300) or status != "optimal":
             break
+        key = x.tobytes()
+        if key in seen:  # the model is already exact at x: no further progress possible
+            break
+        seen.add(key)
         add_point(x)
     return best, min(lower, best_loss), best_loss

@@ -102,7 +102,10 @@ class _Master:
         p = self.p
         n_t = p.n_targets
         js = range(n_t) if which is None else which
-        cost, starts, idx, val = [], [], [], []
+        cost: list[float] = []
+        starts: list[int] = []
+        idx: list[int] = []
+        val: list[float] = []
         for j in js:
             col = np.ascontiguousarray(x[:, j])
             key = (int(j), col.tobytes())
@@ -239,9 +242,9 @@ def _solve_set_partitioning(problem: WTAProblem, tgt: np.ndarray, cost: np.ndarr
     if has_sol:
         lam = np.asarray(h.getSolution().col_value) > 0.5
         x = np.zeros((n_w, n_t), dtype=np.int64)
-        for c in np.flatnonzero(lam):
-            for w in flat[ptr[c]:ptr[c + 1]]:
-                x[w, tgt[c]] += 1
+        for cc in np.flatnonzero(lam).tolist():
+            for w in flat[ptr[cc]:ptr[cc + 1]]:
+                x[w, tgt[cc]] += 1
         obj = info.objective_function_value
     bound = info.mip_dual_bound
     return x, obj, bound, ("optimal" if status == ms.kOptimal else "time_limit")

@@ -36,7 +36,7 @@ def _assignment_move(problem: WTAProblem, x: np.ndarray, rng: np.random.Generato
     """
     from scipy.optimize import linear_sum_assignment
 
-    n_w, n_t = x.shape
+    n_t = x.shape[1]
     pool_w: list[int] = []
     x_minus = x.copy()
     if n_t > max_targets:

@@ -1,0 +1,106 @@
+"""``skyshield wta``: solve, generate and benchmark weapon–target assignment instances.
+
+Thin: parse, delegate to one library call, print. Only ``typer`` and the standard library
+are imported at module level so that ``skyshield --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from skyshield.errors import InputError
+
+app = typer.Typer(
+    help="Weapon–target assignment: exact, local-search and greedy solvers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_METHODS = ("exact", "local", "greedy")
+_RECIPES = ("ahuja", "andersen")
+
+
+@app.command()
+def solve(
+    file: Annotated[Path, typer.Argument(help="Instance (published format, plain or .gz).")],
+    method: Annotated[str, typer.Option(help="exact | local | greedy.")] = "exact",
+    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds.")] = 60.0,
+    seed: Annotated[int, typer.Option(help="Seed of the local search.")] = 0,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Solve an instance; print objective, lower bound, gap, status, seconds, assignment."""
+    if method not in _METHODS:
+        raise InputError(f"must be one of {', '.join(_METHODS)}, got {method!r}",
+                         file="<argument>", field="--method")
+    if not time_limit > 0:
+        raise InputError("must be > 0", file="<argument>", field="--time-limit")
+    from skyshield.wta import read_instance
+    from skyshield.wta import solve as wta_solve
+
+    problem = read_instance(file)
+    sol = wta_solve(problem, method=method, time_limit=time_limit, seed=seed)
+    if json_out:
+        typer.echo(sol.to_json())
+        return
+    typer.echo(f"instance     {problem.name} ({problem.n_weapons} weapon types, "
+               f"{problem.n_targets} targets, {int(problem.units.sum())} units)")
+    typer.echo(f"method       {sol.method}")
+    typer.echo(f"objective    {sol.objective:.9f}")
+    typer.echo(f"lower_bound  {sol.lower_bound:.9f}")
+    typer.echo(f"gap          {sol.gap:.3e}")
+    typer.echo(f"status       {sol.status}")
+    typer.echo(f"seconds      {sol.seconds:.3f}")
+    typer.echo("assignment   " + " ".join(str(v) for v in sol.assignment.tolist()))
+
+
+@app.command()
+def generate(
+    recipe: Annotated[str, typer.Argument(help="ahuja | andersen.")],
+    out: Annotated[Path, typer.Argument(help="File to write (.gz to compress).")],
+    weapons: Annotated[int, typer.Option(help="Weapon types W.")] = 80,
+    targets: Annotated[int | None, typer.Option(
+        help="Targets T (ahuja only; default W; andersen uses 2W).")] = None,
+    units: Annotated[int, typer.Option(help="Units of every weapon type.")] = 1,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+) -> None:
+    """Write a random instance of the Ahuja et al. (2007) or Andersen et al. (2022) recipe."""
+    if recipe not in _RECIPES:
+        raise InputError(f"must be one of {', '.join(_RECIPES)}, got {recipe!r}",
+                         file="<argument>", field="RECIPE")
+    if weapons < 1:
+        raise InputError("must be at least 1", file="<argument>", field="--weapons")
+    if targets is not None and (targets < 1 or recipe != "ahuja"):
+        raise InputError("must be at least 1, and only with the ahuja recipe",
+                         file="<argument>", field="--targets")
+    if units < 0:
+        raise InputError("must be >= 0", file="<argument>", field="--units")
+    if not 0 <= seed < 2**63:
+        raise InputError("must be in [0, 2**63)", file="<argument>", field="--seed")
+    from skyshield.wta import ahuja_instance, andersen_instance, write_instance
+
+    if recipe == "ahuja":
+        problem = ahuja_instance(weapons, targets, seed=seed, units=units)
+    else:
+        problem = andersen_instance(weapons, units, seed=seed)
+    write_instance(problem, out)
+    typer.echo(json.dumps({"file": str(out), "weapons": problem.n_weapons,
+                           "targets": problem.n_targets, "units": units, "seed": seed}))
+
+
+@app.command()
+def bench(
+    quick: Annotated[bool, typer.Option("--quick", help="Short run (seconds).")] = False,
+    repeats: Annotated[int | None, typer.Option(help="Repeats per case.")] = None,
+    baseline: Annotated[bool, typer.Option(help="Also run the Kelley/HiGHS baseline.")] = True,
+) -> None:
+    """Benchmark the solvers against a generic Kelley MILP and the published records."""
+    if repeats is not None and repeats < 1:
+        raise InputError("must be at least 1", file="<argument>", field="--repeats")
+    from skyshield.wta.bench import run_benchmark
+
+    run_benchmark(quick=quick, repeats=repeats, baseline=baseline)
