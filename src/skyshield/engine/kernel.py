@@ -86,6 +86,8 @@ EV_LAUNCH, EV_TRACK, EV_TRACK_LOST, EV_SHOT, EV_KILL, EV_MISS, EV_JAMMED, EV_LEA
 POS_STATES = ("flying", "tracked", "dead")
 POS_ENTITIES = ("drone", "asset")
 POS_EVERY_S = 5.0
+#: Steps between rebuilds of the sensors' watch lists.
+CULL_STEPS = 16
 
 
 class Outcome(NamedTuple):
@@ -330,7 +332,8 @@ def sort_pairs(n: int, ps: np.ndarray, pt: np.ndarray, pdr: np.ndarray, pe: np.n
 
 
 @njit(cache=True, error_model="numpy")
-def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec: bool,
+def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.integer,
+                out: Outcome, rec: bool,
                 evf: np.ndarray, evi: np.ndarray, posf: np.ndarray, posi: np.ndarray,
                 cnt: np.ndarray) -> None:
     """Run replication ``rep`` and write row ``r`` of ``out`` (see ``docs/model.md``)."""
@@ -367,6 +370,8 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
     p_plan_alt = p.plan_alt
     p_plan_n = p.plan_n
     p_plan_t = p.plan_t
+    p_plan_x = p.plan_x
+    p_plan_y = p.plan_y
     p_route_n = p.route_n
     p_route_x = p.route_x
     p_route_y = p.route_y
@@ -487,6 +492,22 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
     miss = np.zeros((N, S), np.int64)
     trk_t = np.full((N, S), -1.0)
     next_scan = np.zeros(S)
+    # per-sensor watch lists, rebuilt every CULL_STEPS steps: the drones that could come within
+    # the sensor's range before the next rebuild, or that it holds history or a track on.
+    # Everything outside a list would be skipped by the scan anyway (Pd = 0, no state).
+    slist = np.empty((S, N), np.int64)
+    sn = np.zeros(S, np.int64)
+    v_drone = 0.0
+    for w in range(W):
+        v_drone = max(v_drone, p_wf[w, W_SPEED])
+    v_sensor = 0.0
+    for m in range(min(M, 1)):
+        for q in range(p_plan_n[m] - 1):
+            ddt = p_plan_t[m, q + 1] - p_plan_t[m, q]
+            if ddt > 0.0:
+                v_sensor = max(v_sensor, math.sqrt(
+                    (p_plan_x[m, q + 1] - p_plan_x[m, q]) ** 2
+                    + (p_plan_y[m, q + 1] - p_plan_y[m, q]) ** 2) / ddt)
     scan_no = np.zeros(S, np.int64)
     mag = np.zeros(E, np.int64)
     reload_at = np.full(E, -1.0)
@@ -671,6 +692,9 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
             hz[i] = math.sqrt(2.0 * K_RE * z[i])
             act[n_act] = i
             n_act += 1
+            for s in range(S):
+                slist[s, sn[s]] = i
+                sn[s] += 1
             out.wave_launched[r, w] += 1
             out.wave_launched_t[r, w, b] += 1
             emit(rec, evf, evi, cnt, t, EV_LAUNCH, i, w, -1, tgt[i], x[i], y[i])
@@ -715,6 +739,29 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
                     emit(rec, evf, evi, cnt, t, EV_JAMMED, i, w, best, tgt[i], x[i], y[i])
 
         # ---- (5) sensors
+        if k % CULL_STEPS == 0:
+            for s in range(S):
+                if p_sf[s, S_ESCORT] > 0.0:
+                    sx = mx[0]
+                    sy = my[0]
+                    vs = v_sensor
+                else:
+                    sx = p_sf[s, S_X]
+                    sy = p_sf[s, S_Y]
+                    vs = 0.0
+                reach = p_sen_rmax[s] + (v_drone + vs) * dt * (CULL_STEPS + 1) + 1.0
+                n = 0
+                for jj in range(n_act):
+                    i = act[jj]
+                    if status[i] != ST_AIR:
+                        continue
+                    dx = x[i] - sx
+                    dy = y[i] - sy
+                    if (dx * dx + dy * dy <= reach * reach or hist[i, s] != 0
+                            or trk_t[i, s] >= 0.0):
+                        slist[s, n] = i
+                        n += 1
+                sn[s] = n
         for s in range(S):
             if t + EPS_T < next_scan[s]:
                 continue
@@ -739,8 +786,8 @@ def replication(p: KernelParams, seed: int, rep: int, r: int, out: Outcome, rec:
             s_rmax = p_sen_rmax[s]
             s_slope = sf[S_SLOPE]
             hor_s = math.sqrt(2.0 * K_RE * hs)
-            for jj in range(n_act):
-                i = act[jj]
+            for jj in range(sn[s]):
+                i = slist[s, jj]
                 if status[i] != ST_AIR:
                     continue
                 dx = x[i] - sx

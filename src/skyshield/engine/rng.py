@@ -69,7 +69,7 @@ def to_unit(h: np.uint64) -> float:
 
 
 @njit(cache=True)
-def rep_key(seed: int, rep: int) -> np.uint64:
+def rep_key(seed: int | np.integer, rep: int | np.integer) -> np.uint64:
     """The key of one replication: ``absorb(absorb(0, seed), rep)``."""
     return absorb(absorb(np.uint64(0), np.uint64(seed)), np.uint64(rep))
 
