@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from small_scenario import small_dict
 
 from skyshield.analysis.spec import design, parse_vary, point_scenarios
 from skyshield.cli import main
@@ -18,14 +19,7 @@ from skyshield.simulate import simulate
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
-    """The flagship cut down to a few drones and 25 minutes (a fraction of a second a run)."""
-    d = load_scenario("examples/vip-transit.yaml").model_dump(mode="json")
-    d["duration_s"] = 1500
-    d["assets"]["moving"][0]["departure_s"] = 0
-    for r in d["raids"]:
-        r["count"] = max(1, r["count"] // 20)
-        r["launch"] = {"start_s": min(r["launch"]["start_s"], 600),
-                       "end_s": min(r["launch"]["end_s"], 1400)}
+    d = small_dict()
     # compile (or load) the kernel here once, so that the spawned workers find it cached
     simulate(scenario_from_dict(d), 1, 0, record=0)
     path = tmp_path_factory.mktemp("small") / "small.yaml"

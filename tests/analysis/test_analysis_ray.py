@@ -3,16 +3,19 @@ pool, and a worker that dies is retried."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import fake_sim
 import pytest
+from small_scenario import small_dict
 
 from skyshield.analysis.executor import PointTask, execute
 from skyshield.analysis.store import SweepStore
 from skyshield.analysis.sweep import plan_sweep, run_sweep
-from skyshield.scenario import load_scenario
+from skyshield.scenario import load_scenario, scenario_from_dict
+from skyshield.simulate import simulate
 
 ray = pytest.importorskip("ray")
 pytestmark = pytest.mark.ray
@@ -63,3 +66,14 @@ def test_ray_retries_a_dead_worker(local_ray, crash_dir: Path) -> None:  # type:
     for o, s in zip(outs, seeds, strict=True):
         assert o.vip_lost is not None
         assert (o.vip_lost == (fake_sim.uniforms(s, 40) < fake_sim.vip_probability(sc))).all()
+
+
+def test_ray_runs_the_real_engine_bit_identically(local_ray, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    sc = scenario_from_dict(small_dict())
+    simulate(sc, 1, 0, record=0)  # the kernel compiled (or loaded) once, for the workers' cache
+    plan = plan_sweep(sc, ["c2.escort_priority=0.1,0.9", "raids[Decoys].count=1,5"],
+                      replications=30, seed=4)
+    rows = run_sweep(plan, tmp_path, backend="ray").rows
+    for row, psc in zip(rows, plan.scenarios, strict=True):
+        assert json.loads(row["summary_json"]) == json.loads(json.dumps(
+            simulate(psc, 30, 4, record=0).summary))
