@@ -11,6 +11,7 @@ import platform
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -97,15 +98,14 @@ def run_benchmark(quick: bool = False, repeats: int | None = None,
         for seed in seeds:
             p = ahuja_instance(n, seed=seed)
             name = f"ahuja{n}x{n} s{seed}"
-            ex, t_ex = _timed(lambda p=p: solve(p, "exact", time_limit=60.0), reps)
+            ex, t_ex = _timed(partial(solve, p, "exact", time_limit=60.0), reps)
             base = kelley(p, 30.0 if quick else 120.0) if seed == seeds[0] else ""
             line(name, "exact", ex, t_ex, base)
             budget = 0.05 if n >= 200 else 0.02
-            lo, t_lo = _timed(lambda p=p, b=budget: solve(p, "local", time_limit=b,
-                                                          bound=False), reps)
+            lo, t_lo = _timed(partial(solve, p, "local", time_limit=budget, bound=False), reps)
             line(name, "local", lo, t_lo, f"| {100 * (lo.objective / ex.objective - 1):.3f}% "
                  f"above the optimum (search only, budget {budget}s)")
-            gr, t_gr = _timed(lambda p=p: solve(p, "greedy", bound=False), reps)
+            gr, t_gr = _timed(partial(solve, p, "greedy", bound=False), reps)
             line(name, "greedy", gr, t_gr,
                  f"| {100 * (gr.objective / ex.objective - 1):.3f}% above the optimum")
     # --- Andersen set
@@ -114,7 +114,7 @@ def run_benchmark(quick: bool = False, repeats: int | None = None,
             f"{w}x{2 * w}x1" for w in (50, 100, 150, 200, 250, 300)]
         for nm in names:
             p = read_instance(DATA / f"wta_{nm}.txt.gz")
-            ex, t_ex = _timed(lambda p=p: solve(p, "exact", time_limit=600.0), reps)
+            ex, t_ex = _timed(partial(solve, p, "exact", time_limit=600.0), reps)
             lb_p, ub_p, t_p = PUBLISHED[nm]
             base = kelley(p, 60.0 if quick else 300.0) if nm == "100x200x1" else ""
             line(nm, "exact", ex, t_ex, base,
@@ -123,7 +123,7 @@ def run_benchmark(quick: bool = False, repeats: int | None = None,
             f"{w}x{2 * w}x{mu}" for mu in (2, 3) for w in (50, 100, 150, 200, 250, 300)]
         for nm in mu_names:
             p = read_instance(DATA / f"wta_{nm}.txt.gz")
-            ex, t_ex = _timed(lambda p=p: solve(p, "exact", time_limit=limit_mu), 1)
+            ex, t_ex = _timed(partial(solve, p, "exact", time_limit=limit_mu), 1)
             lb_p, ub_p, t_p = PUBLISHED[nm]
             pub_gap = (ub_p - lb_p) / ub_p
             verdict = []
@@ -139,7 +139,7 @@ def run_benchmark(quick: bool = False, repeats: int | None = None,
     # --- large instance, local with a bound
     n_big = 300 if quick else 1000
     p = ahuja_instance(n_big, seed=1)
-    lo, t_lo = _timed(lambda p=p: solve(p, "local", time_limit=1.0), reps)
+    lo, t_lo = _timed(partial(solve, p, "local", time_limit=1.0), reps)
     line(f"ahuja{n_big}x{n_big} s1", "local", lo, t_lo, "| with certified lower bound")
     return rows
 
