@@ -297,6 +297,9 @@ def column_generation(
     factors: list[tuple[float, float]],
     max_iter: int,
     rel_tol: float = 1e-4,
+    *,
+    alpha: float = 0.8,
+    price_both: bool = True,
 ) -> tuple[list[Candidate], GameLog]:
     """The route-versus-ambush game on the whole space-time graph, by column generation.
 
@@ -335,6 +338,10 @@ def column_generation(
         Iteration limit.
     rel_tol
         Stop when the gap between the master's value and the best bound is this fraction.
+    alpha
+        Weight of the stability centre in the smoothed duals.
+    price_both
+        Price at the smoothed and at the master's duals every iteration (two routes).
     """
     t_start = time.perf_counter()
     T = hz.shape[0]
@@ -350,7 +357,6 @@ def column_generation(
     # columns are compared exactly; convergence to a relative 1e-4 of the game's value
     seen = {(c.posture, c.route.departure_tick, c.route.cells.tobytes()) for c in cands}
     y_center: np.ndarray | None = None
-    alpha = 0.5
 
     def price(y: np.ndarray) -> list[tuple[int, RouteResult]]:
         amb_field = amb.field(y, T)
@@ -401,7 +407,7 @@ def column_generation(
                     H.append(Hr)
                     G.append(Gr)
                     added = True
-            if added:
+            if added and not price_both:
                 break
         if not added:
             break

@@ -90,7 +90,7 @@ class PlanSpec(Model):
     mc_replications: Annotated[int, Field(ge=0)] = 100
     seed: Annotated[int, Field(ge=0, lt=2**63)] = 0
     #: Column-generation iterations of the route-versus-ambush game.
-    max_iterations: Annotated[int, Field(ge=0, le=5000)] = 80
+    max_iterations: Annotated[int, Field(ge=0, le=5000)] = 60
 
     @model_validator(mode="after")
     def _ordered(self) -> PlanSpec:
