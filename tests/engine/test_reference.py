@@ -60,3 +60,17 @@ def test_identical_on_the_analytic_cases() -> None:
     _same(build(d), 1, 5)
     d["c2"] = {**d["c2"], "doctrine": "salvo", "salvo_size": 2}
     _same(build(d), 2, 5)
+
+
+def test_identical_on_a_full_flagship_replication_with_a_leak() -> None:
+    """One whole flagship replication (seed 5, replication 1: the plan leaks)."""
+    from skyshield.engine import compile_scenario
+
+    cs = compile_scenario(load_scenario(
+        Path(__file__).resolve().parents[2] / "examples" / "vip-transit.yaml"))
+    out = run_batch(cs, 5, 1, 1)
+    assert out.leak[0] and out.wave_launched[0, -1] == 30
+    ref = run_replication(cs, 5, 1)
+    for f in fields(BatchOutcome):
+        np.testing.assert_array_equal(getattr(out, f.name), getattr(ref, f.name),
+                                      err_msg=f.name)
