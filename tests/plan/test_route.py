@@ -75,7 +75,7 @@ def check_route(r, hz, nx, blocked, lo, hi, max_flight):
     assert not blocked[r.cells].any()
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_sweep_matches_dijkstra(data):
     nx = data.draw(st.integers(2, 6))

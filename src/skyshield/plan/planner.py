@@ -611,8 +611,8 @@ def _engine_leak_hazard(st: Setting, occ: Occupancy, route: RouteResult) -> floa
 def verify(outcome: PlanOutcome, indices: list[int], replications: int, seed: int,
            workers: int = 1) -> None:
     """Monte Carlo check of candidate plans: each flown in a variant of the scenario."""
+    from skyshield.montecarlo import simulate
     from skyshield.scenario import scenario_from_dict
-    from skyshield.simulate import simulate
 
     st = outcome.setting
     base = st.scenario.model_dump(mode="json")

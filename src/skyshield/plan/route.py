@@ -199,9 +199,12 @@ def min_risk_route(
     with ``B[t, origin] = 0`` inside the departure window. Every move lasts at least one tick,
     so one sweep over ``t`` solves it (``O(T · cells · 9)``).
 
-    With an endurance limit the sweep over all departures at once is a relaxation: if its
-    optimum flies within the endurance it is optimal; otherwise each departure tick ``d`` is
-    solved on its own, over ticks ``d .. d + E`` only, and the best kept. Both are exact.
+    With an endurance limit ``E`` the sweep over a sub-window ``[a, b]`` of take-offs, with
+    horizon ``b + E``, is a relaxation: if its optimum flies within ``E`` it is optimal for
+    the sub-window; otherwise the sub-window is split in halves, and halves whose relaxed
+    optimum is no better than the best feasible route found are pruned (branch and bound).
+    A single take-off ``a`` with horizon ``a + E`` is exact. Ties between equal hazards may
+    resolve to different routes than a plain sweep, never to a worse one.
     """
     blocked = np.zeros(nx * ny, dtype=np.bool_) if blocked is None else blocked.astype(np.bool_)
     hz = np.ascontiguousarray(hz, dtype=np.float64)
@@ -211,14 +214,24 @@ def min_risk_route(
     if lo > hi or lo < 0 or blocked[origin] or blocked[dest]:
         return None
     S = _prefix(hz)
-    res = _solve(S, blocked, nx, ny, origin, dest, lo, hi, T, hover)
-    if res is None or max_flight_ticks is None or res.flight_ticks <= max_flight_ticks:
-        return res
+    if max_flight_ticks is None:
+        return _solve(S, blocked, nx, ny, origin, dest, lo, hi, T, hover)
+    E = int(max_flight_ticks)
+    # branch and bound over the departure window: the sweep over a sub-window [a, b] with
+    # horizon b + E is a relaxation (flights up to b + E - a); feasible optimum: done for
+    # that sub-window; bound no better than the incumbent: pruned; else split in halves
     best: RouteResult | None = None
-    for d in range(lo, hi + 1):
-        r = _solve(S, blocked, nx, ny, origin, dest, d, d, min(T, d + max_flight_ticks), hover)
-        if r is not None and (best is None or r.hazard < best.hazard):
+    stack = [(lo, hi)]
+    while stack:
+        a, b = stack.pop()
+        r = _solve(S, blocked, nx, ny, origin, dest, a, b, min(T, b + E), hover)
+        if r is None or (best is not None and r.hazard >= best.hazard):
+            continue
+        if r.flight_ticks <= E or a == b:  # a single take-off with horizon a + E is exact
             best = r
+            continue
+        mid = (a + b) // 2
+        stack.extend([(mid + 1, b), (a, mid)])
     return best
 
 
