@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{repeats} repeat(s)", flush=True)
 
     # warm the compiled kernel's on-disk cache so that no configuration pays for compiling
-    from skyshield.simulate import simulate
+    from skyshield.montecarlo import simulate
 
     simulate(sc, 1, 0, record=0)
 

@@ -12,14 +12,14 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:  # pragma: no cover
     from skyshield.results import Results
     from skyshield.scenario import Scenario, load_scenario
-    from skyshield.simulate import simulate
+    from skyshield.montecarlo import simulate
 
 __all__ = ["Results", "Scenario", "__version__", "load_scenario", "simulate"]
 
 _LAZY = {
     "load_scenario": ("skyshield.scenario", "load_scenario"),
     "Scenario": ("skyshield.scenario", "Scenario"),
-    "simulate": ("skyshield.simulate", "simulate"),
+    "simulate": ("skyshield.montecarlo", "simulate"),
     "Results": ("skyshield.results", "Results"),
 }
 

@@ -39,7 +39,8 @@ def _register_subcommands() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the app and turns bad input into one line on stderr and exit code 2."""
-    import click
+    # typer vendors its own copy of click: its exceptions are not `click`'s
+    from typer._click import exceptions as cexc
 
     _register_subcommands()
     command = typer.main.get_command(app)
@@ -48,15 +49,18 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"skyshield: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except click.exceptions.UsageError as exc:
-        exc.show()
+    except cexc.UsageError as exc:
+        # one line, like every other bad input; the usage text stays behind --help
+        cmd = exc.ctx.command_path if exc.ctx is not None else "skyshield"
+        msg = " ".join(exc.format_message().split())
+        print(f"skyshield: error: {msg} (see '{cmd} --help')", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except click.exceptions.Abort:
+    except typer.Abort:
         print("Aborted.", file=sys.stderr)
         return 130
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return int(exc.exit_code or 0)
-    except click.exceptions.ClickException as exc:
+    except cexc.ClickException as exc:
         exc.show()
         return EXIT_BAD_INPUT
     except BrokenPipeError:

@@ -46,7 +46,7 @@ def run(
     """Run the Monte Carlo on a scenario and summarise the outcome with 95 % intervals."""
     _check_args(replications, seed, workers, precision)
     from skyshield.scenario import load_scenario
-    from skyshield.simulate import PRECISION_CAP, simulate
+    from skyshield.montecarlo import PRECISION_CAP, simulate
 
     sc = load_scenario(scenario)
     n = replications if replications is not None else (

@@ -14,7 +14,7 @@ from small_scenario import small_dict
 from skyshield.analysis.spec import design, parse_vary, point_scenarios
 from skyshield.cli import main
 from skyshield.scenario import load_scenario, scenario_from_dict
-from skyshield.simulate import simulate
+from skyshield.montecarlo import simulate
 
 
 @pytest.fixture(scope="module")

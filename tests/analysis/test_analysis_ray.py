@@ -15,7 +15,7 @@ from skyshield.analysis.executor import PointTask, execute
 from skyshield.analysis.store import SweepStore
 from skyshield.analysis.sweep import plan_sweep, run_sweep
 from skyshield.scenario import load_scenario, scenario_from_dict
-from skyshield.simulate import simulate
+from skyshield.montecarlo import simulate
 
 ray = pytest.importorskip("ray")
 pytestmark = pytest.mark.ray

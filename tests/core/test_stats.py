@@ -42,13 +42,13 @@ def test_wilson_coverage_by_simulation() -> None:
 def test_mean_interval_and_paired_difference() -> None:
     rng = np.random.default_rng(3)
     x = rng.normal(5.0, 2.0, size=10_000)
-    m, lo, hi = mean_interval(x)
+    _m, lo, hi = mean_interval(x)
     assert lo < 5.0 < hi
     assert math.isclose(hi - lo, 2 * 1.96 * 2.0 / 100, rel_tol=0.05)
     # paired: a common component cancels, the interval is much narrower than unpaired
     common = rng.normal(0, 10, size=5000)
     a = common + rng.normal(0, 0.1, size=5000)
     b = common + 0.5 + rng.normal(0, 0.1, size=5000)
-    d, dlo, dhi = paired_difference(a, b)
+    _d, dlo, dhi = paired_difference(a, b)
     assert dlo < 0.5 < dhi
     assert dhi - dlo < 0.02
