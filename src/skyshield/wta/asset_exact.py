@@ -17,6 +17,7 @@ import time
 
 import numpy as np
 
+from skyshield.wta._highs import new_highs
 from skyshield.wta.engine import asset_objective_nb
 
 _Y_EPS = 1e-4  # tangents of g are taken at y <= -eps when beta = 1 (g(0) is infinite)
@@ -38,8 +39,7 @@ def _build_and_solve(av: np.ndarray, ta: np.ndarray, le: np.ndarray, pk: np.ndar
     inf = highspy.kHighsInf
     pairs = np.argwhere((pk > 0) & (cap[:, None] > 0))
     logq = np.log(np.maximum(1.0 - pk, 1e-300))
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = new_highs()
     h.setOptionValue("threads", 1)
     h.setOptionValue("mip_rel_gap", 1e-9)
     h.setOptionValue("mip_abs_gap", 1e-12)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from skyshield.wta import _kernels as K
+from skyshield.wta._highs import new_highs
 from skyshield.wta.problem import WTAProblem
 
 
@@ -85,8 +86,7 @@ class _Master:
         self.hp = highspy
         self.p = problem
         n_t, n_w = problem.n_targets, problem.n_weapons
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        h = new_highs()
         h.setOptionValue("threads", threads)
         empty_i = np.zeros(0, dtype=np.int32)
         h.addRows(n_t, np.ones(n_t), np.ones(n_t), 0, empty_i, empty_i, np.zeros(0))
@@ -202,8 +202,7 @@ def _solve_set_partitioning(problem: WTAProblem, tgt: np.ndarray, cost: np.ndarr
         idx.append(np.concatenate(([tgt[c]], n_t + w)).astype(np.int32))
         val.append(np.concatenate(([1.0], cnt.astype(np.float64))))
         pos += 1 + w.shape[0]
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = new_highs()
     h.setOptionValue("threads", 1)
     h.setOptionValue("mip_rel_gap", 1e-9)
     h.setOptionValue("mip_abs_gap", 1e-9)

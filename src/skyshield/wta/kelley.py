@@ -10,6 +10,7 @@ import time
 
 import numpy as np
 
+from skyshield.wta._highs import new_highs
 from skyshield.wta.problem import WTAProblem
 
 
@@ -35,8 +36,7 @@ def solve_kelley(problem: WTAProblem, time_limit: float = 60.0, rel_gap: float =
     pairs = np.argwhere(problem.cap > 0)
     logq = np.log(np.maximum(1.0 - problem.pk, 1e-300))
     inf = highspy.kHighsInf
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = new_highs()
     h.setOptionValue("threads", threads)
     h.setOptionValue("mip_rel_gap", rel_gap * 0.1)
     n_x = pairs.shape[0]
