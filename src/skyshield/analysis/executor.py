@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 #: The function that runs one point, as ``module:attribute``.
-DEFAULT_SIMULATOR = "skyshield.montecarlo:simulate"
+DEFAULT_SIMULATOR = "skyshield:simulate"  # the public entry point, wherever it lives
 BACKENDS = ("process", "ray", "serial")
 
 
