@@ -195,3 +195,16 @@ def test_cli_json_matches_library(tmp_path, capsys):
     assert main(["plan-draw", str(tmp_path / "out" / "strategy.json"), "--seed", "1"]) == 0
     drawn = json.loads(capsys.readouterr().out)
     assert drawn["route"] == got["plans"][drawn["index"]]["route"]
+
+
+def test_plan_spec_errors_name_file_line_and_field(tmp_path, capsys):
+    bad = tmp_path / "spec.yaml"
+    bad.write_text("alternatives: 2\nadversary_types:\n  - name: a\n    threat: owa_piston\n"
+                   "    count: 3\n    launch_area: {center: [0, 0], radius_m: 1000}\n")
+    assert main(["plan", "examples/vip-transit.yaml", "--plan-spec", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:4" in err and "adversary_types[0].threat" in err
+    assert "cannot attack air targets" in err
+    bad.write_text("departure_window_s: [900, 100]\n")
+    assert main(["plan", "examples/vip-transit.yaml", "--plan-spec", str(bad)]) == 2
+    assert "departure window is empty" in capsys.readouterr().err

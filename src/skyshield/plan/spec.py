@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from skyshield.errors import InputError, field_path
 from skyshield.scenario.schema import Circle, Model, NonNegFloat, Point, PosFloat, Prob
@@ -40,6 +40,18 @@ class AdversaryType(Model):
     hold_s: PosFloat | None = None
     #: Step between the start times the adversary may choose.
     window_step_s: PosFloat = 300.0
+
+    @field_validator("threat")
+    @classmethod
+    def _air_capable(cls, v: str) -> str:
+        from skyshield.scenario import default_catalogue
+
+        threats = default_catalogue().threats
+        if v not in threats:
+            raise ValueError(f"unknown threat class '{v}' (known: {', '.join(threats)})")
+        if threats[v].params.get("can_attack_air", 0.0) <= 0.0:
+            raise ValueError(f"threat class '{v}' cannot attack air targets, so cannot ambush")
+        return v
 
 
 class Posture(Model):
