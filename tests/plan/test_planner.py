@@ -208,3 +208,16 @@ def test_plan_spec_errors_name_file_line_and_field(tmp_path, capsys):
     bad.write_text("departure_window_s: [900, 100]\n")
     assert main(["plan", "examples/vip-transit.yaml", "--plan-spec", str(bad)]) == 2
     assert "departure window is empty" in capsys.readouterr().err
+
+
+def test_same_input_same_plan():
+    data = ambush_field_scenario()
+    data["leak"] = {"probability": 0.5, "threat": "fpv", "count": 10,
+                    "launch_area": {"center": [0, 10000], "radius_m": 1000}}
+    sc = scenario_from_dict(data)
+    spec = PlanSpec(alternatives=1, max_iterations=8, mc_replications=40, seed=5, cell_m=1000)
+    a, b = (plan_flight(sc, spec).to_dict() for _ in range(2))
+    a.pop("timings_s")
+    b.pop("timings_s")
+    assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+    assert a["adversary"]["options"] > 0 and a["game"]["iterations"] >= 1
