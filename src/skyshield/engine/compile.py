@@ -98,7 +98,8 @@ class KernelParams(NamedTuple):
     max_channels: int
     # command and control
     cycle_s: float
-    policy: int
+    policy: int  # POLICIES: 0 greedy, 1 local, 2 exact
+    policy_time_s: float  # s, time limit of one exact solve (exact only)
     doctrine: int
     salvo_size: int
     tight_r: float  # m
@@ -454,7 +455,8 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         leak_x=float(leak_x), leak_y=float(leak_y), leak_t=float(leak_t),
         leak_spread=float(leak_spread),
         sf=sf, sen_rmax=sen_rmax, sen_r50=sen_r50, sen_q=sen_q, sen_pd=sen_pd, sensor_key=sensor_key, ef=ef, pk=pk, eff_key=eff_key, max_channels=max_ch,
-        cycle_s=float(c2.cycle_s), policy=POLICIES[c2.policy], doctrine=DOCTRINES[c2.doctrine],
+        cycle_s=float(c2.cycle_s), policy=POLICIES[c2.policy],
+        policy_time_s=float(c2.policy_time_s), doctrine=DOCTRINES[c2.doctrine],
         salvo_size=int(c2.salvo_size), tight_r=float(c2.weapons_tight_radius_m),
         p_misid=float(c2.p_misidentification), wfz=wfz,
     )

@@ -67,6 +67,7 @@ from skyshield.engine.compile import (
     KernelParams,
 )
 from skyshield.engine.rng import absorb, rep_key, to_unit
+from skyshield.wta.engine import greedy_asset_based_nb, local_asset_based_nb
 
 #: 4/3-Earth radius for the radar horizon: k · Re (m).
 K_RE = 4.0 / 3.0 * 6_371_000.0
@@ -88,6 +89,11 @@ POS_ENTITIES = ("drone", "asset")
 POS_EVERY_S = 5.0
 #: Steps between rebuilds of the sensors' watch lists.
 CULL_STEPS = 16
+# assignment policies (compile.POLICIES)
+P_GREEDY, P_LOCAL, P_EXACT = 0, 1, 2
+#: Move/swap evaluations the ``local`` policy may spend per decision cycle: a fixed budget,
+#: not a clock, so results do not depend on the machine.
+LOCAL_MAX_EVALS = 20_000
 
 
 class Outcome(NamedTuple):
@@ -328,6 +334,56 @@ def sort_pairs(n: int, ps: np.ndarray, pt: np.ndarray, pdr: np.ndarray, pe: np.n
         width *= 2
 
 
+def exact_shots(asset_value: np.ndarray, threat_asset: np.ndarray, lethality: np.ndarray,
+                pk: np.ndarray, capacity: np.ndarray, time_s: float) -> np.ndarray:
+    """The ``exact`` policy's engagements (plain Python: HiGHS runs in object mode).
+
+    :func:`skyshield.wta.engine.assign_asset_based` with ``method="exact"``: greedy, local
+    search, then the outer-approximation MILP for at most ``time_s`` seconds.
+    """
+    from skyshield.wta.engine import assign_asset_based
+
+    x = assign_asset_based(asset_value, threat_asset, lethality, pk, capacity, "exact", time_s)
+    return np.ascontiguousarray(x, dtype=np.int64)
+
+
+@njit(cache=True)
+def wta_shots(policy: int, asset_value: np.ndarray, threat_asset: np.ndarray,
+              lethality: np.ndarray, pk: np.ndarray, capacity: np.ndarray,
+              time_s: float) -> np.ndarray:
+    """Engagements ``(E, T)`` of one decision cycle's asset-based WTA for ``local``/``exact``.
+
+    Parameters
+    ----------
+    policy
+        :data:`P_LOCAL` or :data:`P_EXACT`.
+    asset_value
+        ``(A,)`` float64, the C2 weight of each asset.
+    threat_asset, lethality
+        ``(T,)`` the asset each candidate is aimed at and its perceived vulnerability.
+    pk
+        ``(E, T)`` float64 kill probability of one engagement (0 = infeasible).
+    capacity
+        ``(E,)`` int64 engagements each effector can start.
+    time_s
+        Time limit of the ``exact`` solve, seconds.
+
+    Notes
+    -----
+    ``local`` = maximum marginal return, then first-improvement moves and swaps of single
+    engagements for at most :data:`LOCAL_MAX_EVALS` evaluations (deterministic). ``exact``
+    leaves nopython mode for :func:`exact_shots`.
+    """
+    x = greedy_asset_based_nb(asset_value, threat_asset, lethality, pk, capacity)
+    if policy == P_LOCAL:
+        local_asset_based_nb(asset_value, threat_asset, lethality, pk, capacity, x,
+                             LOCAL_MAX_EVALS)
+    elif policy == P_EXACT:
+        with nb.objmode(x="int64[:, ::1]"):
+            x = exact_shots(asset_value, threat_asset, lethality, pk, capacity, time_s)
+    return x
+
+
 # ----------------------------------------------------------------------------- one replication
 
 
@@ -367,6 +423,8 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
     p_p_misid = p.p_misid
     p_perceived = p.perceived
     p_pk = p.pk
+    p_policy = p.policy
+    p_policy_time_s = p.policy_time_s
     p_plan_alt = p.plan_alt
     p_plan_n = p.plan_n
     p_plan_t = p.plan_t
@@ -550,6 +608,12 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
     ptmp = np.empty(npair_max, np.int64)
     cap = np.zeros(E, np.int64)
     taken = np.zeros(N, np.bool_)
+    # the cycle's engagements: at most one per free channel
+    go_max = max(E * C, 1)
+    go_e = np.empty(go_max, np.int64)
+    go_q = np.empty(go_max, np.int64)
+    go_n = np.empty(go_max, np.int64)
+    go_d = np.empty(go_max)
     last_pos = -1
 
     for k in range(p_n_steps + 1):
@@ -999,24 +1063,60 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
                     pn[npair] = rounds
                     pd_[npair] = math.sqrt(r2)
                     npair += 1
-            # greedy maximum marginal return (TODO(issue 2): local/exact via skyshield.wta):
-            # pairs in decreasing priority, each taken if its effector has capacity left and
-            # its threat is unassigned — the same as repeatedly taking the best valid pair
-            for q in range(nc):
-                taken[q] = False
-            for q in range(npair):
-                pdr[q] = cand[pi[q]]
-            sort_pairs(npair, ps, pt, pdr, pe, porder, ptmp)
-            for oq in range(npair):
-                best = porder[oq]
-                if cap[pe[best]] <= 0 or taken[pi[best]]:
-                    continue
-                e = pe[best]
-                q = pi[best]
-                i = cand[q]
+            # assignment: a list of engagements (effector, candidate, rounds, distance) in
+            # the order they start
+            n_go = 0
+            if p_policy == P_GREEDY:
+                # greedy maximum marginal return: pairs in decreasing priority, each taken if
+                # its effector has capacity left and its threat is unassigned — the same as
+                # repeatedly taking the best valid pair
+                for q in range(nc):
+                    taken[q] = False
+                for q in range(npair):
+                    pdr[q] = cand[pi[q]]
+                sort_pairs(npair, ps, pt, pdr, pe, porder, ptmp)
+                for oq in range(npair):
+                    best = porder[oq]
+                    if cap[pe[best]] <= 0 or taken[pi[best]]:
+                        continue
+                    taken[pi[best]] = True
+                    cap[pe[best]] -= 1
+                    go_e[n_go] = pe[best]
+                    go_q[n_go] = pi[best]
+                    go_n[n_go] = pn[best]
+                    go_d[n_go] = pd_[best]
+                    n_go += 1
+            elif npair > 0:
+                # asset-based WTA over the candidates (docs/model.md 4.7): engagements of
+                # effector e at candidate q, effector-major then candidate order
+                pkm = np.zeros((E, nc))
+                pix = np.full((E, nc), -1, np.int64)
+                for q in range(npair):
+                    e = pe[q]
+                    miss_p = 1.0
+                    for _ in range(pn[q]):
+                        miss_p *= 1.0 - p_pk[e, p_drone_wave[cand[pi[q]]]]
+                    pkm[e, pi[q]] = 1.0 - miss_p
+                    pix[e, pi[q]] = q
+                ta = np.empty(nc, np.int64)
+                le = np.empty(nc)
+                for q in range(nc):
+                    i = cand[q]
+                    ta[q] = tgt[i]
+                    le[q] = p_perceived[tgt[i], p_drone_wave[i]]
+                xs = wta_shots(p_policy, p_asset_weight, ta, le, pkm, cap, p_policy_time_s)
+                for e in range(E):
+                    for q in range(nc):
+                        for _ in range(xs[e, q]):
+                            go_e[n_go] = e
+                            go_q[n_go] = q
+                            go_n[n_go] = pn[pix[e, q]]
+                            go_d[n_go] = pd_[pix[e, q]]
+                            n_go += 1
+            for g in range(n_go):
+                e = go_e[g]
+                i = cand[go_q[g]]
                 w = p_drone_wave[i]
-                taken[q] = True
-                cap[e] -= 1
                 kind = int(p_ef[e, E_KIND])
                 c = 0
                 while eng_d[e, c] >= 0:
@@ -1027,11 +1127,11 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
                     eng_t[e, c] = t + p_ef[e, E_REACT]
                     eng_n[e, c] = 0
                 else:
-                    n = pn[best]
+                    n = go_n[g]
                     eng_n[e, c] = n
                     eng_s0[e, c] = nshot[i]
                     nshot[i] += n
-                    eng_t[e, c] = t + p_ef[e, E_REACT] + pd_[best] / p_ef[e, E_VP]
+                    eng_t[e, c] = t + p_ef[e, E_REACT] + go_d[g] / p_ef[e, E_VP]
                     mag[e] -= n
                     if mag[e] < out.min_magazine[r, e]:
                         out.min_magazine[r, e] = mag[e]
