@@ -74,3 +74,41 @@ def test_identical_on_a_full_flagship_replication_with_a_leak() -> None:
     for f in fields(BatchOutcome):
         np.testing.assert_array_equal(getattr(out, f.name), getattr(ref, f.name),
                                       err_msg=f.name)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(d=scenarios(), seed=st.integers(0, 2**63 - 1))
+def test_identical_with_the_local_policy(d: dict, seed: int) -> None:
+    d["c2"] = {**d["c2"], "policy": "local"}
+    _same(build(d), seed, 2)
+
+
+def test_identical_with_local_and_exact_on_the_analytic_cases() -> None:
+    for policy in ("local", "exact"):
+        d = base(effectors=[missile(pk=0.5, magazine=3), missile("SAM2", pk=0.4, magazine=2)])
+        d["c2"] = {**d["c2"], "policy": policy, "policy_time_s": 5.0}
+        _same(build(d), 1, 4)
+        d["c2"] = {**d["c2"], "doctrine": "salvo", "salvo_size": 2}
+        _same(build(d), 2, 4)
+
+
+def test_identical_with_local_on_a_cut_down_flagship() -> None:
+    """The cut-down flagship of the test above under the ``local`` policy."""
+    sc = load_scenario(Path(__file__).resolve().parents[2] / "examples" / "vip-transit.yaml")
+    raids = [r.model_copy(update={"count": max(1, r.count // 10),
+                                  "launch": r.launch.model_copy(update={"end_s": 1400.0,
+                                                                        "times_s": None,
+                                                                        "rates": None})})
+             for r in sc.raids]
+    small = sc.model_copy(update={
+        "raids": raids, "duration_s": 1500.0,
+        "c2": sc.c2.model_copy(update={"policy": "local"}),
+        "assets": sc.assets.model_copy(update={"moving": [
+            sc.assets.moving[0].model_copy(update={"departure_s": 0.0})]}),
+    })
+    from skyshield.engine import compile_scenario
+
+    cs = compile_scenario(small)
+    out = run_batch(cs, 3, 0, 2)
+    assert out.eff_shots.sum() > 0 and out.wave_killed.sum() > 0
+    _same(cs, 3, 2)

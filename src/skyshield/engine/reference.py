@@ -476,16 +476,22 @@ class _Rep:
                     continue
                 pairs.append((-(value * (1.0 - (1.0 - pk) ** n)), ttg, d.index, e, n,
                               math.sqrt(r2)))
-        pairs.sort()
-        assigned: set[int] = set()
-        for _score, _ttg, i, e, n, dist in pairs:
-            if cap.get(e, 0) <= 0 or i in assigned:
-                continue
-            assigned.add(i)
-            cap[e] -= 1
-            d = drones[i]
+        go: list[tuple[int, int, int, float]] = []  # (effector, drone, rounds, distance)
+        if p.policy == 0:
+            pairs.sort()
+            assigned: set[int] = set()
+            for _score, _ttg, i, e, n, dist in pairs:
+                if cap.get(e, 0) <= 0 or i in assigned:
+                    continue
+                assigned.add(i)
+                cap[e] -= 1
+                go.append((e, i, n, dist))
+        elif pairs:
+            go = self.wta(cands, pairs, cap)
+        for e, i, n, dist in go:
             c = chans[e].index(None)
             ef = p.ef[e]
+            d = drones[i]
             d.engaged += 1
             if int(ef[C.E_KIND]) == C.K_GUN:
                 chans[e][c] = Engagement(i, t + ef[C.E_REACT], 0, 0)
@@ -493,6 +499,46 @@ class _Rep:
                 chans[e][c] = Engagement(i, t + ef[C.E_REACT] + dist / ef[C.E_VP], n, d.rounds)
                 d.rounds += n
                 spend(e, n, t)  # type: ignore[operator]
+
+    def wta(self, cands: list[tuple[Drone, float, float, bool]],
+            pairs: list[tuple[float, float, int, int, int, float]],
+            cap: dict[int, int]) -> list[tuple[int, int, int, float]]:
+        """The ``local``/``exact`` assignment: the cycle's asset-based WTA over the candidates
+        (docs/model.md 4.7), solved by :mod:`skyshield.wta`; engagements effector-major."""
+        from skyshield.engine.kernel import LOCAL_MAX_EVALS
+        from skyshield.wta.engine import (
+            assign_asset_based,
+            greedy_asset_based_nb,
+            local_asset_based_nb,
+        )
+
+        p = self.p
+        col = {d.index: q for q, (d, _v, _t, _g) in enumerate(cands)}
+        pk = np.zeros((self.E, len(cands)))
+        info: dict[tuple[int, int], tuple[int, float]] = {}
+        for _score, _ttg, i, e, n, dist in pairs:
+            if cap.get(e, 0) <= 0:
+                continue
+            miss = 1.0
+            for _ in range(n):
+                miss *= 1.0 - float(p.pk[e, cands[col[i]][0].wave])
+            pk[e, col[i]] = 1.0 - miss
+            info[e, col[i]] = (n, dist)
+        ta = np.array([d.target for d, *_ in cands], np.int64)
+        le = np.array([p.perceived[d.target, d.wave] for d, *_ in cands], np.float64)
+        capa = np.array([cap.get(e, 0) for e in range(self.E)], np.int64)
+        av = np.ascontiguousarray(p.asset_weight, np.float64)
+        if p.policy == 1:
+            x = greedy_asset_based_nb(av, ta, le, pk, capa)
+            local_asset_based_nb(av, ta, le, pk, capa, x, LOCAL_MAX_EVALS)
+        else:
+            x = assign_asset_based(av, ta, le, pk, capa, "exact", p.policy_time_s)
+        go = []
+        for e in range(self.E):
+            for q, (d, *_rest) in enumerate(cands):
+                n, dist = info.get((e, q), (0, 0.0))
+                go.extend([(e, d.index, n, dist)] * int(x[e, q]))
+        return go
 
     def friendly_fire(self, mag: list[int], cycle: int, t: float, spend: object) -> None:
         p = self.p
