@@ -51,10 +51,12 @@ def test_hazard_field_matches_closed_form_and_monte_carlo():
     p_strip = 2 * b * 2 * 14000.0 / (math.pi * 14000.0**2)
     exact = 1 - (1 - p_strip * 0.3) ** 40
     plan = out.plan_dict(out.listed[0])
-    assert plan["risk"] == pytest.approx(exact, abs=0.03)  # grid discretisation only
+    assert plan["risk_model"] == pytest.approx(exact, abs=0.03)  # grid discretisation only
+    assert plan["risk_source"] == "monte_carlo"
     lo, hi = plan["risk_ci95"]
+    assert lo <= plan["risk"] <= hi
     # the Monte Carlo's interval must hold the model's estimate (with the grid's slack)
-    assert lo - 0.03 <= plan["risk"] <= hi + 0.03
+    assert lo - 0.03 <= plan["risk_model"] <= hi + 0.03
 
 
 @cache
@@ -148,7 +150,8 @@ def test_planner_waits_out_the_drones_endurance():
     direct_entry = (25000 - 14000 + st.grid.cell) / 60
     assert first_inside > direct_entry + 200  # held back
     # the crossing ends after the drones expire: less time exposed than the direct flight
-    assert out.plan_dict(out.listed[0])["risk"] < 0.6
+    plan = out.plan_dict(out.listed[0])
+    assert plan["risk_source"] == "hazard_model" and plan["risk"] < 0.6
 
 
 def test_impossible_requests_are_input_errors():

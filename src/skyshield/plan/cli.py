@@ -85,14 +85,14 @@ def plan(
 def _print(r: dict[str, Any], out: Path | None) -> None:
     w = sys.stdout.write
     w(f"{r['scenario']}: plans for {r['asset']}\n")
-    w(f"{'plan':>4} {'dep s':>7} {'arr s':>7} {'p':>6} {'risk':>7} {'MC':>7} "
+    w(f"{'plan':>4} {'dep s':>7} {'arr s':>7} {'p':>6} {'model':>7} {'MC':>7} "
       f"{'95% CI':>16} {'worst ambush':>12}  found by\n")
     for p in r["plans"]:
         ci = p.get("risk_ci95")
         ci_s = f"[{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "-"
-        mc = f"{p['risk_mc']:.3f}" if "risk_mc" in p else "-"
+        mc = f"{p['risk']:.3f}" if p["risk_source"] == "monte_carlo" else "-"
         w(f"{p['index']:>4} {p['departure']:>7.0f} {p['arrival']:>7.0f} "
-          f"{p['probability']:>6.3f} {p['risk']:>7.3f} {mc:>7} {ci_s:>16} "
+          f"{p['probability']:>6.3f} {p['risk_model']:>7.3f} {mc:>7} {ci_s:>16} "
           f"{p['risk_worst_ambush']:>12.3f}  {p['found_by']}\n")
     w(f"leak q = {r['leak_probability']}: randomised risk {r['risk_randomised']:.3f}, "
       f"best fixed plan {r['risk_fixed']:.3f}\n")

@@ -511,18 +511,21 @@ class PlanOutcome:
             "departure": round(c.route.departure_tick * g.tau, 3),
             "arrival": round(c.route.arrival_tick * g.tau, 3),
             "route": self.waypoints(i),
+            # the Monte Carlo's estimate when the plan was flown there, else the model's
             "risk": float(self.risk_hazard[i]),
+            "risk_source": "hazard_model",
+            "risk_model": float(self.risk_hazard[i]),
+            "risk_ci95": None,
             "risk_background": float(-np.expm1(-c.route.hazard
                                                 * st.spec.postures[c.posture].hazard_factor)),
             "risk_worst_ambush": float(w[i]),
             "probability": float(self.strategy[i]),
         }
         if i in self.mc:
-            d["risk_mc"] = self.mc[i]["p_loss"]
+            d["risk"] = self.mc[i]["p_loss"]
+            d["risk_source"] = "monte_carlo"
             d["risk_ci95"] = self.mc[i]["ci95"]
             d["mc_replications"] = self.mc[i]["replications"]
-        else:
-            d["risk_ci95"] = None
         return d
 
     def to_dict(self) -> dict[str, Any]:
