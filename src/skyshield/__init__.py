@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # pragma: no cover
+    from skyshield.montecarlo import simulate
     from skyshield.results import Results
     from skyshield.scenario import Scenario, load_scenario
-    from skyshield.montecarlo import simulate
 
 __all__ = ["Results", "Scenario", "__version__", "load_scenario", "simulate"]
 
