@@ -45,8 +45,8 @@ def run(
 ) -> None:
     """Run the Monte Carlo on a scenario and summarise the outcome with 95 % intervals."""
     _check_args(replications, seed, workers, precision)
-    from skyshield.scenario import load_scenario
     from skyshield.montecarlo import PRECISION_CAP, simulate
+    from skyshield.scenario import load_scenario
 
     sc = load_scenario(scenario)
     n = replications if replications is not None else (

@@ -13,8 +13,8 @@ from small_scenario import small_dict
 
 from skyshield.analysis.spec import design, parse_vary, point_scenarios
 from skyshield.cli import main
-from skyshield.scenario import load_scenario, scenario_from_dict
 from skyshield.montecarlo import simulate
+from skyshield.scenario import load_scenario, scenario_from_dict
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,8 @@ from small_scenario import small_dict
 from skyshield.analysis.executor import PointTask, execute
 from skyshield.analysis.store import SweepStore
 from skyshield.analysis.sweep import plan_sweep, run_sweep
-from skyshield.scenario import load_scenario, scenario_from_dict
 from skyshield.montecarlo import simulate
+from skyshield.scenario import load_scenario, scenario_from_dict
 
 ray = pytest.importorskip("ray")
 pytestmark = pytest.mark.ray
