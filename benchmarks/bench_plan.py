@@ -72,10 +72,17 @@ def bench_route(quick: bool) -> dict[str, Any]:
         hz = _route_field(nx, ny, T, floor, seed=4)
         origin, dest = 100 * nx + 5, 100 * nx + 5 + dist
         dep = (0, 40) if case == "near" else (0, 10)
-        t_sweep, r = _timed(lambda hz=hz, o=origin, d=dest, w=dep: min_risk_route(
-            hz, nx, ny, o, d, w), reps)
-        t_astar, (a_val, expanded) = _timed(
-            lambda hz=hz, o=origin, d=dest, w=dep: space_time_astar(hz, nx, ny, o, d, w), reps)
+
+        def sweep(hz: np.ndarray = hz, o: int = origin, d: int = dest,
+                  w: tuple[int, int] = dep) -> Any:
+            return min_risk_route(hz, nx, ny, o, d, w)
+
+        def astar(hz: np.ndarray = hz, o: int = origin, d: int = dest,
+                  w: tuple[int, int] = dep) -> Any:
+            return space_time_astar(hz, nx, ny, o, d, w)
+
+        t_sweep, r = _timed(sweep, reps)
+        t_astar, (a_val, expanded) = _timed(astar, reps)
         out[case] = {"sweep": t_sweep, "astar": t_astar, "astar_expanded": int(expanded),
                      "hazard_sweep": r.hazard, "hazard_astar": a_val,
                      "same_optimum": bool(abs(r.hazard - a_val) <= 1e-12 * (1 + a_val))}
@@ -104,7 +111,11 @@ def bench_game(quick: bool, dobss_limit: float) -> dict[str, Any]:
     for K in (1, 10):
         Ls = _structured_losses(n, m, K, seed=K)
         prior = np.full(K, 1.0 / K)
-        t, sol = _timed(lambda Ls=Ls, prior=prior: solve_zero_sum(Ls, prior), reps)
+
+        def lp(Ls: list[np.ndarray] = Ls, prior: np.ndarray = prior) -> Any:
+            return solve_zero_sum(Ls, prior)
+
+        t, sol = _timed(lp, reps)
         res[f"lp_{K}_types"] = t | {"value": sol.value, "support": len(sol.support())}
         t0 = time.perf_counter()
         try:
@@ -118,18 +129,15 @@ def bench_game(quick: bool, dobss_limit: float) -> dict[str, Any]:
 
 
 def bench_flow(quick: bool) -> dict[str, Any]:
-    from skyshield.plan.flowlp import solve_flow_lp, solve_synthetic_cg, synthetic_game
+    from skyshield.plan.flowlp import solve_synthetic_cg, solve_synthetic_lp, synthetic_game
 
     nx, ny, T, J = (12, 10, 60, 30) if quick else (30, 30, 140, 100)
     inst = synthetic_game(nx, ny, T, J, seed=1)
     solve_synthetic_cg(synthetic_game(4, 3, 12, 2, seed=0), 4, 3)  # compile
     t_cg, (value, log) = _timed(lambda: solve_synthetic_cg(inst, nx, ny, rel_tol=1e-6),
                                 2 if quick else 3)
-    amb = inst["amb"]
     t0 = time.perf_counter()
-    lp_value, info = solve_flow_lp(inst["hz"], nx, ny, inst["origin"], inst["dest"],
-                                   inst["departure"], amb.dmg, amb.point_of, amb.k0, amb.k1,
-                                   amb.type_of, amb.prior)
+    lp_value, info = solve_synthetic_lp(inst, nx, ny)
     lp_total = time.perf_counter() - t0
     return {"grid": [nx, ny, T], "options": J, "arcs": int(info["arcs"]),
             "cg": t_cg, "cg_iterations": log.iterations, "cg_routes": log.columns,

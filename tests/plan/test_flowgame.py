@@ -6,7 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skyshield.plan.flowlp import solve_flow_lp, solve_synthetic_cg, synthetic_game
+from skyshield.plan.flowlp import (
+    solve_flow_lp,
+    solve_synthetic_cg,
+    solve_synthetic_lp,
+    synthetic_game,
+)
 
 
 @settings(max_examples=8, deadline=None)
@@ -15,10 +20,7 @@ from skyshield.plan.flowlp import solve_flow_lp, solve_synthetic_cg, synthetic_g
 def test_column_generation_matches_arc_flow_lp(nx, ny, T, J, seed):
     inst = synthetic_game(nx, ny, T, J, seed, radius=1.5)
     cg_value, log = solve_synthetic_cg(inst, nx, ny, rel_tol=1e-9)
-    amb = inst["amb"]
-    lp_value, _ = solve_flow_lp(inst["hz"], nx, ny, inst["origin"], inst["dest"],
-                                inst["departure"], amb.dmg, amb.point_of, amb.k0, amb.k1,
-                                amb.type_of, amb.prior)
+    lp_value, _ = solve_synthetic_lp(inst, nx, ny)
     assert cg_value == pytest.approx(lp_value, rel=1e-6, abs=1e-10)
     # the Lagrangian bound never exceeds the optimum
     assert log.lower_bound <= lp_value + 1e-9

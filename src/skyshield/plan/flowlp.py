@@ -14,7 +14,8 @@ import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import coo_matrix, csr_matrix, vstack
 
-from skyshield.plan.route import MOVE_DX, MOVE_DY, MOVE_TICKS
+from skyshield.plan.planner import AmbushSet, GameLog
+from skyshield.plan.route import MOVE_DX, MOVE_DY, MOVE_TICKS, RouteResult, min_risk_route
 
 
 @dataclass(frozen=True)
@@ -149,17 +150,26 @@ def solve_flow_lp(
     return float(res.fun), {"arcs": float(A), "rows": float(N + 1 + J), "seconds": secs}
 
 
+@dataclass(frozen=True)
+class SyntheticGame:
+    """A route-versus-ambush instance: background field, ambushes, end points, window."""
+
+    hz: np.ndarray
+    amb: AmbushSet
+    origin: int
+    dest: int
+    departure: tuple[int, int]
+
+
 def synthetic_game(nx: int, ny: int, T: int, options: int, seed: int,
                    radius: float = 2.5, hold: int | None = None, strength: float = 2.0
-                   ) -> dict[str, object]:
+                   ) -> SyntheticGame:
     """A random route-versus-ambush instance for tests and benchmarks.
 
     A smooth random background hazard, ``options`` ambush discs of ``radius`` cells at random
     points with random hold windows; origin and destination at mid-height on the west and
     east edges, departure in the first tenth of the horizon.
     """
-    from skyshield.plan.planner import AmbushSet
-
     rng = np.random.default_rng(seed)
     n = nx * ny
     ks = np.arange(n)
@@ -180,27 +190,29 @@ def synthetic_game(nx: int, ny: int, T: int, options: int, seed: int,
                     px=px, py=py, radius=np.full(P, radius), k0=k0,
                     k1=np.minimum(k0 + hold, T - 1), dmg=dmg, names=["synthetic"],
                     prior=np.ones(1))
-    return {"hz": hz, "amb": amb, "origin": (ny // 2) * nx, "dest": (ny // 2) * nx + nx - 1,
-            "departure": (0, max(0, T // 10))}
+    return SyntheticGame(hz, amb, (ny // 2) * nx, (ny // 2) * nx + nx - 1,
+                         (0, max(0, T // 10)))
 
 
-def solve_synthetic_cg(inst: dict[str, object], nx: int, ny: int, max_iter: int = 500,
-                       rel_tol: float = 1e-6) -> tuple[float, object]:
+def solve_synthetic_cg(inst: SyntheticGame, nx: int, ny: int, max_iter: int = 500,
+                       rel_tol: float = 1e-6) -> tuple[float, GameLog]:
     """Solve a :func:`synthetic_game` instance by column generation (the planner's method)."""
-    from skyshield.plan.planner import AmbushSet, Candidate, column_generation, occupancy
-    from skyshield.plan.route import RouteResult, min_risk_route
-
-    hz = np.asarray(inst["hz"])
-    amb = inst["amb"]
-    assert isinstance(amb, AmbushSet)
-    o, d = int(inst["origin"]), int(inst["dest"])  # type: ignore[call-overload]
-    dep = inst["departure"]
+    from skyshield.plan.planner import Candidate, column_generation, occupancy
 
     def route_fn(field: np.ndarray) -> RouteResult | None:
-        return min_risk_route(field, nx, ny, o, d, dep, None)  # type: ignore[arg-type]
+        return min_risk_route(field, nx, ny, inst.origin, inst.dest, inst.departure, None)
 
-    first = route_fn(hz)
-    assert first is not None
+    first = route_fn(inst.hz)
+    if first is None:
+        raise ValueError("the destination cannot be reached")
     cands = [Candidate(first, 0, occupancy(first, nx), "min-risk")]
-    _, log = column_generation(route_fn, hz, nx, amb, cands, [(1.0, 1.0)], max_iter, rel_tol)
+    _, log = column_generation(route_fn, inst.hz, nx, inst.amb, cands, [(1.0, 1.0)], max_iter,
+                               rel_tol)
     return log.value, log
+
+
+def solve_synthetic_lp(inst: SyntheticGame, nx: int, ny: int) -> tuple[float, dict[str, float]]:
+    """Solve a :func:`synthetic_game` instance by the generic arc-flow LP."""
+    a = inst.amb
+    return solve_flow_lp(inst.hz, nx, ny, inst.origin, inst.dest, inst.departure, a.dmg,
+                         a.point_of, a.k0, a.k1, a.type_of, a.prior)
