@@ -77,10 +77,24 @@ def _sweep(S: np.ndarray, blocked: np.ndarray, nx: int, ny: int, origin: int, de
 
     A move ``u -> v`` that starts at tick ``s`` and lasts ``m`` ticks costs
     ``(S[s+m, u] - S[s, u] + S[s+m, v] - S[s, v]) / 2``: half the move over each cell.
+    States that no take-off can reach in time (fewer ticks since ``dep_lo`` than the fewest
+    moves from the origin need), or from which the destination cannot be reached by
+    ``t_end``, are left unreached (``best`` is pre-filled with ``inf``): no path to the
+    destination passes through them, so the answer is unchanged.
     """
     n = nx * ny
-    for t in range(t_end + 1):
+    ox, oy = origin % nx, origin // nx
+    dx0, dy0 = dest % nx, dest // nx
+    for t in range(dep_lo, t_end + 1):
         for k in range(n):
+            ix = k % nx
+            iy = k // nx
+            ax, ay = abs(ix - ox), abs(iy - oy)
+            if t - dep_lo < 3 * min(ax, ay) + 2 * (max(ax, ay) - min(ax, ay)):
+                continue
+            ax, ay = abs(ix - dx0), abs(iy - dy0)
+            if t + 3 * min(ax, ay) + 2 * (max(ax, ay) - min(ax, ay)) > t_end:
+                continue
             b = INF
             p = 0
             d = -1
@@ -89,8 +103,6 @@ def _sweep(S: np.ndarray, blocked: np.ndarray, nx: int, ny: int, origin: int, de
                 p = GROUND
                 d = t
             if not blocked[k]:
-                ix = k % nx
-                iy = k // nx
                 for mv in range(1, 10):
                     if mv == 1 and not hover:
                         continue
