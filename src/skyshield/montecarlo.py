@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing as mp
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from dataclasses import fields
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from skyshield.progress import progress_bar
 from skyshield.results.core import Results
 from skyshield.results.stats import wilson_half_width
 
@@ -91,27 +92,6 @@ def _run_batches(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _progress(enabled: bool, total: int) -> tuple[Callable[[int], None], Callable[[], None]]:
-    if not enabled:
-        return (lambda n: None), (lambda: None)
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    prog = Progress(TextColumn("replications"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), TimeRemainingColumn(), transient=True,
-                    console=Console(stderr=True))
-    task = prog.add_task("run", total=total)
-    prog.start()
-    return (lambda n: prog.advance(task, n)), prog.stop
-
-
 def simulate(
     scenario: Scenario,
     replications: int = 1000,
@@ -156,7 +136,7 @@ def simulate(
     batches = _batches(replications)
     vip = cs.asset_kinds.index("moving") if "moving" in cs.asset_kinds else 0
     parts: list[dict[str, np.ndarray]] = []
-    advance, stop = _progress(progress, replications)
+    advance, stop = progress_bar("replications", replications, enabled=progress)
     stopped = False
     lost = done = 0
     try:
