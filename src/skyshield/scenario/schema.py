@@ -355,7 +355,9 @@ class C2(Model):
     policy: Literal["greedy", "local", "exact"] = "greedy"
     """Weapon-target assignment policy."""
     policy_time_s: PosFloat = 0.01
-    """Time budget per decision cycle for the ``local`` and ``exact`` policies, seconds."""
+    """Time limit per decision cycle for the ``exact`` policy's HiGHS solve, seconds (``local``
+    uses a fixed evaluation budget instead). If a solve hits this limit, results can depend on
+    machine speed and load."""
     doctrine: Literal["shoot-look-shoot", "salvo"] = "shoot-look-shoot"
     """Fire doctrine: one shot then assess, or ``salvo_size`` shots at once."""
     salvo_size: Annotated[Int, Field(ge=1, le=4)] = 2
