@@ -111,48 +111,72 @@ def _pool_init(parent: int) -> None:
 
 def _process_backend(tasks: Sequence[PointTask], workers: int,
                      max_retries: int) -> Iterator[PointOutcome]:
+    """Run the points on a pool of spawned processes, replacing the pool when a worker dies.
+
+    When a worker dies the pool breaks and every point then running is lost with it, and
+    nothing says which one killed it. Those points are retried one at a time ("suspects"): a
+    death while a point runs alone is its own, and only such deaths count against
+    ``max_retries``; then the points go back to running in parallel.
+    """
     import multiprocessing as mp
 
     # never fork: numba's thread pool and Ray do not survive it
     ctx = mp.get_context("spawn")
     queue = list(tasks)[::-1]  # pop() from the end hands them out in the order given
-    attempts: dict[int, int] = {}
-    while queue:
+    suspects: list[PointTask] = []
+    deaths: dict[int, int] = {}
+    while queue or suspects:
         pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
                                       initializer=_pool_init, initargs=(os.getpid(),))
-        in_flight: dict[cf.Future[PointOutcome], PointTask] = {}
+        in_flight: dict[cf.Future[PointOutcome], PointTask | _Suspect] = {}
         broken = False
         try:
-            while queue or in_flight:
-                # keep exactly one point per worker in flight: when the pool breaks, the points
-                # in flight are the ones that were running, and only they are charged a retry
-                while queue and len(in_flight) < workers:
-                    t = queue.pop()
-                    in_flight[pool.submit(run_point, t)] = t
+            while not broken and (queue or suspects or in_flight):
+                solo = bool(suspects) or (len(in_flight) == 1 and _is_suspect(in_flight))
+                if suspects and not in_flight:
+                    t = suspects.pop()
+                    in_flight[pool.submit(run_point, t)] = _Suspect(t)
+                elif not solo:
+                    # one point per worker in flight, so that a break loses little work
+                    while queue and len(in_flight) < workers:
+                        t = queue.pop()
+                        in_flight[pool.submit(run_point, t)] = t
                 done, _ = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
+                lost: list[PointTask | _Suspect] = []
                 for fut in done:
-                    t = in_flight.pop(fut)
+                    gone = in_flight.pop(fut)
                     try:
                         out = fut.result()
                     except cf.process.BrokenProcessPool:
                         broken = True
-                        attempts[t.index] = attempts.get(t.index, 0) + 1
-                        if attempts[t.index] > max_retries:
-                            raise WorkerDiedError(
-                                f"the worker running point {t.index} died "
-                                f"{attempts[t.index]} times") from None
-                        queue.append(t)
+                        lost.append(gone)
                         continue
                     yield out
                 if broken:
-                    for fut, t in in_flight.items():
-                        fut.cancel()
-                        attempts[t.index] = attempts.get(t.index, 0) + 1
-                        queue.append(t)
+                    lost += list(in_flight.values())
                     in_flight.clear()
-                    break
+                    if len(lost) == 1:  # it ran alone: the death was its own
+                        t = lost[0].task if isinstance(lost[0], _Suspect) else lost[0]
+                        deaths[t.index] = deaths.get(t.index, 0) + 1
+                        if deaths[t.index] > max_retries:
+                            raise WorkerDiedError(f"the worker running point {t.index} died "
+                                                  f"{deaths[t.index]} times")
+                        suspects.append(t)
+                    else:
+                        suspects.extend(x.task if isinstance(x, _Suspect) else x for x in lost)
         finally:
             pool.shutdown(wait=not broken, cancel_futures=True)
+
+
+class _Suspect:
+    """A point running alone after a worker death (see :func:`_process_backend`)."""
+
+    def __init__(self, task: PointTask) -> None:
+        self.task = task
+
+
+def _is_suspect(in_flight: dict[Any, Any]) -> bool:
+    return any(isinstance(t, _Suspect) for t in in_flight.values())
 
 
 # --------------------------------------------------------------------------- Ray
