@@ -18,12 +18,24 @@ from skyshield.plan.flowlp import (
 @given(st.integers(3, 8), st.integers(1, 6), st.integers(12, 36), st.integers(1, 10),
        st.integers(0, 2**31))
 def test_column_generation_matches_arc_flow_lp(nx, ny, T, J, seed):
+    # crossing one cell takes two ticks: give the horizon room to reach the east edge
+    T = max(T, 2 * nx + 4)
     inst = synthetic_game(nx, ny, T, J, seed, radius=1.5)
     cg_value, log = solve_synthetic_cg(inst, nx, ny, rel_tol=1e-9)
     lp_value, _ = solve_synthetic_lp(inst, nx, ny)
     assert cg_value == pytest.approx(lp_value, rel=1e-6, abs=1e-10)
     # the Lagrangian bound never exceeds the optimum
     assert log.lower_bound <= lp_value + 1e-9
+
+
+def test_unreachable_destination_has_no_route():
+    from skyshield.plan.route import min_risk_route
+
+    # 7 cell moves at two ticks each do not fit in a 12-tick horizon (Hypothesis found it)
+    inst = synthetic_game(8, 1, 12, 1, 0)
+    assert min_risk_route(inst.hz, 8, 1, inst.origin, inst.dest, inst.departure) is None
+    inst = synthetic_game(8, 1, 20, 1, 0)
+    assert min_risk_route(inst.hz, 8, 1, inst.origin, inst.dest, inst.departure) is not None
 
 
 def test_randomising_routes_halves_a_strong_ambush():
