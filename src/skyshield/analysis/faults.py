@@ -36,6 +36,7 @@ import numpy as np
 from skyshield.analysis.executor import DEFAULT_SIMULATOR, PointOutcome, PointTask, execute
 from skyshield.analysis.sweep import cost_proxy
 from skyshield.errors import InputError
+from skyshield.progress import progress_bar
 
 if TYPE_CHECKING:  # pragma: no cover
     from skyshield.scenario.catalogue import Catalogue
@@ -409,11 +410,11 @@ def analyse_faults(
     tasks = [PointTask(i, variants[i].model_dump_json(), replications, seed, keep_vip=True,
                        simulator=simulator) for i in order]
     outs: dict[int, PointOutcome] = {}
-    advance, stop = _progress(progress, len(tasks))
+    advance, stop = progress_bar("fault runs", len(tasks), enabled=progress)
     try:
         for o in execute(tasks, backend=backend, workers=workers, address=address):
             outs[o.index] = o
-            advance()
+            advance(1)
     finally:
         stop()
     base = outs[0]
@@ -450,19 +451,6 @@ def analyse_faults(
     return FaultReport(scenario.name, vip["name"], replications, seed, spof_threshold,
                        baseline, ranked, sensitivity, time.perf_counter() - t0,
                        sum(o.cpu_seconds for o in outs.values()))
-
-
-def _progress(enabled: bool, total: int) -> tuple[Callable[[], None], Callable[[], None]]:
-    if not enabled:
-        return (lambda: None), (lambda: None)
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    prog = Progress(TextColumn("fault runs"), BarColumn(), MofNCompleteColumn(),
-                    transient=True, console=Console(stderr=True))
-    task = prog.add_task("faults", total=total)
-    prog.start()
-    return (lambda: prog.advance(task, 1)), prog.stop
 
 
 def describe(report: FaultReport, top: int = 10) -> Sequence[str]:

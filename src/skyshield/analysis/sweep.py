@@ -32,6 +32,7 @@ from skyshield.analysis.spec import (
 )
 from skyshield.analysis.store import SweepStore, point_row
 from skyshield.errors import InputError
+from skyshield.progress import progress_bar
 
 if TYPE_CHECKING:  # pragma: no cover
     from skyshield.scenario.schema import Scenario
@@ -230,7 +231,8 @@ def run_sweep(
                    key=lambda i: (-cost_proxy(plan.scenarios[i]), i))
     todo = [PointTask(i, plan.scenarios[i].model_dump_json(), plan.replications,
                       plan.seeds[i], simulator=plan.simulator) for i in order]
-    advance, stop = _progress(progress, len(plan.points), len(done))
+    advance, stop = progress_bar("sweep points", len(plan.points), completed=len(done),
+                                 enabled=progress)
     secs: dict[int, float] = {}
     cpu: dict[int, float] = {}
     try:
@@ -241,7 +243,7 @@ def run_sweep(
                                 out_pt.summary, plan.key))
             secs[i] = out_pt.seconds
             cpu[i] = out_pt.cpu_seconds
-            advance()
+            advance(1)
     finally:
         stop()
     rows = store.points()
@@ -251,22 +253,3 @@ def run_sweep(
                        time.perf_counter() - t0, secs, cpu)
 
 
-def _progress(enabled: bool, total: int, completed: int) -> tuple[Any, Any]:
-    if not enabled:
-        return (lambda: None), (lambda: None)
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    prog = Progress(TextColumn("sweep points"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), TimeRemainingColumn(), transient=True,
-                    console=Console(stderr=True))
-    task = prog.add_task("sweep", total=total, completed=completed)
-    prog.start()
-    return (lambda: prog.advance(task, 1)), prog.stop
