@@ -17,7 +17,11 @@ from typing import Any
 
 import numpy as np
 
-DATA = Path(os.environ.get("SKYSHIELD_WTA_DATA", "/work/shared/wta/andersen2022"))
+#: the published instances: ``../shared/wta/andersen2022`` beside the checkout, or
+#: ``$SKYSHIELD_WTA_DATA``
+DATA = Path(os.environ.get(
+    "SKYSHIELD_WTA_DATA",
+    Path(__file__).resolve().parents[4] / "shared" / "wta" / "andersen2022"))
 
 # Best published results (Andersen et al. 2022, results.csv; CPLEX 12.10, 1 thread, 7200 s).
 PUBLISHED: dict[str, tuple[float, float, str]] = {

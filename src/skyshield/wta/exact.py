@@ -240,6 +240,13 @@ def _solve_set_partitioning(problem: WTAProblem, tgt: np.ndarray, cost: np.ndarr
     obj = np.inf
     if has_sol:
         lam = np.asarray(h.getSolution().col_value) > 0.5
+        if x_start is not None and abs(float(cost[lam].sum()) - info.objective_function_value) \
+                > 1e-9 * max(1.0, abs(info.objective_function_value)):
+            # Seen with highspy 1.16 on Andersen 200x400x2: given a start solution, HiGHS
+            # reported a wrong "optimal" objective and dual bound and returned the start.
+            # Both numbers are then worthless: solve again without the start.
+            return _solve_set_partitioning(problem, tgt, cost, ptr, flat, None,
+                                           max(time_limit - h.getRunTime(), 0.01), cutoff)
         x = np.zeros((n_w, n_t), dtype=np.int64)
         for cc in np.flatnonzero(lam).tolist():
             for w in flat[ptr[cc]:ptr[cc + 1]]:
