@@ -32,7 +32,7 @@ from skyshield.plan.hazard import (
     strip_halfwidth,
 )
 from skyshield.plan.route import RouteResult, expand_moves, min_risk_route
-from skyshield.plan.spec import AdversaryType, PlanSpec
+from skyshield.plan.spec import AdversaryType, PlanSpec, Posture
 from skyshield.scenario import default_catalogue
 from skyshield.scenario.schema import Scenario
 
@@ -611,6 +611,24 @@ def _engine_leak_hazard(st: Setting, occ: Occupancy, route: RouteResult) -> floa
     return float(np.sum(occ.weights * inside * rate * (1.0 - pk)) * g.tau)
 
 
+def posture_scenario(base: dict[str, Any], posture: Posture) -> dict[str, Any]:
+    """A deep copy of the scenario dict with the posture's changes applied (the Monte Carlo
+    flies the posture, not only the planner's hazard factors)."""
+    import copy
+
+    from skyshield.analysis.spec import set_value
+    from skyshield.errors import InputError
+
+    data = copy.deepcopy(base)
+    for path, value in posture.scenario.items():
+        try:
+            set_value(data, path, value)
+        except InputError as exc:
+            raise InputError(f"posture '{posture.name}': {exc.message}", file="<plan spec>",
+                             field=f"postures[{posture.name}].scenario.{path}") from None
+    return data
+
+
 def verify(outcome: PlanOutcome, indices: list[int], replications: int, seed: int,
            workers: int = 1) -> None:
     """Monte Carlo check of candidate plans: each flown in a variant of the scenario."""
@@ -621,7 +639,7 @@ def verify(outcome: PlanOutcome, indices: list[int], replications: int, seed: in
     base = st.scenario.model_dump(mode="json")
     for i in indices:
         wps = outcome.waypoints(i)
-        data = dict(base)
+        data = posture_scenario(base, st.spec.postures[outcome.candidates[i].posture])
         assets = dict(data["assets"])
         movers = [dict(m) for m in assets["moving"]]
         m = movers[st.asset_index]
@@ -672,6 +690,14 @@ def plan_flight(
     from skyshield.errors import InputError
 
     spec = spec or PlanSpec()
+    if verify_plans:  # every posture's scenario changes must give a valid scenario, up front
+        from skyshield.scenario import scenario_from_dict
+
+        base = scenario.model_dump(mode="json")
+        for posture in spec.postures:
+            if posture.scenario:
+                scenario_from_dict(posture_scenario(base, posture),
+                                   file=f"<plan spec, posture '{posture.name}'>")
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     st = resolve(scenario, spec)

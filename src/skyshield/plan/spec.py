@@ -55,11 +55,15 @@ class AdversaryType(Model):
 
 
 class Posture(Model):
-    """An escort posture: multipliers of the background hazard and of ambush damage."""
+    """An escort posture: multipliers of the background hazard and of ambush damage (for the
+    planner's hazard model), and the scenario changes that make the posture real (for the
+    Monte Carlo check), e.g. ``{"c2.escort_priority": 0.8, "effectors[Door gun].params.magazine":
+    200}`` — paths as in ``skyshield sweep --vary``."""
 
     name: Annotated[str, Field(min_length=1)]
     hazard_factor: NonNegFloat = 1.0
     ambush_factor: NonNegFloat = 1.0
+    scenario: dict[str, float | int | str | bool] = Field(default_factory=dict)
 
 
 class PlanSpec(Model):
