@@ -89,6 +89,8 @@ POS_ENTITIES = ("drone", "asset")
 POS_EVERY_S = 5.0
 #: Steps between rebuilds of the sensors' watch lists.
 CULL_STEPS = 16
+#: Steps between rebuilds of the effectors' watch lists.
+ECULL_STEPS = 32
 # assignment policies (compile.POLICIES)
 P_GREEDY, P_LOCAL, P_EXACT = 0, 1, 2
 #: Move/swap evaluations the ``local`` policy may spend per decision cycle: a fixed budget,
@@ -594,8 +596,15 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
     # C2 scratch
     cand = np.empty(N, np.int64)
     cval = np.empty(N)
-    cttg = np.empty(N)
-    ctight = np.zeros(N, np.bool_)
+    ctight = np.zeros(N, np.int8)  # -1 unknown, 0 no, 1 within the tight radius of an escort
+    cidx = np.full(N, -1, np.int64)  # drone -> its candidate index this cycle, or -1
+    # per-effector watch lists, rebuilt every ECULL_STEPS steps: the drones that could come
+    # within the effector's maximum range before the next rebuild (launches are appended).
+    # Pairs are built from these lists; the assignment does not depend on the order in
+    # which pairs are found (they are sorted by a strict total order, or indexed by
+    # effector and candidate).
+    elist = np.empty((E, N), np.int64)
+    en = np.zeros(E, np.int64)
     npair_max = max(E * N, 1)
     pe = np.empty(npair_max, np.int64)
     pi = np.empty(npair_max, np.int64)
@@ -759,6 +768,9 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
             for s in range(S):
                 slist[s, sn[s]] = i
                 sn[s] += 1
+            for e in range(E):
+                elist[e, en[e]] = i
+                en[e] += 1
             out.wave_launched[r, w] += 1
             out.wave_launched_t[r, w, b] += 1
             emit(rec, evf, evi, cnt, t, EV_LAUNCH, i, w, -1, tgt[i], x[i], y[i])
@@ -801,6 +813,31 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
                     out.wave_killed_t[r, w, b] += 1
                     out.eff_kills[r, best] += 1
                     emit(rec, evf, evi, cnt, t, EV_JAMMED, i, w, best, tgt[i], x[i], y[i])
+
+        if k % ECULL_STEPS == 0:
+            for e in range(E):
+                if int(p_ef[e, E_KIND]) == K_JAMMER:
+                    continue
+                if p_ef[e, E_ESCORT] > 0.0:
+                    sx = mx[0]
+                    sy = my[0]
+                    vs = v_sensor
+                else:
+                    sx = p_ef[e, E_X]
+                    sy = p_ef[e, E_Y]
+                    vs = 0.0
+                reach = p_ef[e, E_MAXR] + (v_drone + vs) * dt * (ECULL_STEPS + 1) + 1.0
+                n = 0
+                for jj in range(n_act):
+                    i = act[jj]
+                    if status[i] != ST_AIR:
+                        continue
+                    dx = x[i] - sx
+                    dy = y[i] - sy
+                    if dx * dx + dy * dy <= reach * reach:
+                        elist[e, n] = i
+                        n += 1
+                en[e] = n
 
         # ---- (5) sensors
         if k % CULL_STEPS == 0:
@@ -999,24 +1036,12 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
                 v = p_asset_weight[a] * p_perceived[a, w]
                 if v <= 0.0:
                     continue
-                tight = False
-                if p_tight_r > 0.0:
-                    for m in range(M):
-                        if mair[m] and not lost[m]:
-                            dx = x[i] - mx[m]
-                            dy = y[i] - my[m]
-                            if dx * dx + dy * dy < p_tight_r * p_tight_r:
-                                tight = True
-                if mode[i] == MD_FIXED:
-                    dx = aimx[i] - x[i]
-                    dy = aimy[i] - y[i]
-                else:
-                    dx = mx[a] - x[i]
-                    dy = my[a] - y[i]
+                # the tight-escort flag and time to go are needed only for the few
+                # candidates some effector can reach: worked out in the pair loop
                 cand[nc] = i
                 cval[nc] = v
-                cttg[nc] = math.sqrt(dx * dx + dy * dy) / p_wf[w, W_SPEED]
-                ctight[nc] = tight
+                ctight[nc] = -1
+                cidx[i] = nc
                 nc += 1
             # feasible pairs
             npair = 0
@@ -1043,26 +1068,48 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
                 else:
                     ex = p_ef[e, E_X]
                     ey = p_ef[e, E_Y]
-                for q in range(nc):
-                    i = cand[q]
+                for jj in range(en[e]):
+                    i = elist[e, jj]
+                    q = cidx[i]
+                    if q < 0:
+                        continue
                     w = p_drone_wave[i]
                     pkw = p_pk[e, w]
                     if pkw <= 0.0 or z[i] > p_ef[e, E_MAXALT]:
-                        continue
-                    if ctight[q] and p_ef[e, E_ESCORT] <= 0.0:
                         continue
                     dx = x[i] - ex
                     dy = y[i] - ey
                     r2 = dx * dx + dy * dy
                     if r2 > p_ef[e, E_MAXR] * p_ef[e, E_MAXR] or r2 < p_ef[e, E_MINR] * p_ef[e, E_MINR]:
                         continue
+                    if p_ef[e, E_ESCORT] <= 0.0:
+                        if ctight[q] < 0:
+                            tight = False
+                            if p_tight_r > 0.0:
+                                for m in range(M):
+                                    if mair[m] and not lost[m]:
+                                        ddx = x[i] - mx[m]
+                                        ddy = y[i] - my[m]
+                                        if ddx * ddx + ddy * ddy < p_tight_r * p_tight_r:
+                                            tight = True
+                            ctight[q] = 1 if tight else 0
+                        if ctight[q] == 1:
+                            continue
                     pe[npair] = e
                     pi[npair] = q
                     ps[npair] = cval[q] * (1.0 - (1.0 - pkw) ** rounds)
-                    pt[npair] = cttg[q]
+                    if mode[i] == MD_FIXED:
+                        ddx = aimx[i] - x[i]
+                        ddy = aimy[i] - y[i]
+                    else:
+                        ddx = mx[tgt[i]] - x[i]
+                        ddy = my[tgt[i]] - y[i]
+                    pt[npair] = math.sqrt(ddx * ddx + ddy * ddy) / p_wf[w, W_SPEED]
                     pn[npair] = rounds
                     pd_[npair] = math.sqrt(r2)
                     npair += 1
+            for q in range(nc):
+                cidx[cand[q]] = -1
             # assignment: a list of engagements (effector, candidate, rounds, distance) in
             # the order they start
             n_go = 0
