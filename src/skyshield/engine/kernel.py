@@ -605,6 +605,10 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
     # effector and candidate).
     elist = np.empty((E, N), np.int64)
     en = np.zeros(E, np.int64)
+    # the jammers' watch list, the same way: the drones that could come within some jammer's
+    # range, a subsequence of ``act`` in its order (so events keep their order)
+    jlist = np.empty(N, np.int64)
+    jn = 0
     npair_max = max(E * N, 1)
     pe = np.empty(npair_max, np.int64)
     pi = np.empty(npair_max, np.int64)
@@ -771,13 +775,62 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
             for e in range(E):
                 elist[e, en[e]] = i
                 en[e] += 1
+            jlist[jn] = i
+            jn += 1
             out.wave_launched[r, w] += 1
             out.wave_launched_t[r, w, b] += 1
             emit(rec, evf, evi, cnt, t, EV_LAUNCH, i, w, -1, tgt[i], x[i], y[i])
 
+        if k % ECULL_STEPS == 0:
+            for e in range(E):
+                if int(p_ef[e, E_KIND]) == K_JAMMER:
+                    continue
+                if p_ef[e, E_ESCORT] > 0.0:
+                    sx = mx[0]
+                    sy = my[0]
+                    vs = v_sensor
+                else:
+                    sx = p_ef[e, E_X]
+                    sy = p_ef[e, E_Y]
+                    vs = 0.0
+                reach = p_ef[e, E_MAXR] + (v_drone + vs) * dt * (ECULL_STEPS + 1) + 1.0
+                n = 0
+                for jj in range(n_act):
+                    i = act[jj]
+                    if status[i] != ST_AIR:
+                        continue
+                    dx = x[i] - sx
+                    dy = y[i] - sy
+                    if dx * dx + dy * dy <= reach * reach:
+                        elist[e, n] = i
+                        n += 1
+                en[e] = n
+            jn = 0
+            for jj in range(n_act if n_jam > 0 else 0):
+                i = act[jj]
+                if status[i] != ST_AIR:
+                    continue
+                for je in range(n_jam):
+                    e = jammers[je]
+                    if p_ef[e, E_ESCORT] > 0.0:
+                        sx = mx[0]
+                        sy = my[0]
+                        vs = v_sensor
+                    else:
+                        sx = p_ef[e, E_X]
+                        sy = p_ef[e, E_Y]
+                        vs = 0.0
+                    reach = p_ef[e, E_MAXR] + (v_drone + vs) * dt * (ECULL_STEPS + 1) + 1.0
+                    dx = x[i] - sx
+                    dy = y[i] - sy
+                    if dx * dx + dy * dy <= reach * reach:
+                        jlist[jn] = i
+                        jn += 1
+                        break
+
         # ---- (4) EW: area defeat by jammers
-        for jj in range(n_act if n_jam > 0 else 0):
-            i = act[jj]
+        for jj in range(jn):
+            i = jlist[jj]
             if status[i] != ST_AIR:
                 continue
             w = p_drone_wave[i]
@@ -813,31 +866,6 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
                     out.wave_killed_t[r, w, b] += 1
                     out.eff_kills[r, best] += 1
                     emit(rec, evf, evi, cnt, t, EV_JAMMED, i, w, best, tgt[i], x[i], y[i])
-
-        if k % ECULL_STEPS == 0:
-            for e in range(E):
-                if int(p_ef[e, E_KIND]) == K_JAMMER:
-                    continue
-                if p_ef[e, E_ESCORT] > 0.0:
-                    sx = mx[0]
-                    sy = my[0]
-                    vs = v_sensor
-                else:
-                    sx = p_ef[e, E_X]
-                    sy = p_ef[e, E_Y]
-                    vs = 0.0
-                reach = p_ef[e, E_MAXR] + (v_drone + vs) * dt * (ECULL_STEPS + 1) + 1.0
-                n = 0
-                for jj in range(n_act):
-                    i = act[jj]
-                    if status[i] != ST_AIR:
-                        continue
-                    dx = x[i] - sx
-                    dy = y[i] - sy
-                    if dx * dx + dy * dy <= reach * reach:
-                        elist[e, n] = i
-                        n += 1
-                en[e] = n
 
         # ---- (5) sensors
         if k % CULL_STEPS == 0:
