@@ -60,10 +60,21 @@ def test_hazard_field_matches_closed_form_and_monte_carlo():
 
 
 @cache
-def flagship(iterations: int = 25):
+def flagship():
+    """The flagship planned with the default spec (its game solved to the default gap)."""
     sc = skyshield.load_scenario("examples/vip-transit.yaml")
-    return plan_flight(sc, PlanSpec(mc_replications=0, max_iterations=iterations),
-                       verify_plans=False)
+    return plan_flight(sc, PlanSpec(mc_replications=0), verify_plans=False)
+
+
+def test_flagship_game_is_solved_by_default():
+    d = flagship().to_dict()
+    g = d["game"]
+    # the commitment is proven optimal over all routes and departures (to a 1e-4 gap), not
+    # cut short by an iteration limit
+    assert g["status"] == "optimal" and g["gap"] <= 1e-4
+    assert g["lower_bound_hazard"] <= g["value_hazard"]
+    # options no flyable route can meet, and dominated ones, are not in the game
+    assert 0 < d["adversary"]["options"] < d["adversary"]["options_offered"]
 
 
 def test_flagship_randomisation_beats_every_fixed_plan_at_q0():
@@ -249,3 +260,65 @@ def test_postures_change_the_scenario_the_monte_carlo_flies():
     bad = spec_from_dict({"postures": [{"name": "odd", "scenario": {"raids[nope].count": 1}}]})
     with pytest.raises(InputError, match="posture 'odd'"):
         plan_flight(sc, bad)
+
+
+def _small_game_setting(**spec_kw):  # type: ignore[no-untyped-def]
+    from skyshield.plan.hazard import build_hazard, resolve
+
+    data = ambush_field_scenario(count=20)
+    data["duration_s"] = 2400
+    sc = scenario_from_dict(data)
+    adv = [{"name": "north", "threat": "fpv", "count": 8, "spread_m": 1500,
+            "spacing_m": 5000, "launch_area": {"center": [0, 12000], "radius_m": 2000},
+            "window_step_s": 300},
+           {"name": "south", "prior": 2.0, "threat": "fpv", "count": 12, "spread_m": 1500,
+            "spacing_m": 6000, "window_step_s": 600,
+            "launch_area": {"center": [-5000, -12000], "radius_m": 2000}}]
+    spec = spec_from_dict({"cell_m": 2000, "corridor_m": 8000, "adversary_types": adv,
+                           "mc_replications": 0, **spec_kw})
+    st = resolve(sc, spec)
+    return st, build_hazard(st)
+
+
+def _solve_game(st, hf, amb, factors=((1.0, 1.0),)):  # type: ignore[no-untyped-def]
+    from skyshield.plan.planner import Candidate, _route, _routes, column_generation, occupancy
+
+    best = _route(st, hf.hz, hf.blocked)
+    cands = [Candidate(best, a, occupancy(best, st.grid.nx), "min-risk")
+             for a in range(len(factors))]
+    return column_generation(lambda f: _routes(st, f, hf.blocked), hf.hz, st.grid.nx, amb,
+                             cands, list(factors), 5000, 1e-9)[1]
+
+
+def test_dropping_unreachable_and_dominated_options_keeps_the_game_value(monkeypatch):
+    from skyshield.plan import planner
+
+    st, hf = _small_game_setting()
+    pruned = planner.build_ambushes(st, hf)
+    assert pruned is not None and pruned.J < pruned.offered
+    monkeypatch.setattr(planner, "relevant_options",
+                        lambda st, hf, dmg, t, p, k0, k1: (np.arange(len(t)), k0, k1))
+    full = planner.build_ambushes(st, hf)
+    assert full is not None and full.J == pruned.offered
+    a, b = _solve_game(st, hf, pruned), _solve_game(st, hf, full)
+    assert a.status == b.status == "optimal"
+    assert a.value == pytest.approx(b.value, rel=1e-7)
+
+
+def test_game_bounds_with_several_postures_and_route_pools():
+    from skyshield.plan import planner
+
+    st, hf = _small_game_setting()
+    amb = planner.build_ambushes(st, hf)
+    one = _solve_game(st, hf, amb)
+    # a second posture that doubles the background and halves the ambushes' damage: the
+    # defender can only gain, and the lower bound (the least over postures) stays valid
+    two = _solve_game(st, hf, amb, ((1.0, 1.0), (2.0, 0.5)))
+    assert two.status == "optimal" and two.lower_bound <= two.value + 1e-12
+    assert two.value <= one.value + 1e-9
+    # a copy of the same posture changes nothing
+    same = _solve_game(st, hf, amb, ((1.0, 1.0), (1.0, 1.0)))
+    assert same.value == pytest.approx(one.value, rel=1e-7)
+    # one route per sweep or eight: the same game value
+    st1, hf1 = _small_game_setting(route_pool=1)
+    assert _solve_game(st1, hf1, amb).value == pytest.approx(one.value, rel=1e-7)

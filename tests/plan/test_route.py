@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.sparse import coo_matrix
@@ -171,3 +172,30 @@ def test_endurance_binding_changes_the_answer():
     assert free is not None and tight is not None
     assert free.hazard < tight.hazard
     assert tight.flight_ticks <= 12 < free.flight_ticks
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(2, 7), st.integers(1, 6), st.integers(0, 2**31), st.integers(1, 12),
+       st.integers(0, 4))
+def test_route_pool_starts_with_the_optimum_and_holds_flyable_routes(nx, ny, seed, count,
+                                                                     spread):
+    from skyshield.plan.route import hazard_of_moves, min_risk_routes
+
+    rng = np.random.default_rng(seed)
+    T = 4 * (nx + ny) + 8
+    hz = rng.random((T, nx * ny)) * 0.1
+    dest = nx * ny - 1
+    E = 3 * (nx + ny) + 2
+    best = min_risk_route(hz, nx, ny, 0, dest, (0, T // 3), E)
+    pool = min_risk_routes(hz, nx, ny, 0, dest, (0, T // 3), E, count=count, spread=spread)
+    assert best is not None and 1 <= len(pool) <= count
+    assert pool[0].hazard == best.hazard and np.array_equal(pool[0].cells, best.cells)
+    keys = set()
+    for r in pool:
+        assert r.flight_ticks <= E and 0 <= r.departure_tick <= T // 3
+        assert r.cells[0] == 0 and r.cells[-1] == dest
+        moves = expand_moves(r.cells, nx)
+        assert hazard_of_moves(hz, moves, r.departure_tick) == pytest.approx(r.hazard)
+        assert r.hazard >= best.hazard - 1e-12
+        keys.add((r.departure_tick, r.arrival_tick, r.cells.tobytes()))
+    assert len(keys) == len(pool)

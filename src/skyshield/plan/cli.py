@@ -99,6 +99,12 @@ def _print(r: dict[str, Any], out: Path | None) -> None:
     w("value of secrecy: " + ", ".join(
         f"q={c['leak_probability']:.1f}: {c['risk_randomised']:.3f}" for c in r["leak_curve"])
       + "\n")
+    gm = r.get("game")
+    if gm is not None:
+        w(f"route-versus-ambush game: {gm['status']} (gap {gm['gap']:.1e}) after "
+          f"{gm['iterations']} iterations, {gm['columns']} routes, "
+          f"{r['adversary']['options']} of {r['adversary']['options_offered']} ambush options"
+          f" relevant, {r['timings_s']['game']:.1f} s\n")
     w(f"decision: {r['decision'].upper()} (threshold {r['risk_threshold']})\n")
     if out is not None:
         w(f"written: {out}/plan.json, {out}/strategy.json, {out}/plots/plan_map.png\n")

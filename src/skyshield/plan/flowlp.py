@@ -15,7 +15,13 @@ from scipy.optimize import linprog
 from scipy.sparse import coo_matrix, csr_matrix, vstack
 
 from skyshield.plan.planner import AmbushSet, GameLog
-from skyshield.plan.route import MOVE_DX, MOVE_DY, MOVE_TICKS, RouteResult, min_risk_route
+from skyshield.plan.route import (
+    MOVE_DX,
+    MOVE_DY,
+    MOVE_TICKS,
+    RouteResult,
+    min_risk_routes,
+)
 
 
 @dataclass(frozen=True)
@@ -195,19 +201,20 @@ def synthetic_game(nx: int, ny: int, T: int, options: int, seed: int,
 
 
 def solve_synthetic_cg(inst: SyntheticGame, nx: int, ny: int, max_iter: int = 500,
-                       rel_tol: float = 1e-6) -> tuple[float, GameLog]:
+                       rel_tol: float = 1e-6, pool: int = 8) -> tuple[float, GameLog]:
     """Solve a :func:`synthetic_game` instance by column generation (the planner's method)."""
     from skyshield.plan.planner import Candidate, column_generation, occupancy
 
-    def route_fn(field: np.ndarray) -> RouteResult | None:
-        return min_risk_route(field, nx, ny, inst.origin, inst.dest, inst.departure, None)
+    def routes_fn(field: np.ndarray) -> list[RouteResult]:
+        return min_risk_routes(field, nx, ny, inst.origin, inst.dest, inst.departure, None,
+                               count=pool, spread=3)
 
-    first = route_fn(inst.hz)
-    if first is None:
+    first = routes_fn(inst.hz)
+    if not first:
         raise ValueError("the destination cannot be reached")
-    cands = [Candidate(first, 0, occupancy(first, nx), "min-risk")]
-    _, log = column_generation(route_fn, inst.hz, nx, inst.amb, cands, [(1.0, 1.0)], max_iter,
-                               rel_tol)
+    cands = [Candidate(first[0], 0, occupancy(first[0], nx), "min-risk")]
+    _, log = column_generation(routes_fn, inst.hz, nx, inst.amb, cands, [(1.0, 1.0)],
+                               max_iter, rel_tol)
     return log.value, log
 
 

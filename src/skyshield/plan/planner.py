@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linprog
 
 from skyshield.plan.game import exploitability, leak_curve, robust_values, solve_zero_sum
 from skyshield.plan.hazard import (
@@ -31,7 +30,7 @@ from skyshield.plan.hazard import (
     resolve,
     strip_halfwidth,
 )
-from skyshield.plan.route import RouteResult, expand_moves, min_risk_route
+from skyshield.plan.route import RouteResult, expand_moves, min_risk_route, min_risk_routes
 from skyshield.plan.spec import AdversaryType, PlanSpec, Posture
 from skyshield.scenario import default_catalogue
 from skyshield.scenario.schema import Scenario
@@ -111,24 +110,47 @@ class AmbushSet:
     dmg: np.ndarray
     names: list[str]
     prior: np.ndarray
+    #: Options before those no flyable route can meet, and dominated ones, were dropped.
+    offered: int = 0
+    _sparse: Any = field(default=None, repr=False, compare=False)
 
     @property
     def J(self) -> int:
         return len(self.type_of)
 
     def damage(self, occ: Occupancy) -> np.ndarray:
-        """``(J,)`` cumulative ambush hazard of a route under each option."""
-        inwin = (occ.ticks[None, :] >= self.k0[:, None]) & (occ.ticks[None, :] <= self.k1[:, None])
-        per_point = self.dmg[:, occ.cells]  # (P, L): small, the route's cells only
-        return np.asarray((per_point[self.point_of] * inwin) @ occ.weights)
+        """``(J,)`` cumulative ambush hazard of a route under each option.
+
+        Per point, a running sum of the route's weighted damage over its (tick-ordered)
+        occupancy; an option's damage is the difference of two entries, at the first tick of
+        its hold and after the last — ``O(P·L + J)``, not ``O(J·L)``.
+        """
+        vals = self.dmg[:, occ.cells] * occ.weights  # (P, L)
+        run = np.zeros((vals.shape[0], vals.shape[1] + 1))
+        np.cumsum(vals, axis=1, out=run[:, 1:])
+        lo = np.searchsorted(occ.ticks, self.k0, "left")
+        hi = np.searchsorted(occ.ticks, self.k1, "right")
+        return np.asarray(run[self.point_of, hi] - run[self.point_of, lo])
 
     def field(self, y: np.ndarray, T: int) -> np.ndarray:
-        """``(T, n)`` the dual-weighted damage field ``Σ_j y_j dmg_j`` over each hold."""
-        n = self.dmg.shape[1]
-        out = np.zeros((T, n))
-        for j in np.flatnonzero(y > 0):
-            out[self.k0[j]:self.k1[j] + 1] += y[j] * self.dmg[self.point_of[j]]
-        return out
+        """``(T, n)`` the dual-weighted damage field ``Σ_j y_j dmg_j`` over each hold.
+
+        The weight of each point over time is a running sum of ``+y_j`` at the start of
+        hold ``j`` and ``−y_j`` after its end; the field is that ``(T, P)`` weight times the
+        sparse ``(P, n)`` damage discs.
+        """
+        from scipy.sparse import csr_matrix
+
+        P = self.dmg.shape[0]
+        j = np.flatnonzero(y > 0)
+        w = np.zeros((T + 1, P))
+        np.add.at(w, (self.k0[j], self.point_of[j]), y[j])
+        np.add.at(w, (np.minimum(self.k1[j] + 1, T), self.point_of[j]), -y[j])
+        np.cumsum(w, axis=0, out=w)
+        np.maximum(w, 0.0, out=w)  # a running sum of +y, −y pairs: only rounding below 0
+        if self._sparse is None:
+            object.__setattr__(self, "_sparse", csr_matrix(self.dmg.T))
+        return np.asarray((self._sparse @ w[:T].T).T)  # (T, n), a transposed view
 
 
 def default_adversaries(st: Setting) -> list[AdversaryType]:
@@ -215,10 +237,73 @@ def build_ambushes(st: Setting, hf: HazardField) -> AmbushSet | None:
     if not dmgs:
         return None
     prior = np.array([t.prior for t in types], dtype=float)
-    return AmbushSet(np.array(rows["t"]), np.array(rows["p"]), np.array(pts_x),
-                     np.array(pts_y), np.array(pts_r), np.array(rows["k0"]),
-                     np.array(rows["k1"]),
-                     np.vstack(dmgs), [t.name for t in types], prior / prior.sum())
+    dmg = np.vstack(dmgs)
+    type_of, point_of = np.array(rows["t"]), np.array(rows["p"])
+    keep, h0, h1 = relevant_options(st, hf, dmg, type_of, point_of, np.array(rows["k0"]),
+                                    np.array(rows["k1"]))
+    if keep.size == 0:
+        return None
+    return AmbushSet(type_of[keep], point_of[keep], np.array(pts_x), np.array(pts_y),
+                     np.array(pts_r), h0[keep], h1[keep], dmg, [t.name for t in types],
+                     prior / prior.sum(), offered=len(type_of))
+
+
+def reach_window(st: Setting, hf: HazardField) -> tuple[np.ndarray, np.ndarray]:
+    """``(n,)`` first and last tick at which any flyable route can be over each cell (an
+    empty range for closed cells), from the fewest ticks to the origin and destination."""
+    from skyshield.plan.route import MOVE_TICKS, _octile
+
+    g = st.grid
+    lo = math.ceil(st.departure[0] / g.tau - 1e-9)
+    hi = math.floor(st.departure[1] / g.tau + 1e-9)
+    ks = np.arange(g.n)
+    # a move's ticks count half over the cell it enters: pad by the longest move
+    pad = int(MOVE_TICKS.max())
+    first = lo + _octile(g.nx, ks, g.cell_of(*st.origin)) - pad
+    last = min(g.T, hi + int(st.endurance // g.tau)) - _octile(
+        g.nx, ks, g.cell_of(*st.destination)) + pad
+    last = np.where(hf.blocked, -1, last)
+    return first, last
+
+
+def relevant_options(st: Setting, hf: HazardField, dmg: np.ndarray, type_of: np.ndarray,
+                     point_of: np.ndarray, k0: np.ndarray, k1: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The options that matter to the game, with their holds clipped to when they can.
+
+    Notes
+    -----
+    An option's damage counts only where and when a flyable route can be
+    (:func:`reach_window`): its hold is clipped to the hull of the reach windows of the
+    cells in its disc, and dropped when that is empty. Of the options of one type at one
+    point, one whose clipped hold lies within another's is dominated — the adversary never
+    loses by the longer hold — and so is a later copy of an equal hold. Dropping them
+    changes neither the game's value nor the defender's optimal strategies.
+    """
+    first, last = reach_window(st, hf)
+    P = dmg.shape[0]
+    tmin = np.full(P, np.iinfo(np.int64).max)
+    tmax = np.full(P, -1)
+    for p in range(P):
+        m = (dmg[p] > 0) & (first <= last)
+        if m.any():
+            tmin[p] = first[m].min()
+            tmax[p] = last[m].max()
+    c0 = np.maximum(k0, tmin[point_of])
+    c1 = np.minimum(k1, tmax[point_of])
+    live = np.flatnonzero(c0 <= c1)
+    keep: list[int] = []
+    order = np.lexsort((live, c0[live] - c1[live], type_of[live] * P + point_of[live]))
+    # per (type, point) in order of decreasing hold length: keep what no kept hold contains
+    kept: dict[tuple[int, int], list[int]] = {}
+    for j in live[order]:
+        group = kept.setdefault((int(type_of[j]), int(point_of[j])), [])
+        if any(c0[i] <= c0[j] and c1[j] <= c1[i] for i in group):
+            continue
+        group.append(int(j))
+        keep.append(int(j))
+    out = np.array(sorted(keep), dtype=np.int64)
+    return out, c0, c1
 
 
 # --------------------------------------------------------------------------- search
@@ -232,6 +317,17 @@ def _route(st: Setting, hz: np.ndarray, blocked: np.ndarray) -> RouteResult | No
     hi = math.floor(st.departure[1] / g.tau + 1e-9)
     return min_risk_route(hz, g.nx, g.ny, o, d, (lo, hi), int(st.endurance // g.tau),
                           blocked=blocked, hover=st.spec.hover)
+
+
+def _routes(st: Setting, hz: np.ndarray, blocked: np.ndarray) -> list[RouteResult]:
+    """The least-hazard route and up to ``spec.route_pool - 1`` more from the same sweeps."""
+    g = st.grid
+    lo = math.ceil(st.departure[0] / g.tau - 1e-9)
+    hi = math.floor(st.departure[1] / g.tau + 1e-9)
+    return min_risk_routes(hz, g.nx, g.ny, g.cell_of(*st.origin), g.cell_of(*st.destination),
+                           (lo, hi), int(st.endurance // g.tau), blocked=blocked,
+                           hover=st.spec.hover, count=st.spec.route_pool,
+                           spread=st.spec.route_pool_spread)
 
 
 def alternatives(st: Setting, hf: HazardField, first: RouteResult, k: int) -> list[RouteResult]:
@@ -286,10 +382,64 @@ class GameLog:
     lower_bound: float
     value: float
     seconds: float
+    #: ``optimal`` (gap within tolerance), ``iteration_limit`` or ``time_limit``.
+    status: str = "optimal"
+
+    @property
+    def gap(self) -> float:
+        """Relative gap between the value found and the lower bound."""
+        return max(0.0, self.value - self.lower_bound) / max(abs(self.value), 1e-12)
+
+
+class _GameMaster:
+    """The restricted master LP of the route-versus-ambush game, held in HiGHS.
+
+    Columns: ``z_θ`` (free, cost ``p_θ``) then one per route. Rows ``0..J-1``:
+    ``Σ_i G_ij x_i − z_θ(j) ≤ 0``; row ``J``: ``Σ_i x_i = 1``. New routes are added as
+    columns and the LP is re-solved from the previous basis (warm start).
+    """
+
+    def __init__(self, amb: AmbushSet) -> None:
+        import highspy
+
+        from skyshield.wta._highs import new_highs
+
+        self.inf = highspy.kHighsInf
+        self.J = amb.J
+        h = new_highs()
+        h.setOptionValue("threads", 1)
+        # columns are only ever added: the last basis stays primal feasible, so the primal
+        # simplex restarts from it (measured: ~40 % faster on the flagship than the default)
+        h.setOptionValue("simplex_strategy", 4)
+        h.setOptionValue("presolve", "off")
+        K = len(amb.names)
+        empty = np.zeros(0, dtype=np.int32)
+        h.addRows(amb.J, np.full(amb.J, -self.inf), np.zeros(amb.J), 0, empty, empty,
+                  np.zeros(0))
+        h.addRow(1.0, 1.0, 0, empty, np.zeros(0))
+        for t in range(K):
+            rows = np.flatnonzero(amb.type_of == t).astype(np.int32)
+            h.addCol(float(amb.prior[t]), -self.inf, self.inf, rows.size, rows,
+                     np.full(rows.size, -1.0))
+        self.h = h
+
+    def add(self, cost: float, G: np.ndarray) -> None:
+        nz = np.flatnonzero(G > 0)
+        idx = np.concatenate([nz, [self.J]]).astype(np.int32)
+        self.h.addCol(cost, 0.0, self.inf, idx.size, idx, np.concatenate([G[nz], [1.0]]))
+
+    def solve(self) -> tuple[float, np.ndarray, float, np.ndarray]:
+        """Value, duals ``y`` (the adversary's mixed strategy), ``μ``, and the routes' ``x``."""
+        self.h.run()
+        sol = self.h.getSolution()
+        dual = np.asarray(sol.row_dual)
+        return (float(self.h.getInfo().objective_function_value),
+                np.maximum(-dual[:self.J], 0.0), float(dual[self.J]),
+                np.asarray(sol.col_value))
 
 
 def column_generation(
-    route_fn: Callable[[np.ndarray], RouteResult | None],
+    routes_fn: Callable[[np.ndarray], list[RouteResult]],
     hz: np.ndarray,
     nx: int,
     amb: AmbushSet,
@@ -298,8 +448,8 @@ def column_generation(
     max_iter: int,
     rel_tol: float = 1e-4,
     *,
-    alpha: float = 0.8,
-    price_both: bool = True,
+    alpha: float = 0.9,
+    time_limit: float | None = None,
 ) -> tuple[list[Candidate], GameLog]:
     """The route-versus-ambush game on the whole space-time graph, by column generation.
 
@@ -313,17 +463,26 @@ def column_generation(
     .. math:: \\min_{x, z} \\sum_i x_i H_i + \\sum_θ p_θ z_θ \\;\\text{s.t.}\\;
               z_θ \\ge \\sum_i x_i G_{ij} \\;(j \\in θ),\\ \\sum_i x_i = 1.
 
-    With duals ``y_j ≥ 0`` and ``μ``, a new route has reduced cost
-    ``H + Σ_j y_j G_j − μ``: a minimum-hazard route on the field ``f_a h + g_a Σ_j y_j
-    d_j`` — the space-time sweep, exact. When no route prices out the master's optimum is
-    the game's optimum over *all* routes and departures (LP duality); ``μ`` plus the most
-    negative reduced cost is a valid lower bound at every iteration.
+    Its duals ``y_j ≥ 0`` (``Σ_{j∈θ} y_j = p_θ``: the adversary's mixed strategy) and ``μ``
+    price a route at ``H + Σ_j y_j G_j − μ``: a least-hazard route on the field
+    ``f_a h + g_a Σ_j y_j d_j`` — the space-time sweep, exact. For any such ``y``,
+    ``min_{a, routes} (H + Σ_j y_j G_j)`` is a lower bound on the game's value over *all*
+    routes and departures (weak duality), and the master's value is an upper bound; the
+    loop stops when they are within ``rel_tol``.
+
+    Stabilisation (Wentges smoothing): routes are priced at ``α ȳ + (1 − α) y``, between the
+    best bound's duals ``ȳ`` and the master's, which damps the oscillation of the duals; on
+    a miss (no route with negative reduced cost at the master's duals) the master's own
+    duals are priced — when that finds nothing either, the master is optimal. Each sweep
+    also yields the least-hazard routes to its other arrival ticks
+    (:func:`~skyshield.plan.route.min_risk_routes`); all of them with negative reduced cost
+    enter the master, which is re-solved from its last basis on HiGHS.
 
     Parameters
     ----------
-    route_fn
-        Least-hazard route on a ``(T, n)`` field (the space-time sweep with the problem's
-        origin, destination, window, endurance and closed cells).
+    routes_fn
+        Least-hazard routes on a ``(T, n)`` field, the optimum first (the space-time sweep
+        with the problem's origin, destination, window, endurance and closed cells).
     hz
         ``(T, n)`` background hazard per tick.
     nx
@@ -340,78 +499,76 @@ def column_generation(
         Stop when the gap between the master's value and the best bound is this fraction.
     alpha
         Weight of the stability centre in the smoothed duals.
-    price_both
-        Price at the smoothed and at the master's duals every iteration (two routes).
+    time_limit
+        Seconds; stop (reporting value, bound and status) when exceeded.
     """
     t_start = time.perf_counter()
     T = hz.shape[0]
-    K = len(amb.names)
-    H: list[float] = []
-    G: list[np.ndarray] = []
+    master = _GameMaster(amb)
     for c in cands:
-        H.append(factors[c.posture][0] * c.route.hazard)
-        G.append(factors[c.posture][1] * amb.damage(c.occ))
+        master.add(factors[c.posture][0] * c.route.hazard,
+                   factors[c.posture][1] * amb.damage(c.occ))
     lower = -np.inf
     value = np.inf
     it = 0
-    # columns are compared exactly; convergence to a relative 1e-4 of the game's value
+    status = "iteration_limit"
     seen = {(c.posture, c.route.departure_tick, c.route.cells.tobytes()) for c in cands}
     y_center: np.ndarray | None = None
 
-    def price(y: np.ndarray) -> list[tuple[int, RouteResult]]:
+    def price(y: np.ndarray, y_lp: np.ndarray, mu: float, tol: float) -> tuple[float, int]:
+        """Add the routes with negative reduced cost at the master's duals; return the
+        Lagrangian bound at ``y`` and the number of routes added."""
         amb_field = amb.field(y, T)
-        out = []
+        bound = np.inf
+        added = 0
         for a, (fh, fa) in enumerate(factors):
-            r = route_fn(fh * hz + fa * amb_field)
-            if r is not None:
-                out.append((a, r))
-        return out
-
-    for it in range(1, max_iter + 1):  # noqa: B007 - the count is reported
-        n = len(cands)
-        Gm = np.array(G)  # (n, J)
-        cost = np.concatenate([np.array(H), amb.prior])
-        A = np.zeros((amb.J, n + K))
-        A[:, :n] = Gm.T
-        A[np.arange(amb.J), n + amb.type_of] = -1.0
-        res = linprog(cost, A_ub=A, b_ub=np.zeros(amb.J),
-                      A_eq=np.concatenate([np.ones(n), np.zeros(K)])[None, :], b_eq=[1.0],
-                      bounds=[(0, None)] * n + [(None, None)] * K, method="highs")
-        value = float(res.fun)
-        y_lp = np.maximum(-res.ineqlin.marginals, 0.0)
-        mu = float(res.eqlin.marginals[0])
-        tol = rel_tol * max(abs(value), 1e-9)
-        if value - lower <= tol:
-            break
-        # Wentges smoothing: price at a point between the best dual so far and the LP's,
-        # which damps the oscillation of the duals; fall back to the LP's duals on a miss
-        tries = [y_lp] if y_center is None else [alpha * y_center + (1 - alpha) * y_lp, y_lp]
-        added = False
-        for y in tries:
-            found = price(y)
-            for a, r in found:
-                # r.hazard = H + Σ_j y_j G_j at y: the Lagrangian bound of the game at y
-                if r.hazard > lower:
-                    lower = r.hazard
-                    y_center = y
+            routes = routes_fn(fh * hz + fa * amb_field)
+            if not routes:
+                continue
+            bound = min(bound, routes[0].hazard)
+            for r in routes:
+                key = (a, r.departure_tick, r.cells.tobytes())
+                if key in seen:
+                    continue
                 occ = occupancy(r, nx)
                 base = float(np.sum(hz[occ.ticks, occ.cells] * occ.weights))
-                Hr = factors[a][0] * base
-                Gr = factors[a][1] * amb.damage(occ)
-                rc = Hr + float(y_lp @ Gr) - mu  # reduced cost at the master's duals
-                key = (a, r.departure_tick, r.cells.tobytes())
-                if rc < -tol and key not in seen:
+                Gr = fa * amb.damage(occ)
+                if fh * base + float(y_lp @ Gr) - mu < -tol:
                     seen.add(key)
                     cands.append(Candidate(RouteResult(r.cells, r.departure_tick,
                                                        r.arrival_tick, base), a, occ, "game"))
-                    H.append(Hr)
-                    G.append(Gr)
-                    added = True
-            if added and not price_both:
-                break
-        if not added:
+                    master.add(fh * base, Gr)
+                    added += 1
+        return bound, added
+
+    for it in range(1, max_iter + 1):  # noqa: B007 - the count is reported
+        value, y_lp, mu, _ = master.solve()
+        tol = rel_tol * max(abs(value), 1e-9)
+        if value - lower <= tol:
+            status = "optimal"
             break
-    return cands, GameLog(it, len(cands), lower, value, time.perf_counter() - t_start)
+        if time_limit is not None and time.perf_counter() - t_start > time_limit:
+            status = "time_limit"
+            break
+        added = 0
+        if y_center is not None:
+            y_s = alpha * y_center + (1.0 - alpha) * y_lp
+            bound, added = price(y_s, y_lp, mu, tol)
+            if bound > lower:
+                lower, y_center = bound, y_s
+        if not added:
+            bound, added = price(y_lp, y_lp, mu, tol)
+            if bound > lower:
+                lower, y_center = bound, y_lp
+            if not added:  # nothing prices out at the master's duals: optimal
+                lower = max(lower, value - tol)
+                status = "optimal"
+                break
+    else:
+        value, *_ = master.solve()
+        if value - lower <= rel_tol * max(abs(value), 1e-9):
+            status = "optimal"
+    return cands, GameLog(it, len(cands), lower, value, time.perf_counter() - t_start, status)
 
 
 # --------------------------------------------------------------------------- result
@@ -559,8 +716,9 @@ class PlanOutcome:
             "leak_curve": self.curve,
             "adversary": None if self.ambushes is None else {
                 "types": self.ambushes.names, "prior": self.ambushes.prior.tolist(),
-                "options": int(self.ambushes.J)},
+                "options": int(self.ambushes.J), "options_offered": self.ambushes.offered},
             "game": None if self.game_log is None else {
+                "status": self.game_log.status, "gap": self.game_log.gap,
                 "iterations": self.game_log.iterations, "columns": self.game_log.columns,
                 "value_hazard": self.game_log.value,
                 "lower_bound_hazard": self.game_log.lower_bound},
@@ -723,8 +881,9 @@ def plan_flight(
     log = None
     if amb is not None:
         factors = [(p.hazard_factor, p.ambush_factor) for p in spec.postures]
-        cands, log = column_generation(lambda f: _route(st, f, hf.blocked), hf.hz, g.nx, amb,
-                                       cands, factors, spec.max_iterations)
+        cands, log = column_generation(lambda f: _routes(st, f, hf.blocked), hf.hz, g.nx,
+                                       amb, cands, factors, spec.max_iterations,
+                                       time_limit=spec.game_time_limit_s)
     timings["game"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     posts = spec.postures

@@ -16,6 +16,7 @@ to flight (no-fly zones) are marked in a ``(ny * nx,)`` bool mask.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numba import njit
@@ -69,32 +70,37 @@ def _prefix(hz: np.ndarray) -> np.ndarray:
     return S
 
 
+def _octile(nx: int, a: np.ndarray, c: int) -> np.ndarray:
+    """Fewest ticks between cells ``a`` and cell ``c`` (orthogonal 2, diagonal 3 ticks)."""
+    ax = np.abs(a % nx - c % nx)
+    ay = np.abs(a // nx - c // nx)
+    lo = np.minimum(ax, ay)
+    return 3 * lo + 2 * (np.maximum(ax, ay) - lo)
+
+
 @njit(cache=True)
-def _sweep(S: np.ndarray, blocked: np.ndarray, nx: int, ny: int, origin: int, dest: int,
-           dep_lo: int, dep_hi: int, t_end: int, hover: bool,
-           best: np.ndarray, pred: np.ndarray, dep: np.ndarray) -> None:
-    """Fill ``best[t, k]`` (least hazard to be airborne over cell k at tick t) layer by layer.
+def _sweep(S: np.ndarray, active: np.ndarray, pos: np.ndarray, reach_o: np.ndarray,
+           reach_d: np.ndarray, nx: int, ny: int, origin: int, dep_lo: int, dep_hi: int,
+           t_end: int, hover: bool, best: np.ndarray, pred: np.ndarray, dep: np.ndarray
+           ) -> None:
+    """Fill ``best[t, a]`` (least hazard to be airborne over cell ``active[a]`` at tick t)
+    layer by layer; ``pos[k]`` is the column of cell k (``-1``: not active).
 
     A move ``u -> v`` that starts at tick ``s`` and lasts ``m`` ticks costs
     ``(S[s+m, u] - S[s, u] + S[s+m, v] - S[s, v]) / 2``: half the move over each cell.
-    States that no take-off can reach in time (fewer ticks since ``dep_lo`` than the fewest
-    moves from the origin need), or from which the destination cannot be reached by
-    ``t_end``, are left unreached (``best`` is pre-filled with ``inf``): no path to the
-    destination passes through them, so the answer is unchanged.
+    Only ``active`` cells are visited (open cells on some origin-destination path within
+    the horizon); states that no take-off can reach in time (fewer ticks since ``dep_lo``
+    than ``reach_o``, the fewest from the origin), or from which the destination cannot be
+    reached by ``t_end`` (``reach_d``), are left unreached (``best`` is pre-filled with
+    ``inf``): no path to the destination passes through them, so the answer is unchanged.
     """
-    n = nx * ny
-    ox, oy = origin % nx, origin // nx
-    dx0, dy0 = dest % nx, dest // nx
     for t in range(dep_lo, t_end + 1):
-        for k in range(n):
+        for a in range(active.size):
+            k = active[a]
+            if t - dep_lo < reach_o[k] or t + reach_d[k] > t_end:
+                continue
             ix = k % nx
             iy = k // nx
-            ax, ay = abs(ix - ox), abs(iy - oy)
-            if t - dep_lo < 3 * min(ax, ay) + 2 * (max(ax, ay) - min(ax, ay)):
-                continue
-            ax, ay = abs(ix - dx0), abs(iy - dy0)
-            if t + 3 * min(ax, ay) + 2 * (max(ax, ay) - min(ax, ay)) > t_end:
-                continue
             b = INF
             p = 0
             d = -1
@@ -102,38 +108,41 @@ def _sweep(S: np.ndarray, blocked: np.ndarray, nx: int, ny: int, origin: int, de
                 b = 0.0
                 p = GROUND
                 d = t
-            if not blocked[k]:
-                for mv in range(1, 10):
-                    if mv == 1 and not hover:
-                        continue
-                    m = MOVE_TICKS[mv]
-                    s = t - m
-                    if s < 0:
-                        continue
-                    ux = ix - MOVE_DX[mv]
-                    uy = iy - MOVE_DY[mv]
-                    if ux < 0 or ux >= nx or uy < 0 or uy >= ny:
-                        continue
-                    u = uy * nx + ux
-                    bu = best[s, u]
-                    if bu == INF or blocked[u]:
-                        continue
-                    if mv == 1:
-                        c = bu + S[t, u] - S[s, u]
-                    else:
-                        c = bu + 0.5 * (S[t, u] - S[s, u] + S[t, k] - S[s, k])
-                    du = dep[s, u]
-                    # equal hazard: prefer the later take-off, i.e. less time airborne
-                    if c < b or (c == b and du > d):
-                        b = c
-                        p = mv
-                        d = du
-            best[t, k] = b
-            pred[t, k] = p
-            dep[t, k] = d
+            for mv in range(1, 10):
+                if mv == 1 and not hover:
+                    continue
+                m = MOVE_TICKS[mv]
+                s = t - m
+                if s < 0:
+                    continue
+                ux = ix - MOVE_DX[mv]
+                uy = iy - MOVE_DY[mv]
+                if ux < 0 or ux >= nx or uy < 0 or uy >= ny:
+                    continue
+                u = uy * nx + ux
+                au = pos[u]
+                if au < 0:
+                    continue
+                bu = best[s, au]
+                if bu == INF:  # unreached states stay at inf
+                    continue
+                if mv == 1:
+                    c = bu + S[t, u] - S[s, u]
+                else:
+                    c = bu + 0.5 * (S[t, u] - S[s, u] + S[t, k] - S[s, k])
+                du = dep[s, au]
+                # equal hazard: prefer the later take-off, i.e. less time airborne
+                if c < b or (c == b and du > d):
+                    b = c
+                    p = mv
+                    d = du
+            best[t, a] = b
+            pred[t, a] = p
+            dep[t, a] = d
 
 
-def _trace(pred: np.ndarray, nx: int, t: int, k: int) -> tuple[np.ndarray, int]:
+def _trace(pred: np.ndarray, pos: np.ndarray, nx: int, t: int, k: int
+           ) -> tuple[np.ndarray, int]:
     """Walk the predecessor codes back from (t, k); return per-tick cells and departure tick.
 
     During a move of ``m`` ticks from ``u`` the aircraft is listed over ``u`` for ``m`` ticks,
@@ -141,7 +150,7 @@ def _trace(pred: np.ndarray, nx: int, t: int, k: int) -> tuple[np.ndarray, int]:
     """
     cells: list[int] = []
     while True:
-        p = int(pred[t, k])
+        p = int(pred[t, pos[k]])
         cells.append(k)
         if p == GROUND:
             break
@@ -218,25 +227,66 @@ def min_risk_route(
     A single take-off ``a`` with horizon ``a + E`` is exact. Ties between equal hazards may
     resolve to different routes than a plain sweep, never to a worse one.
     """
+    routes = min_risk_routes(hz, nx, ny, origin, dest, departure, max_flight_ticks,
+                             blocked=blocked, hover=hover, count=1)
+    return routes[0] if routes else None
+
+
+def min_risk_routes(
+    hz: np.ndarray,
+    nx: int,
+    ny: int,
+    origin: int,
+    dest: int,
+    departure: tuple[int, int],
+    max_flight_ticks: int | None = None,
+    *,
+    blocked: np.ndarray | None = None,
+    hover: bool = True,
+    count: int = 1,
+    spread: int = 0,
+) -> list[RouteResult]:
+    """:func:`min_risk_route` and up to ``count - 1`` more flyable routes from the same sweeps.
+
+    The first route is :func:`min_risk_route`'s optimum (the list is empty when there is
+    none). The others are the least-hazard routes to the other arrival ticks of the sweeps
+    that respect the endurance, in order of hazard, each taking off at least ``spread``
+    ticks apart from the routes before it — cheap extra columns for the randomisation game
+    (no extra sweep).
+    """
     blocked = np.zeros(nx * ny, dtype=np.bool_) if blocked is None else blocked.astype(np.bool_)
     hz = np.ascontiguousarray(hz, dtype=np.float64)
     _check(hz, blocked, nx, ny, origin, dest)
     T = hz.shape[0]
     lo, hi = int(departure[0]), min(int(departure[1]), T)
     if lo > hi or lo < 0 or blocked[origin] or blocked[dest]:
-        return None
+        return []
+    if origin == dest:
+        return [RouteResult(np.array([origin]), lo, lo, 0.0)]
     S = _prefix(hz)
+    ks = np.arange(nx * ny, dtype=np.int64)
+    reach_o = _octile(nx, ks, origin)
+    reach_d = _octile(nx, ks, dest)
+    active = ks[~blocked & (reach_o + reach_d <= T - lo)]
+    pos = np.full(nx * ny, -1, dtype=np.int64)
+    pos[active] = np.arange(active.size)
+    if pos[dest] < 0:  # too far for the horizon
+        return []
+    E = T + 1 if max_flight_ticks is None else int(max_flight_ticks)
+    grid = (S, active, pos, reach_o, reach_d, nx, ny, origin, dest, hover, E, count, spread)
     if max_flight_ticks is None:
-        return _solve(S, blocked, nx, ny, origin, dest, lo, hi, T, hover)
-    E = int(max_flight_ticks)
+        r, extra = _solve(grid, lo, hi, T)
+        return [] if r is None else _pool(r, extra, count)
     # branch and bound over the departure window: the sweep over a sub-window [a, b] with
     # horizon b + E is a relaxation (flights up to b + E - a); feasible optimum: done for
     # that sub-window; bound no better than the incumbent: pruned; else split in halves
     best: RouteResult | None = None
+    extras: list[RouteResult] = []
     stack = [(lo, hi)]
     while stack:
         a, b = stack.pop()
-        r = _solve(S, blocked, nx, ny, origin, dest, a, b, min(T, b + E), hover)
+        r, extra = _solve(grid, a, b, min(T, b + E))
+        extras.extend(extra)
         if r is None or (best is not None and r.hazard >= best.hazard):
             continue
         if r.flight_ticks <= E or a == b:  # a single take-off with horizon a + E is exact
@@ -244,26 +294,57 @@ def min_risk_route(
             continue
         mid = (a + b) // 2
         stack.extend([(mid + 1, b), (a, mid)])
-    return best
+    return [] if best is None else _pool(best, extras, count)
 
 
-def _solve(S: np.ndarray, blocked: np.ndarray, nx: int, ny: int, origin: int, dest: int,
-           lo: int, hi: int, t_end: int, hover: bool) -> RouteResult | None:
-    n = nx * ny
+def _pool(best: RouteResult, extras: list[RouteResult], count: int) -> list[RouteResult]:
+    out = [best]
+    keys = {(best.departure_tick, best.arrival_tick, best.cells.tobytes())}
+    for r in sorted(extras, key=lambda r: (r.hazard, r.arrival_tick, r.departure_tick)):
+        if len(out) >= count:
+            break
+        key = (r.departure_tick, r.arrival_tick, r.cells.tobytes())
+        if key not in keys:
+            keys.add(key)
+            out.append(r)
+    return out
+
+
+def _solve(grid: tuple[Any, ...], lo: int, hi: int, t_end: int
+           ) -> tuple[RouteResult | None, list[RouteResult]]:
+    """One sweep over take-offs ``[lo, hi]`` up to ``t_end``: the optimum (relaxed when it
+    flies longer than the endurance) and up to ``count - 1`` other flyable routes."""
+    S, active, pos, reach_o, reach_d, nx, ny, origin, dest, hover, E, count, spread = grid
+    n = active.size
     best = np.full((t_end + 1, n), INF)
     pred = np.zeros((t_end + 1, n), dtype=np.int8)
     dep = np.full((t_end + 1, n), -1, dtype=np.int32)
-    _sweep(S, blocked, nx, ny, origin, dest, lo, hi, t_end, hover, best, pred, dep)
-    col = best[:, dest].copy()
-    if origin == dest:
-        return RouteResult(np.array([origin]), lo, lo, 0.0)
+    _sweep(S, active, pos, reach_o, reach_d, nx, ny, origin, lo, hi, t_end, hover, best, pred,
+           dep)
+    kd = pos[dest]
+    col = best[:, kd].copy()
     # arriving is landing: only arrivals by a move count, not a departure at the destination
-    col[pred[:, dest] == GROUND] = INF
+    col[pred[:, kd] == GROUND] = INF
     if not np.isfinite(col).any():
-        return None
+        return None, []
     t = int(np.argmin(col))  # ties: the earliest arrival
-    cells, d = _trace(pred, nx, t, dest)
-    return RouteResult(cells, d, t, float(col[t]))
+    cells, d = _trace(pred, pos, nx, t, dest)
+    first = RouteResult(cells, d, t, float(col[t]))
+    extra: list[RouteResult] = []
+    if count > 1:
+        ok = np.isfinite(col) & (np.arange(t_end + 1) - dep[:, kd] <= E)
+        ok[t] = False
+        taken = [d] if first.flight_ticks <= E else []
+        for a in np.flatnonzero(ok)[np.argsort(col[ok], kind="stable")]:
+            if len(extra) >= count - 1:
+                break
+            da = int(dep[a, kd])
+            if any(abs(da - x) < spread for x in taken):
+                continue
+            taken.append(da)
+            cells, d2 = _trace(pred, pos, nx, int(a), dest)
+            extra.append(RouteResult(cells, d2, int(a), float(col[a])))
+    return first, extra
 
 
 def expand_moves(cells: np.ndarray, nx: int) -> list[tuple[int, int, int]]:

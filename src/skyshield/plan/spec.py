@@ -105,8 +105,15 @@ class PlanSpec(Model):
     #: Monte Carlo replications per verified plan (0: no verification).
     mc_replications: Annotated[int, Field(ge=0)] = 100
     seed: Annotated[int, Field(ge=0, lt=2**63)] = 0
-    #: Column-generation iterations of the route-versus-ambush game.
-    max_iterations: Annotated[int, Field(ge=0, le=5000)] = 60
+    #: Column-generation iterations of the route-versus-ambush game (it stops earlier when
+    #: the game is solved to a relative gap of 1e-4).
+    max_iterations: Annotated[int, Field(ge=0, le=100000)] = 2000
+    #: Seconds the route-versus-ambush game may take before it stops, reporting its gap.
+    game_time_limit_s: PosFloat = 300.0
+    #: Routes taken from each pricing sweep (the optimum and the best to other arrivals).
+    route_pool: Annotated[int, Field(ge=1, le=100)] = 8
+    #: Ticks between the take-offs of the routes taken from one sweep.
+    route_pool_spread: Annotated[int, Field(ge=0)] = 3
 
     @model_validator(mode="after")
     def _ordered(self) -> PlanSpec:
