@@ -149,3 +149,59 @@ def test_bad_inputs():
         solve_zero_sum([np.ones((2, 2)), np.ones((3, 2))])
     with pytest.raises(ValueError):
         solve_zero_sum(np.ones((2, 2)), prior=np.array([0.5, 0.6]))
+
+
+def _explicit_splits(H: np.ndarray, G: np.ndarray, g: int) -> np.ndarray:
+    import itertools
+
+    cols = [-np.expm1(-(H + G[:, list(c)].sum(axis=1) / g))
+            for c in itertools.combinations_with_replacement(range(G.shape[1]), g)]
+    return np.column_stack(cols)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(2, 7), st.integers(1, 6), st.sampled_from([2, 3]), st.floats(0.0, 1.0),
+       st.integers(0, 2**31))
+def test_split_best_response_equals_every_split_listed(n, J, g, q, seed):
+    from skyshield.plan.game import exploitability, leak_curve, solve_zero_sum
+    from skyshield.plan.planner import SplitResponder
+
+    rng = np.random.default_rng(seed)
+    H = rng.random(n) * 0.3
+    G = rng.random((n, J)) * 3.0 * (rng.random((n, J)) < 0.6)
+    G2 = rng.random((n, 3))
+    singles = [-np.expm1(-(H[:, None] + G)), -np.expm1(-(H[:, None] + G2))]
+    explicit = [_explicit_splits(H, G, g), singles[1]]
+    prior = np.array([0.6, 0.4])
+    oracle = SplitResponder(H, [G, G2], [g, 1])
+    a = solve_zero_sum(singles, prior, q, oracle)
+    b = solve_zero_sum(explicit, prior, q)
+    assert a.value == pytest.approx(b.value, rel=1e-7, abs=1e-10)
+    ca = leak_curve(singles, prior, np.array([0.0, 0.5, 1.0]), oracle)
+    cb = leak_curve(explicit, prior, np.array([0.0, 0.5, 1.0]))
+    for u, v in zip(ca, cb, strict=True):
+        assert u["risk_randomised"] == pytest.approx(v["risk_randomised"], rel=1e-7, abs=1e-10)
+        assert u["risk_fixed"] == pytest.approx(v["risk_fixed"], rel=1e-12)
+    ea = exploitability(singles, b.x, prior, oracle)
+    eb = exploitability(explicit, b.x, prior)
+    assert ea["risk_strategy_known"] == pytest.approx(eb["risk_strategy_known"], rel=1e-9)
+    # on a subset of the plans the restricted responder answers for exactly those rows
+    rows = np.arange(0, n, 2)
+    sub = solve_zero_sum([m[rows] for m in singles], prior, q, oracle.restrict(rows))
+    ref = solve_zero_sum([m[rows] for m in explicit], prior, q)
+    assert sub.value == pytest.approx(ref.value, rel=1e-7, abs=1e-10)
+
+
+def test_splitting_beats_every_single_ambush_against_a_mixed_plan():
+    from skyshield.plan.game import solve_zero_sum
+    from skyshield.plan.planner import SplitResponder
+
+    # two routes, each reachable by one ambush point only, each ambush deadly on its own
+    H = np.zeros(2)
+    G = np.array([[6.0, 0.0], [0.0, 6.0]])
+    single = solve_zero_sum([-np.expm1(-G)], None, 0.0)
+    split = solve_zero_sum([-np.expm1(-G)], None, 0.0, SplitResponder(H, [G], [2]))
+    assert single.value == pytest.approx(0.5 * -np.expm1(-6.0))
+    # half the drones on each route: each route meets three drones' worth of hazard
+    assert split.value == pytest.approx(-np.expm1(-3.0))
+    assert split.value > single.value + 0.4

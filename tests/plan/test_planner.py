@@ -181,6 +181,10 @@ def test_impossible_requests_are_input_errors():
         plan_flight(sc, spec_from_dict(wall))
     with pytest.raises(InputError, match="unknown key"):
         spec_from_dict({"windoe": 1})
+    with pytest.raises(InputError, match=r"adversary_types\.0\.groups|less than or equal"):
+        spec_from_dict({"adversary_types": [{
+            "name": "a", "threat": "fpv", "count": 4, "groups": 4,
+            "launch_area": {"center": [0, 0], "radius_m": 1000}}]})
 
 
 def test_cli_bad_arguments_exit_2(capsys):

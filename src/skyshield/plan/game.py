@@ -17,11 +17,11 @@ Two solvers, one for each shape of game:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import linprog
-from scipy.sparse import csr_matrix, hstack, vstack
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,12 @@ def _as_types(L: np.ndarray | list[np.ndarray], prior: np.ndarray | None
     return Ls, p
 
 
+#: An adversary's options beyond the listed ones: ``oracle(θ, x)`` returns the loss columns
+#: ``(n,)`` or ``(n, k)`` of type θ's best responses to the defender's strategy ``x`` over
+#: *all* its options, the best first (``None``: the listed options are all it has).
+Oracle = Callable[[int, np.ndarray], "np.ndarray | None"]
+
+
 def robust_values(L: np.ndarray | list[np.ndarray], prior: np.ndarray | None = None
                   ) -> np.ndarray:
     """``w_i = Σ_θ p_θ max_j L[θ][i, j]``: plan i's loss when the adversary knows it."""
@@ -78,6 +84,7 @@ def solve_zero_sum(
     L: np.ndarray | list[np.ndarray],
     prior: np.ndarray | None = None,
     leak: float = 0.0,
+    oracle: Oracle | None = None,
 ) -> GameSolution:
     """The defender's optimal commitment when each adversary maximises the defender's loss.
 
@@ -89,6 +96,11 @@ def solve_zero_sum(
         Probability of each type (default uniform).
     leak
         Probability ``q`` that the adversary learns the realised plan, not only the strategy.
+    oracle
+        Options beyond the listed ones (row generation): after each LP, every type's best
+        response to ``x`` over all its options is asked for, and added when it beats the
+        listed ones; the loop ends when none does, so the result is optimal against every
+        option. The robust values ``w`` must already be attained by the listed options.
 
     Returns
     -------
@@ -114,29 +126,74 @@ def solve_zero_sum(
     Ls, p = _as_types(L, prior)
     if not 0.0 <= leak <= 1.0:
         raise ValueError("leak must be in [0, 1]")
-    n, K = Ls[0].shape[0], len(Ls)
     w = robust_values(Ls, p)
-    c = np.concatenate([leak * w, (1.0 - leak) * p])
-    # rows: L_θ^T x - z_θ <= 0 for every option of every type
-    blocks = []
-    for t, m in enumerate(Ls):
-        zcol = np.zeros((m.shape[1], K))
-        zcol[:, t] = -1.0
-        blocks.append(hstack([csr_matrix(m.T), csr_matrix(zcol)]))
-    A_ub = vstack(blocks).tocsr()
-    b_ub = np.zeros(A_ub.shape[0])
-    A_eq = csr_matrix(np.concatenate([np.ones(n), np.zeros(K)])[None, :])
-    bounds = [(0.0, None)] * n + [(None, None)] * K
-    res = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=[1.0], bounds=bounds,
-                  method="highs")
-    if res.status != 0:  # pragma: no cover - a bounded feasible LP always solves
-        raise RuntimeError(f"HiGHS failed: {res.message}")
-    x = _clean(res.x[:n])
+    lp = _ZeroSumLP(Ls, p, leak, w)
+    while True:
+        x = lp.solve()
+        if oracle is None:
+            break
+        grew = False
+        for t in range(len(Ls)):
+            cols = oracle(t, x)
+            if cols is None:
+                continue
+            cols = cols.reshape(len(x), -1)
+            best = float((Ls[t].T @ x).max())
+            better = cols[:, cols.T @ x > best + 1e-10 * max(1.0, abs(best))]
+            if better.shape[1]:
+                Ls[t] = np.column_stack([Ls[t], better])
+                lp.add_options(t, better)
+                grew = True
+        if not grew:
+            break
     responses = [int(np.argmax(m.T @ x)) for m in Ls]
     value = float((1.0 - leak) * sum(pt * float((m.T @ x).max()) for pt, m in zip(p, Ls,
                                                                              strict=True))
                   + leak * float(w @ x))
     return GameSolution(x, value, responses)
+
+
+class _ZeroSumLP:
+    """The LP of :func:`solve_zero_sum` held in HiGHS: options can be added as rows and the
+    LP re-solved from its last basis (the dual simplex restarts from it)."""
+
+    def __init__(self, Ls: list[np.ndarray], p: np.ndarray, leak: float, w: np.ndarray
+                 ) -> None:
+        import highspy
+
+        from skyshield.wta._highs import new_highs
+
+        self.n, self.K = Ls[0].shape[0], len(Ls)
+        self.inf = highspy.kHighsInf
+        h = new_highs()
+        h.setOptionValue("threads", 1)
+        n, K = self.n, self.K
+        cost = np.concatenate([leak * w, (1.0 - leak) * p])
+        lb = np.concatenate([np.zeros(n), np.full(K, -self.inf)])
+        h.addVars(n + K, lb, np.full(n + K, self.inf))
+        h.changeColsCost(n + K, np.arange(n + K, dtype=np.int32), cost)
+        h.addRow(1.0, 1.0, n, np.arange(n, dtype=np.int32), np.ones(n))
+        self.h = h
+        for t, m in enumerate(Ls):
+            self.add_options(t, m)
+
+    def add_options(self, t: int, cols: np.ndarray) -> None:
+        """Rows ``L_θ[:, j]·x − z_θ ≤ 0`` for the columns ``(n, k)`` of type ``t``."""
+        n, k = cols.shape
+        idx = np.concatenate([np.arange(n), [n + t]]).astype(np.int32)
+        vals = np.vstack([cols, -np.ones((1, k))]).T.ravel()
+        starts = (np.arange(k) * (n + 1)).astype(np.int32)
+        self.h.addRows(k, np.full(k, -self.inf), np.zeros(k), vals.size, starts,
+                       np.tile(idx, k), vals)
+
+    def solve(self) -> np.ndarray:
+        import highspy
+
+        self.h.run()
+        status = self.h.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:  # pragma: no cover - always feasible
+            raise RuntimeError(f"HiGHS failed: {self.h.modelStatusToString(status)}")
+        return _clean(np.asarray(self.h.getSolution().col_value[:self.n]))
 
 
 def _clean(x: np.ndarray) -> np.ndarray:
@@ -148,8 +205,10 @@ def leak_curve(
     L: np.ndarray | list[np.ndarray],
     prior: np.ndarray | None = None,
     qs: np.ndarray | None = None,
+    oracle: Oracle | None = None,
 ) -> list[dict[str, float]]:
-    """The value of secrecy: the optimal randomised risk at each leak probability ``q``.
+    """The value of secrecy: the optimal randomised risk at each leak probability ``q``
+    (``oracle``: options beyond the listed ones, as in :func:`solve_zero_sum`).
 
     Returns
     -------
@@ -162,14 +221,16 @@ def leak_curve(
     fixed = float(robust_values(Ls, p).min())
     out = []
     for q in qs:
-        v = solve_zero_sum(Ls, p, float(q)).value
+        v = solve_zero_sum(Ls, p, float(q), oracle).value
         out.append({"leak_probability": float(q), "risk_randomised": v, "risk_fixed": fixed})
     return out
 
 
 def exploitability(L: np.ndarray | list[np.ndarray], x: np.ndarray,
-                   prior: np.ndarray | None = None) -> dict[str, float]:
-    """How a commitment fares when the adversary knows only it, and when it knows the plan.
+                   prior: np.ndarray | None = None, oracle: Oracle | None = None
+                   ) -> dict[str, float]:
+    """How a commitment fares when the adversary knows only it, and when it knows the plan
+    (``oracle``: options beyond the listed ones, as in :func:`solve_zero_sum`).
 
     Returns
     -------
@@ -178,10 +239,26 @@ def exploitability(L: np.ndarray | list[np.ndarray], x: np.ndarray,
         (it best-responds to each realised plan) and their difference, ``exploitability``.
     """
     Ls, p = _as_types(L, prior)
-    known = float(sum(pt * float((m.T @ x).max()) for pt, m in zip(p, Ls, strict=True)))
+    known = strategy_known_risk(Ls, x, p, oracle)
     plan = float(robust_values(Ls, p) @ x)
     return {"risk_strategy_known": known, "risk_plan_known": plan,
             "exploitability": plan - known}
+
+
+def strategy_known_risk(L: np.ndarray | list[np.ndarray], x: np.ndarray,
+                        prior: np.ndarray | None = None, oracle: Oracle | None = None
+                        ) -> float:
+    """``Σ_θ p_θ max_j Σ_i x_i L_θ[i, j]``: the loss when each type best-responds to ``x``
+    (over the listed options and, with an ``oracle``, over all of them)."""
+    Ls, p = _as_types(L, prior)
+    total = 0.0
+    for t, (pt, m) in enumerate(zip(p, Ls, strict=True)):
+        best = float((m.T @ x).max())
+        cols = None if oracle is None else oracle(t, x)
+        if cols is not None:
+            best = max(best, float((cols.reshape(len(x), -1).T @ x).max()))
+        total += float(pt) * best
+    return total
 
 
 # --------------------------------------------------------------------------- general sum
@@ -335,4 +412,5 @@ __all__ = [
     "robust_values",
     "solve_general_sum",
     "solve_zero_sum",
+    "strategy_known_risk",
 ]

@@ -19,7 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from skyshield.plan.game import exploitability, leak_curve, robust_values, solve_zero_sum
+from skyshield.plan.game import (
+    exploitability,
+    leak_curve,
+    robust_values,
+    solve_zero_sum,
+    strategy_known_risk,
+)
 from skyshield.plan.hazard import (
     HazardField,
     Setting,
@@ -304,6 +310,90 @@ def relevant_options(st: Setting, hf: HazardField, dmg: np.ndarray, type_of: np.
         keep.append(int(j))
     out = np.array(sorted(keep), dtype=np.int64)
     return out, c0, c1
+
+
+class SplitResponder:
+    """The adversary's best response when a type may split its drones into groups.
+
+    Notes
+    -----
+    A type with ``g`` groups may place ``count / g`` drones at each of ``g`` options
+    (point and start time; repeats allowed, so the single ambushes are among them). Ambush
+    damage is linear in the number of drones, so the split's cumulative hazard on route
+    ``i`` is ``(1/g) Σ_k G_{i, j_k}`` — in hazard never more than the best of its groups
+    (the route-versus-ambush game, linear in hazard, is unchanged), but in probability
+    ``1 − exp(−(H_i + ·))`` a split can beat every single ambush against a *mixed*
+    strategy: it hits several routes at once, each less hard.
+
+    Against ``x`` the best split maximises ``Σ_{i∈S} x_i (1 − exp(−(H_i + v_i)))`` over the
+    support ``S`` of ``x`` only. Options whose damage on ``S`` is dominated (at most another
+    option's on every route of ``S``) never improve a split, as the objective is increasing
+    in ``v``; the remaining ones are enumerated exactly (all multisets of size ``g``).
+    """
+
+    def __init__(self, H: np.ndarray, G: list[np.ndarray], groups: list[int],
+                 rows: np.ndarray | None = None) -> None:
+        self.H = H
+        self.G = G  # per type (n, J_θ): cumulative hazard of each single ambush
+        self.groups = groups
+        self.rows = np.arange(len(H)) if rows is None else rows
+
+    def restrict(self, rows: np.ndarray) -> SplitResponder:
+        """The same responder over the plans ``rows`` (indices into the current plans)."""
+        return SplitResponder(self.H, self.G, self.groups, self.rows[rows])
+
+    def __call__(self, t: int, x: np.ndarray, k: int = 16) -> np.ndarray | None:
+        """``(n, k)`` loss columns of the ``k`` best splits against ``x``, the best first."""
+        g = self.groups[t]
+        if g == 1:
+            return None
+        S = np.flatnonzero(x > 0)
+        rows = self.rows[S]
+        A = self.G[t][rows]  # (|S|, J)
+        keep = _pareto_columns(A)
+        A = A[:, keep]
+        hs, xs = self.H[rows], x[S]
+        vals: list[np.ndarray] = []
+        combos: list[np.ndarray] = []
+        for head in _multiset_heads(A.shape[1], g - 2):
+            base = A[:, list(head)].sum(axis=1) if head else np.zeros(len(S))
+            lo = head[-1] if head else 0
+            # the last two groups: every pair (a, b), lo <= a <= b, vectorised
+            a_idx, b_idx = np.triu_indices(A.shape[1] - lo)
+            for c0 in range(0, a_idx.size, 200_000):
+                ai, bi = a_idx[c0:c0 + 200_000] + lo, b_idx[c0:c0 + 200_000] + lo
+                v = (base[:, None] + A[:, ai] + A[:, bi]) / g
+                val = xs @ -np.expm1(-(hs[:, None] + v))
+                top = np.argsort(-val, kind="stable")[:k]
+                vals.append(val[top])
+                combos.append(np.column_stack([np.tile(head, (top.size, 1)).astype(np.int64),
+                                               ai[top], bi[top]]))
+        allv = np.concatenate(vals)
+        allc = np.vstack(combos)
+        best = np.argsort(-allv, kind="stable")[:k]
+        G_all = self.G[t][self.rows]
+        V = np.stack([G_all[:, keep[allc[b]]].sum(axis=1) / g for b in best], axis=1)
+        return np.asarray(-np.expm1(-(self.H[self.rows][:, None] + V)))
+
+
+def _pareto_columns(A: np.ndarray) -> np.ndarray:
+    """Indices of the columns of ``A`` not dominated by another (``≤`` everywhere, ``<``
+    somewhere, or equal and later)."""
+    order = np.argsort(-A.sum(axis=0), kind="stable")
+    kept: list[int] = []
+    for j in order:
+        col = A[:, j]
+        if kept and np.any(np.all(A[:, kept] >= col[:, None], axis=0)):
+            continue
+        kept.append(int(j))
+    return np.array(sorted(kept), dtype=np.int64)
+
+
+def _multiset_heads(m: int, size: int) -> list[tuple[int, ...]]:
+    """Non-decreasing index tuples of length ``size`` over ``range(m)``."""
+    import itertools
+
+    return list(itertools.combinations_with_replacement(range(m), size))
 
 
 # --------------------------------------------------------------------------- search
@@ -592,6 +682,8 @@ class PlanOutcome:
     ambushes: AmbushSet | None = None
     timings: dict[str, float] = field(default_factory=dict)
     unrestricted_value: float | None = None
+    #: Best responses of types that may split their drones (``None``: none may).
+    responder: SplitResponder | None = None
 
     # ---- derived
     def waypoints(self, i: int) -> list[dict[str, float]]:
@@ -630,8 +722,7 @@ class PlanOutcome:
     def strategy_risk(self, q: float | None = None) -> float:
         q = self.leak if q is None else q
         w = robust_values(self.losses, self.prior)
-        known = sum(p * float((m.T @ self.strategy).max())
-                    for p, m in zip(self.prior, self.losses, strict=True))
+        known = strategy_known_risk(self.losses, self.strategy, self.prior, self.responder)
         return float((1 - q) * known + q * float(w @ self.strategy))
 
     @property
@@ -688,10 +779,10 @@ class PlanOutcome:
     def to_dict(self) -> dict[str, Any]:
         st = self.setting
         fixed = self.best_fixed()
-        ex_r = exploitability(self.losses, self.strategy, self.prior)
+        ex_r = exploitability(self.losses, self.strategy, self.prior, self.responder)
         onehot = np.zeros(len(self.candidates))
         onehot[fixed] = 1.0
-        ex_f = exploitability(self.losses, onehot, self.prior)
+        ex_f = exploitability(self.losses, onehot, self.prior, self.responder)
         plans = [self.plan_dict(i) for i in self.listed]
         return {
             "scenario": st.scenario.name,
@@ -716,6 +807,7 @@ class PlanOutcome:
             "leak_curve": self.curve,
             "adversary": None if self.ambushes is None else {
                 "types": self.ambushes.names, "prior": self.ambushes.prior.tolist(),
+                "groups": [a.groups for a in default_adversaries(st)],
                 "options": int(self.ambushes.J), "options_offered": self.ambushes.offered},
             "game": None if self.game_log is None else {
                 "status": self.game_log.status, "gap": self.game_log.gap,
@@ -888,16 +980,21 @@ def plan_flight(
     t0 = time.perf_counter()
     posts = spec.postures
     Hs = np.array([posts[c.posture].hazard_factor * c.route.hazard for c in cands])
+    responder: SplitResponder | None = None
     if amb is not None:
         G = np.array([posts[c.posture].ambush_factor * amb.damage(c.occ) for c in cands])
         # options with identical loss columns are one option to the defender: drop copies
         losses = [np.unique(-np.expm1(-(Hs[:, None] + G[:, amb.type_of == t])), axis=1)
                   for t in range(len(amb.names))]
         prior = amb.prior
+        groups = [a.groups for a in default_adversaries(st)]
+        if max(groups) > 1:
+            responder = SplitResponder(Hs, [G[:, amb.type_of == t]
+                                            for t in range(len(amb.names))], groups)
     else:
         losses = [-np.expm1(-Hs)[:, None]]
         prior = np.ones(1)
-    full = solve_zero_sum(losses, prior, spec.leak_probability)
+    full = solve_zero_sum(losses, prior, spec.leak_probability, responder)
     fixed = int(np.argmin(robust_values(losses, prior)))
     # the plan set: the most played plans of the unrestricted optimum (a few concrete,
     # briefable plans), the least-risk route, the alternatives and the best fixed plan;
@@ -910,8 +1007,9 @@ def plan_flight(
             listed.append(int(i))
     sel = np.array(listed)
     sub = [m[sel] for m in losses]
-    sol = solve_zero_sum(sub, prior, spec.leak_probability)
-    curve = leak_curve(sub, prior)
+    sub_responder = None if responder is None else responder.restrict(sel)
+    sol = solve_zero_sum(sub, prior, spec.leak_probability, sub_responder)
+    curve = leak_curve(sub, prior, oracle=sub_responder)
     x = np.zeros(len(cands))
     x[sel] = sol.x
     timings["leak_lp"] = time.perf_counter() - t0
@@ -924,7 +1022,7 @@ def plan_flight(
         for i, c in enumerate(cands)])
     out = PlanOutcome(st, hf, cands, listed, losses, x, spec.leak_probability, curve,
                       risk_h, game_log=log, ambushes=amb, timings=timings,
-                      unrestricted_value=full.value)
+                      unrestricted_value=full.value, responder=responder)
     if verify_plans and spec.mc_replications > 0:
         t0 = time.perf_counter()
         verify(out, listed, spec.mc_replications, spec.seed, workers)

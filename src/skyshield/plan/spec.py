@@ -22,7 +22,8 @@ class AdversaryType(Model):
     """One kind of ambusher: where it launches from, what it flies, how many it has.
 
     Its options are ambushes: all ``count`` drones spread over a disc of ``spread_m`` about
-    a point within reach of the launch area, holding for ``hold_s`` from a chosen time.
+    a point within reach of the launch area, holding for ``hold_s`` from a chosen time — or,
+    with ``groups`` > 1, the drones split into equal groups, each an ambush of its own.
     """
 
     name: Annotated[str, Field(min_length=1)]
@@ -40,6 +41,9 @@ class AdversaryType(Model):
     hold_s: PosFloat | None = None
     #: Step between the start times the adversary may choose.
     window_step_s: PosFloat = 300.0
+    #: The drones may be split into up to this many equal groups, each its own ambush
+    #: (point and start time) — a hedge against a randomised plan.
+    groups: Annotated[int, Field(ge=1, le=3)] = 1
 
     @field_validator("threat")
     @classmethod
