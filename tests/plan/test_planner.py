@@ -326,3 +326,38 @@ def test_game_bounds_with_several_postures_and_route_pools():
     # one route per sweep or eight: the same game value
     st1, hf1 = _small_game_setting(route_pool=1)
     assert _solve_game(st1, hf1, amb).value == pytest.approx(one.value, rel=1e-7)
+
+
+def test_flight_limits_come_from_the_scenario_and_the_spec_overrides_them(tmp_path, capsys):
+    from skyshield.plan.hazard import blocked_cells, resolve
+
+    data = ambush_field_scenario()
+    data["assets"]["moving"][0]["planning"] = {
+        "departure_window_s": [60, 240], "endurance_s": 1300, "corridor_m": 3000,
+        "altitude_band_m": [50, 120], "no_fly_zones": [{"center": [0, 0], "radius_m": 2000}]}
+    sc = scenario_from_dict(data)
+    st = resolve(sc, PlanSpec())
+    assert st.departure == (60.0, 240.0) and st.endurance == 1300.0
+    assert st.spec.corridor_m == 3000.0 and st.altitude == 120.0
+    cx, cy = st.grid.centres()
+    blocked = blocked_cells(st)
+    assert blocked[np.hypot(cx, cy) <= 1500].all()  # the scenario's no-fly zone
+    assert blocked[np.abs(cy) > 5000].all()  # outside the 3 km corridor
+    # a field the plan spec sets wins; no-fly zones of both apply
+    spec = spec_from_dict({"departure_window_s": [0, 100], "corridor_m": None,
+                           "no_fly_zones": [{"center": [10000, 0], "radius_m": 2000}]})
+    st2 = resolve(sc, spec)
+    assert st2.departure == (0.0, 100.0) and st2.endurance == 1300.0
+    assert st2.spec.corridor_m is None and len(st2.spec.no_fly_zones) == 2
+    out = plan_flight(sc, PlanSpec(alternatives=0, mc_replications=0))
+    assert 60.0 <= out.to_dict()["plans"][0]["departure"] <= 240.0 + st.grid.tau
+    # a bad block in the scenario file names file, line and field
+    data["assets"]["moving"][0]["planning"]["departure_window_s"] = [300, 100]
+    bad = tmp_path / "s.yaml"
+    import yaml
+
+    bad.write_text(yaml.safe_dump(data, sort_keys=False))
+    assert main(["plan", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(bad) in err and "planning" in err
+    assert "departure window is empty" in err

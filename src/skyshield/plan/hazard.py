@@ -110,6 +110,7 @@ def resolve(scenario: Scenario, spec: PlanSpec) -> Setting:
                          field="asset")
     ai = names.index(spec.asset) if spec.asset is not None else 0
     m = movers[ai]
+    spec = with_flight_limits(spec, m)
     filed = np.array([_point(w.position, scenario) for w in m.waypoints], dtype=float)
     origin = _point(spec.origin, scenario) if spec.origin is not None else tuple(filed[0])
     dest = _point(spec.destination, scenario) if spec.destination is not None \
@@ -145,6 +146,22 @@ def resolve(scenario: Scenario, spec: PlanSpec) -> Setting:
     grid = Grid(a.west_m + 0.5 * cell, a.south_m + 0.5 * cell, cell, nx, ny, tau, T)
     return Setting(scenario, spec, m, ai, speed, alt, (float(origin[0]), float(origin[1])),
                    (float(dest[0]), float(dest[1])), dep, float(endurance), filed, grid)
+
+
+def with_flight_limits(spec: PlanSpec, asset: MovingAsset) -> PlanSpec:
+    """The plan spec completed by the asset's ``planning`` limits from the scenario: a field
+    the spec sets wins; no-fly zones of both apply."""
+    lim = asset.planning
+    if lim is None:
+        return spec
+    update: dict[str, object] = {}
+    for name in ("departure_window_s", "altitude_band_m", "endurance_s", "corridor_m"):
+        value = getattr(lim, name)
+        if value is not None and name not in spec.model_fields_set:
+            update[name] = value
+    if lim.no_fly_zones:
+        update["no_fly_zones"] = [*lim.no_fly_zones, *spec.no_fly_zones]
+    return spec.model_copy(update=update)
 
 
 def blocked_cells(st: Setting) -> np.ndarray:

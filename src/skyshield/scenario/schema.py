@@ -155,6 +155,32 @@ class Waypoint(Model):
     """Time at this waypoint, seconds after scenario start. If omitted, derived from speed."""
 
 
+class FlightLimits(Model):
+    """What the route planner (``skyshield plan``) may change about a moving asset's flight.
+    Every field is optional; a plan spec's fields override these."""
+
+    departure_window_s: tuple[NonNegFloat, NonNegFloat] | None = None
+    """Earliest and latest take-off, seconds after scenario start (default: from 0 to the
+    last take-off that still lands before the scenario ends)."""
+    altitude_band_m: tuple[PosFloat, PosFloat] | None = None
+    """Allowed flight heights, metres; the plan flies the asset's height clipped into it."""
+    endurance_s: PosFloat | None = None
+    """Most time airborne, seconds (default: 1.5 × the direct flight time)."""
+    corridor_m: PosFloat | None = None
+    """Half-width of the air corridor about the filed flight plan, metres (default 10 km)."""
+    no_fly_zones: list[Circle] = Field(default_factory=list)
+    """Circles closed to the flight."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FlightLimits:
+        if self.departure_window_s is not None and \
+                self.departure_window_s[1] < self.departure_window_s[0]:
+            raise ValueError("the departure window is empty (latest before earliest)")
+        if self.altitude_band_m is not None and self.altitude_band_m[1] < self.altitude_band_m[0]:
+            raise ValueError("the altitude band is empty (top below bottom)")
+        return self
+
+
 class MovingAsset(Model):
     """A moving protected asset (the VIP helicopter): a flight plan flown at constant height."""
 
@@ -175,6 +201,9 @@ class MovingAsset(Model):
     vulnerability: dict[str, Prob] = Field(default_factory=dict)
     """P(lost | hit by a threat of this class), by threat class. Only classes with
     ``can_attack_air`` matter."""
+    planning: FlightLimits | None = None
+    """Limits for the route planner: departure window, altitude band, endurance, corridor,
+    no-fly zones."""
 
     @field_validator("waypoints")
     @classmethod
