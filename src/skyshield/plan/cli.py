@@ -40,6 +40,7 @@ def plan(
         help="Output folder: plan.json, strategy.json (for plan-draw), plots/plan_map.png.",
     )] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
 ) -> None:
     """Plan the VIP flight: safest route and departure, alternatives, a leak-robust mixed
     strategy, each plan checked by the Monte Carlo; go / no-go against the threshold."""
@@ -64,7 +65,8 @@ def plan(
         "risk_threshold": risk_threshold, "mc_replications": replications, "seed": seed,
     }
     spec = spec.model_copy(update={k: v for k, v in over.items() if v is not None})
-    outcome = plan_flight(sc, spec, workers=workers)
+    show = not quiet and not json_out and sys.stderr.isatty()
+    outcome = plan_flight(sc, spec, workers=workers, progress=show)
     result = outcome.to_dict()
     if out is not None:
         from skyshield.plan.plot import plot_plan

@@ -540,6 +540,7 @@ def column_generation(
     *,
     alpha: float = 0.9,
     time_limit: float | None = None,
+    on_gap: Callable[[float], None] | None = None,
 ) -> tuple[list[Candidate], GameLog]:
     """The route-versus-ambush game on the whole space-time graph, by column generation.
 
@@ -591,6 +592,8 @@ def column_generation(
         Weight of the stability centre in the smoothed duals.
     time_limit
         Seconds; stop (reporting value, bound and status) when exceeded.
+    on_gap
+        Called with the relative gap after each master solve (for a progress bar).
     """
     t_start = time.perf_counter()
     T = hz.shape[0]
@@ -634,6 +637,8 @@ def column_generation(
     for it in range(1, max_iter + 1):  # noqa: B007 - the count is reported
         value, y_lp, mu, _ = master.solve()
         tol = rel_tol * max(abs(value), 1e-9)
+        if on_gap is not None:
+            on_gap(max(0.0, value - lower) / max(abs(value), 1e-12))
         if value - lower <= tol:
             status = "optimal"
             break
@@ -879,32 +884,64 @@ def posture_scenario(base: dict[str, Any], posture: Posture) -> dict[str, Any]:
     return data
 
 
+def _gap_bar(enabled: bool, target: float = 1e-4
+             ) -> tuple[Callable[[float], None], Callable[[], None]]:
+    """A progress bar for column generation: the share of the way, in orders of magnitude,
+    from the first gap to ``target`` (the gap only shrinks, so the bar only advances)."""
+    from skyshield.progress import progress_bar
+
+    steps = 1000
+    advance, stop = progress_bar("game: closing the gap", steps, enabled=enabled)
+    state = {"first": 0.0, "done": 0}
+
+    def on_gap(gap: float) -> None:
+        if not np.isfinite(gap):  # no bound yet
+            return
+        if state["first"] == 0.0:
+            state["first"] = max(gap, target * 10.0)
+        share = math.log(state["first"] / max(gap, target)) / math.log(state["first"] / target)
+        now = round(steps * min(1.0, max(0.0, share)))
+        if now > state["done"]:
+            advance(int(now - state["done"]))
+            state["done"] = now
+
+    return on_gap, stop
+
+
 def verify(outcome: PlanOutcome, indices: list[int], replications: int, seed: int,
-           workers: int = 1) -> None:
+           workers: int = 1, *, progress: bool = False) -> None:
     """Monte Carlo check of candidate plans: each flown in a variant of the scenario."""
     from skyshield.montecarlo import simulate
+    from skyshield.progress import progress_bar
     from skyshield.scenario import scenario_from_dict
 
     st = outcome.setting
     base = st.scenario.model_dump(mode="json")
-    for i in indices:
-        wps = outcome.waypoints(i)
-        data = posture_scenario(base, st.spec.postures[outcome.candidates[i].posture])
-        assets = dict(data["assets"])
-        movers = [dict(m) for m in assets["moving"]]
-        m = movers[st.asset_index]
-        m["waypoints"] = [{"position": [w["x_m"], w["y_m"]], "t_s": w["t_s"]} for w in wps]
-        m["departure_s"] = wps[0]["t_s"]
-        m["altitude_m"] = st.altitude
-        movers[st.asset_index] = m
-        assets["moving"] = movers
-        data["assets"] = assets
-        variant = scenario_from_dict(data, file="<plan variant>")
-        res = simulate(variant, replications, seed, workers=workers, record=0)
-        a = res.summary["assets"][st.asset_index]
-        outcome.mc[i] = {"p_loss": float(a["p_loss"]),
-                         "ci95": [float(v) for v in a["p_loss_ci95"]],
-                         "replications": replications}
+    advance, stop = progress_bar("Monte Carlo check of the plans", len(indices),
+                                 enabled=progress)
+    try:
+        for i in indices:
+            wps = outcome.waypoints(i)
+            data = posture_scenario(base, st.spec.postures[outcome.candidates[i].posture])
+            assets = dict(data["assets"])
+            movers = [dict(m) for m in assets["moving"]]
+            m = movers[st.asset_index]
+            m["waypoints"] = [{"position": [w["x_m"], w["y_m"]], "t_s": w["t_s"]}
+                              for w in wps]
+            m["departure_s"] = wps[0]["t_s"]
+            m["altitude_m"] = st.altitude
+            movers[st.asset_index] = m
+            assets["moving"] = movers
+            data["assets"] = assets
+            variant = scenario_from_dict(data, file="<plan variant>")
+            res = simulate(variant, replications, seed, workers=workers, record=0)
+            a = res.summary["assets"][st.asset_index]
+            outcome.mc[i] = {"p_loss": float(a["p_loss"]),
+                             "ci95": [float(v) for v in a["p_loss_ci95"]],
+                             "replications": replications}
+            advance(1)
+    finally:
+        stop()
 
 
 def plan_flight(
@@ -913,6 +950,7 @@ def plan_flight(
     *,
     verify_plans: bool = True,
     workers: int = 1,
+    progress: bool = False,
 ) -> PlanOutcome:
     """Plan the VIP's flight: safest route and departure, alternatives, mixed strategy.
 
@@ -926,6 +964,8 @@ def plan_flight(
         Fly the reported plans in the Monte Carlo (``spec.mc_replications`` each).
     workers
         Worker processes for the Monte Carlo.
+    progress
+        Show progress bars (on stderr) for the game and the Monte Carlo check.
 
     Returns
     -------
@@ -973,9 +1013,13 @@ def plan_flight(
     log = None
     if amb is not None:
         factors = [(p.hazard_factor, p.ambush_factor) for p in spec.postures]
-        cands, log = column_generation(lambda f: _routes(st, f, hf.blocked), hf.hz, g.nx,
-                                       amb, cands, factors, spec.max_iterations,
-                                       time_limit=spec.game_time_limit_s)
+        on_gap, stop = _gap_bar(progress)
+        try:
+            cands, log = column_generation(lambda f: _routes(st, f, hf.blocked), hf.hz, g.nx,
+                                           amb, cands, factors, spec.max_iterations,
+                                           time_limit=spec.game_time_limit_s, on_gap=on_gap)
+        finally:
+            stop()
     timings["game"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     posts = spec.postures
@@ -1025,6 +1069,6 @@ def plan_flight(
                       unrestricted_value=full.value, responder=responder)
     if verify_plans and spec.mc_replications > 0:
         t0 = time.perf_counter()
-        verify(out, listed, spec.mc_replications, spec.seed, workers)
+        verify(out, listed, spec.mc_replications, spec.seed, workers, progress=progress)
         timings["monte_carlo"] = time.perf_counter() - t0
     return out
