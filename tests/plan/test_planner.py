@@ -361,3 +361,28 @@ def test_flight_limits_come_from_the_scenario_and_the_spec_overrides_them(tmp_pa
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(bad) in err and "planning" in err
     assert "departure window is empty" in err
+
+
+def test_impossible_requests_name_the_file_they_come_from(tmp_path, capsys):
+    import yaml
+
+    # no moving asset: the scenario file, at its assets
+    assert main(["plan", "examples/border-towns.yaml"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "examples/border-towns.yaml:" in err
+    assert "no moving asset" in err
+    # an endurance from the scenario's planning block: that block's line and field
+    data = ambush_field_scenario()
+    data["assets"]["moving"][0]["planning"] = {"endurance_s": 100}
+    sc = tmp_path / "s.yaml"
+    sc.write_text(yaml.safe_dump(data, sort_keys=False))
+    line = next(i for i, t in enumerate(sc.read_text().splitlines(), 1) if "endurance_s" in t)
+    assert main(["plan", str(sc)]) == 2
+    err = capsys.readouterr().err
+    assert f"{sc}:{line}, field 'assets.moving[0].planning.endurance_s'" in err
+    # the same limit set in the plan spec: the plan spec's line
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("alternatives: 1\nendurance_s: 90\n")
+    assert main(["plan", str(sc), "--plan-spec", str(spec)]) == 2
+    err = capsys.readouterr().err
+    assert f"{spec}:2, field 'endurance_s'" in err and "unreachable within endurance" in err

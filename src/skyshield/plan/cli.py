@@ -66,7 +66,12 @@ def plan(
     }
     spec = spec.model_copy(update={k: v for k, v in over.items() if v is not None})
     show = not quiet and not json_out and sys.stderr.isatty()
-    outcome = plan_flight(sc, spec, workers=workers, progress=show)
+    try:
+        outcome = plan_flight(sc, spec, workers=workers, progress=show)
+    except InputError as exc:
+        if exc.file is not None:
+            raise
+        raise _located(exc, scenario, plan_spec) from None
     result = outcome.to_dict()
     if out is not None:
         from skyshield.plan.plot import plot_plan
@@ -82,6 +87,18 @@ def plan(
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
         return
     _print(result, out)
+
+
+def _located(exc: InputError, scenario: Path, plan_spec: Path | None) -> InputError:
+    """Name the file an impossible request comes from: the scenario for its own fields and
+    for limits nobody set (they are derived from it), else the plan spec."""
+    from skyshield.scenario.loader import field_line
+
+    field = exc.field or ""
+    in_spec = plan_spec is not None and field_line(plan_spec, field) is not None \
+        and not field.startswith("assets.")
+    path = plan_spec if in_spec and plan_spec is not None else scenario
+    return InputError(exc.message, file=str(path), line=field_line(path, field), field=field)
 
 
 def _print(r: dict[str, Any], out: Path | None) -> None:

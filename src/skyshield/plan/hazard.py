@@ -110,7 +110,13 @@ def resolve(scenario: Scenario, spec: PlanSpec) -> Setting:
                          field="asset")
     ai = names.index(spec.asset) if spec.asset is not None else 0
     m = movers[ai]
+    given = set(spec.model_fields_set)
     spec = with_flight_limits(spec, m)
+    limits = m.planning.model_fields_set if m.planning is not None else set()
+
+    def where(name: str) -> str:
+        """The field an impossible limit came from: the scenario's block or the spec."""
+        return f"assets.moving[{ai}].planning.{name}" if name in limits - given else name
     filed = np.array([_point(w.position, scenario) for w in m.waypoints], dtype=float)
     origin = _point(spec.origin, scenario) if spec.origin is not None else tuple(filed[0])
     dest = _point(spec.destination, scenario) if spec.destination is not None \
@@ -128,14 +134,14 @@ def resolve(scenario: Scenario, spec: PlanSpec) -> Setting:
     if dep[1] < dep[0]:
         raise InputError(
             f"empty departure window: the direct flight takes {direct:.0f} s, longer than the "
-            f"{scenario.duration_s:.0f} s scenario", field="departure_window_s")
+            f"{scenario.duration_s:.0f} s scenario", field=where("departure_window_s"))
     if dep[0] >= scenario.duration_s:
         raise InputError("the departure window starts after the scenario ends",
-                         field="departure_window_s")
+                         field=where("departure_window_s"))
     if endurance < direct:
         raise InputError(
             f"destination unreachable within endurance: the direct flight takes {direct:.0f} s,"
-            f" the endurance is {endurance:.0f} s", field="endurance_s")
+            f" the endurance is {endurance:.0f} s", field=where("endurance_s"))
     a = scenario.area
     cell = spec.cell_m or math.ceil(max(a.east_m - a.west_m, a.north_m - a.south_m)
                                     / spec.max_cells / 100.0) * 100.0

@@ -152,7 +152,7 @@ def spec_from_dict(data: Any, file: str = "<plan spec>") -> PlanSpec:
 
 def load_spec(path: str | Path) -> PlanSpec:
     """Read a plan spec YAML file (line numbers come from the scenario loader's parser)."""
-    from skyshield.scenario import parse_yaml
+    from skyshield.scenario.loader import line_of_field, parse_yaml
 
     p = Path(path)
     try:
@@ -163,8 +163,5 @@ def load_spec(path: str | Path) -> PlanSpec:
     try:
         return spec_from_dict(data, str(path))
     except InputError as exc:
-        loc: tuple[str | int, ...] = tuple(
-            int(s) if s.isdigit() else s
-            for s in (exc.field or "").replace("[", ".").replace("]", "").split(".") if s)
-        line = lines.get(loc) if loc else None
-        raise InputError(exc.message, file=str(path), line=line, field=exc.field) from None
+        raise InputError(exc.message, file=str(path), line=line_of_field(lines, exc.field),
+                         field=exc.field) from None

@@ -172,6 +172,27 @@ def parse_yaml(text: str, file: str) -> tuple[Any, dict[Loc, int]]:
         reader.loader.dispose()
 
 
+def line_of_field(lines: dict[Loc, int], field: str | None) -> int | None:
+    """The line of a dotted field path (``raids[0].count``) in a file parsed by
+    :func:`parse_yaml`, or of the nearest enclosing key that is there."""
+    loc: Loc = tuple(int(s) if s.isdigit() else s
+                     for s in (field or "").replace("[", ".").replace("]", "").split(".") if s)
+    while loc:  # never the document's first line for a key that is not there at all
+        if loc in lines:
+            return lines[loc]
+        loc = loc[:-1]
+    return None
+
+
+def field_line(path: str | Path, field: str | None) -> int | None:
+    """:func:`line_of_field` for a YAML file on disk (``None`` when it cannot be read)."""
+    try:
+        _, lines = parse_yaml(Path(path).read_text(encoding="utf-8"), str(path))
+    except (OSError, InputError):
+        return None
+    return line_of_field(lines, field)
+
+
 def _line_for(loc: Loc, lines: dict[Loc, int]) -> int | None:
     while True:
         if loc in lines:
