@@ -122,3 +122,10 @@ def test_a_different_sweep_in_out_is_refused(small: Path, tmp_path: Path, capsys
     assert rc == 2 and "different sweep" in err
     rc, text, _ = _run(capsys, *base, "--vary", "c2.escort_priority=0.4", "--overwrite")
     assert rc == 0 and json.loads(text)["points"][0]["params"] == {"c2.escort_priority": 0.4}
+
+
+def test_help_shows_range_syntax_as_typed(capsys) -> None:  # type: ignore[no-untyped-def]
+    # rich would turn ":b:" in "a:b:step" into an emoji in the help text
+    assert main(["sweep", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "START:STOP:STEP" in out and "\U0001f171" not in out

@@ -50,8 +50,8 @@ def sweep(
         "--vary", "-v",
         help="PATH=SPEC, repeatable. PATH: dotted path into the scenario, list items by index "
              "or name (raids[0].count, raids[Decoys].count, c2.escort_priority, "
-             "effectors[SAM Aldmark].params.magazine). SPEC: a:b:step (inclusive), a,b,c, "
-             "or lhs(a,b) with --lhs N.")],
+             "effectors[SAM Aldmark].params.magazine). SPEC: START:STOP:STEP (inclusive, "
+             "e.g. 50:800:50), a,b,c, or lhs(a,b) with --lhs N.")],
     lhs: Annotated[int | None, typer.Option(
         help="Latin-hypercube samples of the lhs(a,b) dimensions.")] = None,
     replications: Annotated[int, typer.Option(
