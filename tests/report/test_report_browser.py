@@ -61,6 +61,22 @@ def test_page_loads_replays_and_is_not_blank(browser: Any, run_copy: Path) -> No
         moved = [abs(d[0] - then[d[2]][0]) + abs(d[1] - then[d[2]][1])
                  for d in after["drones"] if d[2] in then]
         assert moved and max(moved) > 5
+        # drones are coloured by wave, and the legend names every wave (as text)
+        data = page.evaluate("JSON.parse(document.getElementById('report-data').textContent)")
+        waves = data["names"]["waves"]
+        legend = page.eval_on_selector_all("#wave-legend li", "els => els.map(e => e.textContent)")
+        assert legend == waves and len(waves) >= 2
+        palette = page.eval_on_selector_all(
+            "#wave-legend li i", "els => els.map(e => getComputedStyle(e).backgroundColor)")
+        assert len(set(palette)) == len(waves)
+        by_wave = {}
+        for d in after["drones"]:
+            w = data["drone_wave"][d[2]]
+            assert w >= 0
+            by_wave.setdefault(w, set()).add(d[3])
+        assert all(len(c) == 1 for c in by_wave.values())  # one colour per wave
+        if len(by_wave) >= 2:
+            assert len({next(iter(c)) for c in by_wave.values()}) == len(by_wave)
         assert float(page.input_value("#replay-time")) > 120
         assert int(page.text_content("#c-launch") or "0") >= 1
         variance, colours = _variance(page.locator("#replay-canvas").screenshot())

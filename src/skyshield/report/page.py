@@ -171,10 +171,19 @@ def replay_payload(data: RunData, reps: list[int]) -> dict[str, Any]:
                 "y": _metres(ev["y"][eorder]),
             },
         })
+    # the wave of each drone id, from the events that name both (numbering is per scenario)
+    dr = ev["drone"]
+    known = np.array([d is not None and w is not None for d, w in zip(dr, ev["wave"],
+                                                                      strict=True)], bool)
+    n_drones = int(max((int(d) for d in dr[known]), default=-1)) + 1
+    drone_wave = [-1] * n_drones
+    for d, w in zip(dr[known], codes(ev["wave"][known], waves), strict=True):
+        drone_wave[int(d)] = w
     return {
         "names": {"effectors": effectors, "assets": assets, "waves": waves,
                   "kinds": list(EVENT_KINDS), "entities": list(ENTITIES),
                   "states": list(STATES)},
+        "drone_wave": drone_wave,
         "layout": data.layout,
         "replays": out,
     }

@@ -17,6 +17,28 @@
   var speedSelect = document.getElementById("replay-speed");
   var logList = document.getElementById("replay-log");
 
+  // ------------------------------------------------------------------ waves
+  // one colour per wave (drone ids map to waves through D.drone_wave), listed in the legend
+  // (no red or green: those mark leakers and kills)
+  var WAVE_PALETTE = ["#4363d8", "#f58231", "#911eb4", "#42d4f4", "#9a6324", "#808000",
+                      "#469990", "#000075", "#a9a9a9", "#bfef45", "#dcbeff", "#f032e6"];
+  var DRONE_WAVE = D.drone_wave || [];
+  function waveColour(id) {
+    var w = id < DRONE_WAVE.length ? DRONE_WAVE[id] : -1;
+    return w >= 0 ? WAVE_PALETTE[w % WAVE_PALETTE.length] : "#444";
+  }
+  (function waveLegend() {
+    var list = document.getElementById("wave-legend");
+    if (!list) { return; }
+    NAMES.waves.forEach(function (name, w) {
+      var li = document.createElement("li"), sw = document.createElement("i");
+      sw.style.background = WAVE_PALETTE[w % WAVE_PALETTE.length];
+      li.appendChild(sw);
+      li.appendChild(document.createTextNode(name));
+      list.appendChild(li);
+    });
+  })();
+
   // ------------------------------------------------------------------ world -> canvas
   // the view: the scenario area grown to hold the launch areas (raids start off the map)
   var A = { west_m: L.area.west_m, east_m: L.area.east_m, south_m: L.area.south_m, north_m: L.area.north_m };
@@ -200,8 +222,12 @@
         if (n !== undefined) { x += al * (R.pos.x[n] - x); y += al * (R.pos.y[n] - y); }
         var px = sx(x), py = sy(y);
         ctx.beginPath(); ctx.arc(px, py, 3, 0, 2 * Math.PI);
-        ctx.fillStyle = R.pos.s[j] === 1 ? "#f57c00" : "#444"; ctx.fill();
-        markers.drones.push([px, py, R.pos.i[j]]);
+        ctx.fillStyle = waveColour(R.pos.i[j]); ctx.fill();
+        if (R.pos.s[j] === 1) {  // tracked: a dark ring
+          ctx.beginPath(); ctx.arc(px, py, 4.5, 0, 2 * Math.PI);
+          ctx.strokeStyle = "#111"; ctx.lineWidth = 1.2; ctx.stroke(); ctx.lineWidth = 1;
+        }
+        markers.drones.push([px, py, R.pos.i[j], waveColour(R.pos.i[j])]);
       }
       var ev = R.ev, upto = upper(ev.t, T);
       // transient effects: shots (3 s), kills and jamming (15 s), friendly fire (20 s)
