@@ -177,8 +177,8 @@ def replay_payload(data: RunData, reps: list[int]) -> dict[str, Any]:
                                                                       strict=True)], bool)
     n_drones = int(max((int(d) for d in dr[known]), default=-1)) + 1
     drone_wave = [-1] * n_drones
-    for d, w in zip(dr[known], codes(ev["wave"][known], waves), strict=True):
-        drone_wave[int(d)] = w
+    for drone, wave in zip(dr[known], codes(ev["wave"][known], waves), strict=True):
+        drone_wave[int(drone)] = wave
     return {
         "names": {"effectors": effectors, "assets": assets, "waves": waves,
                   "kinds": list(EVENT_KINDS), "entities": list(ENTITIES),
