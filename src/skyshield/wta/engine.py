@@ -39,6 +39,19 @@ def _asset_ptr(threat_asset: np.ndarray, n_a: int) -> tuple[np.ndarray, np.ndarr
 
 
 @njit(cache=True)
+def _pair_gain(a: int, b: int, ptr: np.ndarray, lst: np.ndarray, lethality: np.ndarray,
+               s: np.ndarray, asset_value: np.ndarray, surv: np.ndarray
+               ) -> tuple[float, float, float]:
+    """Value gained when the threats of assets ``a`` and ``b`` take the survivals ``s``:
+    the gain and the two assets' new survival probabilities."""
+    na = _asset_survival(a, ptr, lst, lethality, s)
+    if b == a:
+        return asset_value[a] * (na - surv[a]), na, na
+    nb = _asset_survival(b, ptr, lst, lethality, s)
+    return asset_value[a] * (na - surv[a]) + asset_value[b] * (nb - surv[b]), na, nb
+
+
+@njit(cache=True)
 def _asset_survival(a: int, ptr: np.ndarray, lst: np.ndarray, lethality: np.ndarray,
                     s: np.ndarray) -> float:
     out = 1.0
@@ -199,12 +212,7 @@ def local_asset_based_nb(asset_value: np.ndarray, threat_asset: np.ndarray,
                     nu = su * (1.0 - pk[w, u])
                     a, b = threat_asset[t], threat_asset[u]
                     s[t], s[u] = nt, nu
-                    na = _asset_survival(a, ptr, lst, lethality, s)
-                    nb = _asset_survival(b, ptr, lst, lethality, s) if b != a else na
-                    if b != a:
-                        d = asset_value[a] * (na - surv[a]) + asset_value[b] * (nb - surv[b])
-                    else:
-                        d = asset_value[a] * (na - surv[a])
+                    d, na, nb = _pair_gain(a, b, ptr, lst, lethality, s, asset_value, surv)
                     if d > tol:
                         x[w, t] -= 1
                         x[w, u] += 1
@@ -235,12 +243,8 @@ def local_asset_based_nb(asset_value: np.ndarray, threat_asset: np.ndarray,
                         s[t1] = s1 / q11 * (1.0 - pk[w2, t1])
                         s[t2] = s2 / q22 * (1.0 - pk[w1, t2])
                         a, b = threat_asset[t1], threat_asset[t2]
-                        na = _asset_survival(a, ptr, lst, lethality, s)
-                        nb = _asset_survival(b, ptr, lst, lethality, s) if b != a else na
-                        if b != a:
-                            d = asset_value[a] * (na - surv[a]) + asset_value[b] * (nb - surv[b])
-                        else:
-                            d = asset_value[a] * (na - surv[a])
+                        d, na, nb = _pair_gain(a, b, ptr, lst, lethality, s, asset_value,
+                                               surv)
                         if d > tol:
                             x[w1, t1] -= 1
                             x[w1, t2] += 1
