@@ -205,3 +205,31 @@ def test_splitting_beats_every_single_ambush_against_a_mixed_plan():
     # half the drones on each route: each route meets three drones' worth of hazard
     assert split.value == pytest.approx(-np.expm1(-3.0))
     assert split.value > single.value + 0.4
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(4, 12), st.integers(2, 8), st.integers(1, 4), st.floats(0.0, 1.0),
+       st.integers(0, 2**31))
+def test_plan_selection_keeps_at_most_k_plans_and_never_loses(n, J, k, q, seed):
+    import itertools
+
+    from skyshield.plan.game import solve_zero_sum
+    from skyshield.plan.planner import select_plans
+
+    rng = np.random.default_rng(seed)
+    L = [rng.random((n, J)), rng.random((n, J + 1))]
+    prior = np.array([0.5, 0.5])
+    full = solve_zero_sum(L, prior, q)
+    start = np.argsort(-full.x, kind="stable")[:k].tolist()
+    first = solve_zero_sum([m[start] for m in L], prior, q)
+    chosen, sol = select_plans(L, prior, q, list(range(n)), start, k, None)
+    assert 1 <= len(chosen) <= k and len(set(chosen)) == len(chosen)
+    assert sol.value <= first.value + 1e-9  # never worse than the most played plans
+    assert sol.value >= full.value - 1e-9  # never better than every plan together
+    # the reported value is the game over exactly the chosen plans
+    again = solve_zero_sum([m[chosen] for m in L], prior, q)
+    assert sol.value == pytest.approx(again.value, abs=1e-9)
+    # and never better than the best k-plan support (brute force over all of them)
+    best = min(solve_zero_sum([m[list(c)] for m in L], prior, q).value
+               for c in itertools.combinations(range(n), min(k, n)))
+    assert sol.value >= best - 1e-9

@@ -46,6 +46,11 @@ class GameSolution:
     value: float
     responses: list[int] = field(default_factory=list)
     status: str = "optimal"
+    #: Zero-sum only: per type, the LP's prices of the listed options (the adversary's mixed
+    #: strategy, scaled to ``(1 − q) p_θ``), and the price ``μ`` of ``Σ x = 1``. A plan ``i``
+    #: outside the game would lower its value iff ``q w_i + Σ_θ Σ_j y_θj L_θ[i, j] < μ``.
+    prices: list[np.ndarray] | None = None
+    mu: float = 0.0
 
     def support(self, tol: float = 1e-9) -> np.ndarray:
         """Indices of the plans played with probability above ``tol``."""
@@ -150,7 +155,8 @@ def solve_zero_sum(
     value = float((1.0 - leak) * sum(pt * float((m.T @ x).max()) for pt, m in zip(p, Ls,
                                                                              strict=True))
                   + leak * float(w @ x))
-    return GameSolution(x, value, responses)
+    prices, mu = lp.prices([m.shape[1] for m in Ls])
+    return GameSolution(x, value, responses, prices=prices, mu=mu)
 
 
 class _ZeroSumLP:
@@ -185,6 +191,15 @@ class _ZeroSumLP:
         starts = (np.arange(k) * (n + 1)).astype(np.int32)
         self.h.addRows(k, np.full(k, -self.inf), np.zeros(k), vals.size, starts,
                        np.tile(idx, k), vals)
+
+    def prices(self, widths: list[int]) -> tuple[list[np.ndarray], float]:
+        """Option prices per type (rows in the order added) and the convexity row's."""
+        dual = np.asarray(self.h.getSolution().row_dual)
+        out, k = [], 1
+        for wdt in widths:
+            out.append(np.maximum(-dual[k:k + wdt], 0.0))
+            k += wdt
+        return out, float(dual[0])
 
     def solve(self) -> np.ndarray:
         import highspy

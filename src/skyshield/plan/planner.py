@@ -666,6 +666,57 @@ def column_generation(
     return cands, GameLog(it, len(cands), lower, value, time.perf_counter() - t_start, status)
 
 
+def select_plans(losses: list[np.ndarray], prior: np.ndarray, leak: float, pool: list[int],
+                 start: list[int], k: int, responder: SplitResponder | None,
+                 max_swaps: int | None = None, tries: int = 20) -> tuple[list[int], Any]:
+    """At most ``k`` plans from ``pool`` whose optimal mix is as safe as can be found.
+
+    Notes
+    -----
+    Choosing the best ``k``-plan support is a cardinality-constrained LP (a MILP: on the
+    flagship HiGHS does not prove it within a minute). Local search instead, deterministic:
+    from ``start``, solve the game over the chosen plans; price every plan of the pool at
+    its optimal prices (``q w_i + Σ y L_i − μ``, the reduced cost: negative means the plan
+    would lower the value); for the ``tries`` most negative, try it in place of each chosen
+    plan (or added, below ``k``) and take the best improving exchange; stop when none
+    improves or after ``max_swaps`` (default ``2k``) exchanges.
+    """
+    w = robust_values(losses, prior)
+
+    def solve(rows: list[int]) -> Any:
+        r = np.array(rows)
+        return solve_zero_sum([m[r] for m in losses], prior, leak,
+                              None if responder is None else responder.restrict(r))
+
+    chosen = list(dict.fromkeys(start))[:k]
+    best = solve(chosen)
+    p = np.array(pool)
+    for _ in range(2 * k if max_swaps is None else max_swaps):
+        prices = best.prices or []
+        rc = leak * w[p] + sum(m[p] @ y[:m.shape[1]] for m, y in zip(losses, prices,
+                                                                     strict=True)) - best.mu
+        order = [int(p[i]) for i in np.argsort(rc, kind="stable")
+                 if rc[i] < -1e-12 and int(p[i]) not in chosen][:tries]
+        found: tuple[list[int], Any] | None = None
+        for c in order:
+            trials = [[*chosen, c]] if len(chosen) < k else \
+                [[*chosen[:i], c, *chosen[i + 1:]] for i in range(len(chosen))]
+            for rows in trials:
+                sol = solve(rows)
+                if sol.value < best.value - 1e-9 and (found is None
+                                                      or sol.value < found[1].value):
+                    found = (rows, sol)
+            if found is not None:
+                break
+        if found is None:
+            break
+        chosen, best = found
+    keep = [i for i, xi in zip(chosen, best.x, strict=True) if xi > 0]
+    if len(keep) < len(chosen):
+        chosen, best = keep, solve(keep)
+    return chosen, best
+
+
 # --------------------------------------------------------------------------- result
 
 
@@ -1040,22 +1091,24 @@ def plan_flight(
         prior = np.ones(1)
     full = solve_zero_sum(losses, prior, spec.leak_probability, responder)
     fixed = int(np.argmin(robust_values(losses, prior)))
-    # the plan set: the most played plans of the unrestricted optimum (a few concrete,
-    # briefable plans), the least-risk route, the alternatives and the best fixed plan;
-    # the strategy and the leak curve are then optimised over exactly this set
-    top = np.argsort(-full.x, kind="stable")[:spec.max_plans]
-    top = top[full.x[top] > 1e-9]
+    # the strategy's plans: at most max_plans (a few concrete, briefable plans), chosen
+    # from the unrestricted optimum's support, the least-risk route, the alternatives and
+    # the best fixed plan; the leak curve is over them and the best fixed plan
+    known = [0, *range(1, 1 + len(alts)), fixed]
+    pool = sorted(set(np.flatnonzero(full.x > 1e-9).tolist()) | set(known))
+    start = np.argsort(-full.x, kind="stable")[:spec.max_plans]
+    chosen, sol = select_plans(losses, prior, spec.leak_probability, pool,
+                               start[full.x[start] > 1e-9].tolist() or [fixed],
+                               spec.max_plans, responder)
+    x = np.zeros(len(cands))
+    x[chosen] = sol.x
     listed: list[int] = []
-    for i in [0, *range(1, 1 + len(alts)), fixed, *sorted(top.tolist())]:
+    for i in [*known, *chosen]:
         if int(i) not in listed:
             listed.append(int(i))
-    sel = np.array(listed)
-    sub = [m[sel] for m in losses]
-    sub_responder = None if responder is None else responder.restrict(sel)
-    sol = solve_zero_sum(sub, prior, spec.leak_probability, sub_responder)
-    curve = leak_curve(sub, prior, oracle=sub_responder)
-    x = np.zeros(len(cands))
-    x[sel] = sol.x
+    curve_rows = np.array(sorted(set(chosen) | {fixed}))
+    curve = leak_curve([m[curve_rows] for m in losses], prior,
+                       oracle=None if responder is None else responder.restrict(curve_rows))
     timings["leak_lp"] = time.perf_counter() - t0
     # the scenario's own leak, as the engine models it, for the estimate beside the MC
     lk = scenario.leak
