@@ -38,7 +38,7 @@ def local_ray(crash_dir):  # type: ignore[no-untyped-def]
     path = os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     env = {"PYTHONPATH": path, "SKYSHIELD_FAKE_CRASH_DIR": str(crash_dir),
            "SKYSHIELD_FAKE_CRASH_MIN_SEED": str(CRASH_SEEDS)}
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False,
              configure_logging=False, runtime_env={"env_vars": env})
     yield ray
     ray.shutdown()
@@ -77,3 +77,76 @@ def test_ray_runs_the_real_engine_bit_identically(local_ray, tmp_path: Path) -> 
     for row, psc in zip(rows, plan.scenarios, strict=True):
         assert json.loads(row["summary_json"]) == json.loads(json.dumps(
             simulate(psc, 30, 4, record=0).summary))
+
+
+@pytest.fixture()
+def ray_cluster(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A separate Ray cluster, started as users start one (``ray start --head``), in its own
+    process group so that it is stopped whole (never ``ray stop``, which would stop every
+    Ray instance on the machine). Token authentication off, as on a private test network."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "RAY_AUTH_MODE": "disabled"}
+    log = tmp_path / "head.log"
+    ray_bin = Path(sys.executable).with_name("ray")
+    sink = log.open("w")
+    head = subprocess.Popen(
+        [str(ray_bin), "start", "--head", f"--port={port}", "--num-cpus=2",
+         "--include-dashboard=false", "--disable-usage-stats", "--block"],
+        stdout=sink, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while "will now block" not in log.read_text():
+            assert head.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.3)
+        yield f"127.0.0.1:{port}", env
+    finally:
+        os.killpg(head.pid, signal.SIGTERM)
+        try:
+            head.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(head.pid, signal.SIGKILL)
+            head.wait()
+        sink.close()
+        # ray start leaves the address of the cluster it started here; it is gone now
+        current = Path("/tmp/ray/ray_current_cluster")
+        if current.exists() and current.read_text().strip().endswith(f":{port}"):
+            current.unlink(missing_ok=True)
+
+
+def test_cli_sweep_on_a_separate_ray_cluster(ray_cluster, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    import yaml
+
+    address, env = ray_cluster
+    sc_file = tmp_path / "small.yaml"
+    sc_file.write_text(yaml.safe_dump(small_dict(), sort_keys=False))
+    sc = load_scenario(sc_file)
+    simulate(sc, 1, 0, record=0)  # the kernel compiled (or loaded) once, for the workers' cache
+    vary = ["--vary", "c2.escort_priority=0.1,0.9", "--vary", "raids[Decoys].count=1,5"]
+    exe = Path(sys.executable).with_name("skyshield")
+
+    def sweep(out: str, *extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(exe), "sweep", str(sc_file), *vary, "-n", "30", "--seed", "4",
+                               "--out", str(tmp_path / out), "--json", "--quiet", *extra],
+                              capture_output=True, text=True, env=env, timeout=300)
+
+    on_cluster = sweep("cluster", "--backend", "ray", "--address", address)
+    assert on_cluster.returncode == 0, on_cluster.stderr
+    # with a cluster running on this machine, no --address still means a local instance
+    local = sweep("local", "--backend", "ray", "--workers", "2")
+    assert local.returncode == 0, local.stderr
+    plan = plan_sweep(sc, [v for v in vary if v != "--vary"], replications=30, seed=4)
+    run_sweep(plan, tmp_path / "serial", backend="serial")
+    ref = SweepStore(tmp_path / "serial").points()
+    assert SweepStore(tmp_path / "cluster").points() == ref
+    assert SweepStore(tmp_path / "local").points() == ref

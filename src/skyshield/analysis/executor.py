@@ -189,8 +189,11 @@ def _ray_backend(tasks: Sequence[PointTask], workers: int, address: str | None,
     started = False
     if not ray.is_initialized():
         if address is None:
-            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False,
-                     configure_logging=False)
+            # "local": always a fresh instance of our own, even when a cluster started with
+            # `ray start` runs on this machine (Ray would otherwise join it, and refuse
+            # num_cpus)
+            ray.init(address="local", num_cpus=workers, include_dashboard=False,
+                     log_to_driver=False, configure_logging=False)
         else:
             ray.init(address=address, log_to_driver=False, configure_logging=False)
         started = True
