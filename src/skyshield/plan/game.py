@@ -132,6 +132,11 @@ def solve_zero_sum(
     if not 0.0 <= leak <= 1.0:
         raise ValueError("leak must be in [0, 1]")
     w = robust_values(Ls, p)
+    # options that cannot matter leave the LP: copies, and (few plans) dominated ones; they
+    # are priced 0 below, which keeps the prices an optimal dual solution
+    widths = [m.shape[1] for m in Ls]
+    kept = [undominated_columns(m, dominance=m.shape[0] <= 64) for m in Ls]
+    Ls = [m[:, k] for m, k in zip(Ls, kept, strict=True)]
     lp = _ZeroSumLP(Ls, p, leak, w)
     while True:
         x = lp.solve()
@@ -151,12 +156,40 @@ def solve_zero_sum(
                 grew = True
         if not grew:
             break
-    responses = [int(np.argmax(m.T @ x)) for m in Ls]
+    # responses as indices of the listed options (then of any added ones)
+    responses = []
+    for m, k, wdt in zip(Ls, kept, widths, strict=True):
+        r = int(np.argmax(m.T @ x))
+        responses.append(int(k[r]) if r < k.size else wdt + r - k.size)
     value = float((1.0 - leak) * sum(pt * float((m.T @ x).max()) for pt, m in zip(p, Ls,
                                                                              strict=True))
                   + leak * float(w @ x))
-    prices, mu = lp.prices([m.shape[1] for m in Ls])
+    reduced, mu = lp.prices([m.shape[1] for m in Ls])
+    prices = []
+    for y, k, wdt in zip(reduced, kept, widths, strict=True):
+        full = np.zeros(wdt + y.size - k.size)  # the listed options, then any added
+        full[k] = y[:k.size]
+        full[wdt:] = y[k.size:]
+        prices.append(full)
     return GameSolution(x, value, responses, prices=prices, mu=mu)
+
+
+def undominated_columns(A: np.ndarray, dominance: bool = True) -> np.ndarray:
+    """Indices (ascending) of the columns of ``A`` that an adversary maximising ``x·A[:, j]``
+    may need: the first of each set of equal columns and, with ``dominance``, none that is
+    at most another column everywhere (``O(m² n)``: for few rows)."""
+    _, first = np.unique(A, axis=1, return_index=True)
+    first = np.sort(first)
+    if not dominance or first.size <= 1:
+        return first
+    U = A[:, first]
+    dominated = np.zeros(first.size, dtype=bool)
+    for c0 in range(0, first.size, 256):  # (rows, block, all) comparisons, bounded memory
+        blk = U[:, c0:c0 + 256]
+        le = np.all(blk[:, :, None] <= U[:, None, :], axis=0)  # le[i, j]: col i <= col j
+        le[np.arange(blk.shape[1]), np.arange(c0, c0 + blk.shape[1])] = False
+        dominated[c0:c0 + blk.shape[1]] = le.any(axis=1)
+    return first[~dominated]
 
 
 class _ZeroSumLP:
@@ -428,4 +461,5 @@ __all__ = [
     "solve_general_sum",
     "solve_zero_sum",
     "strategy_known_risk",
+    "undominated_columns",
 ]

@@ -25,6 +25,7 @@ from skyshield.plan.game import (
     robust_values,
     solve_zero_sum,
     strategy_known_risk,
+    undominated_columns,
 )
 from skyshield.plan.hazard import (
     HazardField,
@@ -350,7 +351,7 @@ class SplitResponder:
         S = np.flatnonzero(x > 0)
         rows = self.rows[S]
         A = self.G[t][rows]  # (|S|, J)
-        keep = _pareto_columns(A)
+        keep = undominated_columns(A)
         A = A[:, keep]
         hs, xs = self.H[rows], x[S]
         vals: list[np.ndarray] = []
@@ -374,19 +375,6 @@ class SplitResponder:
         G_all = self.G[t][self.rows]
         V = np.stack([G_all[:, keep[allc[b]]].sum(axis=1) / g for b in best], axis=1)
         return np.asarray(-np.expm1(-(self.H[self.rows][:, None] + V)))
-
-
-def _pareto_columns(A: np.ndarray) -> np.ndarray:
-    """Indices of the columns of ``A`` not dominated by another (``≤`` everywhere, ``<``
-    somewhere, or equal and later)."""
-    order = np.argsort(-A.sum(axis=0), kind="stable")
-    kept: list[int] = []
-    for j in order:
-        col = A[:, j]
-        if kept and np.any(np.all(A[:, kept] >= col[:, None], axis=0)):
-            continue
-        kept.append(int(j))
-    return np.array(sorted(kept), dtype=np.int64)
 
 
 def _multiset_heads(m: int, size: int) -> list[tuple[int, ...]]:
