@@ -233,3 +233,24 @@ def test_plan_selection_keeps_at_most_k_plans_and_never_loses(n, J, k, q, seed):
     best = min(solve_zero_sum([m[list(c)] for m in L], prior, q).value
                for c in itertools.combinations(range(n), min(k, n)))
     assert sol.value >= best - 1e-9
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(2, 70), st.integers(1, 12), st.floats(0.0, 1.0), st.integers(0, 2**31))
+def test_prices_are_an_optimal_dual_over_every_listed_option(n, J, q, seed):
+    from skyshield.plan.game import robust_values, solve_zero_sum
+
+    rng = np.random.default_rng(seed)
+    # repeated and dominated columns on purpose: they leave the LP, priced 0
+    base = rng.random((n, J))
+    L = [np.hstack([base, base[:, :1], 0.5 * base]), rng.random((n, 3))]
+    prior = np.array([0.3, 0.7])
+    sol = solve_zero_sum(L, prior, q)
+    assert [y.size for y in sol.prices] == [m.shape[1] for m in L]
+    for y, pt in zip(sol.prices, prior, strict=True):
+        assert y.min() >= 0.0 and y.sum() == pytest.approx((1 - q) * pt, abs=1e-9)
+    rc = q * robust_values(L, prior) + sum(m @ y for m, y in zip(L, sol.prices, strict=True)) \
+        - sol.mu
+    assert rc.min() >= -1e-9  # no plan would lower the value
+    assert np.all(np.abs(rc[sol.x > 1e-9]) <= 1e-7)  # complementary slackness
+    assert [r < m.shape[1] for r, m in zip(sol.responses, L, strict=True)] == [True, True]
