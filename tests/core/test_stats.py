@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -52,3 +53,24 @@ def test_mean_interval_and_paired_difference() -> None:
     _d, dlo, dhi = paired_difference(a, b)
     assert dlo < 0.5 < dhi
     assert dhi - dlo < 0.02
+
+
+def test_mixture_interval_covers_the_true_mixture():
+    from skyshield.results.stats import mixture_interval
+
+    rng = np.random.default_rng(7)
+    p = np.array([0.02, 0.3, 0.7, 0.0])
+    w = np.array([0.4, 0.3, 0.2, 0.1])
+    n = np.array([100, 60, 150, 40])
+    truth = float(w @ p)
+    hits = 0
+    trials = 2000
+    for _ in range(trials):
+        k = rng.binomial(n, p)
+        est, lo, hi = mixture_interval(k.tolist(), n.tolist(), w.tolist())
+        assert 0.0 <= lo <= est <= hi <= 1.0
+        assert est == pytest.approx(float(w @ (k / n)))
+        hits += lo <= truth <= hi
+    assert 0.93 <= hits / trials <= 0.985  # nominal 95 %
+    with pytest.raises(ValueError):
+        mixture_interval([0], [0], [1.0])

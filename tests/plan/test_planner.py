@@ -68,6 +68,7 @@ def flagship():
 
 def test_flagship_game_is_solved_by_default():
     d = flagship().to_dict()
+    assert d["risk_randomised_mc"] is None  # no plan was flown
     g = d["game"]
     # the commitment is proven optimal over all routes and departures (to a 1e-4 gap), not
     # cut short by an iteration limit
@@ -241,6 +242,12 @@ def test_same_input_same_plan():
     b.pop("timings_s")
     assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
     assert a["adversary"]["options"] > 0 and a["game"]["iterations"] >= 1
+    # the randomised strategy's own Monte Carlo estimate: the mix of its plans' estimates
+    mc = a["risk_randomised_mc"]
+    probs = {int(k): v for k, v in a["mixed_strategy"].items()}
+    assert mc["risk"] == pytest.approx(sum(p * a["plans"][i]["risk"] for i, p in probs.items()))
+    assert mc["ci95"][0] <= mc["risk"] <= mc["ci95"][1]
+    assert mc["replications"] == 40 * len(probs)
 
 
 def test_postures_change_the_scenario_the_monte_carlo_flies():

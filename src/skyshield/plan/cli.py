@@ -115,6 +115,10 @@ def _print(r: dict[str, Any], out: Path | None) -> None:
           f"{p['risk_worst_ambush']:>12.3f}  {p['found_by']}\n")
     w(f"leak q = {r['leak_probability']}: randomised risk {r['risk_randomised']:.3f}, "
       f"best fixed plan {r['risk_fixed']:.3f}\n")
+    smc = r.get("risk_randomised_mc")
+    if smc is not None:
+        w(f"randomised strategy in the Monte Carlo (the scenario's own threats): "
+          f"{smc['risk']:.3f} [{smc['ci95'][0]:.3f}, {smc['ci95'][1]:.3f}]\n")
     w("value of secrecy: " + ", ".join(
         f"q={c['leak_probability']:.1f}: {c['risk_randomised']:.3f}" for c in r["leak_curve"])
       + "\n")

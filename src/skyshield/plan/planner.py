@@ -776,13 +776,26 @@ class PlanOutcome:
     def best_fixed(self) -> int:
         return int(np.argmin(robust_values(self.losses, self.prior)))
 
+    def strategy_mc(self) -> dict[str, Any] | None:
+        """The Monte Carlo's loss probability of the randomised strategy, ``Σ x_i p̂_i``, with
+        a 95 % interval (:func:`~skyshield.results.stats.mixture_interval`); ``None`` unless
+        every plan it plays was flown."""
+        from skyshield.results.stats import mixture_interval
+
+        played = [i for i in self.listed if self.strategy[i] > 0]
+        if not played or any(i not in self.mc for i in played):
+            return None
+        ns = [int(self.mc[i]["replications"]) for i in played]
+        ks = [round(self.mc[i]["p_loss"] * n) for i, n in zip(played, ns, strict=True)]
+        est, lo, hi = mixture_interval(ks, ns, [float(self.strategy[i]) for i in played])
+        return {"risk": est, "ci95": [lo, hi], "replications": int(sum(ns))}
+
     def decision(self) -> str:
         thr = self.setting.spec.risk_threshold
         risk = self.strategy_risk()
-        if self.mc:
-            mc_risk = sum(float(self.strategy[i]) * self.mc[i]["p_loss"]
-                          for i in self.listed if self.strategy[i] > 0 and i in self.mc)
-            risk = max(risk, mc_risk)
+        mc = self.strategy_mc()
+        if mc is not None:
+            risk = max(risk, mc["risk"])
         return "go" if risk <= thr else "no-go"
 
     def sampler(self) -> PlanSampler:
@@ -846,6 +859,7 @@ class PlanOutcome:
             "risk_randomised": self.strategy_risk(),
             "risk_fixed": float(robust_values(self.losses, self.prior)[fixed]),
             "risk_randomised_all_candidates": self.unrestricted_value,
+            "risk_randomised_mc": self.strategy_mc(),
             "candidates": len(self.candidates),
             "exploitability": {"randomised": ex_r, "fixed": ex_f},
             "leak_curve": self.curve,

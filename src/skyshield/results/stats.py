@@ -4,6 +4,7 @@ intervals for means, paired differences for common-random-number comparisons."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -38,6 +39,31 @@ def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, floa
 def wilson_half_width(successes: int, n: int, z: float = Z95) -> float:
     lo, hi = wilson_interval(successes, n, z)
     return (hi - lo) / 2.0
+
+
+def mixture_interval(successes: Sequence[int], ns: Sequence[int], weights: Sequence[float],
+                     z: float = Z95) -> tuple[float, float, float]:
+    """Estimate and interval of ``Σ w_i p_i`` from independent binomial samples ``k_i / n_i``.
+
+    Notes
+    -----
+    The estimate is ``Σ w_i k_i / n_i``; its variance is estimated with the Agresti–Coull
+    adjustment ``p̃_i = (k_i + z²/2) / (n_i + z²)``, ``Var ≈ Σ w_i² p̃_i (1 − p̃_i) / (n_i + z²)``,
+    so that components with no or only losses still count; the interval is the estimate
+    ``± z √Var``, clipped to [0, 1] (Agresti & Coull 1998). Used for the loss probability of
+    a randomised flight plan, each plan flown in its own Monte Carlo.
+    """
+    est = 0.0
+    var = 0.0
+    z2 = z * z
+    for k, n, w in zip(successes, ns, weights, strict=True):
+        if n <= 0:
+            raise ValueError("every component needs at least one sample")
+        est += w * k / n
+        pt = (k + z2 / 2.0) / (n + z2)
+        var += w * w * pt * (1.0 - pt) / (n + z2)
+    half = z * math.sqrt(var)
+    return est, max(0.0, est - half), min(1.0, est + half)
 
 
 def mean_interval(x: np.ndarray, z: float = Z95) -> tuple[float, float, float]:
