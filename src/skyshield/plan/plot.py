@@ -25,7 +25,7 @@ def plot_plan(outcome: PlanOutcome, path: str | Path) -> Path:
     g = st.grid
     rate = outcome.hazard.hz.mean(axis=0) / g.tau * 3600.0  # hazard per hour of flight
     img = np.ma.masked_where(outcome.hazard.blocked, rate).reshape(g.ny, g.nx)
-    fig, ax = plt.subplots(figsize=(11, 5.5), dpi=110)
+    fig, ax = plt.subplots(figsize=(11, 6.2), dpi=110)
     ext = (g.x0 - g.cell / 2, g.x0 + (g.nx - 0.5) * g.cell,
            g.y0 - g.cell / 2, g.y0 + (g.ny - 0.5) * g.cell)
     km = (ext[0] / 1000.0, ext[1] / 1000.0, ext[2] / 1000.0, ext[3] / 1000.0)
@@ -34,8 +34,9 @@ def plot_plan(outcome: PlanOutcome, path: str | Path) -> Path:
     fig.colorbar(im, ax=ax, shrink=0.8, label="mean hazard per hour of flight")
     if outcome.ambushes is not None:
         amb = outcome.ambushes
-        ax.scatter(amb.px / 1000, amb.py / 1000, s=3, c="#1f77b4", alpha=0.35,
-                   label=f"ambush points ({amb.J} options)")
+        used = np.unique(amb.point_of)  # points with an option left in the game
+        ax.scatter(amb.px[used] / 1000, amb.py[used] / 1000, s=3, c="#1f77b4", alpha=0.35,
+                   label=f"ambush points ({used.size} points, {amb.J} options)")
     colours = plt.get_cmap("tab10")
     for n, i in enumerate(outcome.listed):
         wp = outcome.waypoints(i)
@@ -52,7 +53,9 @@ def plot_plan(outcome: PlanOutcome, path: str | Path) -> Path:
     ax.set_ylabel("north (km)")
     ax.set_title(f"{st.scenario.name}: plans for {st.asset.name} "
                  f"(grey: outside corridor / no-fly)")
-    ax.legend(loc="upper left", fontsize=7, ncol=2, framealpha=0.8)
+    # below the map, so that it hides none of it
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=7, ncol=3,
+              frameon=False)
     fig.tight_layout()
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
