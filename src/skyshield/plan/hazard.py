@@ -154,6 +154,13 @@ def resolve(scenario: Scenario, spec: PlanSpec) -> Setting:
                    (float(dest[0]), float(dest[1])), dep, float(endurance), filed, grid)
 
 
+def departure_ticks(st: Setting) -> tuple[int, int]:
+    """The departure window in whole ticks (inside the window in seconds)."""
+    g = st.grid
+    return (math.ceil(st.departure[0] / g.tau - 1e-9),
+            math.floor(st.departure[1] / g.tau + 1e-9))
+
+
 def with_flight_limits(spec: PlanSpec, asset: MovingAsset) -> PlanSpec:
     """The plan spec completed by the asset's ``planning`` limits from the scenario: a field
     the spec sets wins; no-fly zones of both apply."""

@@ -33,11 +33,12 @@ from skyshield.plan.hazard import (
     _point,
     build_hazard,
     defence_kill,
+    departure_ticks,
     engage_time,
     resolve,
     strip_halfwidth,
 )
-from skyshield.plan.route import RouteResult, expand_moves, min_risk_route, min_risk_routes
+from skyshield.plan.route import RouteResult, expand_moves, min_risk_routes
 from skyshield.plan.spec import AdversaryType, PlanSpec, Posture
 from skyshield.scenario import default_catalogue
 from skyshield.scenario.schema import Scenario
@@ -261,8 +262,7 @@ def reach_window(st: Setting, hf: HazardField) -> tuple[np.ndarray, np.ndarray]:
     from skyshield.plan.route import MOVE_TICKS, _octile
 
     g = st.grid
-    lo = math.ceil(st.departure[0] / g.tau - 1e-9)
-    hi = math.floor(st.departure[1] / g.tau + 1e-9)
+    lo, hi = departure_ticks(st)
     ks = np.arange(g.n)
     # a move's ticks count half over the cell it enters: pad by the longest move
     pad = int(MOVE_TICKS.max())
@@ -388,23 +388,20 @@ def _multiset_heads(m: int, size: int) -> list[tuple[int, ...]]:
 
 
 def _route(st: Setting, hz: np.ndarray, blocked: np.ndarray) -> RouteResult | None:
-    g = st.grid
-    o = g.cell_of(*st.origin)
-    d = g.cell_of(*st.destination)
-    lo = math.ceil(st.departure[0] / g.tau - 1e-9)
-    hi = math.floor(st.departure[1] / g.tau + 1e-9)
-    return min_risk_route(hz, g.nx, g.ny, o, d, (lo, hi), int(st.endurance // g.tau),
-                          blocked=blocked, hover=st.spec.hover)
+    """The least-hazard route and departure of the problem on the field ``hz``."""
+    routes = _routes(st, hz, blocked, count=1)
+    return routes[0] if routes else None
 
 
-def _routes(st: Setting, hz: np.ndarray, blocked: np.ndarray) -> list[RouteResult]:
-    """The least-hazard route and up to ``spec.route_pool - 1`` more from the same sweeps."""
+def _routes(st: Setting, hz: np.ndarray, blocked: np.ndarray, count: int | None = None
+            ) -> list[RouteResult]:
+    """The least-hazard route and up to ``count - 1`` (default ``spec.route_pool - 1``)
+    more from the same sweeps."""
     g = st.grid
-    lo = math.ceil(st.departure[0] / g.tau - 1e-9)
-    hi = math.floor(st.departure[1] / g.tau + 1e-9)
     return min_risk_routes(hz, g.nx, g.ny, g.cell_of(*st.origin), g.cell_of(*st.destination),
-                           (lo, hi), int(st.endurance // g.tau), blocked=blocked,
-                           hover=st.spec.hover, count=st.spec.route_pool,
+                           departure_ticks(st), int(st.endurance // g.tau), blocked=blocked,
+                           hover=st.spec.hover,
+                           count=st.spec.route_pool if count is None else count,
                            spread=st.spec.route_pool_spread)
 
 
@@ -506,14 +503,12 @@ class _GameMaster:
         idx = np.concatenate([nz, [self.J]]).astype(np.int32)
         self.h.addCol(cost, 0.0, self.inf, idx.size, idx, np.concatenate([G[nz], [1.0]]))
 
-    def solve(self) -> tuple[float, np.ndarray, float, np.ndarray]:
-        """Value, duals ``y`` (the adversary's mixed strategy), ``μ``, and the routes' ``x``."""
+    def solve(self) -> tuple[float, np.ndarray, float]:
+        """Value, duals ``y`` (the adversary's mixed strategy) and ``μ``."""
         self.h.run()
-        sol = self.h.getSolution()
-        dual = np.asarray(sol.row_dual)
+        dual = np.asarray(self.h.getSolution().row_dual)
         return (float(self.h.getInfo().objective_function_value),
-                np.maximum(-dual[:self.J], 0.0), float(dual[self.J]),
-                np.asarray(sol.col_value))
+                np.maximum(-dual[:self.J], 0.0), float(dual[self.J]))
 
 
 def column_generation(
@@ -623,7 +618,7 @@ def column_generation(
         return bound, added
 
     for it in range(1, max_iter + 1):  # noqa: B007 - the count is reported
-        value, y_lp, mu, _ = master.solve()
+        value, y_lp, mu = master.solve()
         tol = rel_tol * max(abs(value), 1e-9)
         if on_gap is not None:
             on_gap(max(0.0, value - lower) / max(abs(value), 1e-12))
