@@ -252,6 +252,23 @@ def tbin(t: float, nb_: int) -> int:
 
 
 @njit(cache=True)
+def watch_disc(p_ef: np.ndarray, e: int, hx: float, hy: float, v_drone: float,
+               v_sensor: float, dt: float) -> tuple[float, float, float]:
+    """Centre and radius of the disc effector ``e`` watches until the next re-cull: its
+    reach grown by what a drone and (escort-mounted, centred on the helicopter at
+    ``hx, hy``) the effector can close in ``ECULL_STEPS + 1`` steps."""
+    if p_ef[e, E_ESCORT] > 0.0:
+        sx = hx
+        sy = hy
+        vs = v_sensor
+    else:
+        sx = p_ef[e, E_X]
+        sy = p_ef[e, E_Y]
+        vs = 0.0
+    return sx, sy, p_ef[e, E_MAXR] + (v_drone + vs) * dt * (ECULL_STEPS + 1) + 1.0
+
+
+@njit(cache=True)
 def emit(rec: bool, evf: np.ndarray, evi: np.ndarray, cnt: np.ndarray, t: float, kind: int,
          drone: int, wave: int, eff: int, asset: int, x: float, y: float) -> None:
     """Append one event to the recording buffers (counting past their capacity)."""
@@ -785,15 +802,7 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
             for e in range(E):
                 if int(p_ef[e, E_KIND]) == K_JAMMER:
                     continue
-                if p_ef[e, E_ESCORT] > 0.0:
-                    sx = mx[0]
-                    sy = my[0]
-                    vs = v_sensor
-                else:
-                    sx = p_ef[e, E_X]
-                    sy = p_ef[e, E_Y]
-                    vs = 0.0
-                reach = p_ef[e, E_MAXR] + (v_drone + vs) * dt * (ECULL_STEPS + 1) + 1.0
+                sx, sy, reach = watch_disc(p_ef, e, mx[0], my[0], v_drone, v_sensor, dt)
                 n = 0
                 for jj in range(n_act):
                     i = act[jj]
@@ -812,15 +821,7 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
                     continue
                 for je in range(n_jam):
                     e = jammers[je]
-                    if p_ef[e, E_ESCORT] > 0.0:
-                        sx = mx[0]
-                        sy = my[0]
-                        vs = v_sensor
-                    else:
-                        sx = p_ef[e, E_X]
-                        sy = p_ef[e, E_Y]
-                        vs = 0.0
-                    reach = p_ef[e, E_MAXR] + (v_drone + vs) * dt * (ECULL_STEPS + 1) + 1.0
+                    sx, sy, reach = watch_disc(p_ef, e, mx[0], my[0], v_drone, v_sensor, dt)
                     dx = x[i] - sx
                     dy = y[i] - sy
                     if dx * dx + dy * dy <= reach * reach:

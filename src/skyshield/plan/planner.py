@@ -11,6 +11,7 @@ Pipeline (one way, as everywhere in skyshield)::
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Callable
@@ -356,7 +357,7 @@ class SplitResponder:
         hs, xs = self.H[rows], x[S]
         vals: list[np.ndarray] = []
         combos: list[np.ndarray] = []
-        for head in _multiset_heads(A.shape[1], g - 2):
+        for head in itertools.combinations_with_replacement(range(A.shape[1]), g - 2):
             base = A[:, list(head)].sum(axis=1) if head else np.zeros(len(S))
             lo = head[-1] if head else 0
             # the last two groups: every pair (a, b), lo <= a <= b, vectorised
@@ -372,16 +373,10 @@ class SplitResponder:
         allv = np.concatenate(vals)
         allc = np.vstack(combos)
         best = np.argsort(-allv, kind="stable")[:k]
-        G_all = self.G[t][self.rows]
-        V = np.stack([G_all[:, keep[allc[b]]].sum(axis=1) / g for b in best], axis=1)
+        Gt = self.G[t]  # only the winning splits' columns, over the plans asked about
+        V = np.stack([Gt[np.ix_(self.rows, keep[allc[b]])].sum(axis=1) / g for b in best],
+                     axis=1)
         return np.asarray(-np.expm1(-(self.H[self.rows][:, None] + V)))
-
-
-def _multiset_heads(m: int, size: int) -> list[tuple[int, ...]]:
-    """Non-decreasing index tuples of length ``size`` over ``range(m)``."""
-    import itertools
-
-    return list(itertools.combinations_with_replacement(range(m), size))
 
 
 # --------------------------------------------------------------------------- search
