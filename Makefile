@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test lint bench browser clean
+.PHONY: venv demo test lint bench browser clean clean-cache
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -36,5 +36,10 @@ test: $(STAMP) browser
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
-clean:
+# numba's on-disk caches (beside the sources): they do not notice changes in njit functions
+# called from another file, so clear them after editing one (CONTRIBUTING.md).
+clean-cache:
+	find src tests benchmarks -name __pycache__ -type d -prune -exec rm -rf {} +
+
+clean: clean-cache
 	rm -rf $(VENV) out .pytest_cache .mypy_cache
