@@ -13,10 +13,9 @@ stop when the MILP's bound meets the true loss of the best solution (Duran & Gro
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
+from skyshield.clock import SolverClock
 from skyshield.wta._highs import new_highs
 from skyshield.wta.engine import asset_objective_nb
 
@@ -143,7 +142,13 @@ def solve_asset_exact(av: np.ndarray, ta: np.ndarray, le: np.ndarray, pk: np.nda
     x, loss_lower_bound, loss
         ``loss = sum(v) - J(x)``; ``loss_lower_bound <= optimal loss <= loss``.
     """
-    deadline = time.perf_counter() + time_limit
+    with SolverClock() as clock:
+        return _outer_approximation(av, ta, le, pk, cap, x0, time_limit, rel_tol, clock)
+
+
+def _outer_approximation(av: np.ndarray, ta: np.ndarray, le: np.ndarray, pk: np.ndarray,
+                         cap: np.ndarray, x0: np.ndarray, time_limit: float, rel_tol: float,
+                         clock: SolverClock) -> tuple[np.ndarray, float, float]:
     total = float(av.sum())
     n_t = pk.shape[1]
     best = x0.copy()
@@ -172,7 +177,7 @@ def solve_asset_exact(av: np.ndarray, ta: np.ndarray, le: np.ndarray, pk: np.nda
 
     add_point(best)
     while True:
-        remaining = deadline - time.perf_counter()
+        remaining = time_limit - clock.elapsed()
         if remaining <= 0:
             break
         x, bound, status = _build_and_solve(av, ta, le, pk, cap, cuts, bps, remaining)

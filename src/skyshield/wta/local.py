@@ -9,10 +9,9 @@ assignment problem.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
+from skyshield.clock import SolverClock
 from skyshield.wta import _kernels as K
 from skyshield.wta.problem import WTAProblem
 
@@ -102,7 +101,13 @@ def local_search(problem: WTAProblem, time_limit: float = 1.0, *, seed: int = 0,
     x, stats
         ``(W, T)`` counts and a small dictionary of counters.
     """
-    t_end = time.perf_counter() + time_limit
+    with SolverClock() as clock:
+        return _local_search(problem, time_limit, seed, max_rounds, patience, x0, clock)
+
+
+def _local_search(problem: WTAProblem, time_limit: float, seed: int, max_rounds: int,
+                  patience: int, x0: np.ndarray | None, clock: SolverClock
+                  ) -> tuple[np.ndarray, dict[str, int]]:
     rng = np.random.default_rng(seed)
     if x0 is None:
         x = K.greedy_counts(problem.values, problem.pk, problem.units, problem.cap)
@@ -113,7 +118,7 @@ def local_search(problem: WTAProblem, time_limit: float = 1.0, *, seed: int = 0,
     rounds = 0
     stale = 0
     improvements = 0
-    while rounds < max_rounds and stale < patience and time.perf_counter() < t_end:
+    while rounds < max_rounds and stale < patience and clock.elapsed() < time_limit:
         rounds += 1
         if _assignment_move(problem, x, rng, q):
             improvements += 1
