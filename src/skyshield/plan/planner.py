@@ -260,15 +260,15 @@ def build_ambushes(st: Setting, hf: HazardField) -> AmbushSet | None:
 def reach_window(st: Setting, hf: HazardField) -> tuple[np.ndarray, np.ndarray]:
     """``(n,)`` first and last tick at which any flyable route can be over each cell (an
     empty range for closed cells), from the fewest ticks to the origin and destination."""
-    from skyshield.plan.route import MOVE_TICKS, _octile
+    from skyshield.plan.route import MOVE_TICKS, octile_ticks
 
     g = st.grid
     lo, hi = departure_ticks(st)
     ks = np.arange(g.n)
     # a move's ticks count half over the cell it enters: pad by the longest move
     pad = int(MOVE_TICKS.max())
-    first = lo + _octile(g.nx, ks, g.cell_of(*st.origin)) - pad
-    last = min(g.T, hi + int(st.endurance // g.tau)) - _octile(
+    first = lo + octile_ticks(g.nx, ks, g.cell_of(*st.origin)) - pad
+    last = min(g.T, hi + int(st.endurance // g.tau)) - octile_ticks(
         g.nx, ks, g.cell_of(*st.destination)) + pad
     last = np.where(hf.blocked, -1, last)
     return first, last
@@ -472,7 +472,7 @@ class _GameMaster:
     def __init__(self, amb: AmbushSet) -> None:
         import highspy
 
-        from skyshield.wta._highs import new_highs
+        from skyshield.wta import new_highs
 
         self.inf = highspy.kHighsInf
         self.J = amb.J
