@@ -54,7 +54,7 @@ def plan(
         raise InputError("must be in [0, 2**63)", file="<argument>", field="--seed")
     if workers < 1:
         raise InputError("must be at least 1", file="<argument>", field="--workers")
-    from skyshield.plan import plan_flight
+    from skyshield.plan.planner import plan_flight
     from skyshield.plan.spec import PlanSpec, load_spec
     from skyshield.scenario import load_scenario
 
@@ -140,7 +140,7 @@ def plan_draw(
     )] = None,
 ) -> None:
     """Draw the plan to fly from a mixed strategy, at execution time."""
-    from skyshield.plan.planner import PlanSampler
+    from skyshield.plan.outcome import PlanSampler
 
     try:
         data = json.loads(strategy.read_text(encoding="utf-8"))
