@@ -71,6 +71,25 @@ def test_plan_json_strategy_and_summary_equal_the_golden_files(tmp_path):
     assert GAME_SECONDS.search(summary) is not None
 
 
+
+def test_library_calls_give_the_golden_files(tmp_path):
+    # the one result convention: plan_flight, then to_json / save / describe on the outcome
+    from skyshield.plan import plan_flight
+    from skyshield.plan.spec import load_spec
+    from skyshield.scenario import load_scenario
+
+    outcome = plan_flight(load_scenario(HERE / "scenario.yaml"),
+                          load_spec(HERE / "spec.yaml"))
+    text = outcome.to_json()
+    assert stable(text) == json.loads((HERE / "plan.json").read_text(encoding="utf-8"))
+    assert json.loads(text) == outcome.to_dict()
+    assert outcome.save(tmp_path / "out") == tmp_path / "out"
+    assert (tmp_path / "out" / "plan.json").read_text(encoding="utf-8") == text
+    assert (tmp_path / "out" / "strategy.json").read_bytes() == \
+        (HERE / "strategy.json").read_bytes()
+    assert (tmp_path / "out" / "plots" / "plan_map.png").stat().st_size > 10_000
+    assert mask(outcome.describe()) == (HERE / "summary.txt").read_text(encoding="utf-8")
+
 def write() -> None:
     """Rewrite the golden files with whichever skyshield is first on the path."""
     import tempfile

@@ -1,12 +1,16 @@
-"""The planner's result: the plans and the mixed strategy.
+"""The planner's result: the plans, the mixed strategy, and how to report them.
 
 :class:`PlanOutcome` holds everything the planner found; :meth:`PlanOutcome.to_dict` is the
-``--json`` object. :class:`PlanSampler` draws the plan to fly.
+``--json`` object, :meth:`PlanOutcome.to_json` its text, :meth:`PlanOutcome.describe` the
+summary for the terminal and :meth:`PlanOutcome.save` the output folder (``plan.json``,
+``strategy.json``, ``plots/plan_map.png``). :class:`PlanSampler` draws the plan to fly.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,7 +25,8 @@ from skyshield.plan.route_game import GameLog
 
 @dataclass
 class PlanOutcome:
-    """Everything the planner found; :meth:`to_dict` is the ``--json`` object."""
+    """Everything the planner found; :meth:`to_dict` is the ``--json`` object, :meth:`to_json`
+    its text, :meth:`describe` the summary and :meth:`save` the output folder."""
 
     setting: Setting
     hazard: HazardField
@@ -188,6 +193,60 @@ class PlanOutcome:
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
         }
 
+    # ---- reporting: one convention (the JSON, the summary, the output folder)
+    def to_json(self) -> str:
+        """The :meth:`to_dict` object as JSON text: what ``skyshield plan --json`` prints and
+        ``plan.json`` holds."""
+        return json.dumps(self.to_dict(), indent=2) + "\n"
+
+    def describe(self) -> str:
+        """The summary for the terminal: the plans, the strategy's risk, the value of
+        secrecy, the game and the decision (what ``skyshield plan`` prints)."""
+        r = self.to_dict()
+        lines = [f"{r['scenario']}: plans for {r['asset']}",
+                 f"{'plan':>4} {'dep s':>7} {'arr s':>7} {'p':>6} {'model':>7} {'MC':>7} "
+                 f"{'95% CI':>16} {'worst ambush':>12}  found by"]
+        for p in r["plans"]:
+            ci = p.get("risk_ci95")
+            ci_s = f"[{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "-"
+            mc = f"{p['risk']:.3f}" if p["risk_source"] == "monte_carlo" else "-"
+            lines.append(f"{p['index']:>4} {p['departure']:>7.0f} {p['arrival']:>7.0f} "
+                         f"{p['probability']:>6.3f} {p['risk_model']:>7.3f} {mc:>7} "
+                         f"{ci_s:>16} {p['risk_worst_ambush']:>12.3f}  {p['found_by']}")
+        lines.append(f"leak q = {r['leak_probability']}: randomised risk "
+                     f"{r['risk_randomised']:.3f}, best fixed plan {r['risk_fixed']:.3f}")
+        smc = r.get("risk_randomised_mc")
+        if smc is not None:
+            lines.append(f"randomised strategy in the Monte Carlo (the scenario's own threats): "
+                         f"{smc['risk']:.3f} [{smc['ci95'][0]:.3f}, {smc['ci95'][1]:.3f}]")
+        lines.append("value of secrecy: " + ", ".join(
+            f"q={c['leak_probability']:.1f}: {c['risk_randomised']:.3f}"
+            for c in r["leak_curve"]))
+        gm = r.get("game")
+        if gm is not None:
+            lines.append(
+                f"route-versus-ambush game: {gm['status']} (gap {gm['gap']:.1e}) after "
+                f"{gm['iterations']} iterations, {gm['columns']} routes, "
+                f"{r['adversary']['options']} of {r['adversary']['options_offered']} ambush "
+                f"options relevant, {r['timings_s']['game']:.1f} s")
+        lines.append(f"decision: {r['decision'].upper()} (threshold {r['risk_threshold']})")
+        return "\n".join(lines) + "\n"
+
+    def save(self, out: str | Path) -> Path:
+        """Write the output folder ``out``: ``plan.json`` (:meth:`to_json`), ``strategy.json``
+        (the plans the strategy plays and their probabilities, for ``skyshield plan-draw``)
+        and ``plots/plan_map.png`` (:func:`~skyshield.plan.plot.plot_plan`)."""
+        from skyshield.plan.plot import plot_plan
+
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "plan.json").write_text(self.to_json(), encoding="utf-8")
+        sampler = self.sampler()
+        (out / "strategy.json").write_text(json.dumps(
+            {"plans": sampler.plans, "probabilities": sampler.p.tolist()}, indent=2) + "\n",
+            encoding="utf-8")
+        plot_plan(self, out / "plots" / "plan_map.png")
+        return out
 
 
 class PlanSampler:
