@@ -43,7 +43,7 @@ def test_randomising_routes_halves_a_strong_ambush():
     # the ends) and one ambush per corridor: the optimal mix is 50/50
     import numpy as np
 
-    from skyshield.plan.planner import AmbushSet
+    from skyshield.plan.ambush import AmbushSet
 
     nx, ny, T = 6, 3, 40
     n = nx * ny

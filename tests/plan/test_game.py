@@ -163,8 +163,8 @@ def _explicit_splits(H: np.ndarray, G: np.ndarray, g: int) -> np.ndarray:
 @given(st.integers(2, 7), st.integers(1, 6), st.sampled_from([2, 3]), st.floats(0.0, 1.0),
        st.integers(0, 2**31))
 def test_split_best_response_equals_every_split_listed(n, J, g, q, seed):
+    from skyshield.plan.ambush import SplitResponder
     from skyshield.plan.game import exploitability, leak_curve, solve_zero_sum
-    from skyshield.plan.planner import SplitResponder
 
     rng = np.random.default_rng(seed)
     H = rng.random(n) * 0.3
@@ -193,8 +193,8 @@ def test_split_best_response_equals_every_split_listed(n, J, g, q, seed):
 
 
 def test_splitting_beats_every_single_ambush_against_a_mixed_plan():
+    from skyshield.plan.ambush import SplitResponder
     from skyshield.plan.game import solve_zero_sum
-    from skyshield.plan.planner import SplitResponder
 
     # two routes, each reachable by one ambush point only, each ambush deadly on its own
     H = np.zeros(2)
@@ -214,7 +214,7 @@ def test_plan_selection_keeps_at_most_k_plans_and_never_loses(n, J, k, q, seed):
     import itertools
 
     from skyshield.plan.game import solve_zero_sum
-    from skyshield.plan.planner import select_plans
+    from skyshield.plan.route_game import select_plans
 
     rng = np.random.default_rng(seed)
     L = [rng.random((n, J)), rng.random((n, J + 1))]

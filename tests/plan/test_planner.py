@@ -251,7 +251,7 @@ def test_same_input_same_plan():
 
 
 def test_postures_change_the_scenario_the_monte_carlo_flies():
-    from skyshield.plan.planner import posture_scenario
+    from skyshield.plan.verify import posture_scenario
 
     d = ambush_field_scenario()
     sc = scenario_from_dict(d)
@@ -294,24 +294,26 @@ def _small_game_setting(**spec_kw):  # type: ignore[no-untyped-def]
 
 
 def _solve_game(st, hf, amb, factors=((1.0, 1.0),)):  # type: ignore[no-untyped-def]
-    from skyshield.plan.planner import Candidate, _route, _routes, column_generation, occupancy
+    from skyshield.plan.alternatives import least_risk_route, least_risk_routes
+    from skyshield.plan.occupancy import Candidate, occupancy
+    from skyshield.plan.route_game import column_generation
 
-    best = _route(st, hf.hz, hf.blocked)
+    best = least_risk_route(st, hf.hz, hf.blocked)
     cands = [Candidate(best, a, occupancy(best, st.grid.nx), "min-risk")
              for a in range(len(factors))]
-    return column_generation(lambda f: _routes(st, f, hf.blocked), hf.hz, st.grid.nx, amb,
+    return column_generation(lambda f: least_risk_routes(st, f, hf.blocked), hf.hz, st.grid.nx, amb,
                              cands, list(factors), 5000, 1e-9)[1]
 
 
 def test_dropping_unreachable_and_dominated_options_keeps_the_game_value(monkeypatch):
-    from skyshield.plan import planner
+    from skyshield.plan import ambush
 
     st, hf = _small_game_setting()
-    pruned = planner.build_ambushes(st, hf)
+    pruned = ambush.build_ambushes(st, hf)
     assert pruned is not None and pruned.J < pruned.offered
-    monkeypatch.setattr(planner, "relevant_options",
+    monkeypatch.setattr(ambush, "relevant_options",
                         lambda st, hf, dmg, t, p, k0, k1: (np.arange(len(t)), k0, k1))
-    full = planner.build_ambushes(st, hf)
+    full = ambush.build_ambushes(st, hf)
     assert full is not None and full.J == pruned.offered
     a, b = _solve_game(st, hf, pruned), _solve_game(st, hf, full)
     assert a.status == b.status == "optimal"
@@ -319,10 +321,10 @@ def test_dropping_unreachable_and_dominated_options_keeps_the_game_value(monkeyp
 
 
 def test_game_bounds_with_several_postures_and_route_pools():
-    from skyshield.plan import planner
+    from skyshield.plan.ambush import build_ambushes
 
     st, hf = _small_game_setting()
-    amb = planner.build_ambushes(st, hf)
+    amb = build_ambushes(st, hf)
     one = _solve_game(st, hf, amb)
     # a second posture that doubles the background and halves the ambushes' damage: the
     # defender can only gain, and the lower bound (the least over postures) stays valid

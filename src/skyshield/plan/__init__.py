@@ -9,15 +9,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from skyshield.plan.planner import PlanOutcome, PlanSampler, plan_flight
+    from skyshield.plan.outcome import PlanOutcome, PlanSampler
+    from skyshield.plan.planner import plan_flight
     from skyshield.plan.spec import PlanSpec
 
 __all__ = ["PlanOutcome", "PlanSampler", "PlanSpec", "plan_flight"]
 
 _LAZY = {
     "plan_flight": "skyshield.plan.planner",
-    "PlanOutcome": "skyshield.plan.planner",
-    "PlanSampler": "skyshield.plan.planner",
+    "PlanOutcome": "skyshield.plan.outcome",
+    "PlanSampler": "skyshield.plan.outcome",
     "PlanSpec": "skyshield.plan.spec",
 }
 

@@ -54,7 +54,7 @@ def plan(
         raise InputError("must be in [0, 2**63)", file="<argument>", field="--seed")
     if workers < 1:
         raise InputError("must be at least 1", file="<argument>", field="--workers")
-    from skyshield.plan import plan_flight
+    from skyshield.plan.planner import plan_flight
     from skyshield.plan.spec import PlanSpec, load_spec
     from skyshield.scenario import load_scenario
 
@@ -72,21 +72,15 @@ def plan(
         if exc.file is not None:
             raise
         raise _located(exc, scenario, plan_spec) from None
-    result = outcome.to_dict()
     if out is not None:
-        from skyshield.plan.plot import plot_plan
-
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "plan.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-        sampler = outcome.sampler()
-        (out / "strategy.json").write_text(json.dumps(
-            {"plans": sampler.plans, "probabilities": sampler.p.tolist()}, indent=2) + "\n",
-            encoding="utf-8")
-        plot_plan(outcome, out / "plots" / "plan_map.png")
+        outcome.save(out)
     if json_out:
-        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+        sys.stdout.write(outcome.to_json())
         return
-    _print(result, out)
+    sys.stdout.write(outcome.describe())
+    if out is not None:
+        sys.stdout.write(f"written: {out}/plan.json, {out}/strategy.json, "
+                         f"{out}/plots/plan_map.png\n")
 
 
 def _located(exc: InputError, scenario: Path, plan_spec: Path | None) -> InputError:
@@ -101,38 +95,6 @@ def _located(exc: InputError, scenario: Path, plan_spec: Path | None) -> InputEr
     return InputError(exc.message, file=str(path), line=field_line(path, field), field=field)
 
 
-def _print(r: dict[str, Any], out: Path | None) -> None:
-    w = sys.stdout.write
-    w(f"{r['scenario']}: plans for {r['asset']}\n")
-    w(f"{'plan':>4} {'dep s':>7} {'arr s':>7} {'p':>6} {'model':>7} {'MC':>7} "
-      f"{'95% CI':>16} {'worst ambush':>12}  found by\n")
-    for p in r["plans"]:
-        ci = p.get("risk_ci95")
-        ci_s = f"[{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "-"
-        mc = f"{p['risk']:.3f}" if p["risk_source"] == "monte_carlo" else "-"
-        w(f"{p['index']:>4} {p['departure']:>7.0f} {p['arrival']:>7.0f} "
-          f"{p['probability']:>6.3f} {p['risk_model']:>7.3f} {mc:>7} {ci_s:>16} "
-          f"{p['risk_worst_ambush']:>12.3f}  {p['found_by']}\n")
-    w(f"leak q = {r['leak_probability']}: randomised risk {r['risk_randomised']:.3f}, "
-      f"best fixed plan {r['risk_fixed']:.3f}\n")
-    smc = r.get("risk_randomised_mc")
-    if smc is not None:
-        w(f"randomised strategy in the Monte Carlo (the scenario's own threats): "
-          f"{smc['risk']:.3f} [{smc['ci95'][0]:.3f}, {smc['ci95'][1]:.3f}]\n")
-    w("value of secrecy: " + ", ".join(
-        f"q={c['leak_probability']:.1f}: {c['risk_randomised']:.3f}" for c in r["leak_curve"])
-      + "\n")
-    gm = r.get("game")
-    if gm is not None:
-        w(f"route-versus-ambush game: {gm['status']} (gap {gm['gap']:.1e}) after "
-          f"{gm['iterations']} iterations, {gm['columns']} routes, "
-          f"{r['adversary']['options']} of {r['adversary']['options_offered']} ambush options"
-          f" relevant, {r['timings_s']['game']:.1f} s\n")
-    w(f"decision: {r['decision'].upper()} (threshold {r['risk_threshold']})\n")
-    if out is not None:
-        w(f"written: {out}/plan.json, {out}/strategy.json, {out}/plots/plan_map.png\n")
-
-
 def plan_draw(
     strategy: Annotated[Path, typer.Argument(help="strategy.json written by 'skyshield plan'.")],
     seed: Annotated[int | None, typer.Option(
@@ -140,7 +102,7 @@ def plan_draw(
     )] = None,
 ) -> None:
     """Draw the plan to fly from a mixed strategy, at execution time."""
-    from skyshield.plan.planner import PlanSampler
+    from skyshield.plan.outcome import PlanSampler
 
     try:
         data = json.loads(strategy.read_text(encoding="utf-8"))

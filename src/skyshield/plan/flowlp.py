@@ -1,6 +1,6 @@
 """The route-versus-ambush game as one generic arc-flow LP on HiGHS: the anchor.
 
-The same game that :func:`skyshield.plan.planner.column_generation` solves by pricing routes
+The same game that :func:`skyshield.plan.route_game.column_generation` solves by pricing routes
 with the space-time sweep, written out as the textbook LP over every arc of the
 time-expanded graph. Kept as the independent reference for tests on small grids and as the
 benchmark's baseline; far too slow for the planner itself.
@@ -14,7 +14,7 @@ import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import coo_matrix, csr_matrix, vstack
 
-from skyshield.plan.planner import AmbushSet, GameLog
+from skyshield.plan.ambush import AmbushSet
 from skyshield.plan.route import (
     MOVE_DX,
     MOVE_DY,
@@ -22,6 +22,7 @@ from skyshield.plan.route import (
     RouteResult,
     min_risk_routes,
 )
+from skyshield.plan.route_game import GameLog
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,8 @@ def synthetic_game(nx: int, ny: int, T: int, options: int, seed: int,
 def solve_synthetic_cg(inst: SyntheticGame, nx: int, ny: int, max_iter: int = 500,
                        rel_tol: float = 1e-6, pool: int = 8) -> tuple[float, GameLog]:
     """Solve a :func:`synthetic_game` instance by column generation (the planner's method)."""
-    from skyshield.plan.planner import Candidate, column_generation, occupancy
+    from skyshield.plan.occupancy import Candidate, occupancy
+    from skyshield.plan.route_game import column_generation
 
     def routes_fn(field: np.ndarray) -> list[RouteResult]:
         return min_risk_routes(field, nx, ny, inst.origin, inst.dest, inst.departure, None,

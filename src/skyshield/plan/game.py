@@ -200,7 +200,7 @@ class _ZeroSumLP:
                  ) -> None:
         import highspy
 
-        from skyshield.wta._highs import new_highs
+        from skyshield.wta import new_highs
 
         self.n, self.K = Ls[0].shape[0], len(Ls)
         self.inf = highspy.kHighsInf

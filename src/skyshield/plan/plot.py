@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from skyshield.plan.planner import PlanOutcome
+if TYPE_CHECKING:  # pragma: no cover - the outcome imports this module to save its map
+    from skyshield.plan.outcome import PlanOutcome
 
 
 def plot_plan(outcome: PlanOutcome, path: str | Path) -> Path:

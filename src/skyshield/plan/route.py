@@ -70,7 +70,7 @@ def _prefix(hz: np.ndarray) -> np.ndarray:
     return S
 
 
-def _octile(nx: int, a: np.ndarray, c: int) -> np.ndarray:
+def octile_ticks(nx: int, a: np.ndarray, c: int) -> np.ndarray:
     """Fewest ticks between cells ``a`` and cell ``c`` (orthogonal 2, diagonal 3 ticks)."""
     ax = np.abs(a % nx - c % nx)
     ay = np.abs(a // nx - c // nx)
@@ -265,8 +265,8 @@ def min_risk_routes(
         return [RouteResult(np.array([origin]), lo, lo, 0.0)]
     S = _prefix(hz)
     ks = np.arange(nx * ny, dtype=np.int64)
-    reach_o = _octile(nx, ks, origin)
-    reach_d = _octile(nx, ks, dest)
+    reach_o = octile_ticks(nx, ks, origin)
+    reach_d = octile_ticks(nx, ks, dest)
     active = ks[~blocked & (reach_o + reach_d <= T - lo)]
     pos = np.full(nx * ny, -1, dtype=np.int64)
     pos[active] = np.arange(active.size)

@@ -14,6 +14,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
+    from skyshield.wta._highs import new_highs
     from skyshield.wta.instances import (
         ahuja_instance,
         andersen_instance,
@@ -30,6 +31,7 @@ _LAZY = {
     "write_instance": "skyshield.wta.instances",
     "WTAProblem": "skyshield.wta.problem",
     "assignment_of": "skyshield.wta.problem",
+    "new_highs": "skyshield.wta._highs",
     "METHODS": "skyshield.wta.solver",
     "Solution": "skyshield.wta.solver",
     "solve": "skyshield.wta.solver",
@@ -42,6 +44,7 @@ __all__ = [
     "ahuja_instance",
     "andersen_instance",
     "assignment_of",
+    "new_highs",
     "read_instance",
     "solve",
     "write_instance",
