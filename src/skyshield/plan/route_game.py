@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from skyshield.clock import SolverClock
 from skyshield.plan.ambush import AmbushSet, SplitResponder
 from skyshield.plan.game import robust_values, solve_zero_sum
 from skyshield.plan.occupancy import Candidate, occupancy
@@ -146,10 +147,22 @@ def column_generation(
     alpha
         Weight of the stability centre in the smoothed duals.
     time_limit
-        Seconds; stop (reporting value, bound and status) when exceeded.
+        Solver seconds (:class:`skyshield.clock.SolverClock`: time in numba's compiler is not
+        counted); stop (reporting value, bound and status) when exceeded.
     on_gap
         Called with the relative gap after each master solve (for a progress bar).
     """
+    with SolverClock() as clock:
+        return _column_generation(routes_fn, hz, nx, amb, cands, factors, max_iter, rel_tol,
+                                  alpha, time_limit, on_gap, clock)
+
+
+def _column_generation(routes_fn: Callable[[np.ndarray], list[RouteResult]], hz: np.ndarray,
+                       nx: int, amb: AmbushSet, cands: list[Candidate],
+                       factors: list[tuple[float, float]], max_iter: int, rel_tol: float,
+                       alpha: float, time_limit: float | None,
+                       on_gap: Callable[[float], None] | None, clock: SolverClock
+                       ) -> tuple[list[Candidate], GameLog]:
     t_start = time.perf_counter()
     T = hz.shape[0]
     master = _GameMaster(amb)
@@ -197,7 +210,7 @@ def column_generation(
         if value - lower <= tol:
             status = "optimal"
             break
-        if time_limit is not None and time.perf_counter() - t_start > time_limit:
+        if time_limit is not None and clock.elapsed() > time_limit:
             status = "time_limit"
             break
         added = 0
