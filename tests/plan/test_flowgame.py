@@ -62,3 +62,14 @@ def test_randomising_routes_halves_a_strong_ambush():
     # each corridor passes the ambush cell for one move's half plus one move's half: 2 ticks
     # of damage 1.0 (halved on the way in and out) = 2.0; mixed 50/50: 1.0, plus background
     assert 1.0 < value < 1.01
+
+
+def test_reference_lp_is_tight_on_a_case_where_default_tolerances_were_not():
+    # HiGHS' default feasibility tolerances put this game's LP value 7.6e-6 relative above
+    # the column generation's (which is attained by routes it found): the reference solves
+    # to 1e-10 and agrees
+    nx, ny, T, J, seed = 7, 6, 31, 9, 2147483647
+    inst = synthetic_game(nx, ny, max(T, 2 * nx + 4), J, seed, radius=1.5)
+    cg_value, _ = solve_synthetic_cg(inst, nx, ny, rel_tol=1e-9)
+    lp_value, _ = solve_synthetic_lp(inst, nx, ny)
+    assert cg_value == pytest.approx(lp_value, rel=1e-9, abs=1e-12)
