@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from skyshield.scenario import default_catalogue, load_scenario, parse_yaml, scenario_from_dict
 from skyshield.scenario.catalogue import PARAMETERS
 from skyshield.scenario.docgen import main as docgen_main
-from skyshield.scenario.loader import EARTH_RADIUS_M, to_local
+from skyshield.scenario.geo import EARTH_RADIUS_M, to_local
 from skyshield.scenario.schema import LatLon, Scenario
 
 ROOT = Path(__file__).resolve().parents[2]

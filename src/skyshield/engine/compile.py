@@ -16,7 +16,7 @@ import numpy as np
 from skyshield.engine import rng
 from skyshield.errors import InputError
 from skyshield.scenario.catalogue import Catalogue, default_catalogue
-from skyshield.scenario.loader import to_local
+from skyshield.scenario.geo import to_local
 from skyshield.scenario.schema import Raid, Scenario
 
 BIN_S = 60.0
