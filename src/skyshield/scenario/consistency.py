@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from typing import NoReturn
 
 from skyshield.errors import InputError, field_path
-from skyshield.scenario.catalogue import Catalogue, EquipmentClass, default_catalogue
+from skyshield.scenario.catalogue import Catalogue, default_catalogue
+from skyshield.scenario.domain import ORDERED, TABLES, Section, problem
+from skyshield.scenario.equipment import merged_params
 from skyshield.scenario.geo import to_local
 from skyshield.scenario.schema import Effector, FixedSite, MovingAsset, Point, Scenario, Sensor
 from skyshield.scenario.yaml_lines import Loc, line_for
@@ -133,29 +135,31 @@ def check_consistency(
                  "leak", "threat")
         if cat.threats[lk.threat].params["can_attack_air"] <= 0:
             fail(f"threat class '{lk.threat}' cannot attack air targets", "leak", "threat")
-        if not scenario.assets.moving:
+        if scenario.vip is None:
             fail("a leak needs a moving asset whose plan leaks", "leak")
         if lk.asset is not None and names.get(lk.asset) != "moving":
             fail(f"'{lk.asset}' is not a moving asset", "leak", "asset")
         check_point(lk.launch_area.center, "leak", "launch_area", "center")
 
     seen: set[str] = set()
-    equipment: list[tuple[str, int, Sensor | Effector, dict[str, EquipmentClass]]] = [
-        *(("sensors", i, e, cat.sensors) for i, e in enumerate(scenario.sensors)),
-        *(("effectors", i, e, cat.effectors) for i, e in enumerate(scenario.effectors)),
+    equipment: list[tuple[Section, int, Sensor | Effector]] = [
+        *(("sensors", i, e) for i, e in enumerate(scenario.sensors)),
+        *(("effectors", i, e) for i, e in enumerate(scenario.effectors)),
     ]
-    for section, i, e, table in equipment:
+    for section, i, e in equipment:
         if e.name in seen:
             fail(f"duplicate equipment name '{e.name}'", section, i, "name")
         seen.add(e.name)
-        if e.type not in table:
-            fail(f"unknown equipment '{e.type}' (known: {', '.join(table)})",
+        classes = cat.section(section)
+        if e.type not in classes:
+            fail(f"unknown equipment '{e.type}' (known: {', '.join(classes)})",
                  section, i, "type")
-        entry = table[e.type]
+        entry = classes[e.type]
+        table = TABLES[section]
+        own = table.names(entry.kind)
         for key, value in e.params.items():
-            if key not in entry.params or key == "kind":
-                fail(f"unknown parameter '{key}' for {e.type} "
-                     f"(known: {', '.join(k for k in entry.params if k != 'kind')})",
+            if key not in own:
+                fail(f"unknown parameter '{key}' for {e.type} (known: {', '.join(own)})",
                      section, i, "params", key)
             if not math.isfinite(value) or value < 0:
                 fail("parameter must be a finite, non-negative number", section, i,
@@ -169,24 +173,18 @@ def check_consistency(
                     return (_s, _i, "params", k)
             return (_s, _i, "params")
 
-        merged = {**entry.params, **e.params}
-        if merged.get("max_range_m", 1.0) <= 0:
-            fail("max_range_m must be positive", *where("max_range_m"))
-        if merged.get("min_range_m", 0.0) > merged.get("max_range_m", math.inf):
-            fail("min_range_m is above max_range_m", *where("min_range_m", "max_range_m"))
+        merged = merged_params(entry, e.params)
+        for param in table.of_kind(entry.kind):
+            bad = problem(param, merged[param.name], entry.kind)
+            if bad:
+                fail(bad, *where(param.name))
+        for lower, upper, msg in ORDERED[section]:
+            if lower in merged and upper in merged and merged[lower] > merged[upper]:
+                fail(msg, *where(lower, upper))
         if isinstance(e, Effector):
-            if int(merged["kind"]) != 2 and merged["projectile_speed_mps"] <= 0:
-                fail("projectile_speed_mps must be positive", *where("projectile_speed_mps"))
             check_classes(e.pk, section, i, "pk")
-        else:
-            if merged.get("scan_s", 1.0) <= 0:
-                fail("scan_s must be positive", *where("scan_s"))
-            if merged.get("track_m", 1) > merged.get("track_n", 1):
-                fail("track_m must not exceed track_n", *where("track_m", "track_n"))
-            if merged.get("pd_scan", 0.0) > 1.0:
-                fail("pd_scan is a probability, at most 1", *where("pd_scan"))
         if e.mount == "escort":
-            if not scenario.assets.moving:
+            if scenario.vip is None:
                 fail("an escort mount needs a moving asset", section, i, "mount")
             if e.position is not None:
                 fail("an escort-mounted item moves with the asset: remove 'position'",

@@ -9,16 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from skyshield.scenario.equipment import resolve_equipment
+from skyshield.scenario.geo import to_local
 from skyshield.scenario.schema import Scenario
 
 
 def layout(scenario: Scenario) -> dict[str, Any]:
-    """The map of a scenario for plots and the report: positions in local metres, coverage
-    radii from the catalogue (with the scenario's overrides)."""
-    from skyshield.scenario import default_catalogue, to_local
+    """The map of a scenario for plots and the report (``layout.json``): positions in local
+    metres; each sensor's coverage and each effector's reach as the compiled model has them
+    (:func:`~skyshield.scenario.equipment.resolve_equipment`); ``kind`` is the kernel's code
+    of the equipment kind, ``kind_name`` its name, ``params`` every parameter of its kind as
+    resolved (and ``pk`` for an effector)."""
+    from skyshield.engine.compile import EFFECTOR_CODES, SENSOR_CODES
 
-    cat = default_catalogue()
     org = scenario.origin
+    equipment = resolve_equipment(scenario)
 
     def xy(p: Any) -> list[float] | None:
         return None if p is None else list(to_local(p, org))
@@ -26,19 +31,16 @@ def layout(scenario: Scenario) -> dict[str, Any]:
     def circle(c: Any) -> dict[str, Any]:
         return {"center": xy(c.center), "radius_m": c.radius_m}
 
-    sensors = []
-    for s in scenario.sensors:
-        params = {**cat.sensors[s.type].params, **s.params}
-        rng = params.get("net_radius_m", params["max_range_m"])
-        sensors.append({"name": s.name, "type": s.type, "kind": int(params["kind"]),
-                        "mount": s.mount, "position": xy(s.position), "range_m": rng})
-    effectors = []
-    for e in scenario.effectors:
-        params = {**cat.effectors[e.type].params, **e.params}
-        effectors.append({"name": e.name, "type": e.type, "kind": int(params["kind"]),
-                          "mount": e.mount, "position": xy(e.position),
-                          "range_m": params["max_range_m"],
-                          "min_range_m": params.get("min_range_m", 0.0)})
+    sensors = [{"name": s.name, "type": s.type, "kind": SENSOR_CODES[s.kind],
+                "kind_name": s.kind, "mount": s.mount,
+                "position": None if s.position is None else list(s.position),
+                "range_m": s.coverage_m, "params": dict(s.params)} for s in equipment.sensors]
+    effectors = [{"name": e.name, "type": e.type, "kind": EFFECTOR_CODES[e.kind],
+                  "kind_name": e.kind, "mount": e.mount,
+                  "position": None if e.position is None else list(e.position),
+                  "range_m": e.range_m, "min_range_m": e.min_range_m,
+                  "params": dict(e.params), "pk": dict(e.pk)}
+                 for e in equipment.effectors]
     a = scenario.area
     return {
         "name": scenario.name,
