@@ -10,8 +10,10 @@ overrides → :func:`resolve_equipment`), ``paths`` (dotted paths and scenario v
 
 from skyshield.scenario.catalogue import Catalogue, EquipmentClass, default_catalogue
 from skyshield.scenario.consistency import check_consistency
+from skyshield.scenario.equipment import resolve_equipment
 from skyshield.scenario.geo import to_local
 from skyshield.scenario.loader import load_scenario, scenario_from_dict
+from skyshield.scenario.paths import with_changes, with_flight
 from skyshield.scenario.schema import Scenario
 from skyshield.scenario.yaml_lines import parse_yaml
 
@@ -23,6 +25,9 @@ __all__ = [
     "default_catalogue",
     "load_scenario",
     "parse_yaml",
+    "resolve_equipment",
     "scenario_from_dict",
     "to_local",
+    "with_changes",
+    "with_flight",
 ]

@@ -20,6 +20,7 @@ every parameter in the simulation is specified in ``docs/model.md``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -64,7 +65,7 @@ class Param:
     description
         Its meaning, one line.
     positive
-        The kinds for which it must be strictly positive (else ≥ 0).
+        The kinds for which it must be strictly positive (else ≥ 0); ``("*",)``: always.
     """
 
     name: str
@@ -186,7 +187,7 @@ def must_be_positive(p: Param, kind: str | None) -> bool:
 
 def problem(p: Param, value: float, kind: str | None) -> str | None:
     """What is wrong with ``value`` for parameter ``p`` of a ``kind`` (``None``: nothing)."""
-    if not value >= 0.0 or value == float("inf"):
+    if not math.isfinite(value) or value < 0.0:
         return "parameter must be a finite, non-negative number"
     if value == 0.0 and must_be_positive(p, kind):
         return f"{p.name} must be positive"
