@@ -58,10 +58,19 @@ class ResolvedSensor:
         return self.get("r50_m")
 
     @property
+    def track_rule(self) -> tuple[float, float, float]:
+        """The track logic in whole scans, as the kernel runs it: ``m`` detections (at least
+        1) within ``n`` scans (``m ≤ n ≤ 30``) start a track, ``drop`` misses (at least 1)
+        drop it."""
+        m = float(max(1, round(self.params["track_m"])))
+        n = float(min(30, max(m, round(self.params["track_n"]))))
+        return m, n, float(max(1, round(self.params["drop_misses"])))
+
+    @property
     def cue_delay_s(self) -> float:
-        """From first detection to a track reported to C2, at best: ``track_m`` scans and
-        the latency."""
-        return self.params["track_m"] * self.params["scan_s"] + self.params["latency_s"]
+        """From first detection to a track reported to C2, at best: ``m`` scans of the track
+        rule and the latency."""
+        return self.track_rule[0] * self.params["scan_s"] + self.params["latency_s"]
 
 
 @dataclass(frozen=True)
