@@ -102,7 +102,7 @@ def test_radar_r50_scales_with_rcs_fourth_root(build) -> None:
     d["sensors"] = [{"name": "R", "type": "radar_cuas", "position": [0, 0]}]
     d["raids"][0]["rcs_m2"] = 0.8
     cs = build(d)
-    assert cs.params.sen_r50[0, 0] == pytest.approx(6000.0 * (0.8 / 0.05) ** 0.25)
+    assert cs.params.sen_q[0, 0] == pytest.approx((6000.0 * (0.8 / 0.05) ** 0.25) ** -2)
 
 
 def test_jammer_defeat_rate(build) -> None:

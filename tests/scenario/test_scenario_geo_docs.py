@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skyshield.scenario import default_catalogue, load_scenario, parse_yaml, scenario_from_dict
-from skyshield.scenario.catalogue import PARAMETERS
 from skyshield.scenario.docgen import main as docgen_main
-from skyshield.scenario.loader import EARTH_RADIUS_M, to_local
+from skyshield.scenario.domain import TABLES
+from skyshield.scenario.geo import EARTH_RADIUS_M, to_local
 from skyshield.scenario.schema import LatLon, Scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,11 +142,11 @@ def test_scenario_doc_lists_every_field() -> None:
 def test_catalogue_doc_sources_every_parameter() -> None:
     doc = (ROOT / "docs" / "catalogue.md").read_text(encoding="utf-8")
     cat = default_catalogue()
-    for section in (cat.threats, cat.sensors, cat.effectors):
-        for name, entry in section.items():
+    for sec, table in TABLES.items():
+        for name, entry in cat.section(sec).items():
             part = doc.split(f"#### `{name}`\n", 1)[1].split("\n#### ", 1)[0]
+            assert set(entry.params) == set(table.names(entry.kind)), name
             for key, value in entry.params.items():
-                assert key in PARAMETERS, f"{name}.{key} has no unit/meaning"
                 row = re.search(rf"^\| `{key}` \| .*$", part, re.MULTILINE)
                 assert row is not None, f"{name}.{key}"
                 cells = [c.strip() for c in row.group(0).split(" | ")]

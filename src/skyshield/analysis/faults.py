@@ -26,7 +26,7 @@ import copy
 import json
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,11 +39,10 @@ from skyshield.errors import InputError
 from skyshield.progress import progress_bar
 
 if TYPE_CHECKING:  # pragma: no cover
-    from skyshield.scenario.catalogue import Catalogue
+    from skyshield.scenario.equipment import ResolvedEquipment
     from skyshield.scenario.schema import Scenario
 
 Data = dict[str, Any]
-JAMMER = "ew_jammer"
 
 
 @dataclass(frozen=True)
@@ -70,39 +69,34 @@ class Bound:
 # --------------------------------------------------------------------------- transforms
 
 
-def _merged(cat: Catalogue, section: str, item: Data) -> dict[str, float]:
-    table = cat.effectors if section == "effectors" else cat.sensors
-    return {**table[item["type"]].params, **item.get("params", {})}
-
-
-def _set_param(cat: Catalogue, section: str, item: Data, name: str,
+def _set_param(item: Data, merged: Mapping[str, float], name: str,
                fn: Callable[[float], float]) -> None:
-    merged = _merged(cat, section, item)
+    # only a parameter of the item's kind (the domain table): a jammer has no r50_m
     if name in merged:
         item.setdefault("params", {})[name] = float(fn(merged[name]))
 
 
-def _scale_pk(d: Data, cat: Catalogue, factor: float) -> None:
-    for e in d["effectors"]:
-        pks = {**cat.effectors[e["type"]].pk, **e.get("pk", {})}
-        e["pk"] = {k: min(1.0, v * factor) for k, v in pks.items()}
+def _scale_pk(d: Data, eq: ResolvedEquipment, factor: float) -> None:
+    for e, r in zip(d["effectors"], eq.effectors, strict=True):
+        e["pk"] = {k: min(1.0, v * factor) for k, v in r.pk.items()}
 
 
-def _effector_params(d: Data, cat: Catalogue, name: str, fn: Callable[[float], float]) -> None:
-    for e in d["effectors"]:
-        _set_param(cat, "effectors", e, name, fn)
+def _effector_params(d: Data, eq: ResolvedEquipment, name: str,
+                     fn: Callable[[float], float]) -> None:
+    for e, r in zip(d["effectors"], eq.effectors, strict=True):
+        _set_param(e, r.params, name, fn)
 
 
-def _sensor_range(d: Data, cat: Catalogue, factor: float) -> None:
-    for s in d["sensors"]:
+def _sensor_range(d: Data, eq: ResolvedEquipment, factor: float) -> None:
+    for s, r in zip(d["sensors"], eq.sensors, strict=True):
         for name in ("r50_m", "max_range_m", "net_radius_m"):
-            _set_param(cat, "sensors", s, name, lambda v: v * factor)
+            _set_param(s, r.params, name, lambda v: v * factor)
 
 
-def _catalogue() -> Catalogue:
-    from skyshield.scenario import default_catalogue
+def _equipment(scenario: Scenario) -> ResolvedEquipment:
+    from skyshield.scenario.equipment import resolve_equipment
 
-    return default_catalogue()
+    return resolve_equipment(scenario)
 
 
 def fault_variants(
@@ -125,7 +119,7 @@ def fault_variants(
         raise InputError("must be positive", file="<argument>", field="--late")
     if not 0.0 <= pk_factor < 1.0:
         raise InputError("must be in [0, 1)", file="<argument>", field="--pk-factor")
-    cat = _catalogue()
+    eq = _equipment(scenario)
     base = scenario.model_dump(mode="json")
     out: list[Fault] = []
     for i, s in enumerate(base["sensors"]):
@@ -136,17 +130,17 @@ def fault_variants(
     for i, e in enumerate(base["effectors"]):
         d = copy.deepcopy(base)
         del d["effectors"][i]
-        kind = "jammer_off" if e["type"] == JAMMER else "effector_out"
+        kind = "jammer_off" if eq.effectors[i].is_jammer else "effector_out"
         what = "jammer off" if kind == "jammer_off" else "out"
         out.append(Fault(f"{kind}:{e['name']}", kind, e["name"],
                          f"effector {e['name']} ({e['type']}) {what}", d))
     if base["effectors"]:
         d = copy.deepcopy(base)
-        _effector_params(d, cat, "reaction_s", lambda v: v + late_s)
+        _effector_params(d, eq, "reaction_s", lambda v: v + late_s)
         out.append(Fault("late_reaction", "late_reaction", None,
                          f"every effector reacts {late_s:g} s late", d))
         d = copy.deepcopy(base)
-        _scale_pk(d, cat, pk_factor)
+        _scale_pk(d, eq, pk_factor)
         out.append(Fault("degraded_pk", "degraded_pk", None,
                          f"every kill probability × {pk_factor:g}", d))
     p0 = float(base["c2"]["p_misidentification"])
@@ -178,7 +172,7 @@ def sensitivity_variants(scenario: Scenario) -> list[Bound]:
     misidentification    0                                       5p, or 0.01
     ===================  ======================================  =====================
     """
-    cat = _catalogue()
+    eq = _equipment(scenario)
     base = scenario.model_dump(mode="json")
     out: list[Bound] = []
 
@@ -209,19 +203,19 @@ def sensitivity_variants(scenario: Scenario) -> list[Bound]:
     add("escort priority", "high", f"{hi_e:g}",
         lambda d: d["c2"].__setitem__("escort_priority", hi_e))
     if base["effectors"]:
-        add("kill probability", "low", "× 0.8", lambda d: _scale_pk(d, cat, 0.8))
-        add("kill probability", "high", "× 1.2", lambda d: _scale_pk(d, cat, 1.2))
+        add("kill probability", "low", "× 0.8", lambda d: _scale_pk(d, eq, 0.8))
+        add("kill probability", "high", "× 1.2", lambda d: _scale_pk(d, eq, 1.2))
         add("reaction time", "low", "× 0.5",
-            lambda d: _effector_params(d, cat, "reaction_s", lambda v: v * 0.5))
+            lambda d: _effector_params(d, eq, "reaction_s", lambda v: v * 0.5))
         add("reaction time", "high", "× 1.5",
-            lambda d: _effector_params(d, cat, "reaction_s", lambda v: v * 1.5))
+            lambda d: _effector_params(d, eq, "reaction_s", lambda v: v * 1.5))
         add("magazines", "low", "× 0.5",
-            lambda d: _effector_params(d, cat, "magazine", lambda v: v * 0.5))
+            lambda d: _effector_params(d, eq, "magazine", lambda v: v * 0.5))
         add("magazines", "high", "× 1.5",
-            lambda d: _effector_params(d, cat, "magazine", lambda v: v * 1.5))
+            lambda d: _effector_params(d, eq, "magazine", lambda v: v * 1.5))
     if base["sensors"]:
-        add("sensor range", "low", "× 0.8", lambda d: _sensor_range(d, cat, 0.8))
-        add("sensor range", "high", "× 1.2", lambda d: _sensor_range(d, cat, 1.2))
+        add("sensor range", "low", "× 0.8", lambda d: _sensor_range(d, eq, 0.8))
+        add("sensor range", "high", "× 1.2", lambda d: _sensor_range(d, eq, 1.2))
     m = float(base["c2"]["p_misidentification"])
     hi_m = min(1.0, 5 * m) if m > 0 else 0.01
     add("misidentification", "low", "0",
@@ -374,7 +368,8 @@ def analyse_faults(
     Parameters
     ----------
     scenario
-        The defended scenario; its VIP is asset 0 (the first moving asset).
+        The defended scenario; its VIP is :attr:`~skyshield.scenario.schema.Scenario.vip`
+        (asset ``VIP_INDEX`` of the results).
     replications, seed
         Of every run (all runs share the seed).
     tornado
@@ -392,6 +387,7 @@ def analyse_faults(
     FaultReport
     """
     from skyshield.scenario import scenario_from_dict
+    from skyshield.scenario.schema import VIP_INDEX
 
     if replications < 2:
         raise InputError("must be at least 2", file="<argument>", field="--replications")
@@ -419,13 +415,13 @@ def analyse_faults(
         stop()
     base = outs[0]
     assert base.vip_lost is not None
-    vip = base.summary["assets"][0]
+    vip = base.summary["assets"][VIP_INDEX]
     baseline = {"vip_p_loss": vip["p_loss"], "vip_p_loss_ci95": list(vip["p_loss_ci95"])}
 
     def compare(o: PointOutcome) -> dict[str, Any]:
         assert o.vip_lost is not None and base.vip_lost is not None
         d, lo, hi = _paired(base.vip_lost, o.vip_lost)
-        a = o.summary["assets"][0]
+        a = o.summary["assets"][VIP_INDEX]
         return {"vip_p_loss": a["p_loss"], "vip_p_loss_ci95": list(a["p_loss_ci95"]),
                 "delta": _r(d), "delta_ci95": [_r(lo), _r(hi)]}
 

@@ -1,8 +1,11 @@
 """Scenario → :class:`CompiledScenario`: a frozen struct of arrays in SI units.
 
-Everything the kernel needs is resolved here once: catalogue defaults merged with scenario
-overrides, positions converted to local metres, flight plans timed, the leak's ambush point
-found, draw keys hashed from names. The kernel then sees only numbers.
+Everything the kernel needs is resolved here once: the equipment as
+:func:`~skyshield.scenario.equipment.resolve_equipment` gives it (catalogue defaults merged with
+scenario overrides, the same values the map and the planner read), positions converted to local
+metres, flight plans timed, the leak's ambush point found, draw keys hashed from names. The
+equipment kinds, named in :mod:`skyshield.scenario.domain`, get their integer codes here and
+nowhere else. The kernel then sees only numbers.
 """
 
 from __future__ import annotations
@@ -16,27 +19,36 @@ import numpy as np
 from skyshield.engine import rng
 from skyshield.errors import InputError
 from skyshield.scenario.catalogue import Catalogue, default_catalogue
-from skyshield.scenario.loader import to_local
-from skyshield.scenario.schema import Raid, Scenario
+from skyshield.scenario.domain import EffectorKind, SensorKind
+from skyshield.scenario.equipment import perceived_class, raid_params, resolve_equipment
+from skyshield.scenario.geo import to_local
+from skyshield.scenario.schema import VIP_INDEX, Raid, Scenario
 
 BIN_S = 60.0
 LEAK_WAVE_NAME = "Leak surge"
 
 # wave float columns (WF)
-W_SPEED, W_ALT, W_RCS, W_ACOU, W_LETHAL, W_WARHEAD, W_AIR, W_SEEKER, W_ENDUR, W_COST = range(10)
-W_LCX, W_LCY, W_LR, W_SCATTER, W_AMBUSH, W_LEAK = range(10, 16)
-N_WF = 16
+W_SPEED, W_ALT, W_ACOU, W_LETHAL, W_SEEKER, W_ENDUR, W_COST = range(7)
+W_LCX, W_LCY, W_LR, W_SCATTER, W_AMBUSH = range(7, 12)
+N_WF = 12
 # sensor float columns (SF)
-(S_KIND, S_X, S_Y, S_ESCORT, S_MAST, S_R50, S_RCSREF, S_SLOPE, S_MAXR, S_SCAN, S_MINALT,
- S_TM, S_TN, S_DROP, S_LAT, S_NETR, S_PD) = range(17)  # fmt: skip
-N_SF = 17
+(S_KIND, S_X, S_Y, S_ESCORT, S_MAST, S_SLOPE, S_MAXR, S_SCAN, S_MINALT,
+ S_TM, S_TN, S_DROP, S_LAT, S_NETR, S_PD) = range(15)  # fmt: skip
+N_SF = 15
 # effector float columns (EF)
 (E_KIND, E_X, E_Y, E_ESCORT, E_MINR, E_MAXR, E_MAXALT, E_VP, E_MAG, E_RELOAD, E_CHAN,
  E_REACT, E_INTERVAL, E_COST, E_PKFF) = range(15)  # fmt: skip
 N_EF = 15
 
-K_MISSILE, K_GUN, K_JAMMER, K_INTERCEPTOR = 0, 1, 2, 3
-K_RADAR, K_ACOUSTIC, K_EOIR = 0, 1, 2
+#: The kernel's code of each equipment kind (the only place kinds become numbers).
+SENSOR_CODES: dict[SensorKind, int] = {"radar": 0, "acoustic": 1, "eo_ir": 2}
+EFFECTOR_CODES: dict[EffectorKind, int] = {"missile": 0, "gun": 1, "jammer": 2,
+                                           "interceptor_drone": 3}
+K_MISSILE, K_GUN, K_JAMMER, K_INTERCEPTOR = (
+    EFFECTOR_CODES["missile"], EFFECTOR_CODES["gun"], EFFECTOR_CODES["jammer"],
+    EFFECTOR_CODES["interceptor_drone"])
+K_RADAR, K_ACOUSTIC, K_EOIR = (
+    SENSOR_CODES["radar"], SENSOR_CODES["acoustic"], SENSOR_CODES["eo_ir"])
 POLICIES = {"greedy": 0, "local": 1, "exact": 2}
 DOCTRINES = {"shoot-look-shoot": 0, "salvo": 1}
 
@@ -87,8 +99,7 @@ class KernelParams(NamedTuple):
     # sensors (S)
     sf: np.ndarray  # (S, N_SF) float64 columns S_*
     sen_rmax: np.ndarray  # (S,) float64 m coverage radius (acoustic: min(net, max range))
-    sen_r50: np.ndarray  # (S, W) float64 m range of 50 % Pd on the wave's drones
-    sen_q: np.ndarray  # (S, W) float64 1/m² the inverse 1 / sen_r50² (0 for acoustic)
+    sen_q: np.ndarray  # (S, W) float64 1/m² 1 / R50² on the wave's drones (0 for acoustic)
     sen_pd: np.ndarray  # (S, W) float64 acoustic Pd per scan (other kinds: 0)
     sensor_key: np.ndarray  # (S,) uint64
     # effectors (E)
@@ -142,15 +153,6 @@ class CompiledScenario:
     n_drones_max: int
     params: KernelParams
 
-    @property
-    def cost_usd(self) -> np.ndarray:
-        """Alias of :attr:`wave_cost_usd`."""
-        return self.wave_cost_usd
-
-
-def _merged(entry_params: dict[str, float], override: dict[str, float]) -> dict[str, float]:
-    return {**entry_params, **override}
-
 
 def _plan(wps: list[tuple[float, float]], times: list[float | None], speed: float,
           departure: float) -> tuple[list[float], list[float], list[float]]:
@@ -170,23 +172,6 @@ def _plan(wps: list[tuple[float, float]], times: list[float | None], speed: floa
         if ts[k] <= ts[k - 1]:
             ts[k] = ts[k - 1] + 1e-9
     return xs, ys, ts
-
-
-def _perceived_class(cls: str, cat: Catalogue) -> str:
-    """A decoy (warhead 0) is seen as the armed class nearest in speed and RCS."""
-    p = cat.threats[cls].params
-    if p["warhead"] > 0:
-        return cls
-    best, best_d = cls, math.inf
-    for name, e in cat.threats.items():
-        q = e.params
-        if q["warhead"] <= 0:
-            continue
-        d = abs(q["speed_mps"] - p["speed_mps"]) / max(p["speed_mps"], 1e-9) + abs(
-            math.log(q["rcs_m2"] / p["rcs_m2"]))
-        if d < best_d:
-            best, best_d = name, d
-    return best
 
 
 def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> CompiledScenario:
@@ -222,6 +207,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
     A = len(names)
     index = {n: i for i, n in enumerate(names)}
     ep = scenario.c2.escort_priority
+    equipment = resolve_equipment(scenario, cat)
 
     # ---- flight plans
     K = max([len(m.waypoints) for m in moving], default=1)
@@ -281,21 +267,13 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
     perceived = np.zeros((A, W))
     wave_cost = np.zeros(W)
     wave_count = np.zeros(W, dtype=np.int64)
+    wave_rcs = np.zeros(W)
     for w, (_wname, cls, count, raid) in enumerate(wave_specs):
-        tp = cat.threats[cls].params
-        pcls = _perceived_class(cls, cat)
-        speed = tp["speed_mps"]
-        alt = tp["altitude_m"]
-        rcs = tp["rcs_m2"]
-        if raid is not None:
-            speed = raid.speed_mps or speed
-            alt = raid.altitude_m or alt
-            rcs = raid.rcs_m2 or rcs
-        wf[w, W_SPEED], wf[w, W_ALT], wf[w, W_RCS] = speed, alt, rcs
+        tp = cat.threats[cls].params if raid is None else raid_params(raid, cat)
+        pcls = perceived_class(cls, cat)
+        wf[w, W_SPEED], wf[w, W_ALT], wave_rcs[w] = tp["speed_mps"], tp["altitude_m"], tp["rcs_m2"]
         wf[w, W_ACOU] = tp["acoustic"]
         wf[w, W_LETHAL] = tp["lethal_radius_m"]
-        wf[w, W_WARHEAD] = tp["warhead"]
-        wf[w, W_AIR] = tp["can_attack_air"]
         wf[w, W_SEEKER] = tp["seeker_range_m"]
         wf[w, W_ENDUR] = tp["endurance_s"]
         wf[w, W_COST] = tp["cost_usd"]
@@ -330,9 +308,8 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
             for k, rp in enumerate(raid.route):
                 route_x[w, k], route_y[w, k] = loc(rp)
             route_n[w] = len(raid.route)
-        else:
+        else:  # the leak surge (wave leak_wave) ambushes
             wf[w, W_AMBUSH] = 1.0
-            wf[w, W_LEAK] = 1.0
 
     drone_wave = np.concatenate(
         [np.full(c, w, dtype=np.int64) for w, c in enumerate(wave_count)]
@@ -342,13 +319,13 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
          for i in range(int(c))], dtype=np.uint64)
 
     # ---- leak: ambush point = the flight-path point nearest the launch-area centre
-    leak_p, leak_wave, leak_asset = 0.0, -1, 0
+    leak_p, leak_wave, leak_asset = 0.0, -1, VIP_INDEX
     leak_x = leak_y = leak_t = leak_spread = 0.0
     if scenario.leak is not None:
         lk = scenario.leak
         leak_p = lk.probability
         leak_wave = W - 1
-        leak_asset = index[lk.asset] if lk.asset is not None else 0
+        leak_asset = index[lk.asset] if lk.asset is not None else VIP_INDEX
         cx, cy = loc(lk.launch_area.center)
         best: tuple[float, float, float, float] = (math.inf, 0.0, 0.0, 0.0)
         la = leak_asset
@@ -367,41 +344,34 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         leak_spread = lk.spread_m
         target_cum[leak_wave] = np.where(np.arange(A) >= leak_asset, 1.0, 0.0)
 
-    # ---- sensors
+    # ---- sensors (escort-mounted ones fly with the VIP, asset 0)
     S = len(scenario.sensors)
     sf = np.zeros((S, N_SF))
-    for s, sen in enumerate(scenario.sensors):
-        sp = _merged(cat.sensors[sen.type].params, sen.params)
-        sf[s, S_KIND] = sp["kind"]
-        if sen.mount == "escort":
-            sf[s, S_ESCORT] = 1.0
-        else:
-            sf[s, S_X], sf[s, S_Y] = loc(sen.position)
-        sf[s, S_MAST] = sen.mast_m
-        sf[s, S_R50] = sp.get("r50_m", 0.0)
-        sf[s, S_RCSREF] = sp.get("rcs_ref_m2", 1.0)
-        sf[s, S_SLOPE] = sp.get("slope", 4.0)
-        sf[s, S_MAXR] = sp.get("max_range_m", 0.0)
-        sf[s, S_SCAN] = sp.get("scan_s", 1.0)
-        sf[s, S_MINALT] = sp.get("min_altitude_m", 0.0)
-        sf[s, S_TM] = max(1.0, round(sp.get("track_m", 1.0)))
-        sf[s, S_TN] = min(30.0, max(sf[s, S_TM], round(sp.get("track_n", 1.0))))
-        sf[s, S_DROP] = max(1.0, round(sp.get("drop_misses", 1.0)))
-        sf[s, S_LAT] = sp.get("latency_s", 0.0)
-        sf[s, S_NETR] = sp.get("net_radius_m", 0.0)
-        sf[s, S_PD] = sp.get("pd_scan", 0.0)
-    sen_rmax = sf[:, S_MAXR].copy()
+    sen_rmax = np.zeros(S)
     sen_r50 = np.zeros((S, W))
     sen_pd = np.zeros((S, W))
-    for s in range(S):
-        kind = int(sf[s, S_KIND])
-        if kind == K_ACOUSTIC:
-            sen_rmax[s] = min(sf[s, S_NETR], sf[s, S_MAXR])
-            sen_pd[s] = np.minimum(1.0, sf[s, S_PD] * wf[:, W_ACOU])
-        elif kind == K_RADAR:
-            sen_r50[s] = sf[s, S_R50] * (wf[:, W_RCS] / sf[s, S_RCSREF]) ** 0.25
+    for s, rs in enumerate(equipment.sensors):
+        sf[s, S_KIND] = SENSOR_CODES[rs.kind]
+        if rs.position is None:
+            sf[s, S_ESCORT] = 1.0
         else:
-            sen_r50[s] = sf[s, S_R50]
+            sf[s, S_X], sf[s, S_Y] = rs.position
+        sf[s, S_MAST] = rs.mast_m
+        sf[s, S_SLOPE] = rs.get("slope")
+        sf[s, S_MAXR] = rs.get("max_range_m")
+        sf[s, S_SCAN] = rs.get("scan_s")
+        sf[s, S_MINALT] = rs.get("min_altitude_m")
+        sf[s, S_TM], sf[s, S_TN], sf[s, S_DROP] = rs.track_rule
+        sf[s, S_LAT] = rs.get("latency_s")
+        sf[s, S_NETR] = rs.get("net_radius_m")
+        sf[s, S_PD] = rs.get("pd_scan")
+        sen_rmax[s] = rs.coverage_m
+        if rs.kind == "acoustic":
+            sen_pd[s] = np.minimum(1.0, sf[s, S_PD] * wf[:, W_ACOU])
+        elif rs.kind == "radar":  # r50 (rcs / rcs_ref)^(1/4), as ResolvedSensor.r50_m
+            sen_r50[s] = rs.params["r50_m"] * (wave_rcs / rs.params["rcs_ref_m2"]) ** 0.25
+        else:
+            sen_r50[s] = rs.params["r50_m"]
     sen_q = np.zeros((S, W))
     np.divide(1.0, sen_r50 * sen_r50, out=sen_q, where=sen_r50 > 0)
     sensor_key = np.array([rng.name_key(s.name) for s in scenario.sensors], dtype=np.uint64)
@@ -410,29 +380,26 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
     E = len(scenario.effectors)
     ef = np.zeros((E, N_EF))
     pk = np.zeros((E, W))
-    for e, eff in enumerate(scenario.effectors):
-        entry = cat.effectors[eff.type]
-        ep_ = _merged(entry.params, eff.params)
-        pks = {**entry.pk, **eff.pk}
-        ef[e, E_KIND] = ep_["kind"]
-        if eff.mount == "escort":
+    for e, re_ in enumerate(equipment.effectors):
+        ef[e, E_KIND] = EFFECTOR_CODES[re_.kind]
+        if re_.position is None:
             ef[e, E_ESCORT] = 1.0
         else:
-            ef[e, E_X], ef[e, E_Y] = loc(eff.position)
-        ef[e, E_MINR] = ep_["min_range_m"]
-        ef[e, E_MAXR] = ep_["max_range_m"]
-        ef[e, E_MAXALT] = ep_["max_altitude_m"]
-        ef[e, E_VP] = ep_["projectile_speed_mps"]
-        ef[e, E_MAG] = math.floor(ep_["magazine"])
-        ef[e, E_RELOAD] = ep_["reload_s"]
-        ef[e, E_CHAN] = math.floor(ep_["channels"])
-        ef[e, E_REACT] = ep_["reaction_s"]
-        ef[e, E_INTERVAL] = ep_["shot_interval_s"]
-        ef[e, E_COST] = ep_["cost_per_shot_usd"]
+            ef[e, E_X], ef[e, E_Y] = re_.position
+        ef[e, E_MINR] = re_.get("min_range_m")
+        ef[e, E_MAXR] = re_.get("max_range_m")
+        ef[e, E_MAXALT] = re_.get("max_altitude_m")
+        ef[e, E_VP] = re_.get("projectile_speed_mps")
+        ef[e, E_MAG] = math.floor(re_.get("magazine"))
+        ef[e, E_RELOAD] = re_.get("reload_s")
+        ef[e, E_CHAN] = math.floor(re_.get("channels"))
+        ef[e, E_REACT] = re_.get("reaction_s")
+        ef[e, E_INTERVAL] = re_.get("shot_interval_s")
+        ef[e, E_COST] = re_.get("cost_per_shot_usd")
         # an aircraft is at least as easy a target as the easiest drone class
-        ef[e, E_PKFF] = max(pks.values(), default=0.0) if int(ep_["kind"]) != K_JAMMER else 0.0
+        ef[e, E_PKFF] = 0.0 if re_.is_jammer else max(re_.pk.values(), default=0.0)
         for w, spec in enumerate(wave_specs):
-            pk[e, w] = pks.get(spec[1], 0.0)
+            pk[e, w] = re_.pk_against(spec[1])
     eff_key = np.array([rng.name_key(e.name) for e in scenario.effectors], dtype=np.uint64)
     max_ch = int(max([ef[e, E_CHAN] for e in range(E)], default=0.0))
 
@@ -454,7 +421,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         leak_p=float(leak_p), leak_wave=int(leak_wave), leak_asset=int(leak_asset),
         leak_x=float(leak_x), leak_y=float(leak_y), leak_t=float(leak_t),
         leak_spread=float(leak_spread),
-        sf=sf, sen_rmax=sen_rmax, sen_r50=sen_r50, sen_q=sen_q, sen_pd=sen_pd, sensor_key=sensor_key, ef=ef, pk=pk, eff_key=eff_key, max_channels=max_ch,
+        sf=sf, sen_rmax=sen_rmax, sen_q=sen_q, sen_pd=sen_pd, sensor_key=sensor_key, ef=ef, pk=pk, eff_key=eff_key, max_channels=max_ch,
         cycle_s=float(c2.cycle_s), policy=POLICIES[c2.policy],
         policy_time_s=float(c2.policy_time_s), doctrine=DOCTRINES[c2.doctrine],
         salvo_size=int(c2.salvo_size), tight_r=float(c2.weapons_tight_radius_m),

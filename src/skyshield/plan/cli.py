@@ -86,7 +86,7 @@ def plan(
 def _located(exc: InputError, scenario: Path, plan_spec: Path | None) -> InputError:
     """Name the file an impossible request comes from: the scenario for its own fields and
     for limits nobody set (they are derived from it), else the plan spec."""
-    from skyshield.scenario.loader import field_line
+    from skyshield.scenario.yaml_lines import field_line
 
     field = exc.field or ""
     in_spec = plan_spec is not None and field_line(plan_spec, field) is not None \

@@ -15,7 +15,14 @@ import numpy as np
 
 from skyshield.plan.spec import PlanSpec
 from skyshield.scenario import default_catalogue, to_local
-from skyshield.scenario.schema import LaunchProfile, MovingAsset, Scenario
+from skyshield.scenario.equipment import (
+    ResolvedEffector,
+    ResolvedEquipment,
+    perceived_class,
+    raid_params,
+    resolve_equipment,
+)
+from skyshield.scenario.schema import VIP_INDEX, LaunchProfile, MovingAsset, Scenario
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,8 @@ class Grid:
 
 @dataclass(frozen=True)
 class Setting:
-    """The resolved planning problem: the asset, its limits, the grid."""
+    """The resolved planning problem: the asset, its limits, the grid, and the equipment as
+    the compiled model has it (:func:`~skyshield.scenario.equipment.resolve_equipment`)."""
 
     scenario: Scenario
     spec: PlanSpec
@@ -79,6 +87,7 @@ class Setting:
     endurance: float  # seconds
     filed: np.ndarray  # (W, 2) filed flight plan, metres
     grid: Grid
+    equipment: ResolvedEquipment
 
 
 def _point(p: object, sc: Scenario) -> tuple[float, float]:
@@ -108,7 +117,7 @@ def resolve(scenario: Scenario, spec: PlanSpec) -> Setting:
     if spec.asset is not None and spec.asset not in names:
         raise InputError(f"unknown moving asset '{spec.asset}' (known: {', '.join(names)})",
                          field="asset")
-    ai = names.index(spec.asset) if spec.asset is not None else 0
+    ai = names.index(spec.asset) if spec.asset is not None else VIP_INDEX
     m = movers[ai]
     given = set(spec.model_fields_set)
     spec = with_flight_limits(spec, m)
@@ -151,7 +160,8 @@ def resolve(scenario: Scenario, spec: PlanSpec) -> Setting:
     T = int(scenario.duration_s // tau)
     grid = Grid(a.west_m + 0.5 * cell, a.south_m + 0.5 * cell, cell, nx, ny, tau, T)
     return Setting(scenario, spec, m, ai, speed, alt, (float(origin[0]), float(origin[1])),
-                   (float(dest[0]), float(dest[1])), dep, float(endurance), filed, grid)
+                   (float(dest[0]), float(dest[1])), dep, float(endurance), filed, grid,
+                   resolve_equipment(scenario))
 
 
 def departure_ticks(st: Setting) -> tuple[int, int]:
@@ -193,10 +203,12 @@ def blocked_cells(st: Setting) -> np.ndarray:
 # --------------------------------------------------------------------------- defence
 
 
-def _merged(cls_params: dict[str, float], over: dict[str, float]) -> dict[str, float]:
-    out = dict(cls_params)
-    out.update(over)
-    return out
+def c2_value(st: Setting, threat: str) -> float:
+    """The C2's value at risk of a drone of class ``threat`` attacking the planned asset:
+    ``value · escort_priority · L̃`` (``docs/model.md`` §4.7.1), ``L̃`` the asset's
+    vulnerability to the class the C2 takes it for (a decoy looks armed)."""
+    seen = perceived_class(threat)
+    return st.asset.value * st.scenario.c2.escort_priority * st.asset.vulnerability.get(seen, 0.0)
 
 
 def defence_kill(st: Setting, px: np.ndarray, py: np.ndarray, threat: str,
@@ -206,91 +218,103 @@ def defence_kill(st: Setting, px: np.ndarray, py: np.ndarray, threat: str,
     Notes
     -----
     An effector takes part if its envelope holds the point (escort-mounted ones always do)
-    and, unless it is a jammer, some sensor covers the point (a radar or EO sensor to
-    ``r50 (σ/σ_ref)^{1/4}``, capped at its maximum range; an acoustic net over its disc;
-    escort sensors always). Of the ``engage_s`` seconds of the attacker's run-in it loses
+    and, unless it is a jammer, some sensor covers the point (a radar to
+    ``r50 (σ/σ_ref)^{1/4}``, an EO/IR sensor to ``r50``, each capped at its maximum range; an
+    acoustic net over its disc, ``min(net_radius_m, max_range_m)``; escort sensors always).
+    Of the ``engage_s`` seconds of the attacker's run-in it loses
     the cue delay (``track_m`` scans + latency of the fastest covering sensor), its reaction
     time, the fly-out of its projectile (or interceptor) and the last stretch inside the
     C2's weapons-tight radius about the VIP; in what is left it fires
     ``⌊t / interval⌋ + 1`` shots, each killing with its ``pk``. A jammer defeats at its rate,
-    ``1 − exp(−rate · engage_s)``. An effector is free for the VIP's attacker with
-    probability ``c / (c + L)``: ``c`` channels, ``L`` the mean number of other raiders in
-    its envelope (each raid's drones aimed at sites within its range, spread over the launch
-    period, ``2 · range / speed`` seconds each). Effectors act independently:
-    ``P = 1 − Π_e (1 − a_e P_e)``. Magazines are ignored.
+    ``1 − exp(−rate · engage_s)``.
+
+    The C2's threat evaluation (``docs/model.md`` §4.7.1) ranks a drone by its score
+    ``V · pk``, ``V = value · ω · L̃`` (:func:`c2_value`; ``ω`` = ``c2.escort_priority`` for
+    moving assets, ``1 − escort_priority`` for fixed sites). A drone with ``V = 0`` is never
+    engaged: with ``escort_priority = 0`` only jammers act on the VIP's attacker. An effector
+    is free for the VIP's attacker with probability ``c / (c + L)``: ``c`` channels, ``L``
+    the mean number of other raiders in its envelope that the C2 ranks at least as high
+    (each raid's drones aimed at sites within its range, spread over the launch period,
+    ``2 · range / speed`` seconds each; raiders ranked lower wait, as in a preemptive
+    priority queue). Effectors act independently: ``P = 1 − Π_e (1 − a_e P_e)``. Magazines
+    are ignored.
     """
     sc = st.scenario
     cat = default_catalogue()
     tp = cat.threats[threat].params
     rcs = tp["rcs_m2"]
     closing = tp["speed_mps"] + 0.5 * st.speed
+    value = c2_value(st, threat)
     cue = np.full(px.shape, np.inf)
-    for s in sc.sensors:
-        sp = _merged(cat.sensors[s.type].params, s.params)
-        delay = sp.get("track_m", 1.0) * sp.get("scan_s", 1.0) + sp.get("latency_s", 0.0)
-        if st.altitude < sp.get("min_altitude_m", 0.0):
+    for s in st.equipment.sensors:
+        delay = s.cue_delay_s
+        if st.altitude < s.params["min_altitude_m"]:
             continue
-        if s.mount == "escort":
+        if s.position is None:  # escort-mounted
             cue = np.minimum(cue, delay)
             continue
-        sx, sy = _point(s.position, sc)
+        sx, sy = s.position
         d = np.hypot(px - sx, py - sy)
-        if int(sp["kind"]) == 1:
-            rng = min(sp.get("net_radius_m", sp["max_range_m"]), sp["max_range_m"])
-        else:
-            rng = min(sp["r50_m"] * (rcs / sp["rcs_ref_m2"]) ** 0.25, sp["max_range_m"])
+        rng = s.coverage_m if s.kind == "acoustic" else min(s.r50_m(rcs), s.coverage_m)
         cue = np.where(d <= rng, np.minimum(cue, delay), cue)
     tight = sc.c2.weapons_tight_radius_m / closing
     survive = np.ones(px.shape)
-    for e in sc.effectors:
-        ep = _merged(cat.effectors[e.type].params, e.params)
-        pk = dict(cat.effectors[e.type].pk)
-        pk.update(e.pk)
-        p = pk.get(threat, 0.0)
-        if p <= 0.0 or st.altitude > ep["max_altitude_m"]:
+    for e in st.equipment.effectors:
+        p = e.pk_against(threat)
+        if p <= 0.0 or st.altitude > e.params["max_altitude_m"]:
             continue
-        kind = int(ep["kind"])
-        if e.mount == "escort":
+        if not e.is_jammer and value <= 0.0:
+            continue  # not a candidate of the C2's threat evaluation
+        if e.position is None:
             d = np.zeros(px.shape)
             reach = np.full(px.shape, 0.5 * tp["seeker_range_m"])
         else:
-            ex, ey = _point(e.position, sc)
+            ex, ey = e.position
             d = np.hypot(px - ex, py - ey)
             reach = d
-        inside = (d <= ep["max_range_m"]) & (d >= ep["min_range_m"])
-        if kind == 2:  # jammer: area defeat rate, no cueing needed
+        inside = (d <= e.range_m) & (d >= e.min_range_m)
+        if e.is_jammer:  # area defeat rate, no cueing needed
             pe = np.where(inside, -np.expm1(-p * engage_s), 0.0)
         else:
-            flyout = reach / max(ep["projectile_speed_mps"], 1e-9)
-            t_avail = engage_s - tight - cue - ep["reaction_s"] - flyout
+            flyout = reach / max(e.params["projectile_speed_mps"], 1e-9)
+            t_avail = engage_s - tight - cue - e.params["reaction_s"] - flyout
             shots = np.where(t_avail >= 0.0,
-                             np.floor(t_avail / max(ep["shot_interval_s"], 1e-9)) + 1.0, 0.0)
+                             np.floor(t_avail / max(e.params["shot_interval_s"], 1e-9)) + 1.0,
+                             0.0)
             pe = 1.0 - (1.0 - p) ** shots
-            pe = np.where(inside, pe, 0.0) * _availability(st, e.position, ep)
+            pe = np.where(inside, pe, 0.0) * _availability(st, e, value * p)
         survive *= 1.0 - pe
     return 1.0 - survive
 
 
-def _availability(st: Setting, position: object, ep: dict[str, float]) -> float:
-    """``c / (c + L)``: the chance an effector is free (see :func:`defence_kill`)."""
+def _availability(st: Setting, e: ResolvedEffector, score: float) -> float:
+    """``c / (c + L)``: the chance an effector is free for the VIP's attacker, whose C2 score
+    at ``e`` is ``score`` (see :func:`defence_kill`)."""
     sc = st.scenario
-    if position is None:
+    if e.position is None:
         return 1.0
-    cat = default_catalogue()
-    ex, ey = _point(position, sc)
-    sites = {f.name: _point(f.position, sc) for f in sc.assets.fixed}
+    ep = sc.c2.escort_priority
+    sites = {f.name: (_point(f.position, sc), f) for f in sc.assets.fixed}
     load = 0.0
     for raid in sc.raids:
         w = raid.targeting.weights
         total = sum(w.values())
-        near = sum(v for k, v in w.items()
-                   if k in sites and math.dist(sites[k], (ex, ey)) <= ep["max_range_m"])
+        seen = perceived_class(raid.threat)
+        p = e.pk_against(raid.threat)
+        near = 0.0
+        for k, v in w.items():
+            if k not in sites:
+                continue
+            xy, site = sites[k]
+            rival = site.value * (1.0 - ep) * site.vulnerability.get(seen, 0.0) * p
+            if rival >= score and rival > 0.0 and math.dist(xy, e.position) <= e.range_m:
+                near += v
         if near <= 0.0 or total <= 0.0:
             continue
-        u = raid.speed_mps or cat.threats[raid.threat].params["speed_mps"]
+        u = raid_params(raid)["speed_mps"]
         span = max(raid.launch.end_s - raid.launch.start_s, 1.0)
-        load += raid.count * near / total * (2.0 * ep["max_range_m"] / u) / span
-    c = max(ep.get("channels", 1.0), 1.0)
+        load += raid.count * near / total * (2.0 * e.range_m / u) / span
+    c = max(e.get("channels"), 1.0)
     return c / (c + load)
 
 
@@ -407,7 +431,7 @@ def build_hazard(st: Setting) -> HazardField:
         v_c = vuln.get(raid.threat, 0.0)
         if share <= 0.0 or v_c <= 0.0:
             continue
-        u = raid.speed_mps or tp["speed_mps"]
+        u = raid_params(raid)["speed_mps"]
         E = tp["endurance_s"]
         lx, ly = _point(raid.launch_area.center, sc)
         R = raid.launch_area.radius_m
@@ -434,12 +458,11 @@ def build_hazard(st: Setting) -> HazardField:
             zx, zy = _point(z.center, sc)
             in_wfz |= np.hypot(cx - zx, cy - zy) <= z.radius_m
         count = np.zeros(g.n)
-        for e in sc.effectors:
-            ep = _merged(cat.effectors[e.type].params, e.params)
-            if int(ep["kind"]) == 2 or e.mount == "escort" or st.altitude > ep["max_altitude_m"]:
+        for e in st.equipment.effectors:
+            if e.is_jammer or e.position is None or st.altitude > e.params["max_altitude_m"]:
                 continue
-            ex, ey = _point(e.position, sc)
-            count += np.hypot(cx - ex, cy - ey) <= ep["max_range_m"]
+            ex, ey = e.position
+            count += np.hypot(cx - ex, cy - ey) <= e.range_m
         rate_ff = -math.log1p(-c2.p_misidentification) / c2.cycle_s * st.spec.friendly_fire_loss
         ff = np.where(in_wfz, count * rate_ff, 0.0) * g.tau
         parts["friendly fire"] = np.broadcast_to(ff, (g.T, g.n))

@@ -152,7 +152,7 @@ def spec_from_dict(data: Any, file: str = "<plan spec>") -> PlanSpec:
 
 def load_spec(path: str | Path) -> PlanSpec:
     """Read a plan spec YAML file (line numbers come from the scenario loader's parser)."""
-    from skyshield.scenario.loader import line_of_field, parse_yaml
+    from skyshield.scenario.yaml_lines import line_of_field, parse_yaml
 
     p = Path(path)
     try:

@@ -84,7 +84,7 @@ def draw_map(ax: Axes, lay: dict[str, Any], *, coverage: bool = True) -> None:
 
 def write_plots(res: Results, folder: Path) -> list[Path]:
     """Write the run's figures as PNG into ``folder``; return their paths."""
-    from skyshield.results.store import layout
+    from skyshield.scenario.layout import layout
 
     plt = _pyplot()
     paths = []

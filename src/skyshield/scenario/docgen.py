@@ -1,8 +1,8 @@
 """Generate the reference tables of ``docs/scenario.md`` and ``docs/catalogue.md``.
 
 One source of truth: the scenario field tables come from the pydantic models (types,
-constraints, defaults, attribute docstrings), the catalogue tables from
-``skyshield/data/catalogue.yaml`` and :data:`~skyshield.scenario.catalogue.PARAMETERS`. The
+constraints, defaults, attribute docstrings), the catalogue tables from the domain table
+(:mod:`skyshield.scenario.domain`) and ``skyshield/data/catalogue.yaml``. The
 hand-written prose of each page stays; only the part between the markers is replaced::
 
     python -m skyshield.scenario.docgen           # rewrite both pages
@@ -26,7 +26,8 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from skyshield.scenario.catalogue import PARAMETERS, Catalogue, EquipmentClass, default_catalogue
+from skyshield.scenario.catalogue import Catalogue, EquipmentClass, default_catalogue
+from skyshield.scenario.domain import KIND_MEANINGS, PK, TABLES, Param, Table
 from skyshield.scenario.schema import LatLon, Scenario
 
 BEGIN = "<!-- BEGIN GENERATED: python -m skyshield.scenario.docgen -->"
@@ -162,27 +163,60 @@ def scenario_tables() -> str:
 
 
 def _source(entry: EquipmentClass, key: str) -> str:
-    if key == "kind":
-        return "definition of the class"
     src = entry.sources.get(key)
     return _cell(src) if src else PLACEHOLDER
 
 
-def catalogue_tables(cat: Catalogue | None = None) -> str:
-    """Markdown: every class of the catalogue, every parameter with unit, value and source."""
-    cat = cat or default_catalogue()
+def _applies(p: Param, table: Table) -> str:
+    if not table.kinds or set(p.kinds) == set(table.kinds):
+        return "all"
+    return ", ".join(f"`{k}`" for k in p.kinds)
+
+
+def domain_tables(tables: dict[str, Table] | None = None) -> str:
+    """Markdown: the parameter table of each section (name, type, unit, default, kinds,
+    meaning), as declared in :mod:`skyshield.scenario.domain`."""
     out: list[str] = []
-    for title, section in (("Threats", cat.threats), ("Sensors", cat.sensors),
-                           ("Effectors", cat.effectors)):
-        out += [f"### {title}", ""]
-        for name, entry in section.items():
-            out += [f"#### `{name}`", "", _cell(entry.description), "",
-                    "| parameter | unit | default | meaning | source |", "|---|---|---|---|---|"]
-            for key, value in entry.params.items():
-                unit, meaning = PARAMETERS[key]
-                out.append(f"| `{key}` | {unit} | {value:g} | {_cell(meaning)} | "
-                           f"{_source(entry, key)} |")
-            jammer = entry.params.get("kind") == 2.0
+    for table in (tables or TABLES).values():
+        out += [f"### {table.section.capitalize()}: parameters", ""]
+        if table.kinds:
+            out += ["Kinds: " + "; ".join(f"`{k}` — {KIND_MEANINGS[k]}" for k in table.kinds)
+                    + ".", ""]
+        out += ["| parameter | type | unit | default | applies to | meaning |",
+                "|---|---|---|---|---|---|"]
+        rows = list(table.params) + ([PK] if table.section == "effectors" else [])
+        for p in rows:
+            default = "required" if p.default is None else f"{p.default:g}"
+            name = "pk.CLASS" if p is PK else p.name
+            if p is PK:
+                default = "per class"
+            kind: str = p.type
+            if "*" in p.positive or (p.positive and set(p.positive) == set(table.kinds)):
+                kind += ", > 0"
+            elif p.positive:
+                kind += ", > 0 for " + ", ".join(f"`{k}`" for k in p.positive)
+            out.append(f"| `{name}` | {kind} | {p.unit} | {default} | "
+                       f"{_applies(p, table)} | {_cell(p.description)} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def catalogue_tables(cat: Catalogue | None = None) -> str:
+    """Markdown: the domain tables, then every class of the catalogue, every parameter with
+    unit, value and source."""
+    cat = cat or default_catalogue()
+    out: list[str] = [domain_tables()]
+    for section, table in TABLES.items():
+        out += [f"### {section.capitalize()}", ""]
+        for name, entry in cat.section(section).items():
+            out += [f"#### `{name}`", "", _cell(entry.description), ""]
+            if entry.kind is not None:
+                out += [f"Kind: `{entry.kind}`.", ""]
+            out += ["| parameter | unit | default | meaning | source |", "|---|---|---|---|---|"]
+            for p in table.of_kind(entry.kind):
+                out.append(f"| `{p.name}` | {p.unit} | {entry.params[p.name]:g} | "
+                           f"{_cell(p.description)} | {_source(entry, p.name)} |")
+            jammer = entry.kind == "jammer"
             for cls, value in entry.pk.items():
                 unit = "1/s" if jammer else "1"
                 what = "defeat rate per second" if jammer else "kill probability per shot"

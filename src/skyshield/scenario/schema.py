@@ -196,8 +196,6 @@ class MovingAsset(Model):
     """Take-off time, seconds after scenario start."""
     altitude_m: PosFloat = 150.0
     """Flight height above ground, metres."""
-    rcs_m2: PosFloat = 10.0
-    """Radar cross-section, square metres, for the friendly-fire model."""
     vulnerability: dict[str, Prob] = Field(default_factory=dict)
     """P(lost | hit by a threat of this class), by threat class. Only classes with
     ``can_attack_air`` matter."""
@@ -219,7 +217,8 @@ class Assets(Model):
     fixed: list[FixedSite] = Field(default_factory=list)
     """Fixed sites."""
     moving: list[MovingAsset] = Field(default_factory=list)
-    """Moving assets; the first is the VIP (asset 0)."""
+    """Moving assets; the first is the VIP (asset 0): escort-mounted equipment flies with
+    it, and a leak without ``asset`` leaks its plan."""
 
 
 # --------------------------------------------------------------------------- threats
@@ -402,6 +401,11 @@ class C2(Model):
     """Zones where effectors may fire without positive identification."""
 
 
+#: The VIP's index among a compiled scenario's assets (moving assets come first, so the first
+#: moving asset, :attr:`Scenario.vip`, is asset 0) when the scenario has a moving asset.
+VIP_INDEX = 0
+
+
 class Scenario(Model):
     """A complete scenario: map, protected assets, raids, defence, command and control."""
 
@@ -436,3 +440,9 @@ class Scenario(Model):
         if not v:
             raise ValueError("a scenario needs at least one raid")
         return v
+
+    @property
+    def vip(self) -> MovingAsset | None:
+        """The VIP: the first moving asset (asset :data:`VIP_INDEX` once compiled), which
+        escort-mounted equipment follows; ``None`` without a moving asset."""
+        return self.assets.moving[VIP_INDEX] if self.assets.moving else None
