@@ -260,14 +260,13 @@ def test_postures_change_the_scenario_the_monte_carlo_flies():
         {"name": "heavy", "ambush_factor": 0.5,
          "scenario": {"raids[field].count": 10, "c2.escort_priority": 0.9}},
     ]})
-    base = sc.model_dump(mode="json")
-    heavy = posture_scenario(base, spec.postures[1])
-    assert heavy["raids"][0]["count"] == 10 and heavy["c2"]["escort_priority"] == 0.9
-    assert base["raids"][0]["count"] == 40  # the base is not touched
-    assert posture_scenario(base, spec.postures[0]) == base
+    heavy = posture_scenario(sc, spec.postures[1])
+    assert heavy.raids[0].count == 10 and heavy.c2.escort_priority == 0.9
+    assert sc.raids[0].count == 40  # the base is not touched
+    assert posture_scenario(sc, spec.postures[0]) == sc
     # the posture's Monte Carlo really differs: fewer waiting drones, fewer losses
-    p_std = skyshield.simulate(scenario_from_dict(base), 400, 3, record=0).p_loss(0)[0]
-    p_heavy = skyshield.simulate(scenario_from_dict(heavy), 400, 3, record=0).p_loss(0)[0]
+    p_std = skyshield.simulate(sc, 400, 3, record=0).p_loss(0)[0]
+    p_heavy = skyshield.simulate(heavy, 400, 3, record=0).p_loss(0)[0]
     assert p_heavy < p_std
     # a bad path is refused before any planning work, naming the posture
     bad = spec_from_dict({"postures": [{"name": "odd", "scenario": {"raids[nope].count": 1}}]})

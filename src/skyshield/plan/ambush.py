@@ -22,10 +22,10 @@ from skyshield.plan.game import undominated_columns
 from skyshield.plan.hazard import (
     HazardField,
     Setting,
-    _point,
     defence_kill,
     departure_ticks,
     engage_time,
+    local_xy,
     strip_halfwidth,
 )
 from skyshield.plan.occupancy import Occupancy
@@ -156,10 +156,10 @@ def build_ambushes(st: Setting, hf: HazardField) -> AmbushSet | None:
                              field=f"adversary_types[{ti}].threat")
         tp = cat.threats[at.threat].params
         u, E = tp["speed_mps"], tp["endurance_s"]
-        lx, ly = _point(at.launch_area.center, sc)
+        lx, ly = local_xy(at.launch_area.center, sc)
         R, rate = ambush_rate(st, at.threat, at.count, at.spread_m, g.cell)
         if at.points is not None:
-            pts = np.array([_point(p, sc) for p in at.points], dtype=float)
+            pts = np.array([local_xy(p, sc) for p in at.points], dtype=float)
         else:
             # default spacing R√2: the ambush discs then cover the whole plane
             sp = at.spacing_m or R * math.sqrt(2.0)
@@ -329,7 +329,7 @@ def engine_leak_hazard(st: Setting, occ: Occupancy, route: RouteResult) -> float
         return 0.0
     g = st.grid
     cx, cy = g.centres()
-    lx, ly = _point(lk.launch_area.center, st.scenario)
+    lx, ly = local_xy(lk.launch_area.center, st.scenario)
     d = np.hypot(cx[route.cells] - lx, cy[route.cells] - ly)
     k = int(np.argmin(d))
     px, py = cx[route.cells[k]], cy[route.cells[k]]

@@ -90,7 +90,8 @@ class Setting:
     equipment: ResolvedEquipment
 
 
-def _point(p: object, sc: Scenario) -> tuple[float, float]:
+def local_xy(p: object, sc: Scenario) -> tuple[float, float]:
+    """A scenario position (local metres or lat/lon) in the scenario's local metres."""
     return to_local(p, sc.origin)  # type: ignore[arg-type]
 
 
@@ -126,9 +127,9 @@ def resolve(scenario: Scenario, spec: PlanSpec) -> Setting:
     def where(name: str) -> str:
         """The field an impossible limit came from: the scenario's block or the spec."""
         return f"assets.moving[{ai}].planning.{name}" if name in limits - given else name
-    filed = np.array([_point(w.position, scenario) for w in m.waypoints], dtype=float)
-    origin = _point(spec.origin, scenario) if spec.origin is not None else tuple(filed[0])
-    dest = _point(spec.destination, scenario) if spec.destination is not None \
+    filed = np.array([local_xy(w.position, scenario) for w in m.waypoints], dtype=float)
+    origin = local_xy(spec.origin, scenario) if spec.origin is not None else tuple(filed[0])
+    dest = local_xy(spec.destination, scenario) if spec.destination is not None \
         else tuple(filed[-1])
     speed = spec.speed_mps or m.speed_mps
     alt = m.altitude_m
@@ -192,7 +193,7 @@ def blocked_cells(st: Setting) -> np.ndarray:
     cx, cy = st.grid.centres()
     blocked = np.zeros(st.grid.n, dtype=np.bool_)
     for z in st.spec.no_fly_zones:
-        zx, zy = _point(z.center, st.scenario)
+        zx, zy = local_xy(z.center, st.scenario)
         blocked |= np.hypot(cx - zx, cy - zy) <= z.radius_m
     if st.spec.corridor_m is not None:
         corridor = np.vstack([st.origin, st.filed, st.destination])
@@ -294,7 +295,7 @@ def _availability(st: Setting, e: ResolvedEffector, score: float) -> float:
     if e.position is None:
         return 1.0
     ep = sc.c2.escort_priority
-    sites = {f.name: (_point(f.position, sc), f) for f in sc.assets.fixed}
+    sites = {f.name: (local_xy(f.position, sc), f) for f in sc.assets.fixed}
     load = 0.0
     for raid in sc.raids:
         w = raid.targeting.weights
@@ -433,7 +434,7 @@ def build_hazard(st: Setting) -> HazardField:
             continue
         u = raid_params(raid)["speed_mps"]
         E = tp["endurance_s"]
-        lx, ly = _point(raid.launch_area.center, sc)
+        lx, ly = local_xy(raid.launch_area.center, sc)
         R = raid.launch_area.radius_m
         pk_def = defence_kill(st, cx, cy, raid.threat, engage_time(st, raid.threat))
         if raid.targeting.mode == "ambush":
@@ -455,7 +456,7 @@ def build_hazard(st: Setting) -> HazardField:
     if c2.p_misidentification > 0.0 and c2.weapons_free_zones:
         in_wfz = np.zeros(g.n, dtype=np.bool_)
         for z in c2.weapons_free_zones:
-            zx, zy = _point(z.center, sc)
+            zx, zy = local_xy(z.center, sc)
             in_wfz |= np.hypot(cx - zx, cy - zy) <= z.radius_m
         count = np.zeros(g.n)
         for e in st.equipment.effectors:
