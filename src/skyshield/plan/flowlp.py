@@ -61,7 +61,8 @@ def arc_costs(arcs: Arcs, field: np.ndarray) -> np.ndarray:
     S = np.vstack([np.zeros((1, field.shape[1])), np.cumsum(field, axis=0)])
     cu = S[arcs.t, arcs.u] - S[arcs.s, arcs.u]
     cv = S[arcs.t, arcs.v] - S[arcs.s, arcs.v]
-    return np.where(arcs.u == arcs.v, cu, 0.5 * (cu + cv))
+    costs: np.ndarray = np.where(arcs.u == arcs.v, cu, 0.5 * (cu + cv))
+    return costs
 
 
 def solve_flow_lp(

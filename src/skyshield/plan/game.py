@@ -246,7 +246,8 @@ class _ZeroSumLP:
 
 def _clean(x: np.ndarray) -> np.ndarray:
     x = np.where(x > 1e-12, x, 0.0)
-    return x / x.sum()
+    clean: np.ndarray = x / x.sum()
+    return clean
 
 
 def leak_curve(

@@ -349,7 +349,8 @@ def _launch_cdf(lp: LaunchProfile, t: np.ndarray) -> np.ndarray:
     edges = np.array([*times, lp.end_s], dtype=np.float64)
     mass = np.array(rates, dtype=float) * np.diff(edges)
     cum = np.concatenate([[0.0], np.cumsum(mass)]) / mass.sum()
-    return np.interp(t, edges, cum, left=0.0, right=1.0)
+    cdf: np.ndarray = np.interp(t, edges, cum, left=0.0, right=1.0)
+    return cdf
 
 
 def _disc_overlap(d: np.ndarray, r1: float, r2: float) -> np.ndarray:

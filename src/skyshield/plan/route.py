@@ -75,7 +75,8 @@ def octile_ticks(nx: int, a: np.ndarray, c: int) -> np.ndarray:
     ax = np.abs(a % nx - c % nx)
     ay = np.abs(a // nx - c // nx)
     lo = np.minimum(ax, ay)
-    return 3 * lo + 2 * (np.maximum(ax, ay) - lo)
+    ticks: np.ndarray = 3 * lo + 2 * (np.maximum(ax, ay) - lo)
+    return ticks
 
 
 @njit(cache=True)

@@ -54,7 +54,7 @@ class ResolvedSensor:
         """Range of 50 % single-scan detection on a target of ``rcs_m2``: a radar's
         ``r50_m (rcs / rcs_ref_m2)^{1/4}``, an EO/IR's ``r50_m``; 0 for an acoustic net."""
         if self.kind == "radar":
-            return self.params["r50_m"] * (rcs_m2 / self.params["rcs_ref_m2"]) ** 0.25
+            return float(self.params["r50_m"] * (rcs_m2 / self.params["rcs_ref_m2"]) ** 0.25)
         return self.get("r50_m")
 
     @property

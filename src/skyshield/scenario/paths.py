@@ -146,7 +146,8 @@ def get_value(data: Any, path: str) -> Scalar:
         raise InputError(f"parameter {path!r} is a {'mapping' if isinstance(value, dict) else 'list'}"
                          ", not a single value: name one of its fields", file=_ARG,
                          field="--vary")
-    return value
+    scalar: Scalar = value
+    return scalar
 
 
 def set_value(data: Any, path: str, value: Scalar) -> None:

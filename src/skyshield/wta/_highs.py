@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 _bannered = False
@@ -14,14 +15,15 @@ def new_highs() -> Any:
     global _bannered
     import highspy
 
+    make: Callable[[], Any] = highspy.Highs  # highspy is untyped
     if _bannered:
-        h = highspy.Highs()
+        h = make()
     else:
         sys.stdout.flush()
         saved = os.dup(1)
         try:
             os.dup2(2, 1)
-            h = highspy.Highs()
+            h = make()
         finally:
             os.dup2(saved, 1)
             os.close(saved)

@@ -231,15 +231,15 @@ def _convex_bound(vs: float, a: np.ndarray, pi: np.ndarray, u: np.ndarray,
         cur = vs * np.exp(-big_a)
         r = pi[k] / a[k]
         if cur <= r:
-            return cur + cost
+            return float(cur + cost)
         span = n * a[k]
         if r > 0.0:
             a_star = np.log(vs / r)
             if a_star <= big_a + span:
-                return r + cost + r * (a_star - big_a)
+                return float(r + cost + r * (a_star - big_a))
         big_a += span
         cost += n * pi[k]
-    return vs * np.exp(-big_a) + cost
+    return float(vs * np.exp(-big_a) + cost)
 
 
 @njit(cache=True)
