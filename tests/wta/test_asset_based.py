@@ -7,11 +7,8 @@ import itertools
 import numpy as np
 import pytest
 
-from skyshield.wta.engine import (
-    asset_objective_nb,
-    assign_asset_based,
-    greedy_asset_based_nb,
-)
+from skyshield.wta.asset_based import assign_asset_based, greedy_asset_based_nb
+from skyshield.wta.asset_problem import asset_objective_nb
 
 
 def _random_case(rng: np.random.Generator, n_w: int, n_t: int, n_a: int
