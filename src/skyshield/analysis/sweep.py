@@ -81,7 +81,7 @@ class SweepPlan:
         return [v.path for v in self.varies]
 
     def meta(self) -> dict[str, str]:
-        from skyshield import __version__
+        from skyshield._version import __version__
 
         return {
             "scenario": self.scenario.name,
@@ -141,7 +141,7 @@ def plan_sweep(
     points = design(varies, lhs, seed)
     scenarios = point_scenarios(scenario, points)
     seeds = [point_seed(seed, i) if independent_seeds else seed for i in range(len(points))]
-    from skyshield import __version__
+    from skyshield._version import __version__
 
     key = digest({
         "scenario": base, "points": points, "replications": replications, "seeds": seeds,

@@ -98,7 +98,7 @@ def build_report(run_dir: str | Path, *, replays: list[int] | None = None,
     a page. The output depends only on the folder's content: the same folder gives the same
     bytes.
     """
-    from skyshield import __version__
+    from skyshield._version import __version__
     from skyshield.report.figures import render_figures
     from skyshield.report.page import render_page
 

@@ -75,7 +75,7 @@ def run_raid_sweep(run_dir: str | Path, *, replications: int = 200, seed: int | 
             r["count"] = max(1, round(r["count"] * f))
         points.append({PARAM: sum(r["count"] for r in d["raids"])})
         scenarios.append(scenario_from_dict(d))
-    from skyshield import __version__
+    from skyshield._version import __version__
 
     seeds = [seed] * len(points)
     key = digest({"scenario": base, "points": points, "replications": replications,
