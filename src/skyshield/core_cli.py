@@ -11,19 +11,7 @@ from typing import Annotated
 
 import typer
 
-from skyshield.errors import InputError
-
-
-def _check_args(replications: int | None, seed: int, workers: int,
-                precision: float | None) -> None:
-    if replications is not None and replications < 1:
-        raise InputError("must be at least 1", file="<argument>", field="--replications")
-    if not 0 <= seed < 2**63:
-        raise InputError("must be in [0, 2**63)", file="<argument>", field="--seed")
-    if workers < 1:
-        raise InputError("must be at least 1", file="<argument>", field="--workers")
-    if precision is not None and not 0.0 < precision < 0.5:
-        raise InputError("must be in (0, 0.5)", file="<argument>", field="--precision")
+from skyshield.args import check_run_args
 
 
 def run(
@@ -44,24 +32,17 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Run the Monte Carlo on a scenario and summarise the outcome with 95 % intervals."""
-    _check_args(replications, seed, workers, precision)
+    check_run_args(replications, seed, workers, precision=precision)
     from skyshield.montecarlo import PRECISION_CAP, simulate
-    from skyshield.scenario import load_scenario
 
-    sc = load_scenario(scenario)
     n = replications if replications is not None else (
         PRECISION_CAP if precision is not None else 1000)
     show = not quiet and not json_out and sys.stderr.isatty()
-    res = simulate(sc, n, seed, workers=workers, precision=precision, record=record,
+    res = simulate(scenario, n, seed, workers=workers, precision=precision, record=record,
                    progress=show)
     if out is not None:
         res.save(out)
-    if json_out:
-        sys.stdout.write(res.to_json())
-    else:
-        from skyshield.results.text import print_summary
-
-        print_summary(res, out)
+    sys.stdout.write(res.to_json() if json_out else res.describe(out))
 
 
 def validate(
