@@ -106,7 +106,7 @@ def test_ranking_paired_intervals_and_single_points_of_failure(flagship, tmp_pat
 
     rep.save(tmp_path)
     saved = json.loads((tmp_path / "faults.json").read_text())
-    assert saved == json.loads(json.dumps(rep.to_json()))
+    assert saved == rep.to_dict()
     assert saved["single_points_of_failure"] == ["effector_out:SAM Brenholt"]
     con = duckdb.connect(str(tmp_path / "faults.duckdb"), read_only=True)
     rows = con.execute("SELECT rank, fault, delta FROM faults ORDER BY rank").fetchall()
