@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -51,6 +52,22 @@ class ReportOutput:
             "replays": self.replays,
             "sweep": self.sweep,
         }
+
+    def to_json(self) -> str:
+        """:meth:`to_dict` as JSON text (what ``skyshield report --json`` prints)."""
+        return json.dumps(self.to_dict(), indent=1) + "\n"
+
+    def describe(self) -> str:
+        """What was written, for the terminal (what ``skyshield report`` prints)."""
+        lines = [f"report: {self.html}"]
+        if self.figures:
+            lines.append(f"figures: {', '.join(str(p) for p in self.figures.values())}")
+        reps = ", ".join(map(str, self.replays)) if self.replays else "none recorded"
+        lines.append(f"replays: {reps}")
+        if self.sweep is None:
+            lines.append("no sweep.duckdb in the folder: the loss-against-raid-size figure is "
+                         "left out")
+        return "\n".join(lines) + "\n"
 
 
 def choose_replays(data: RunData, replays: list[int] | None) -> list[int]:
