@@ -38,8 +38,8 @@ def _brute(av: np.ndarray, ta: np.ndarray, le: np.ndarray, pk: np.ndarray,
                 rows.append(r)
         options.append(rows)
     best = -1.0
-    for combo in itertools.product(*options):
-        x = np.stack(combo) if combo else np.zeros((0, n_t), dtype=np.int64)
+    for pick in itertools.product(*options):
+        x = np.stack(pick) if pick else np.zeros((0, n_t), dtype=np.int64)
         best = max(best, asset_objective_nb(av, ta, le, pk, x))
     return best
 
