@@ -107,6 +107,12 @@ def test_ranking_paired_intervals_and_single_points_of_failure(flagship, tmp_pat
     rows = con.execute("SELECT rank, fault, delta FROM faults ORDER BY rank").fetchall()
     con.close()
     assert rows == [(f["rank"], f["fault"], f["delta"]) for f in rep.faults]
+    text = rep.describe()
+    assert text.startswith(f"vip-transit: P(loss of VIP helicopter) = {rep.baseline['vip_p_loss']:.3f}")
+    assert "Single points of failure: effector SAM Brenholt" in text and "Written:" not in text
+    assert rep.describe(out=tmp_path).splitlines()[-1] == (
+        f"Written: {tmp_path}/faults.json, faults.duckdb, plots/tornado.png")
+    assert (tmp_path / "faults.json").read_text(encoding="utf-8") == rep.to_json()
     png = (tmp_path / "plots" / "tornado.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
 

@@ -191,3 +191,18 @@ def test_a_point_stored_twice_counts_once(flagship, tmp_path: Path) -> None:
     store = SweepStore(tmp_path)
     store.add(res.rows[3])
     assert store.points() == res.rows
+
+
+def test_the_result_saves_describes_and_prints_json(flagship, tmp_path: Path) -> None:
+    res = run_sweep(_plan(flagship), tmp_path / "a", backend="serial")
+    assert json.loads(res.to_json()) == json.loads(json.dumps(res.to_dict()))
+    assert res.to_json().endswith("}\n")
+    lines = res.describe().splitlines()
+    assert lines[0] == "vip-transit: 16 points × 300 replications, seed 11 (16 run, 0 already done)"
+    assert len(lines) == 18 and lines[-1].startswith(f"Stored in {tmp_path / 'a'}/sweep.duckdb")
+    assert "P(loss of VIP helicopter) = " in lines[1]
+    # save: the same tables in another folder
+    assert res.save(tmp_path / "b") == tmp_path / "b"
+    assert _table(tmp_path / "b") == _table(tmp_path / "a")
+    pq = duckdb.sql(f"SELECT * FROM '{tmp_path / 'b' / 'sweep_points.parquet'}' ORDER BY point")
+    assert pq is not None and pq.fetchall() == _table(tmp_path / "a")
