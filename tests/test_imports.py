@@ -257,3 +257,35 @@ def test_lower_packages_never_name_the_upper_ones(layer: str) -> None:
            and (i.imported == "skyshield" or i.imported.startswith(upper))
            and (i.importer, i.imported) not in ALLOWED_UPWARD]
     assert not bad
+
+
+#: What a CLI module may import at module level besides the standard library (``--help``
+#: stays instant): typer, and the project's standard-library-only modules.
+CLI_MODULE_LEVEL = {"typer", "skyshield.errors", "skyshield.args"}
+
+
+def _cli_modules() -> list[str]:
+    return sorted(m for m in MODULES if m.endswith(".cli") or m in (
+        "skyshield.commands", "skyshield.core_cli"))
+
+
+@pytest.mark.parametrize("module", _cli_modules())
+def test_cli_modules_import_only_typer_and_the_standard_library(module: str) -> None:
+    import sys
+
+    found: list[tuple[ast.Import | ast.ImportFrom, bool]] = []
+    _walk(ast.parse(MODULES[module].read_text(encoding="utf-8")), False, found)
+    bad = []
+    for node, deferred in found:
+        if deferred:
+            continue
+        names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                 else [_resolve(module, node)])
+        for name in names:
+            top = name.split(".")[0]
+            if top in sys.stdlib_module_names or top == "__future__":
+                continue
+            if name in CLI_MODULE_LEVEL or top in CLI_MODULE_LEVEL:
+                continue
+            bad.append((name, node.lineno))
+    assert not bad, f"{module} imports at module level: {bad}"
