@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test lint bench browser clean clean-cache
+.PHONY: venv demo test test-fast lint bench browser clean clean-cache
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: $(STAMP) browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 -q
+
+# The tests without a browser and without Ray (no `make browser` needed), on two workers.
+test-fast: $(STAMP)
+	$(BIN)/pytest -n 2 -q -m "not browser and not ray"
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)

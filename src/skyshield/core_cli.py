@@ -11,19 +11,7 @@ from typing import Annotated
 
 import typer
 
-from skyshield.errors import InputError
-
-
-def _check_args(replications: int | None, seed: int, workers: int,
-                precision: float | None) -> None:
-    if replications is not None and replications < 1:
-        raise InputError("must be at least 1", file="<argument>", field="--replications")
-    if not 0 <= seed < 2**63:
-        raise InputError("must be in [0, 2**63)", file="<argument>", field="--seed")
-    if workers < 1:
-        raise InputError("must be at least 1", file="<argument>", field="--workers")
-    if precision is not None and not 0.0 < precision < 0.5:
-        raise InputError("must be in (0, 0.5)", file="<argument>", field="--precision")
+from skyshield.args import check_run_args
 
 
 def run(
@@ -44,24 +32,17 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Run the Monte Carlo on a scenario and summarise the outcome with 95 % intervals."""
-    _check_args(replications, seed, workers, precision)
+    check_run_args(replications, seed, workers, precision=precision)
     from skyshield.montecarlo import PRECISION_CAP, simulate
-    from skyshield.scenario import load_scenario
 
-    sc = load_scenario(scenario)
     n = replications if replications is not None else (
         PRECISION_CAP if precision is not None else 1000)
     show = not quiet and not json_out and sys.stderr.isatty()
-    res = simulate(sc, n, seed, workers=workers, precision=precision, record=record,
+    res = simulate(scenario, n, seed, workers=workers, precision=precision, record=record,
                    progress=show)
     if out is not None:
         res.save(out)
-    if json_out:
-        sys.stdout.write(res.to_json())
-    else:
-        from skyshield.results.text import print_summary
-
-        print_summary(res, out)
+    sys.stdout.write(res.to_json() if json_out else res.describe(out))
 
 
 def validate(
@@ -70,22 +51,10 @@ def validate(
 ) -> None:
     """Check a scenario file; print what it holds, or one line naming the problem (exit 2)."""
     from skyshield.scenario import load_scenario
+    from skyshield.scenario.text import describe_scenario, scenario_json
 
     sc = load_scenario(scenario)
-    info = {
-        "scenario": sc.name, "valid": True,
-        "assets": len(sc.assets.fixed) + len(sc.assets.moving),
-        "raids": len(sc.raids), "drones": sum(r.count for r in sc.raids),
-        "sensors": len(sc.sensors), "effectors": len(sc.effectors),
-    }
-    if json_out:
-        import json
-
-        print(json.dumps(info))
-    else:
-        print(f"{scenario}: valid — {info['assets']} assets, {info['raids']} raids "
-              f"({info['drones']} drones), {info['sensors']} sensors, "
-              f"{info['effectors']} effectors")
+    sys.stdout.write(scenario_json(sc) if json_out else describe_scenario(sc, scenario))
 
 
 def catalogue(
@@ -93,33 +62,10 @@ def catalogue(
 ) -> None:
     """List the equipment catalogue: threat, sensor and effector classes with their defaults."""
     from skyshield.scenario import default_catalogue
+    from skyshield.scenario.text import catalogue_json, describe_catalogue
 
     cat = default_catalogue()
-    sections = {"threats": cat.threats, "sensors": cat.sensors, "effectors": cat.effectors}
-    if json_out:
-        import json
-
-        print(json.dumps({sec: {name: {"description": e.description, "params": e.params,
-                                       "pk": e.pk, "sources": e.sources}
-                                for name, e in entries.items()}
-                          for sec, entries in sections.items()}, indent=1))
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
-    for sec, entries in sections.items():
-        table = Table(title=sec, show_lines=False)
-        table.add_column("class")
-        table.add_column("description")
-        table.add_column("parameters")
-        for name, e in entries.items():
-            params = ", ".join(f"{k}={v:g}" for k, v in e.params.items())
-            if e.pk:
-                params += "; pk: " + ", ".join(f"{k}={v:g}" for k, v in e.pk.items())
-            table.add_row(name, e.description, params)
-        console.print(table)
-    console.print("Sources: docs/catalogue.md")
+    sys.stdout.write(catalogue_json(cat) if json_out else describe_catalogue(cat))
 
 
 def register(app: typer.Typer) -> None:

@@ -18,10 +18,12 @@ import multiprocessing as mp
 from collections.abc import Generator
 from dataclasses import fields
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from skyshield.args import run_args_problem
 from skyshield.progress import progress_bar
 from skyshield.results.core import Results
 from skyshield.results.stats import wilson_half_width
@@ -93,7 +95,7 @@ def _run_batches(
 
 
 def simulate(
-    scenario: Scenario,
+    scenario: Scenario | str | Path,
     replications: int = 1000,
     seed: int = 0,
     *,
@@ -107,7 +109,8 @@ def simulate(
     Parameters
     ----------
     scenario
-        A validated scenario (:func:`skyshield.load_scenario`).
+        A validated scenario (:func:`skyshield.load_scenario`), or the path of a scenario
+        file to load.
     replications
         Number of replications; with ``precision``, the maximum.
     seed
@@ -128,10 +131,13 @@ def simulate(
     """
     from skyshield.engine import compile_scenario, record_replication
 
-    if replications < 1:
-        raise ValueError("replications must be at least 1")
-    if not 0 <= seed < 2**63:
-        raise ValueError("seed must be in [0, 2**63)")
+    problem = run_args_problem(replications, seed)
+    if problem is not None:
+        raise ValueError(f"{problem[0].lstrip('-')} {problem[1]}")
+    if isinstance(scenario, str | Path):
+        from skyshield.scenario import load_scenario
+
+        scenario = load_scenario(scenario)
     cs = compile_scenario(scenario)
     batches = _batches(replications)
     vip = cs.asset_kinds.index("moving") if "moving" in cs.asset_kinds else 0

@@ -9,17 +9,17 @@ from pathlib import Path
 
 import pytest
 import yaml
-from small_scenario import small_dict
 
 from skyshield.analysis.spec import design, parse_vary, point_scenarios
 from skyshield.cli import main
 from skyshield.montecarlo import simulate
 from skyshield.scenario import load_scenario, scenario_from_dict
+from testkit import flagship_small_dict
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
-    d = small_dict()
+def small(tmp_path_factory) -> Path:
+    d = flagship_small_dict()
     # compile (or load) the kernel here once, so that the spawned workers find it cached
     simulate(scenario_from_dict(d), 1, 0, record=0)
     path = tmp_path_factory.mktemp("small") / "small.yaml"
@@ -27,14 +27,14 @@ def small(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
     return path
 
 
-def _run(capsys, *argv: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+def _run(capsys, *argv: str) -> tuple[int, str, str]:
     rc = main(list(argv))
     cap = capsys.readouterr()
     return rc, cap.out, cap.err
 
 
 def test_sweep_json_is_the_library_result_and_resumes(small: Path, tmp_path: Path,
-                                                      capsys) -> None:  # type: ignore[no-untyped-def]
+                                                      capsys) -> None:
     out = tmp_path / "sw"
     args = ["sweep", str(small), "--vary", "raids[Decoys].count=1,6",
             "--vary", "c2.escort_priority=0.2,0.9", "-n", "40", "--seed", "7", "--out",
@@ -61,7 +61,7 @@ def test_sweep_json_is_the_library_result_and_resumes(small: Path, tmp_path: Pat
     assert rc == 0 and "P(loss of VIP helicopter)" in text and text.count("raids[Decoys]") >= 4
 
 
-def test_faults_json_and_files(small: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_faults_json_and_files(small: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "f"
     rc, text, err = _run(capsys, "faults", str(small), "-n", "60", "--seed", "3",
                          "--no-tornado", "--workers", "2", "--out", str(out), "--json")
@@ -106,7 +106,7 @@ def test_faults_json_and_files(small: Path, tmp_path: Path, capsys) -> None:  # 
     (["faults", "{s}", "--late", "-3"], "--late"),
     (["faults", "{s}", "--address", "x:1"], "--backend ray"),
 ])
-def test_bad_input_is_one_line_and_exit_2(small: Path, capsys, argv, words) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_is_one_line_and_exit_2(small: Path, capsys, argv, words) -> None:
     rc, out, err = _run(capsys, *(a.format(s=small) for a in argv))
     assert out == ""
     assert rc == 2
@@ -114,7 +114,7 @@ def test_bad_input_is_one_line_and_exit_2(small: Path, capsys, argv, words) -> N
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
-def test_a_different_sweep_in_out_is_refused(small: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_different_sweep_in_out_is_refused(small: Path, tmp_path: Path, capsys) -> None:
     out = str(tmp_path / "sw")
     base = ["sweep", str(small), "-n", "20", "--out", out, "--workers", "1", "--json"]
     assert _run(capsys, *base, "--vary", "c2.escort_priority=0.3")[0] == 0
@@ -124,7 +124,7 @@ def test_a_different_sweep_in_out_is_refused(small: Path, tmp_path: Path, capsys
     assert rc == 0 and json.loads(text)["points"][0]["params"] == {"c2.escort_priority": 0.4}
 
 
-def test_help_shows_range_syntax_as_typed(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_help_shows_range_syntax_as_typed(capsys) -> None:
     # rich would turn ":b:" in "a:b:step" into an emoji in the help text
     assert main(["sweep", "--help"]) == 0
     out = capsys.readouterr().out

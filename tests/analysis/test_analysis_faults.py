@@ -13,17 +13,12 @@ import pytest
 
 from skyshield.analysis.faults import analyse_faults, fault_variants, sensitivity_variants
 from skyshield.errors import InputError
-from skyshield.scenario import default_catalogue, load_scenario, scenario_from_dict
+from skyshield.scenario import default_catalogue, scenario_from_dict
 
 FAKE = "fake_sim:simulate"
 
 
-@pytest.fixture(scope="module")
-def flagship():  # type: ignore[no-untyped-def]
-    return load_scenario("examples/vip-transit.yaml")
-
-
-def test_one_variant_per_sensor_and_effector_plus_generic_faults(flagship) -> None:  # type: ignore[no-untyped-def]
+def test_one_variant_per_sensor_and_effector_plus_generic_faults(flagship) -> None:
     faults = fault_variants(flagship)
     ids = [f.id for f in faults]
     assert ids[:5] == [f"sensor_out:{s.name}" for s in flagship.sensors]
@@ -53,7 +48,7 @@ def test_one_variant_per_sensor_and_effector_plus_generic_faults(flagship) -> No
             assert flagship.c2.p_misidentification == pytest.approx(0.002)
 
 
-def test_sensitivity_bounds_move_one_parameter(flagship) -> None:  # type: ignore[no-untyped-def]
+def test_sensitivity_bounds_move_one_parameter(flagship) -> None:
     bounds = sensitivity_variants(flagship)
     params = {b.parameter for b in bounds}
     assert {"raid size", "leak probability", "escort priority", "kill probability",
@@ -70,14 +65,14 @@ def test_sensitivity_bounds_move_one_parameter(flagship) -> None:  # type: ignor
             assert sc.raids == flagship.raids
 
 
-def test_bad_fault_sizes_are_input_errors(flagship) -> None:  # type: ignore[no-untyped-def]
+def test_bad_fault_sizes_are_input_errors(flagship) -> None:
     with pytest.raises(InputError, match="positive"):
         fault_variants(flagship, late_s=0)
     with pytest.raises(InputError, match=r"\[0, 1\)"):
         fault_variants(flagship, pk_factor=1.5)
 
 
-def test_ranking_paired_intervals_and_single_points_of_failure(flagship, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_ranking_paired_intervals_and_single_points_of_failure(flagship, tmp_path: Path) -> None:
     rep = analyse_faults(flagship, replications=1000, seed=5, backend="serial",
                          simulator=FAKE)
     u = fake_sim.uniforms(5, 1000)
@@ -106,17 +101,23 @@ def test_ranking_paired_intervals_and_single_points_of_failure(flagship, tmp_pat
 
     rep.save(tmp_path)
     saved = json.loads((tmp_path / "faults.json").read_text())
-    assert saved == json.loads(json.dumps(rep.to_json()))
+    assert saved == rep.to_dict()
     assert saved["single_points_of_failure"] == ["effector_out:SAM Brenholt"]
     con = duckdb.connect(str(tmp_path / "faults.duckdb"), read_only=True)
     rows = con.execute("SELECT rank, fault, delta FROM faults ORDER BY rank").fetchall()
     con.close()
     assert rows == [(f["rank"], f["fault"], f["delta"]) for f in rep.faults]
+    text = rep.describe()
+    assert text.startswith(f"vip-transit: P(loss of VIP helicopter) = {rep.baseline['vip_p_loss']:.3f}")
+    assert "Single points of failure: effector SAM Brenholt" in text and "Written:" not in text
+    assert rep.describe(out=tmp_path).splitlines()[-1] == (
+        f"Written: {tmp_path}/faults.json, faults.duckdb, plots/tornado.png")
+    assert (tmp_path / "faults.json").read_text(encoding="utf-8") == rep.to_json()
     png = (tmp_path / "plots" / "tornado.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
 
 
-def test_backends_agree(flagship) -> None:  # type: ignore[no-untyped-def]
+def test_backends_agree(flagship) -> None:
     a = analyse_faults(flagship, replications=200, seed=2, backend="serial", tornado=False,
                        simulator=FAKE)
     b = analyse_faults(flagship, replications=200, seed=2, backend="process", workers=2,

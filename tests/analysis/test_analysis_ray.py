@@ -9,13 +9,13 @@ from pathlib import Path
 
 import fake_sim
 import pytest
-from small_scenario import small_dict
 
 from skyshield.analysis.executor import PointTask, execute
 from skyshield.analysis.store import SweepStore
 from skyshield.analysis.sweep import plan_sweep, run_sweep
 from skyshield.montecarlo import simulate
 from skyshield.scenario import load_scenario, scenario_from_dict
+from testkit import FLAGSHIP, flagship_small_dict
 
 ray = pytest.importorskip("ray")
 pytestmark = pytest.mark.ray
@@ -28,12 +28,12 @@ CRASH_SEEDS = 1000
 
 
 @pytest.fixture(scope="module")
-def crash_dir(tmp_path_factory):  # type: ignore[no-untyped-def]
+def crash_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("crash")
 
 
 @pytest.fixture(scope="module")
-def local_ray(crash_dir):  # type: ignore[no-untyped-def]
+def local_ray(crash_dir):
     # the stand-in simulator lives beside the tests: Ray's workers need it on their path
     path = os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     env = {"PYTHONPATH": path, "SKYSHIELD_FAKE_CRASH_DIR": str(crash_dir),
@@ -44,8 +44,8 @@ def local_ray(crash_dir):  # type: ignore[no-untyped-def]
     ray.shutdown()
 
 
-def test_ray_sweep_equals_serial(local_ray, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    sc = load_scenario("examples/vip-transit.yaml")
+def test_ray_sweep_equals_serial(local_ray, tmp_path: Path) -> None:
+    sc = load_scenario(FLAGSHIP)
     plan = plan_sweep(sc, ["raids[Decoys].count=10:80:10"], replications=200, seed=3,
                       simulator=FAKE)
     run_sweep(plan, tmp_path / "serial", backend="serial")
@@ -55,8 +55,8 @@ def test_ray_sweep_equals_serial(local_ray, tmp_path: Path) -> None:  # type: ig
     assert ray.is_initialized()  # a Ray instance the caller started is left running
 
 
-def test_ray_retries_a_dead_worker(local_ray, crash_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    sc = load_scenario("examples/vip-transit.yaml")
+def test_ray_retries_a_dead_worker(local_ray, crash_dir: Path) -> None:
+    sc = load_scenario(FLAGSHIP)
     seeds = [CRASH_SEEDS + i for i in range(3)]
     tasks = [PointTask(i, sc.model_dump_json(), 40, s, keep_vip=True, simulator=FAKE)
              for i, s in enumerate(seeds)]
@@ -68,8 +68,8 @@ def test_ray_retries_a_dead_worker(local_ray, crash_dir: Path) -> None:  # type:
         assert (o.vip_lost == (fake_sim.uniforms(s, 40) < fake_sim.vip_probability(sc))).all()
 
 
-def test_ray_runs_the_real_engine_bit_identically(local_ray, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    sc = scenario_from_dict(small_dict())
+def test_ray_runs_the_real_engine_bit_identically(local_ray, tmp_path: Path) -> None:
+    sc = scenario_from_dict(flagship_small_dict())
     simulate(sc, 1, 0, record=0)  # the kernel compiled (or loaded) once, for the workers' cache
     plan = plan_sweep(sc, ["c2.escort_priority=0.1,0.9", "raids[Decoys].count=1,5"],
                       replications=30, seed=4)
@@ -80,7 +80,7 @@ def test_ray_runs_the_real_engine_bit_identically(local_ray, tmp_path: Path) -> 
 
 
 @pytest.fixture()
-def ray_cluster(tmp_path: Path):  # type: ignore[no-untyped-def]
+def ray_cluster(tmp_path: Path):
     """A separate Ray cluster, started as users start one (``ray start --head``), in its own
     process group so that it is stopped whole (never ``ray stop``, which would stop every
     Ray instance on the machine). Token authentication off, as on a private test network."""
@@ -121,7 +121,7 @@ def ray_cluster(tmp_path: Path):  # type: ignore[no-untyped-def]
             current.unlink(missing_ok=True)
 
 
-def test_cli_sweep_on_a_separate_ray_cluster(ray_cluster, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_sweep_on_a_separate_ray_cluster(ray_cluster, tmp_path: Path) -> None:
     import subprocess
     import sys
 
@@ -129,7 +129,7 @@ def test_cli_sweep_on_a_separate_ray_cluster(ray_cluster, tmp_path: Path) -> Non
 
     address, env = ray_cluster
     sc_file = tmp_path / "small.yaml"
-    sc_file.write_text(yaml.safe_dump(small_dict(), sort_keys=False))
+    sc_file.write_text(yaml.safe_dump(flagship_small_dict(), sort_keys=False))
     sc = load_scenario(sc_file)
     simulate(sc, 1, 0, record=0)  # the kernel compiled (or loaded) once, for the workers' cache
     vary = ["--vary", "c2.escort_priority=0.1,0.9", "--vary", "raids[Decoys].count=1,5"]

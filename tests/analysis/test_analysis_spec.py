@@ -18,16 +18,10 @@ from skyshield.analysis.spec import (
     set_value,
 )
 from skyshield.errors import InputError
-from skyshield.scenario import load_scenario
-
-
-@pytest.fixture(scope="module")
-def flagship():  # type: ignore[no-untyped-def]
-    return load_scenario("examples/vip-transit.yaml")
 
 
 @pytest.fixture()
-def base(flagship):  # type: ignore[no-untyped-def]
+def base(flagship):
     return flagship.model_dump(mode="json")
 
 
@@ -47,7 +41,7 @@ def test_parse_path_rejects_malformed(bad: str) -> None:
         parse_path(bad)
 
 
-def test_get_and_set_by_name_and_index(base) -> None:  # type: ignore[no-untyped-def]
+def test_get_and_set_by_name_and_index(base) -> None:
     assert get_value(base, "raids[Shahed wave west].count") == 140
     assert get_value(base, "raids[2].count") == 60
     assert get_value(base, "raids[-1].count") == base["raids"][-1]["count"] == 4
@@ -70,14 +64,14 @@ def test_get_and_set_by_name_and_index(base) -> None:  # type: ignore[no-untyped
     ("leek.probability", "no field 'leek'"),
     ("c2[0]", "not a list"),
 ])
-def test_unknown_parameters_are_named(base, path: str, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_parameters_are_named(base, path: str, words: str) -> None:
     with pytest.raises(InputError) as exc:
         get_value(base, path)
     assert words in str(exc.value)
     assert exc.value.field == "--vary"
 
 
-def test_range_spec_is_inclusive_and_keeps_integers(base) -> None:  # type: ignore[no-untyped-def]
+def test_range_spec_is_inclusive_and_keeps_integers(base) -> None:
     v = parse_vary("raids[0].count=50:800:50", base)
     assert v.values == tuple(range(50, 801, 50)) and len(v.values) == 16
     assert all(type(x) is int for x in v.values)
@@ -104,7 +98,7 @@ def test_range_spec_is_inclusive_and_keeps_integers(base) -> None:  # type: igno
     ("=5", "path is empty"),
     ("raids[0].nope=1,2", "no field 'nope'"),
 ])
-def test_bad_specs_get_clear_errors(base, arg: str, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_specs_get_clear_errors(base, arg: str, words: str) -> None:
     with pytest.raises(InputError) as exc:
         parse_vary(arg, base)
     assert words in str(exc.value)
@@ -141,7 +135,7 @@ def test_latin_hypercube_has_one_point_per_stratum(n: int, dims: int, seed: int)
     assert pts == latin_hypercube(n, dims, seed)  # reproducible
 
 
-def test_full_factorial_order_and_lhs_crossing(base) -> None:  # type: ignore[no-untyped-def]
+def test_full_factorial_order_and_lhs_crossing(base) -> None:
     a = parse_vary("raids[0].count=10,20", base)
     b = parse_vary("c2.escort_priority=0.2,0.5,0.8", base)
     pts = design([a, b], None, 0)
@@ -162,13 +156,13 @@ def test_full_factorial_order_and_lhs_crossing(base) -> None:  # type: ignore[no
     (None, [], "at least one --vary"),
     (None, ["raids[0].count=1,2", "raids[0].count=3"], "varied twice"),
 ])
-def test_design_errors(base, lhs, varies, words) -> None:  # type: ignore[no-untyped-def]
+def test_design_errors(base, lhs, varies, words) -> None:
     with pytest.raises(InputError) as exc:
         design([parse_vary(v, base) for v in varies], lhs, 0)
     assert words in str(exc.value)
 
 
-def test_invalid_point_is_refused_before_work(flagship, base) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_point_is_refused_before_work(flagship, base) -> None:
     v = parse_vary("leak.probability=0.5,1.5", base)
     with pytest.raises(InputError) as exc:
         point_scenarios(flagship, design([v], None, 0))
@@ -179,7 +173,7 @@ def test_invalid_point_is_refused_before_work(flagship, base) -> None:  # type: 
     assert "unknown parameter 'magazin'" in str(exc.value)
 
 
-def test_point_scenarios_apply_values(flagship, base) -> None:  # type: ignore[no-untyped-def]
+def test_point_scenarios_apply_values(flagship, base) -> None:
     v = parse_vary("raids[Decoys].count=3,4", base)
     w = parse_vary("effectors[SAM Aldmark].params.magazine=12", base)
     scs = point_scenarios(flagship, design([v, w], None, 0))

@@ -20,25 +20,20 @@ from skyshield.analysis.executor import PointTask, WorkerDiedError, execute
 from skyshield.analysis.store import SweepStore
 from skyshield.analysis.sweep import SweepPlan, plan_sweep, point_seed, run_sweep
 from skyshield.errors import InputError
-from skyshield.scenario import load_scenario
+from testkit import FLAGSHIP
 
 FAKE = "fake_sim:simulate"
 HERE = Path(__file__).parent
 
 
-@pytest.fixture(scope="module")
-def flagship():  # type: ignore[no-untyped-def]
-    return load_scenario("examples/vip-transit.yaml")
-
-
-def _plan(sc, **kw) -> SweepPlan:  # type: ignore[no-untyped-def]
+def _plan(sc, **kw) -> SweepPlan:
     kw.setdefault("replications", 300)
     kw.setdefault("seed", 11)
     return plan_sweep(sc, ["raids[0].count=50:400:50", "c2.escort_priority=0.2,0.6"],
                       simulator=FAKE, **kw)
 
 
-def _table(out: Path) -> list[tuple]:  # type: ignore[type-arg]
+def _table(out: Path) -> list[tuple]:
     con = duckdb.connect(str(out / "sweep.duckdb"), read_only=True)
     try:
         return con.execute("SELECT * FROM sweep_points ORDER BY point").fetchall()
@@ -46,7 +41,7 @@ def _table(out: Path) -> list[tuple]:  # type: ignore[type-arg]
         con.close()
 
 
-def test_serial_sweep_matches_the_known_answer(flagship, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_serial_sweep_matches_the_known_answer(flagship, tmp_path: Path) -> None:
     plan = _plan(flagship)
     res = run_sweep(plan, tmp_path, backend="serial")
     assert len(res.rows) == 16 and res.ran == 16 and res.resumed == 0
@@ -66,31 +61,31 @@ def test_serial_sweep_matches_the_known_answer(flagship, tmp_path: Path) -> None
             row["vip_p_loss"])
     assert all(b >= a for v in by_e.values() for a, b in itertools.pairwise(v))
     pq = duckdb.sql(f"SELECT * FROM '{tmp_path / 'sweep_points.parquet'}' ORDER BY point")
-    assert pq.fetchall() == _table(tmp_path)
+    assert pq is not None and pq.fetchall() == _table(tmp_path)
 
 
-def test_process_pool_matches_serial(flagship, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_process_pool_matches_serial(flagship, tmp_path: Path) -> None:
     plan = _plan(flagship)
     run_sweep(plan, tmp_path / "serial", backend="serial")
     run_sweep(plan, tmp_path / "pool", backend="process", workers=2)
     assert _table(tmp_path / "serial") == _table(tmp_path / "pool")
 
 
-def test_independent_seeds_depend_on_point_only(flagship) -> None:  # type: ignore[no-untyped-def]
+def test_independent_seeds_depend_on_point_only(flagship) -> None:
     plan = _plan(flagship, independent_seeds=True)
     assert plan.seeds == [point_seed(11, i) for i in range(16)]
     assert len(set(plan.seeds)) == 16 and all(0 <= s < 2**63 for s in plan.seeds)
     assert plan.key != _plan(flagship).key
 
 
-def test_rerun_skips_finished_points(flagship, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_rerun_skips_finished_points(flagship, tmp_path: Path) -> None:
     plan = _plan(flagship)
     first = run_sweep(plan, tmp_path, backend="serial")
     again = run_sweep(plan, tmp_path, backend="serial")
     assert again.ran == 0 and again.resumed == 16 and again.rows == first.rows
 
 
-def test_a_different_sweep_in_the_folder_is_refused(flagship, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_different_sweep_in_the_folder_is_refused(flagship, tmp_path: Path) -> None:
     run_sweep(_plan(flagship), tmp_path, backend="serial")
     other = _plan(flagship, replications=200)
     with pytest.raises(InputError, match="different sweep"):
@@ -99,11 +94,11 @@ def test_a_different_sweep_in_the_folder_is_refused(flagship, tmp_path: Path) ->
     assert {r["replications"] for r in _rows(tmp_path)} == {200} and res.ran == 16
 
 
-def _rows(out: Path) -> list[dict]:  # type: ignore[type-arg]
+def _rows(out: Path) -> list[dict]:
     return SweepStore(out).points()
 
 
-def test_dead_worker_is_retried(flagship, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_dead_worker_is_retried(flagship, tmp_path: Path, monkeypatch) -> None:
     crash = tmp_path / "crash"
     crash.mkdir()
     monkeypatch.setenv("SKYSHIELD_FAKE_CRASH_DIR", str(crash))
@@ -121,7 +116,7 @@ def test_dead_worker_is_retried(flagship, tmp_path: Path, monkeypatch) -> None: 
                                < fake_sim.vip_probability(flagship))).all()
 
 
-def test_a_worker_that_always_dies_is_reported(flagship, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_worker_that_always_dies_is_reported(flagship, tmp_path: Path, monkeypatch) -> None:
     crash = tmp_path / "crash"
     crash.mkdir()
     monkeypatch.setenv("SKYSHIELD_FAKE_CRASH_DIR", str(crash))
@@ -136,7 +131,7 @@ import sys
 sys.path.insert(0, {here!r})
 from skyshield.scenario import load_scenario
 from skyshield.analysis.sweep import plan_sweep, run_sweep
-sc = load_scenario("examples/vip-transit.yaml")
+sc = load_scenario({flagship!r})
 plan = plan_sweep(sc, ["raids[0].count=50:400:50", "c2.escort_priority=0.2,0.6"],
                   replications=300, seed=11, simulator="fake_sim:simulate")
 run_sweep(plan, sys.argv[1], backend=sys.argv[2], workers=2)
@@ -154,15 +149,14 @@ def _group_gone(pgid: int, timeout: float) -> bool:
     return False
 
 
-@pytest.mark.slow
-def test_sigkill_then_resume_gives_the_uninterrupted_table(flagship, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_sigkill_then_resume_gives_the_uninterrupted_table(flagship, tmp_path: Path) -> None:
     ref = tmp_path / "ref"
     run_sweep(_plan(flagship), ref, backend="serial")
     out = tmp_path / "killed"
     done = tmp_path / "done"
     done.mkdir()
     env = {**os.environ, "SKYSHIELD_FAKE_SLEEP": "0.25", "SKYSHIELD_FAKE_DONE_DIR": str(done)}
-    script = _DRIVER.format(here=str(HERE))
+    script = _DRIVER.format(here=str(HERE), flagship=str(FLAGSHIP))
     counts = []
     # kill it twice at different moments (after 3 and after 9 points had finished somewhere)
     for kill_after in (3, 9):
@@ -184,16 +178,31 @@ def test_sigkill_then_resume_gives_the_uninterrupted_table(flagship, tmp_path: P
                 pass
         counts.append(len(_rows(out)))
     assert 0 < counts[0] < 16 and counts[0] <= counts[1] < 16  # really killed mid-sweep
-    proc = subprocess.run([sys.executable, "-c", script, str(out), "process"], env=env,
-                          timeout=120)
-    assert proc.returncode == 0
+    final = subprocess.run([sys.executable, "-c", script, str(out), "process"], env=env,
+                           timeout=120)
+    assert final.returncode == 0
     assert _table(out) == _table(ref)
 
 
-def test_a_point_stored_twice_counts_once(flagship, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_point_stored_twice_counts_once(flagship, tmp_path: Path) -> None:
     # two drivers on one folder compute the same rows: the second insert is a no-op
     plan = _plan(flagship)
     res = run_sweep(plan, tmp_path, backend="serial")
     store = SweepStore(tmp_path)
     store.add(res.rows[3])
     assert store.points() == res.rows
+
+
+def test_the_result_saves_describes_and_prints_json(flagship, tmp_path: Path) -> None:
+    res = run_sweep(_plan(flagship), tmp_path / "a", backend="serial")
+    assert json.loads(res.to_json()) == json.loads(json.dumps(res.to_dict()))
+    assert res.to_json().endswith("}\n")
+    lines = res.describe().splitlines()
+    assert lines[0] == "vip-transit: 16 points × 300 replications, seed 11 (16 run, 0 already done)"
+    assert len(lines) == 18 and lines[-1].startswith(f"Stored in {tmp_path / 'a'}/sweep.duckdb")
+    assert "P(loss of VIP helicopter) = " in lines[1]
+    # save: the same tables in another folder
+    assert res.save(tmp_path / "b") == tmp_path / "b"
+    assert _table(tmp_path / "b") == _table(tmp_path / "a")
+    pq = duckdb.sql(f"SELECT * FROM '{tmp_path / 'b' / 'sweep_points.parquet'}' ORDER BY point")
+    assert pq is not None and pq.fetchall() == _table(tmp_path / "a")

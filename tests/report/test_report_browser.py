@@ -69,7 +69,7 @@ def test_page_loads_replays_and_is_not_blank(browser: Any, run_copy: Path) -> No
         palette = page.eval_on_selector_all(
             "#wave-legend li i", "els => els.map(e => getComputedStyle(e).backgroundColor)")
         assert len(set(palette)) == len(waves)
-        by_wave = {}
+        by_wave: dict[int, set[object]] = {}
         for d in after["drones"]:
             w = data["drone_wave"][d[2]]
             assert w >= 0

@@ -226,7 +226,7 @@ def test_cli_json_and_exit_codes(run_copy: Path, tmp_path: Path,
 
 
 def test_raid_sweep_reproduces_the_run_at_scale_one(run_copy: Path) -> None:
-    from skyshield.report.raid_sweep import PARAM, run_raid_sweep
+    from skyshield.analysis.raid_sweep import PARAM, run_raid_sweep
 
     summary = json.loads((run_copy / "summary.json").read_text(encoding="utf-8"))
     path = run_raid_sweep(run_copy, replications=summary["replications"], scales=(0.5, 1.0))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -15,8 +16,7 @@ from skyshield.scenario.docgen import main as docgen_main
 from skyshield.scenario.domain import TABLES
 from skyshield.scenario.geo import EARTH_RADIUS_M, to_local
 from skyshield.scenario.schema import LatLon, Scenario
-
-ROOT = Path(__file__).resolve().parents[2]
+from testkit import ROOT
 
 
 def haversine(a: LatLon, b: LatLon) -> float:
@@ -125,7 +125,7 @@ def test_generated_docs_are_up_to_date() -> None:
     assert docgen_main(["--check", "--root", str(ROOT)]) == 0
 
 
-def _models(model: type) -> list[type]:
+def _models(model: type) -> list[Any]:
     from skyshield.scenario.docgen import _models as walk
 
     return list(walk(model))

@@ -6,42 +6,13 @@ instant); the library is imported inside the commands.
 
 from __future__ import annotations
 
-import json
-import re
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from skyshield.errors import InputError
-
-_ARG = "<argument>"
-
-
-def _check_common(replications: int, seed: int, workers: int | None, backend: str,
-                  address: str | None) -> None:
-    if replications < 1:
-        raise InputError("must be at least 1", file=_ARG, field="--replications")
-    if not 0 <= seed < 2**63:
-        raise InputError("must be in [0, 2**63)", file=_ARG, field="--seed")
-    if workers is not None and workers < 1:
-        raise InputError("must be at least 1", file=_ARG, field="--workers")
-    if backend not in ("process", "ray"):
-        raise InputError(f"unknown backend '{backend}' (known: process, ray)", file=_ARG,
-                         field="--backend")
-    if address is not None and backend != "ray":
-        raise InputError("--address is for --backend ray", file=_ARG, field="--address")
-    if backend == "ray":
-        import importlib.util
-
-        if importlib.util.find_spec("ray") is None:
-            raise InputError("Ray is not installed (pip install 'skyshield[ray]')",
-                             file=_ARG, field="--backend")
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "scenario"
+from skyshield.args import check_run_args
 
 
 def sweep(
@@ -79,30 +50,14 @@ def sweep(
     Each point is a Monte Carlo run with 95 % intervals, stored in DIR/sweep.duckdb as it
     finishes; the same command run again after an interruption finishes the remaining points.
     """
-    _check_common(replications, seed, workers, backend, address)
-    from skyshield.analysis.sweep import plan_sweep, run_sweep
-    from skyshield.scenario import load_scenario
+    check_run_args(replications, seed, workers, backend=backend, address=address)
+    from skyshield.analysis.sweep import sweep_scenario
 
-    sc = load_scenario(scenario)
-    plan = plan_sweep(sc, vary, lhs=lhs, replications=replications, seed=seed,
-                      independent_seeds=independent_seeds)
-    folder = out if out is not None else Path("out") / f"sweep-{_slug(sc.name)}-{plan.key[:8]}"
     show = not quiet and not json_out and sys.stderr.isatty()
-    res = run_sweep(plan, folder, backend=backend, workers=workers, address=address,
-                    overwrite=overwrite, progress=show)
-    if json_out:
-        sys.stdout.write(json.dumps(res.to_json(), indent=2, ensure_ascii=False) + "\n")
-        return
-    vip = json.loads(res.rows[0]["summary_json"])["assets"][0]["name"] if res.rows else "VIP"
-    print(f"{sc.name}: {len(res.rows)} points × {replications} replications, seed {seed}"
-          f" ({res.ran} run, {res.resumed} already done)")
-    width = max(len(p) for p in res.paths)
-    for r in res.rows:
-        params = json.loads(r["params_json"])
-        vals = "  ".join(f"{p:>{width}}={params[p]!s:<8}" for p in res.paths)
-        print(f"  {r['point']:>4}  {vals}  P(loss of {vip}) = {r['vip_p_loss']:.3f} "
-              f"[{r['vip_lo']:.3f}, {r['vip_hi']:.3f}]")
-    print(f"Stored in {folder}/sweep.duckdb (table sweep_points) and sweep_points.parquet")
+    res = sweep_scenario(scenario, vary, lhs=lhs, replications=replications, seed=seed,
+                         independent_seeds=independent_seeds, out=out, backend=backend,
+                         workers=workers, address=address, overwrite=overwrite, progress=show)
+    sys.stdout.write(res.to_json() if json_out else res.describe())
 
 
 def faults(
@@ -138,27 +93,18 @@ def faults(
     (common random numbers, paired 95 % intervals) — and a tornado chart over the main
     parameters.
     """
-    _check_common(replications, seed, workers, backend, address)
-    if replications < 2:
-        raise InputError("must be at least 2", file=_ARG, field="--replications")
-    from skyshield.analysis.faults import analyse_faults, describe
-    from skyshield.scenario import load_scenario
+    check_run_args(replications, seed, workers, backend=backend, address=address,
+                   min_replications=2)
+    from skyshield.analysis.faults import analyse_faults
 
-    sc = load_scenario(scenario)
     show = not quiet and not json_out and sys.stderr.isatty()
-    rep = analyse_faults(sc, replications=replications, seed=seed, tornado=tornado,
+    rep = analyse_faults(scenario, replications=replications, seed=seed, tornado=tornado,
                          late_s=late, pk_factor=pk_factor, misid_p=misid,
                          spof_threshold=spof_threshold, backend=backend, workers=workers,
                          address=address, progress=show)
     if out is not None:
         rep.save(out, plot=True)
-    if json_out:
-        sys.stdout.write(json.dumps(rep.to_json(), indent=2, ensure_ascii=False) + "\n")
-        return
-    for line in describe(rep):
-        print(line)
-    if out is not None:
-        print(f"Written: {out}/faults.json, faults.duckdb, plots/tornado.png")
+    sys.stdout.write(rep.to_json() if json_out else rep.describe(out=out))
 
 
 def register(app: typer.Typer) -> None:

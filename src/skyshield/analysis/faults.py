@@ -35,6 +35,7 @@ import numpy as np
 
 from skyshield.analysis.executor import DEFAULT_SIMULATOR, PointOutcome, PointTask, execute
 from skyshield.analysis.sweep import cost_proxy
+from skyshield.args import check_run_args
 from skyshield.errors import InputError
 from skyshield.progress import progress_bar
 
@@ -250,7 +251,8 @@ def _r(x: float, digits: int = 6) -> float:
 
 @dataclass
 class FaultReport:
-    """The outcome of :func:`analyse_faults` (``faults.json`` is :meth:`to_json`)."""
+    """The outcome of :func:`analyse_faults`: ``faults.json`` is :meth:`to_json`, :meth:`save`
+    writes the files, :meth:`describe` is what ``skyshield faults`` prints."""
 
     scenario: str
     vip: str
@@ -267,7 +269,7 @@ class FaultReport:
     def single_points_of_failure(self) -> list[dict[str, Any]]:
         return [f for f in self.faults if f["single_point_of_failure"]]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """Deterministic for identical input and seed (no timings)."""
         return {
             "scenario": self.scenario,
@@ -281,12 +283,24 @@ class FaultReport:
             "sensitivity": self.sensitivity,
         }
 
+    def to_json(self) -> str:
+        """:meth:`to_dict` as JSON text: ``faults.json``, and what ``skyshield faults --json``
+        prints."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def describe(self, top: int = 10, out: str | Path | None = None) -> str:
+        """The ranking and the single points of failure for the terminal (``top`` faults);
+        ``out``: the folder the report was saved in, named at the end."""
+        lines = list(_describe_lines(self, top))
+        if out is not None:
+            lines.append(f"Written: {out}/faults.json, faults.duckdb, plots/tornado.png")
+        return "\n".join(lines) + "\n"
+
     def save(self, out_dir: str | Path, *, plot: bool = True) -> Path:
         """Write ``faults.json``, ``faults.duckdb`` and ``plots/tornado.png`` (each atomically)."""
         out = Path(out_dir)
         (out / "plots").mkdir(parents=True, exist_ok=True)
-        _atomic_text(out / "faults.json",
-                     json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n")
+        _atomic_text(out / "faults.json", self.to_json())
         _write_duckdb(self, out / "faults.duckdb")
         if plot:
             from skyshield.analysis.plots import tornado_chart
@@ -347,7 +361,7 @@ def _write_duckdb(rep: FaultReport, path: Path) -> None:
 
 
 def analyse_faults(
-    scenario: Scenario,
+    scenario: Scenario | str | Path,
     *,
     replications: int = 1000,
     seed: int = 0,
@@ -368,8 +382,8 @@ def analyse_faults(
     Parameters
     ----------
     scenario
-        The defended scenario; its VIP is :attr:`~skyshield.scenario.schema.Scenario.vip`
-        (asset ``VIP_INDEX`` of the results).
+        The defended scenario, or the path of its file; its VIP is
+        :attr:`~skyshield.scenario.schema.Scenario.vip` (asset ``VIP_INDEX`` of the results).
     replications, seed
         Of every run (all runs share the seed).
     tornado
@@ -386,13 +400,13 @@ def analyse_faults(
     -------
     FaultReport
     """
-    from skyshield.scenario import scenario_from_dict
+    from skyshield.scenario import load_scenario, scenario_from_dict
     from skyshield.scenario.schema import VIP_INDEX
 
-    if replications < 2:
-        raise InputError("must be at least 2", file="<argument>", field="--replications")
-    if not 0 <= seed < 2**63:
-        raise InputError("must be in [0, 2**63)", file="<argument>", field="--seed")
+    check_run_args(replications, min_replications=2)
+    check_run_args(seed=seed)
+    if isinstance(scenario, str | Path):
+        scenario = load_scenario(scenario)
     if not 0.0 <= spof_threshold <= 1.0:
         raise InputError("must be in [0, 1]", file="<argument>", field="--spof-threshold")
     t0 = time.perf_counter()
@@ -449,7 +463,7 @@ def analyse_faults(
                        sum(o.cpu_seconds for o in outs.values()))
 
 
-def describe(report: FaultReport, top: int = 10) -> Sequence[str]:
+def _describe_lines(report: FaultReport, top: int) -> Sequence[str]:
     """A few lines for the terminal: the ranking and the single points of failure."""
     b = report.baseline
     lines = [f"{report.scenario}: P(loss of {report.vip}) = {b['vip_p_loss']:.3f} "

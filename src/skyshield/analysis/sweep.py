@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,7 +33,7 @@ from skyshield.analysis.spec import (
     point_scenarios,
 )
 from skyshield.analysis.store import SweepStore, point_row
-from skyshield.errors import InputError
+from skyshield.args import check_run_args
 from skyshield.progress import progress_bar
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -81,7 +83,7 @@ class SweepPlan:
         return [v.path for v in self.varies]
 
     def meta(self) -> dict[str, str]:
-        from skyshield import __version__
+        from skyshield._version import __version__
 
         return {
             "scenario": self.scenario.name,
@@ -132,16 +134,13 @@ def plan_sweep(
     InputError
         A spec that does not parse, an unknown parameter, an empty range, an invalid point.
     """
-    if replications < 1:
-        raise InputError("must be at least 1", file="<argument>", field="--replications")
-    if not 0 <= seed < 2**63:
-        raise InputError("must be in [0, 2**63)", file="<argument>", field="--seed")
+    check_run_args(replications, seed)
     base = scenario.model_dump(mode="json")
     varies = [v if isinstance(v, Vary) else parse_vary(v, base) for v in vary]
     points = design(varies, lhs, seed)
     scenarios = point_scenarios(scenario, points)
     seeds = [point_seed(seed, i) if independent_seeds else seed for i in range(len(points))]
-    from skyshield import __version__
+    from skyshield._version import __version__
 
     key = digest({
         "scenario": base, "points": points, "replications": replications, "seeds": seeds,
@@ -153,7 +152,12 @@ def plan_sweep(
 
 @dataclass
 class SweepResult:
-    """A finished sweep: every point's row of ``sweep_points`` (point order)."""
+    """A finished sweep: every point's row of ``sweep_points`` (point order).
+
+    Its files (``sweep.duckdb``, ``sweep_points.parquet``) are written into :attr:`out_dir`
+    while it runs; :meth:`save` writes them into another folder. :meth:`to_json` is what
+    ``skyshield sweep --json`` prints, :meth:`describe` the table it prints otherwise.
+    """
 
     key: str
     out_dir: Path
@@ -168,7 +172,7 @@ class SweepResult:
     point_seconds: dict[int, float] = field(default_factory=dict)  # of the points run here
     point_cpu_seconds: dict[int, float] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The ``skyshield sweep --json`` object."""
         return {
             "sweep_key": self.key,
@@ -192,6 +196,82 @@ class SweepResult:
                 for r in self.rows
             ],
         }
+
+    def to_json(self) -> str:
+        """:meth:`to_dict` as JSON text (what ``skyshield sweep --json`` prints)."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def describe(self) -> str:
+        """The sweep for the terminal: one line per point with the VIP's loss probability."""
+        vip = json.loads(self.rows[0]["summary_json"])["assets"][0]["name"] if self.rows \
+            else "VIP"
+        lines = [f"{self.scenario}: {len(self.rows)} points × {self.replications} "
+                 f"replications, seed {self.seed} ({self.ran} run, {self.resumed} already done)"]
+        width = max(len(p) for p in self.paths)
+        for r in self.rows:
+            params = json.loads(r["params_json"])
+            vals = "  ".join(f"{p:>{width}}={params[p]!s:<8}" for p in self.paths)
+            lines.append(f"  {r['point']:>4}  {vals}  P(loss of {vip}) = {r['vip_p_loss']:.3f} "
+                         f"[{r['vip_lo']:.3f}, {r['vip_hi']:.3f}]")
+        lines.append(f"Stored in {self.out_dir}/sweep.duckdb (table sweep_points) and "
+                     "sweep_points.parquet")
+        return "\n".join(lines) + "\n"
+
+    def save(self, out: str | Path) -> Path:
+        """Write the sweep's files into ``out``: ``sweep_points.parquet`` (point order) and,
+        for another folder than :attr:`out_dir`, a copy of ``sweep.duckdb``."""
+        target = Path(out)
+        store = SweepStore(self.out_dir)
+        if target.resolve() != self.out_dir.resolve():
+            import shutil
+
+            target.mkdir(parents=True, exist_ok=True)
+            tmp = target / f".{store.path.name}.tmp"
+            shutil.copyfile(store.path, tmp)
+            os.replace(tmp, target / store.path.name)
+            store = SweepStore(target)
+        store.export_parquet()
+        return target
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "scenario"
+
+
+def default_folder(plan: SweepPlan) -> Path:
+    """Where a sweep goes without ``out``: ``out/sweep-<scenario>-<key>``."""
+    return Path("out") / f"sweep-{_slug(plan.scenario.name)}-{plan.key[:8]}"
+
+
+def sweep_scenario(
+    scenario: Scenario | str | Path,
+    vary: Sequence[str | Vary],
+    *,
+    lhs: int | None = None,
+    replications: int = 1000,
+    seed: int = 0,
+    independent_seeds: bool = False,
+    out: str | Path | None = None,
+    backend: str = "process",
+    workers: int | None = None,
+    address: str | None = None,
+    overwrite: bool = False,
+    progress: bool = False,
+) -> SweepResult:
+    """:func:`plan_sweep` and :func:`run_sweep` in one call (``skyshield sweep``).
+
+    ``scenario`` may be the path of a scenario file; ``out`` defaults to
+    :func:`default_folder`. The other parameters are those of the two functions.
+    """
+    if isinstance(scenario, str | Path):
+        from skyshield.scenario import load_scenario
+
+        scenario = load_scenario(scenario)
+    plan = plan_sweep(scenario, vary, lhs=lhs, replications=replications, seed=seed,
+                      independent_seeds=independent_seeds)
+    folder = Path(out) if out is not None else default_folder(plan)
+    return run_sweep(plan, folder, backend=backend, workers=workers, address=address,
+                     overwrite=overwrite, progress=progress)
 
 
 def run_sweep(
@@ -246,10 +326,11 @@ def run_sweep(
             advance(1)
     finally:
         stop()
-    rows = store.points()
-    store.export_parquet()
-    return SweepResult(plan.key, Path(out), plan.scenario.name, plan.paths,
-                       plan.replications, plan.seed, rows, len(todo), len(done),
-                       time.perf_counter() - t0, secs, cpu)
+    res = SweepResult(plan.key, Path(out), plan.scenario.name, plan.paths,
+                      plan.replications, plan.seed, store.points(), len(todo), len(done),
+                      0.0, secs, cpu)
+    res.save(out)
+    res.seconds = time.perf_counter() - t0
+    return res
 
 

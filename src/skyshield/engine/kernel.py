@@ -67,7 +67,7 @@ from skyshield.engine.compile import (
     KernelParams,
 )
 from skyshield.engine.rng import absorb, rep_key, to_unit
-from skyshield.wta.engine import greedy_asset_based_nb, local_asset_based_nb
+from skyshield.wta.asset_based import greedy_asset_based_nb, local_asset_based_nb
 
 #: 4/3-Earth radius for the radar horizon: k · Re (m).
 K_RE = 4.0 / 3.0 * 6_371_000.0
@@ -357,10 +357,10 @@ def exact_shots(asset_value: np.ndarray, threat_asset: np.ndarray, lethality: np
                 pk: np.ndarray, capacity: np.ndarray, time_s: float) -> np.ndarray:
     """The ``exact`` policy's engagements (plain Python: HiGHS runs in object mode).
 
-    :func:`skyshield.wta.engine.assign_asset_based` with ``method="exact"``: greedy, local
+    :func:`skyshield.wta.asset_based.assign_asset_based` with ``method="exact"``: greedy, local
     search, then the outer-approximation MILP for at most ``time_s`` seconds.
     """
-    from skyshield.wta.engine import assign_asset_based
+    from skyshield.wta.asset_based import assign_asset_based
 
     x = assign_asset_based(asset_value, threat_asset, lethality, pk, capacity, "exact", time_s)
     return np.ascontiguousarray(x, dtype=np.int64)

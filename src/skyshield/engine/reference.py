@@ -506,7 +506,7 @@ class _Rep:
         """The ``local``/``exact`` assignment: the cycle's asset-based WTA over the candidates
         (docs/model.md 4.7), solved by :mod:`skyshield.wta`; engagements effector-major."""
         from skyshield.engine.kernel import LOCAL_MAX_EVALS
-        from skyshield.wta.engine import (
+        from skyshield.wta.asset_based import (
             assign_asset_based,
             greedy_asset_based_nb,
             local_asset_based_nb,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -52,6 +53,22 @@ class ReportOutput:
             "sweep": self.sweep,
         }
 
+    def to_json(self) -> str:
+        """:meth:`to_dict` as JSON text (what ``skyshield report --json`` prints)."""
+        return json.dumps(self.to_dict(), indent=1) + "\n"
+
+    def describe(self) -> str:
+        """What was written, for the terminal (what ``skyshield report`` prints)."""
+        lines = [f"report: {self.html}"]
+        if self.figures:
+            lines.append(f"figures: {', '.join(str(p) for p in self.figures.values())}")
+        reps = ", ".join(map(str, self.replays)) if self.replays else "none recorded"
+        lines.append(f"replays: {reps}")
+        if self.sweep is None:
+            lines.append("no sweep.duckdb in the folder: the loss-against-raid-size figure is "
+                         "left out")
+        return "\n".join(lines) + "\n"
+
 
 def choose_replays(data: RunData, replays: list[int] | None) -> list[int]:
     """The replications to replay: the chosen ones (each must be recorded), else the first
@@ -98,7 +115,7 @@ def build_report(run_dir: str | Path, *, replays: list[int] | None = None,
     a page. The output depends only on the folder's content: the same folder gives the same
     bytes.
     """
-    from skyshield import __version__
+    from skyshield._version import __version__
     from skyshield.report.figures import render_figures
     from skyshield.report.page import render_page
 

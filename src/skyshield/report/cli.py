@@ -1,11 +1,14 @@
 """``skyshield report OUTDIR``: the after-action report of a run folder.
 
-Thin: parse, call :func:`skyshield.report.build_report`, print. Only ``typer`` and the
-standard library at module level, so ``skyshield --help`` stays instant.
+Thin: parse, call :func:`skyshield.report.build_report`, print. With ``--raid-sweep`` the
+sweep is run first by the analysis library (:mod:`skyshield.analysis.raid_sweep`); the report
+only reads it. Only ``typer`` and the standard library at module level, so ``skyshield
+--help`` stays instant.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -35,25 +38,13 @@ def report(
     from skyshield.report import build_report
 
     if raid_sweep:
+        from skyshield.analysis.raid_sweep import ensure_raid_sweep
         from skyshield.report.data import load_run
 
-        load_run(outdir)  # a folder without results is refused before any sweep runs
-        if not (outdir / "sweep.duckdb").exists():
-            from skyshield.report.raid_sweep import run_raid_sweep
-
-            run_raid_sweep(outdir, replications=sweep_replications, workers=workers)
+        load_run(outdir)  # a folder the report cannot read is refused before any sweep runs
+        ensure_raid_sweep(outdir, replications=sweep_replications, workers=workers)
     out = build_report(outdir, replays=replay, png=png)
-    if json_out:
-        import json
-
-        print(json.dumps(out.to_dict(), indent=1))
-        return
-    print(f"report: {out.html}")
-    if out.figures:
-        print(f"figures: {', '.join(str(p) for p in out.figures.values())}")
-    print(f"replays: {', '.join(map(str, out.replays)) if out.replays else 'none recorded'}")
-    if out.sweep is None:
-        print("no sweep.duckdb in the folder: the loss-against-raid-size figure is left out")
+    sys.stdout.write(out.to_json() if json_out else out.describe())
 
 
 def register(app: typer.Typer) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from skyshield.errors import InputError
+from skyshield.results.folder import check_run_folder
 
 #: Event kinds of the event log, in the order the replay encodes them (index = code).
 EVENT_KINDS = (
@@ -182,16 +183,7 @@ def load_run(folder: str | Path) -> RunData:
     InputError
         When the folder does not exist or holds no results, or a file in it is malformed.
     """
-    folder = Path(folder)
-    if not folder.exists():
-        raise InputError("no such folder", file=str(folder))
-    if not folder.is_dir():
-        raise InputError("not a folder; give the output folder of `skyshield run --out DIR`",
-                         file=str(folder))
-    if not (folder / "summary.json").is_file():
-        raise InputError(
-            "no results in this folder (no summary.json); "
-            "write one with `skyshield run SCENARIO --out DIR`", file=str(folder))
+    folder = check_run_folder(folder)
     summary = _read_json(folder / "summary.json")
     if not isinstance(summary, dict) or "assets" not in summary:
         raise InputError("not a skyshield run summary (no 'assets')",

@@ -29,7 +29,8 @@ def _r(x: float, digits: int = 6) -> float | None:
 
 @dataclass
 class Results:
-    """The outcome of :func:`skyshield.simulate`.
+    """The outcome of :func:`skyshield.simulate`: :meth:`save` writes the output folder,
+    :meth:`to_json` is ``summary.json``, :meth:`describe` the text ``skyshield run`` prints.
 
     Attributes
     ----------
@@ -159,9 +160,20 @@ class Results:
             "stopped_by_precision": self.stopped_by_precision,
         }
 
+    def to_dict(self) -> dict[str, Any]:
+        """The summary (:attr:`summary`)."""
+        return self.summary
+
     def to_json(self) -> str:
         """The summary as JSON text (byte-identical for identical input and seed)."""
         return json.dumps(self.summary, indent=2, ensure_ascii=False) + "\n"
+
+    def describe(self, out: str | Path | None = None) -> str:
+        """The summary for the terminal (what ``skyshield run`` prints); ``out``: the folder
+        the run was saved in, named at the end."""
+        from skyshield.results.text import describe_results
+
+        return describe_results(self, None if out is None else Path(out))
 
     # ------------------------------------------------------------------ storage
     def save(self, out_dir: str | Path, *, plots: bool = True) -> Path:

@@ -24,12 +24,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from skyshield.results.core import Results
 
-TABLES = (
-    "run", "replications", "replication_assets", "replication_effectors", "summary_assets",
-    "summary_effectors", "timeline", "effector_timeline", "events", "positions",
-)  # fmt: skip
-
-
 def _names(values: np.ndarray, names: list[str]) -> list[str | None]:
     """Map integer indices to names (negative → None); strings pass through."""
     if values.dtype.kind in "iu":
@@ -41,7 +35,7 @@ def build_tables(res: Results) -> dict[str, pa.Table]:
     """All result tables as Arrow tables (the schema is in ``docs/architecture.md``)."""
     import pyarrow as pa
 
-    from skyshield import __version__
+    from skyshield._version import __version__
 
     o = res.outcome
     n = res.replications

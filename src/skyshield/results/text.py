@@ -1,22 +1,35 @@
-"""The human-readable summary printed by ``skyshield run``."""
+"""The human-readable summary of a run (``skyshield run`` prints it): :meth:`Results.describe`."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from skyshield.results.core import Results
+if TYPE_CHECKING:  # pragma: no cover
+    from rich.console import Console
+
+    from skyshield.results.core import Results
 
 
 def _pct(p: float | None) -> str:
     return "—" if p is None else f"{100 * p:5.2f} %"
 
 
-def print_summary(res: Results, out: Path | None = None) -> None:
+def describe_results(res: Results, out: Path | None = None) -> str:
+    """The summary as the terminal shows it: rich tables, rendered for this process's console
+    (its width; colours only on a terminal). ``out``: the folder the run was saved in."""
     from rich.console import Console
+
+    console = Console()
+    with console.capture() as cap:
+        _print_summary(console, res, out)
+    return cap.get()
+
+
+def _print_summary(console: Console, res: Results, out: Path | None) -> None:
     from rich.table import Table
 
     s = res.summary
-    console = Console()
     console.print(f"[bold]{s['scenario']}[/bold]: {s['replications']} replications, "
                   f"seed {s['seed']}")
     t = Table(title="Loss probability (95 % Wilson interval)")

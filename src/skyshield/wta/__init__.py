@@ -2,7 +2,7 @@
 
 ``solve(problem, method="greedy" | "local" | "exact", time_limit=...)`` returns a
 :class:`Solution` with objective, certified lower bound, gap and status. The asset-based
-entry point used by the engine's C2 lives in :mod:`skyshield.wta.engine`.
+entry point used by the engine's C2 lives in :mod:`skyshield.wta.asset_based`.
 
 Names are imported lazily, so that ``skyshield.wta.cli`` (on the CLI's start-up path) does
 not pull in numpy and the solvers.

@@ -17,7 +17,7 @@ import numpy as np
 
 from skyshield.clock import SolverClock
 from skyshield.wta._highs import new_highs
-from skyshield.wta.engine import asset_objective_nb
+from skyshield.wta.asset_problem import asset_objective_nb
 
 _Y_EPS = 1e-4  # tangents of g are taken at y <= -eps when beta = 1 (g(0) is infinite)
 _G_CERTAIN = 45.0  # L_a for a certainly destroyed asset: 1 - exp(-45) = 1 to 1e-19

@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from skyshield.args import check_run_args
 from skyshield.errors import InputError
 
 app = typer.Typer(
@@ -44,18 +45,7 @@ def solve(
 
     problem = read_instance(file)
     sol = wta_solve(problem, method=method, time_limit=time_limit, seed=seed)
-    if json_out:
-        typer.echo(sol.to_json())
-        return
-    typer.echo(f"instance     {problem.name} ({problem.n_weapons} weapon types, "
-               f"{problem.n_targets} targets, {int(problem.units.sum())} units)")
-    typer.echo(f"method       {sol.method}")
-    typer.echo(f"objective    {sol.objective:.9f}")
-    typer.echo(f"lower_bound  {sol.lower_bound:.9f}")
-    typer.echo(f"gap          {sol.gap:.3e}")
-    typer.echo(f"status       {sol.status}")
-    typer.echo(f"seconds      {sol.seconds:.3f}")
-    typer.echo("assignment   " + " ".join(str(v) for v in sol.assignment.tolist()))
+    typer.echo(sol.to_json() if json_out else sol.describe(problem))
 
 
 @app.command()
@@ -79,8 +69,7 @@ def generate(
                          file="<argument>", field="--targets")
     if units < 0:
         raise InputError("must be >= 0", file="<argument>", field="--units")
-    if not 0 <= seed < 2**63:
-        raise InputError("must be in [0, 2**63)", file="<argument>", field="--seed")
+    check_run_args(seed=seed)
     from skyshield.wta import ahuja_instance, andersen_instance, write_instance
 
     if recipe == "ahuja":

@@ -70,6 +70,24 @@ class Solution:
         """JSON text of :meth:`to_dict`."""
         return json.dumps(self.to_dict())
 
+    def describe(self, problem: WTAProblem | None = None) -> str:
+        """The solution for the terminal (what ``skyshield wta solve`` prints), headed by the
+        instance it solves when ``problem`` is given."""
+        lines = []
+        if problem is not None:
+            lines.append(f"instance     {problem.name} ({problem.n_weapons} weapon types, "
+                         f"{problem.n_targets} targets, {int(problem.units.sum())} units)")
+        lines += [
+            f"method       {self.method}",
+            f"objective    {self.objective:.9f}",
+            f"lower_bound  {self.lower_bound:.9f}",
+            f"gap          {self.gap:.3e}",
+            f"status       {self.status}",
+            f"seconds      {self.seconds:.3f}",
+            "assignment   " + " ".join(str(v) for v in self.assignment.tolist()),
+        ]
+        return "\n".join(lines)
+
 
 def heuristic_bound(problem: WTAProblem, x: np.ndarray, node_limit: int = 200) -> float:
     """Cheap certified lower bound: the Lagrangian bound at prices read off a solution.

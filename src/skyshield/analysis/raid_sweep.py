@@ -1,5 +1,5 @@
-"""``skyshield report DIR --raid-sweep``: a small raid-size sweep of the run's own scenario,
-run by the analysis library into ``DIR/sweep.duckdb`` when the folder has none.
+"""The raid-size sweep of a run folder (``skyshield report DIR --raid-sweep``): a small sweep
+of the run's own scenario into ``DIR/sweep.duckdb``, which the report then plots.
 
 Every raid's drone count is scaled by the same factor, so the defence meets the same mix of
 threats in larger or smaller numbers; the sweep parameter stored for each point is the total
@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+from skyshield.args import check_run_args
 from skyshield.errors import InputError
 
 #: Factors applied to every raid's count.
@@ -57,10 +58,7 @@ def run_raid_sweep(run_dir: str | Path, *, replications: int = 200, seed: int | 
     if not path.is_file():
         raise InputError("scenario.yaml is missing: cannot run a raid-size sweep",
                          file=str(path))
-    if replications < 1:
-        raise InputError("must be at least 1", file="<argument>", field="--sweep-replications")
-    if workers < 1:
-        raise InputError("must be at least 1", file="<argument>", field="--workers")
+    check_run_args(replications, workers=workers, replications_field="--sweep-replications")
     sc = load_scenario(path)
     if seed is None:
         try:
@@ -75,7 +73,7 @@ def run_raid_sweep(run_dir: str | Path, *, replications: int = 200, seed: int | 
             r["count"] = max(1, round(r["count"] * f))
         points.append({PARAM: sum(r["count"] for r in d["raids"])})
         scenarios.append(scenario_from_dict(d))
-    from skyshield import __version__
+    from skyshield._version import __version__
 
     seeds = [seed] * len(points)
     key = digest({"scenario": base, "points": points, "replications": replications,
@@ -83,3 +81,23 @@ def run_raid_sweep(run_dir: str | Path, *, replications: int = 200, seed: int | 
     plan = SweepPlan(sc, [], None, replications, seed, False, points, scenarios, seeds, key)
     run_sweep(plan, folder, backend="serial" if workers == 1 else "process", workers=workers)
     return folder / "sweep.duckdb"
+
+
+def ensure_raid_sweep(run_dir: str | Path, *, replications: int = 200, workers: int = 1
+                      ) -> Path:
+    """The run folder's ``sweep.duckdb``, after running :func:`run_raid_sweep` when there is
+    none; a folder without results is refused before any sweep runs.
+
+    Raises
+    ------
+    InputError
+        The folder holds no results (see :func:`skyshield.results.folder.check_run_folder`),
+        or see :func:`run_raid_sweep`.
+    """
+    from skyshield.results.folder import check_run_folder
+
+    folder = check_run_folder(run_dir)
+    sweep = folder / "sweep.duckdb"
+    if sweep.exists():
+        return sweep
+    return run_raid_sweep(folder, replications=replications, workers=workers)

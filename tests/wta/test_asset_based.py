@@ -7,11 +7,8 @@ import itertools
 import numpy as np
 import pytest
 
-from skyshield.wta.engine import (
-    asset_objective_nb,
-    assign_asset_based,
-    greedy_asset_based_nb,
-)
+from skyshield.wta.asset_based import assign_asset_based, greedy_asset_based_nb
+from skyshield.wta.asset_problem import asset_objective_nb
 
 
 def _random_case(rng: np.random.Generator, n_w: int, n_t: int, n_a: int
@@ -41,8 +38,8 @@ def _brute(av: np.ndarray, ta: np.ndarray, le: np.ndarray, pk: np.ndarray,
                 rows.append(r)
         options.append(rows)
     best = -1.0
-    for combo in itertools.product(*options):
-        x = np.stack(combo) if combo else np.zeros((0, n_t), dtype=np.int64)
+    for pick in itertools.product(*options):
+        x = np.stack(pick) if pick else np.zeros((0, n_t), dtype=np.int64)
         best = max(best, asset_objective_nb(av, ta, le, pk, x))
     return best
 

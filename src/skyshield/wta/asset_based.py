@@ -1,13 +1,9 @@
 """Asset-based WTA for the engine's C2: one small problem per decision cycle.
 
-Threats ``t`` are aimed at defended assets ``a(t)`` with value ``v_a``; a threat that is not
-killed destroys its asset with probability ``beta_t`` (lethality). With ``x_wt`` shots of
-weapon ``w`` at threat ``t`` the threat survives with ``s_t = prod_w (1 - p_wt)^x_wt`` and the
-expected surviving asset value is
-
-    J(x) = sum_a v_a prod_{t: a(t) = a} (1 - beta_t s_t)      (Hosein & Athans 1990),
-
-maximised subject to ``sum_t x_wt <= capacity_w`` and ``x_wt = 0`` where ``p_wt = 0``.
+The problem (objective, checks) is :mod:`skyshield.wta.asset_problem`; this module holds the
+solvers the engine calls each cycle: ``greedy`` (maximum marginal return), ``local`` (moves
+and swaps from greedy) and the entry point :func:`assign_asset_based`, which adds ``exact``
+(:mod:`skyshield.wta.asset_exact`, outer approximation in HiGHS).
 Everything here is deterministic: ``greedy`` and ``local`` have fixed iteration budgets, and
 ``exact`` depends on the clock only through its time limit.
 """
@@ -19,23 +15,8 @@ import time
 import numpy as np
 from numba import njit
 
-_METHODS = ("greedy", "local", "exact")
-
-
-@njit(cache=True)
-def _asset_ptr(threat_asset: np.ndarray, n_a: int) -> tuple[np.ndarray, np.ndarray]:
-    """CSR lists of the threats aimed at each asset."""
-    counts = np.zeros(n_a + 1, dtype=np.int64)
-    for t in range(threat_asset.shape[0]):
-        counts[threat_asset[t] + 1] += 1
-    ptr = np.cumsum(counts)
-    fill = ptr[:-1].copy()
-    lst = np.empty(threat_asset.shape[0], dtype=np.int64)
-    for t in range(threat_asset.shape[0]):
-        a = threat_asset[t]
-        lst[fill[a]] = t
-        fill[a] += 1
-    return ptr, lst
+from skyshield.wta.asset_exact import solve_asset_exact
+from skyshield.wta.asset_problem import METHODS, asset_ptr, asset_survival, validate
 
 
 @njit(cache=True)
@@ -44,21 +25,11 @@ def _pair_gain(a: int, b: int, ptr: np.ndarray, lst: np.ndarray, lethality: np.n
                ) -> tuple[float, float, float]:
     """Value gained when the threats of assets ``a`` and ``b`` take the survivals ``s``:
     the gain and the two assets' new survival probabilities."""
-    na = _asset_survival(a, ptr, lst, lethality, s)
+    na = asset_survival(a, ptr, lst, lethality, s)
     if b == a:
         return asset_value[a] * (na - surv[a]), na, na
-    nb = _asset_survival(b, ptr, lst, lethality, s)
+    nb = asset_survival(b, ptr, lst, lethality, s)
     return asset_value[a] * (na - surv[a]) + asset_value[b] * (nb - surv[b]), na, nb
-
-
-@njit(cache=True)
-def _asset_survival(a: int, ptr: np.ndarray, lst: np.ndarray, lethality: np.ndarray,
-                    s: np.ndarray) -> float:
-    out = 1.0
-    for k in range(ptr[a], ptr[a + 1]):
-        t = lst[k]
-        out *= 1.0 - lethality[t] * s[t]
-    return out
 
 
 @njit(cache=True)
@@ -111,7 +82,7 @@ def greedy_asset_based_nb(asset_value: np.ndarray, threat_asset: np.ndarray,
     n_w, n_t = pk.shape
     n_a = asset_value.shape[0]
     x = np.zeros((n_w, n_t), dtype=np.int64)
-    ptr, lst = _asset_ptr(threat_asset, n_a)
+    ptr, lst = asset_ptr(threat_asset, n_a)
     s = np.ones(n_t)
     gain = np.zeros(n_t)
     total = 0.0
@@ -143,25 +114,6 @@ def greedy_asset_based_nb(asset_value: np.ndarray, threat_asset: np.ndarray,
 
 
 @njit(cache=True)
-def asset_objective_nb(asset_value: np.ndarray, threat_asset: np.ndarray,
-                       lethality: np.ndarray, pk: np.ndarray, x: np.ndarray) -> float:
-    """Expected surviving asset value ``J(x)`` (compiled)."""
-    n_w, n_t = pk.shape
-    s = np.ones(n_t)
-    for w in range(n_w):
-        for t in range(n_t):
-            for _ in range(x[w, t]):
-                s[t] *= 1.0 - pk[w, t]
-    surv = np.ones(asset_value.shape[0])
-    for t in range(n_t):
-        surv[threat_asset[t]] *= 1.0 - lethality[t] * s[t]
-    out = 0.0
-    for a in range(asset_value.shape[0]):
-        out += asset_value[a] * surv[a]
-    return out
-
-
-@njit(cache=True)
 def local_asset_based_nb(asset_value: np.ndarray, threat_asset: np.ndarray,
                          lethality: np.ndarray, pk: np.ndarray, capacity: np.ndarray,
                          x: np.ndarray, max_evals: int) -> int:
@@ -173,7 +125,7 @@ def local_asset_based_nb(asset_value: np.ndarray, threat_asset: np.ndarray,
     """
     n_w, n_t = pk.shape
     n_a = asset_value.shape[0]
-    ptr, lst = _asset_ptr(threat_asset, n_a)
+    ptr, lst = asset_ptr(threat_asset, n_a)
     s = np.ones(n_t)
     for w in range(n_w):
         for t in range(n_t):
@@ -182,7 +134,7 @@ def local_asset_based_nb(asset_value: np.ndarray, threat_asset: np.ndarray,
     surv = np.empty(n_a)
     total = 0.0
     for a in range(n_a):
-        surv[a] = _asset_survival(a, ptr, lst, lethality, s)
+        surv[a] = asset_survival(a, ptr, lst, lethality, s)
         total += asset_value[a]
     tol = 1e-12 * max(total, 1e-300)
     evals = 0
@@ -260,21 +212,6 @@ def local_asset_based_nb(asset_value: np.ndarray, threat_asset: np.ndarray,
     return evals
 
 
-def _validate(asset_value: np.ndarray, threat_asset: np.ndarray, lethality: np.ndarray,
-              pk: np.ndarray, capacity: np.ndarray) -> None:
-    n_a = asset_value.shape[0]
-    if pk.ndim != 2 or threat_asset.shape != (pk.shape[1],) or lethality.shape != (pk.shape[1],) \
-            or capacity.shape != (pk.shape[0],) or asset_value.ndim != 1:
-        raise ValueError("shapes must be asset_value (A,), threat_asset (T,), lethality (T,), "
-                         "pk (W, T), capacity (W,)")
-    if pk.shape[1] and (threat_asset.min() < 0 or threat_asset.max() >= n_a):
-        raise ValueError("threat_asset must index asset_value")
-    if np.any((pk < 0) | (pk > 1)) or np.any((lethality < 0) | (lethality > 1)):
-        raise ValueError("probabilities must lie in [0, 1]")
-    if np.any(capacity < 0) or np.any(asset_value < 0):
-        raise ValueError("capacity and asset values must be >= 0")
-
-
 def assign_asset_based(asset_value: np.ndarray, threat_asset: np.ndarray,
                        lethality: np.ndarray, pk: np.ndarray, capacity: np.ndarray,
                        method: str, time_limit: float) -> np.ndarray:
@@ -317,14 +254,14 @@ def assign_asset_based(asset_value: np.ndarray, threat_asset: np.ndarray,
     P. A. Hosein, M. Athans, "Some analytical results for the dynamic weapon-target
     allocation problem", MIT LIDS-P-1944, 1990.
     """
-    if method not in _METHODS:
-        raise ValueError(f"method must be one of {', '.join(_METHODS)}, got {method!r}")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
     av = np.ascontiguousarray(asset_value, dtype=np.float64)
     ta = np.ascontiguousarray(threat_asset, dtype=np.int64)
     le = np.ascontiguousarray(lethality, dtype=np.float64)
     p = np.ascontiguousarray(pk, dtype=np.float64)
     cap = np.ascontiguousarray(capacity, dtype=np.int64)
-    _validate(av, ta, le, p, cap)
+    validate(av, ta, le, p, cap)
     t0 = time.perf_counter()
     x = greedy_asset_based_nb(av, ta, le, p, cap)
     if method == "greedy" or p.size == 0:
@@ -332,8 +269,6 @@ def assign_asset_based(asset_value: np.ndarray, threat_asset: np.ndarray,
     local_asset_based_nb(av, ta, le, p, cap, x, 200_000)
     if method == "local":
         return x
-    from skyshield.wta.asset_exact import solve_asset_exact
-
     remaining = time_limit - (time.perf_counter() - t0)
     if remaining <= 0:
         return x

@@ -1,0 +1,94 @@
+"""The one check of a run's arguments (replications, seed, workers...), for every command.
+
+``skyshield run``, ``sweep``, ``faults``, ``plan`` and ``report --raid-sweep`` and the library
+entry points behind them accept the same arguments with the same limits; each calls
+:func:`check_run_args` instead of repeating the tests. Only the standard library and
+:mod:`skyshield.errors` are imported here: the CLI modules import this at module level.
+"""
+
+from __future__ import annotations
+
+from skyshield.errors import InputError
+
+#: ``InputError.file`` of a command-line argument.
+ARG = "<argument>"
+#: Seeds lie in ``[0, SEED_LIMIT)`` (63 bits).
+SEED_LIMIT = 2**63
+BACKENDS = ("process", "ray")
+
+
+def run_args_problem(
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    *,
+    precision: float | None = None,
+    min_replications: int = 1,
+    replications_field: str = "--replications",
+) -> tuple[str, str] | None:
+    """The first problem of a run's arguments as ``(field, message)``, or ``None``.
+
+    ``None`` for an argument means "not given": it is not checked. The replications are
+    checked against ``min(1, min_replications)`` first and against ``min_replications`` last,
+    so that a command needing two replications names the other bad arguments first.
+    """
+    first = min(1, min_replications)
+    if replications is not None and replications < first:
+        return replications_field, f"must be at least {first}"
+    if seed is not None and not 0 <= seed < SEED_LIMIT:
+        return "--seed", "must be in [0, 2**63)"
+    if workers is not None and workers < 1:
+        return "--workers", "must be at least 1"
+    if precision is not None and not 0.0 < precision < 0.5:
+        return "--precision", "must be in (0, 0.5)"
+    if replications is not None and replications < min_replications:
+        return replications_field, f"must be at least {min_replications}"
+    return None
+
+
+def check_run_args(
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    *,
+    precision: float | None = None,
+    min_replications: int = 1,
+    replications_field: str = "--replications",
+    backend: str | None = None,
+    address: str | None = None,
+) -> None:
+    """Raise :class:`~skyshield.errors.InputError` naming the first bad argument.
+
+    Parameters
+    ----------
+    replications, seed, workers, precision
+        As given on the command line; ``None``: not given (not checked).
+    min_replications
+        The fewest replications the command accepts (``faults``: 2, ``plan``: 0).
+    replications_field
+        The option that sets the replications (``report``: ``--sweep-replications``).
+    backend, address
+        Of the analysis commands: ``process`` or ``ray`` (Ray must be installed), and a Ray
+        address only with ``ray``.
+    """
+    problem = run_args_problem(replications, seed, workers, precision=precision,
+                               min_replications=min(1, min_replications),
+                               replications_field=replications_field)
+    if problem is not None:
+        raise InputError(problem[1], file=ARG, field=problem[0])
+    if backend is not None:
+        if backend not in BACKENDS:
+            raise InputError(f"unknown backend '{backend}' (known: {', '.join(BACKENDS)})",
+                             file=ARG, field="--backend")
+        if address is not None and backend != "ray":
+            raise InputError("--address is for --backend ray", file=ARG, field="--address")
+        if backend == "ray":
+            import importlib.util
+
+            if importlib.util.find_spec("ray") is None:
+                raise InputError("Ray is not installed (pip install 'skyshield[ray]')",
+                                 file=ARG, field="--backend")
+    problem = run_args_problem(replications, min_replications=min_replications,
+                               replications_field=replications_field)
+    if problem is not None:
+        raise InputError(problem[1], file=ARG, field=problem[0])
