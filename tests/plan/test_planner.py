@@ -17,6 +17,7 @@ from skyshield.errors import InputError
 from skyshield.plan import PlanSpec, plan_flight
 from skyshield.plan.spec import spec_from_dict
 from skyshield.scenario import scenario_from_dict
+from testkit import EXAMPLES, FLAGSHIP
 
 
 def ambush_field_scenario(count: int = 40, vuln: float = 0.3) -> dict:
@@ -62,7 +63,7 @@ def test_hazard_field_matches_closed_form_and_monte_carlo():
 @cache
 def flagship():
     """The flagship planned with the default spec (its game solved to the default gap)."""
-    sc = skyshield.load_scenario("examples/vip-transit.yaml")
+    sc = skyshield.load_scenario(FLAGSHIP)
     return plan_flight(sc, PlanSpec(mc_replications=0), verify_plans=False)
 
 
@@ -192,7 +193,7 @@ def test_impossible_requests_are_input_errors():
 
 def test_cli_bad_arguments_exit_2(capsys):
     for args in (["--risk-threshold", "1.5"], ["--leak", "-0.1"], ["--alternatives", "-1"]):
-        assert main(["plan", "examples/vip-transit.yaml", *args]) == 2
+        assert main(["plan", str(FLAGSHIP), *args]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "must be in" in err
 
@@ -222,12 +223,12 @@ def test_plan_spec_errors_name_file_line_and_field(tmp_path, capsys):
     bad = tmp_path / "spec.yaml"
     bad.write_text("alternatives: 2\nadversary_types:\n  - name: a\n    threat: owa_piston\n"
                    "    count: 3\n    launch_area: {center: [0, 0], radius_m: 1000}\n")
-    assert main(["plan", "examples/vip-transit.yaml", "--plan-spec", str(bad)]) == 2
+    assert main(["plan", str(FLAGSHIP), "--plan-spec", str(bad)]) == 2
     err = capsys.readouterr().err
     assert f"{bad}:4" in err and "adversary_types[0].threat" in err
     assert "cannot attack air targets" in err
     bad.write_text("departure_window_s: [900, 100]\n")
-    assert main(["plan", "examples/vip-transit.yaml", "--plan-spec", str(bad)]) == 2
+    assert main(["plan", str(FLAGSHIP), "--plan-spec", str(bad)]) == 2
     assert "departure window is empty" in capsys.readouterr().err
 
 
@@ -377,7 +378,7 @@ def test_impossible_requests_name_the_file_they_come_from(tmp_path, capsys):
     import yaml
 
     # no moving asset: the scenario file, at its assets
-    assert main(["plan", "examples/border-towns.yaml"]) == 2
+    assert main(["plan", str(EXAMPLES / "border-towns.yaml")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "examples/border-towns.yaml:" in err
     assert "no moving asset" in err

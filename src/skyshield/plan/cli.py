@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from skyshield.args import check_run_args
 from skyshield.errors import InputError
 
 
@@ -48,12 +49,7 @@ def plan(
     _check_prob(risk_threshold, "--risk-threshold")
     if alternatives is not None and not 0 <= alternatives <= 20:
         raise InputError("must be in [0, 20]", file="<argument>", field="--alternatives")
-    if replications is not None and replications < 0:
-        raise InputError("must be at least 0", file="<argument>", field="--replications")
-    if seed is not None and not 0 <= seed < 2**63:
-        raise InputError("must be in [0, 2**63)", file="<argument>", field="--seed")
-    if workers < 1:
-        raise InputError("must be at least 1", file="<argument>", field="--workers")
+    check_run_args(replications, seed, workers, min_replications=0)
     from skyshield.plan.planner import plan_flight
     from skyshield.plan.spec import PlanSpec, load_spec
     from skyshield.scenario import load_scenario
