@@ -252,19 +252,13 @@ def tbin(t: float, nb_: int) -> int:
 
 
 @njit(cache=True)
-def watch_disc(p_ef: np.ndarray, e: int, hx: float, hy: float, v_drone: float,
+def watch_disc(p_ef: np.ndarray, e: int, hx: np.ndarray, hy: np.ndarray, v_drone: float,
                v_sensor: float, dt: float) -> tuple[float, float, float]:
     """Centre and radius of the disc effector ``e`` watches until the next re-cull: its
     reach grown by what a drone and (escort-mounted, centred on the helicopter at
-    ``hx, hy``) the effector can close in ``ECULL_STEPS + 1`` steps."""
-    if p_ef[e, E_ESCORT] > 0.0:
-        sx = hx
-        sy = hy
-        vs = v_sensor
-    else:
-        sx = p_ef[e, E_X]
-        sy = p_ef[e, E_Y]
-        vs = 0.0
+    ``hx[0], hy[0]``) the effector can close in ``ECULL_STEPS + 1`` steps."""
+    vs = v_sensor if p_ef[e, E_ESCORT] > 0.0 else 0.0
+    sx, sy = mount_xy(p_ef, e, E_X, E_Y, E_ESCORT, hx, hy)
     return sx, sy, p_ef[e, E_MAXR] + (v_drone + vs) * dt * (ECULL_STEPS + 1) + 1.0
 
 
@@ -300,6 +294,67 @@ def emit_pos(posf: np.ndarray, posi: np.ndarray, cnt: np.ndarray, t: float, enti
         posi[n, 1] = ident
         posi[n, 2] = state
     cnt[1] = n + 1
+
+
+@njit(inline="always")
+def mount_xy(tab: np.ndarray, e: int, xcol: int, ycol: int, ecol: int, mx: np.ndarray,
+             my: np.ndarray) -> tuple[float, float]:
+    """Position of sensor/effector ``e`` of ``tab``: escort-mounted = at asset 0, else fixed."""
+    if tab[e, ecol] > 0.0:
+        return mx[0], my[0]
+    return tab[e, xcol], tab[e, ycol]
+
+
+@njit(inline="always")
+def in_envelope(p_ef: np.ndarray, e: int, r2: float, zz: float) -> bool:
+    """Effector ``e`` can engage at squared range ``r2`` and altitude ``zz``."""
+    return (r2 <= p_ef[e, E_MAXR] * p_ef[e, E_MAXR] and r2 >= p_ef[e, E_MINR] * p_ef[e, E_MINR]
+            and zz <= p_ef[e, E_MAXALT])
+
+
+@njit(inline="always")
+def own_aircraft_near(px: float, py: float, radius: float, M: int, mx: np.ndarray,
+                      my: np.ndarray, mair: np.ndarray, lost: np.ndarray) -> bool:
+    """An own aircraft in the air within ``radius`` of ``(px, py)`` (weapons tight)."""
+    near = False
+    for m in range(M):
+        if mair[m] and not lost[m]:
+            dx = px - mx[m]
+            dy = py - my[m]
+            if dx * dx + dy * dy < radius * radius:
+                near = True
+    return near
+
+
+@njit(inline="always")
+def spend_rounds(out: Outcome, r: int, e: int, n: int, b: int, t: float, mag: np.ndarray,
+                 reload_at: np.ndarray, p_ef: np.ndarray, rec: bool, evf: np.ndarray,
+                 evi: np.ndarray, cnt: np.ndarray, kind: int, drone: int, wave: int,
+                 asset: int, px: float, py: float) -> None:
+    """Effector ``e`` fires ``n`` rounds: magazine, lowest magazine, shots (total and per
+    bin), one event per round, and the reload starting when the magazine is empty."""
+    mag[e] -= n
+    if mag[e] < out.min_magazine[r, e]:
+        out.min_magazine[r, e] = mag[e]
+    out.eff_shots[r, e] += n
+    out.eff_shots_t[r, e, b] += n
+    for _ in range(n):
+        emit(rec, evf, evi, cnt, t, kind, drone, wave, e, asset, px, py)
+    if mag[e] == 0 and p_ef[e, E_RELOAD] > 0.0 and reload_at[e] < 0.0:
+        reload_at[e] = t + p_ef[e, E_RELOAD]
+
+
+@njit(inline="always")
+def record_kill(out: Outcome, r: int, status: np.ndarray, tend: np.ndarray, i: int, w: int,
+                e: int, b: int, t: float, rec: bool, evf: np.ndarray, evi: np.ndarray,
+                cnt: np.ndarray, kind: int, asset: int, px: float, py: float) -> None:
+    """Drone ``i`` (wave ``w``) killed by effector ``e`` at ``t``."""
+    status[i] = ST_KILLED
+    tend[i] = t
+    out.wave_killed[r, w] += 1
+    out.wave_killed_t[r, w, b] += 1
+    out.eff_kills[r, e] += 1
+    emit(rec, evf, evi, cnt, t, kind, i, w, e, asset, px, py)
 
 
 @njit(cache=True)
@@ -493,7 +548,7 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
         leak = to_unit(absorb(absorb(absorb(hr, np.uint64(rng.S_LEAK)), zero), zero)) < p_leak_p
     out.leak[r] = leak
 
-    # ---------------- per-drone draws (launch time, launch point, target, aim point)
+    # ---- §3 drawn once per replication: launch time, launch point, target, aim point
     status = np.zeros(N, np.int8)
     mode = np.zeros(N, np.int8)
     tl = np.empty(N)
@@ -545,7 +600,7 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
     while n_launch < N and tl[order[n_launch]] < np.inf:
         n_launch += 1
 
-    # ---------------- state
+    # ---- the replication's state
     x = np.zeros(N)
     y = np.zeros(N)
     z = np.zeros(N)
@@ -650,7 +705,7 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
         t = min(k * dt, p_duration)
         b = tbin(t, NB)
 
-        # ---- (1) assets
+        # ---- §4.1 assets
         for m in range(M):
             px, py, vx, vy, air = plan_state(p, m, t)
             mx[m] = px
@@ -659,7 +714,7 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
             mvy[m] = vy
             mair[m] = air
 
-        # ---- (2) drones move (those launched in earlier steps), impacts
+        # ---- §4.2 drones move (those launched in earlier steps), impacts
         if k > 0:
             j = 0
             for jj in range(n_act):
@@ -692,7 +747,7 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
                         if leg[i] < p_route_n[w]:
                             leg[i] += 1
                         else:
-                            # ---- (8) impact at the aim point
+                            # impact at the aim point (§4.2)
                             status[i] = ST_LEAKED
                             tend[i] = t
                             out.wave_leaked[r, w] += 1
@@ -774,7 +829,7 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
             n_act = j
             out.drone_steps[r] += j
 
-        # ---- (3) launches
+        # ---- §4.3 launches
         while ptr < n_launch and tl[order[ptr]] <= t + EPS_T:
             i = order[ptr]
             ptr += 1
@@ -802,7 +857,7 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
             for e in range(E):
                 if int(p_ef[e, E_KIND]) == K_JAMMER:
                     continue
-                sx, sy, reach = watch_disc(p_ef, e, mx[0], my[0], v_drone, v_sensor, dt)
+                sx, sy, reach = watch_disc(p_ef, e, mx, my, v_drone, v_sensor, dt)
                 n = 0
                 for jj in range(n_act):
                     i = act[jj]
@@ -821,7 +876,7 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
                     continue
                 for je in range(n_jam):
                     e = jammers[je]
-                    sx, sy, reach = watch_disc(p_ef, e, mx[0], my[0], v_drone, v_sensor, dt)
+                    sx, sy, reach = watch_disc(p_ef, e, mx, my, v_drone, v_sensor, dt)
                     dx = x[i] - sx
                     dy = y[i] - sy
                     if dx * dx + dy * dy <= reach * reach:
@@ -829,7 +884,7 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
                         jn += 1
                         break
 
-        # ---- (4) EW: area defeat by jammers
+        # ---- §4.4 EW: area defeat by jammers
         for jj in range(jn):
             i = jlist[jj]
             if status[i] != ST_AIR:
@@ -843,12 +898,7 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
                 rj = p_pk[e, w]
                 if rj <= 0.0 or z[i] > p_ef[e, E_MAXALT]:
                     continue
-                if p_ef[e, E_ESCORT] > 0.0:
-                    ex = mx[0]
-                    ey = my[0]
-                else:
-                    ex = p_ef[e, E_X]
-                    ey = p_ef[e, E_Y]
+                ex, ey = mount_xy(p_ef, e, E_X, E_Y, E_ESCORT, mx, my)
                 dx = x[i] - ex
                 dy = y[i] - ey
                 rm = p_ef[e, E_MAXR]
@@ -861,24 +911,14 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
             if rate > 0.0:
                 if to_unit(absorb(absorb(h_jam, p_drone_key[i]), np.uint64(k))) < \
                         1.0 - math.exp(-rate * dt):
-                    status[i] = ST_KILLED
-                    tend[i] = t
-                    out.wave_killed[r, w] += 1
-                    out.wave_killed_t[r, w, b] += 1
-                    out.eff_kills[r, best] += 1
-                    emit(rec, evf, evi, cnt, t, EV_JAMMED, i, w, best, tgt[i], x[i], y[i])
+                    record_kill(out, r, status, tend, i, w, best, b, t, rec, evf, evi, cnt,
+                                EV_JAMMED, tgt[i], x[i], y[i])
 
-        # ---- (5) sensors
+        # ---- §4.5 sensors
         if k % CULL_STEPS == 0:
             for s in range(S):
-                if p_sf[s, S_ESCORT] > 0.0:
-                    sx = mx[0]
-                    sy = my[0]
-                    vs = v_sensor
-                else:
-                    sx = p_sf[s, S_X]
-                    sy = p_sf[s, S_Y]
-                    vs = 0.0
+                sx, sy = mount_xy(p_sf, s, S_X, S_Y, S_ESCORT, mx, my)
+                vs = v_sensor if p_sf[s, S_ESCORT] > 0.0 else 0.0
                 reach = p_sen_rmax[s] + (v_drone + vs) * dt * (CULL_STEPS + 1) + 1.0
                 n = 0
                 for jj in range(n_act):
@@ -900,13 +940,10 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
                 next_scan[s] += sf[S_SCAN]
             usno = np.uint64(scan_no[s])
             scan_no[s] += 1
+            sx, sy = mount_xy(p_sf, s, S_X, S_Y, S_ESCORT, mx, my)
             if sf[S_ESCORT] > 0.0:
-                sx = mx[0]
-                sy = my[0]
                 hs = sf[S_MAST] + (p_plan_alt[0] if mair[0] else 0.0)
             else:
-                sx = sf[S_X]
-                sy = sf[S_Y]
                 hs = sf[S_MAST]
             mask = (1 << int(sf[S_TN])) - 1
             tm = int(sf[S_TM])
@@ -964,7 +1001,7 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
                                 emit(rec, evf, evi, cnt, t, EV_TRACK_LOST, i,
                                      p_drone_wave[i], -1, tgt[i], x[i], y[i])
 
-        # ---- (6) effectors: reloads, shots resolving, gun bursts
+        # ---- §4.6 effectors: reloads, shots resolving, gun bursts
         for e in range(E):
             kind = int(p_ef[e, E_KIND])
             if kind == K_JAMMER:
@@ -972,12 +1009,7 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
             if reload_at[e] >= 0.0 and t + EPS_T >= reload_at[e]:
                 mag[e] = int(p_ef[e, E_MAG])
                 reload_at[e] = -1.0
-            if p_ef[e, E_ESCORT] > 0.0:
-                ex = mx[0]
-                ey = my[0]
-            else:
-                ex = p_ef[e, E_X]
-                ey = p_ef[e, E_Y]
+            ex, ey = mount_xy(p_ef, e, E_X, E_Y, E_ESCORT, mx, my)
             for c in range(int(p_ef[e, E_CHAN])):
                 i = eng_d[e, c]
                 if i < 0 or t + EPS_T < eng_t[e, c]:
@@ -995,12 +1027,8 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
                         if u2(h_kill, p_drone_key[i], np.uint64(eng_s0[e, c] + q)) < p_pk[e, w]:
                             killed = True
                     if killed:
-                        status[i] = ST_KILLED
-                        tend[i] = t
-                        out.wave_killed[r, w] += 1
-                        out.wave_killed_t[r, w, b] += 1
-                        out.eff_kills[r, e] += 1
-                        emit(rec, evf, evi, cnt, t, EV_KILL, i, w, e, tgt[i], x[i], y[i])
+                        record_kill(out, r, status, tend, i, w, e, b, t, rec, evf, evi, cnt,
+                                    EV_KILL, tgt[i], x[i], y[i])
                     else:
                         emit(rec, evf, evi, cnt, t, EV_MISS, i, w, e, tgt[i], x[i], y[i])
                     continue
@@ -1011,42 +1039,26 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
                     dx = x[i] - ex
                     dy = y[i] - ey
                     r2 = dx * dx + dy * dy
-                    ok = (r2 <= p_ef[e, E_MAXR] * p_ef[e, E_MAXR] and r2 >= p_ef[e, E_MINR] * p_ef[e, E_MINR]
-                          and z[i] <= p_ef[e, E_MAXALT])
+                    ok = in_envelope(p_ef, e, r2, z[i])
                 if ok and p_ef[e, E_ESCORT] <= 0.0 and p_tight_r > 0.0:
-                    for m in range(M):
-                        if mair[m] and not lost[m]:
-                            dx = x[i] - mx[m]
-                            dy = y[i] - my[m]
-                            if dx * dx + dy * dy < p_tight_r * p_tight_r:
-                                ok = False
+                    ok = not own_aircraft_near(x[i], y[i], p_tight_r, M, mx, my, mair, lost)
                 if not ok:
                     eng_d[e, c] = -1
                     engaged[i] -= 1
                     continue
-                mag[e] -= 1
-                if mag[e] < out.min_magazine[r, e]:
-                    out.min_magazine[r, e] = mag[e]
-                out.eff_shots[r, e] += 1
-                out.eff_shots_t[r, e, b] += 1
-                emit(rec, evf, evi, cnt, t, EV_SHOT, i, w, e, tgt[i], x[i], y[i])
+                spend_rounds(out, r, e, 1, b, t, mag, reload_at, p_ef, rec, evf, evi, cnt,
+                             EV_SHOT, i, w, tgt[i], x[i], y[i])
                 q = nshot[i]
                 nshot[i] += 1
                 if u2(h_kill, p_drone_key[i], np.uint64(q)) < p_pk[e, w]:
-                    status[i] = ST_KILLED
-                    tend[i] = t
-                    out.wave_killed[r, w] += 1
-                    out.wave_killed_t[r, w, b] += 1
-                    out.eff_kills[r, e] += 1
-                    emit(rec, evf, evi, cnt, t, EV_KILL, i, w, e, tgt[i], x[i], y[i])
+                    record_kill(out, r, status, tend, i, w, e, b, t, rec, evf, evi, cnt,
+                                EV_KILL, tgt[i], x[i], y[i])
                     eng_d[e, c] = -1
                     engaged[i] -= 1
                 else:
                     eng_t[e, c] += p_ef[e, E_INTERVAL]
-                if mag[e] == 0 and p_ef[e, E_RELOAD] > 0.0 and reload_at[e] < 0.0:
-                    reload_at[e] = t + p_ef[e, E_RELOAD]
 
-        # ---- (7) command and control: threat evaluation and weapon assignment
+        # ---- §4.7 command and control: threat evaluation and weapon assignment
         if t + EPS_T >= next_c2:
             while next_c2 <= t + EPS_T:
                 next_c2 += p_cycle_s
@@ -1091,12 +1103,7 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
                 cap[e] = free
                 if free == 0:
                     continue
-                if p_ef[e, E_ESCORT] > 0.0:
-                    ex = mx[0]
-                    ey = my[0]
-                else:
-                    ex = p_ef[e, E_X]
-                    ey = p_ef[e, E_Y]
+                ex, ey = mount_xy(p_ef, e, E_X, E_Y, E_ESCORT, mx, my)
                 for jj in range(en[e]):
                     i = elist[e, jj]
                     q = cidx[i]
@@ -1104,23 +1111,17 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
                         continue
                     w = p_drone_wave[i]
                     pkw = p_pk[e, w]
-                    if pkw <= 0.0 or z[i] > p_ef[e, E_MAXALT]:
+                    if pkw <= 0.0:
                         continue
                     dx = x[i] - ex
                     dy = y[i] - ey
                     r2 = dx * dx + dy * dy
-                    if r2 > p_ef[e, E_MAXR] * p_ef[e, E_MAXR] or r2 < p_ef[e, E_MINR] * p_ef[e, E_MINR]:
+                    if not in_envelope(p_ef, e, r2, z[i]):
                         continue
                     if p_ef[e, E_ESCORT] <= 0.0:
                         if ctight[q] < 0:
-                            tight = False
-                            if p_tight_r > 0.0:
-                                for m in range(M):
-                                    if mair[m] and not lost[m]:
-                                        ddx = x[i] - mx[m]
-                                        ddy = y[i] - my[m]
-                                        if ddx * ddx + ddy * ddy < p_tight_r * p_tight_r:
-                                            tight = True
+                            tight = p_tight_r > 0.0 and own_aircraft_near(
+                                x[i], y[i], p_tight_r, M, mx, my, mair, lost)
                             ctight[q] = 1 if tight else 0
                         if ctight[q] == 1:
                             continue
@@ -1208,17 +1209,11 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
                     eng_s0[e, c] = nshot[i]
                     nshot[i] += n
                     eng_t[e, c] = t + p_ef[e, E_REACT] + go_d[g] / p_ef[e, E_VP]
-                    mag[e] -= n
-                    if mag[e] < out.min_magazine[r, e]:
-                        out.min_magazine[r, e] = mag[e]
-                    out.eff_shots[r, e] += n
-                    out.eff_shots_t[r, e, b] += n
-                    for _ in range(n):
-                        emit(rec, evf, evi, cnt, t, EV_SHOT, i, w, e, tgt[i], x[i], y[i])
-                    if mag[e] == 0 and p_ef[e, E_RELOAD] > 0.0 and reload_at[e] < 0.0:
-                        reload_at[e] = t + p_ef[e, E_RELOAD]
+                    spend_rounds(out, r, e, n, b, t, mag, reload_at, p_ef, rec, evf, evi, cnt,
+                                 EV_SHOT, i, w, tgt[i], x[i], y[i])
 
-            # ---- (9) friendly fire: misidentification of own aircraft in weapons-free zones
+            # ---- §4.7 friendly fire: misidentification of own aircraft in weapons-free
+            # zones
             if p_p_misid > 0.0:
                 for m in range(M):
                     if not mair[m] or lost[m]:
@@ -1235,26 +1230,18 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
                         kind = int(p_ef[e, E_KIND])
                         if kind == K_JAMMER or p_ef[e, E_ESCORT] > 0.0 or mag[e] <= 0:
                             continue
-                        if p_plan_alt[m] > p_ef[e, E_MAXALT]:
-                            continue
                         dx = mx[m] - p_ef[e, E_X]
                         dy = my[m] - p_ef[e, E_Y]
                         r2 = dx * dx + dy * dy
-                        if r2 > p_ef[e, E_MAXR] * p_ef[e, E_MAXR] or r2 < p_ef[e, E_MINR] * p_ef[e, E_MINR]:
+                        if not in_envelope(p_ef, e, r2, p_plan_alt[m]):
                             continue
                         u = to_unit(absorb(absorb(absorb(h_ffid, p_eff_key[e]),
                                                   p_asset_key[m]), np.uint64(cyc)))
                         if u >= p_p_misid:
                             continue
                         out.friendly_fire[r] += 1
-                        mag[e] -= 1
-                        if mag[e] < out.min_magazine[r, e]:
-                            out.min_magazine[r, e] = mag[e]
-                        out.eff_shots[r, e] += 1
-                        out.eff_shots_t[r, e, b] += 1
-                        emit(rec, evf, evi, cnt, t, EV_FF, -1, -1, e, m, mx[m], my[m])
-                        if mag[e] == 0 and p_ef[e, E_RELOAD] > 0.0 and reload_at[e] < 0.0:
-                            reload_at[e] = t + p_ef[e, E_RELOAD]
+                        spend_rounds(out, r, e, 1, b, t, mag, reload_at, p_ef, rec, evf, evi,
+                                     cnt, EV_FF, -1, -1, m, mx[m], my[m])
                         u = to_unit(absorb(absorb(absorb(h_ffhit, p_eff_key[e]),
                                                   p_asset_key[m]), np.uint64(cyc)))
                         if u < p_ef[e, E_PKFF] and not lost[m]:
@@ -1285,7 +1272,7 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
                     elif status[i] >= ST_KILLED and tend[i] > t - POS_EVERY_S + EPS_T:
                         emit_pos(posf, posi, cnt, t, 0, i, x[i], y[i], z[i], 2)
 
-    # ---- the end: whatever is still in the air has expired
+    # ---- §4.8 end of the run: whatever is still in the air has expired
     t_end = p_duration
     for jj in range(n_act):
         i = act[jj]

@@ -74,12 +74,6 @@ def rep_key(seed: int | np.integer, rep: int | np.integer) -> np.uint64:
     return absorb(absorb(np.uint64(0), np.uint64(seed)), np.uint64(rep))
 
 
-@njit(cache=True)
-def uniform3(h: np.uint64, stream: int, a: np.uint64, b: np.uint64) -> float:
-    """``to_unit(absorb(absorb(absorb(h, stream), a), b))`` for a replication key ``h``."""
-    return to_unit(absorb(absorb(absorb(h, np.uint64(stream)), a), b))
-
-
 def name_key(name: str) -> int:
     """A stable 32-bit key of a name (CRC-32 of its UTF-8 bytes)."""
     return zlib.crc32(name.encode("utf-8")) & 0xFFFFFFFF
