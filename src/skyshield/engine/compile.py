@@ -13,13 +13,13 @@ from typing import NamedTuple
 
 import numpy as np
 
+from skyshield.contract import BIN_S
 from skyshield.engine import rng
 from skyshield.errors import InputError
 from skyshield.scenario.catalogue import Catalogue, default_catalogue
 from skyshield.scenario.loader import to_local
 from skyshield.scenario.schema import Raid, Scenario
 
-BIN_S = 60.0
 LEAK_WAVE_NAME = "Leak surge"
 
 # wave float columns (WF)

@@ -21,6 +21,7 @@ import numba as nb
 import numpy as np
 from numba import njit
 
+from skyshield.contract import BIN_S, DRONE_STATUS, EVENT_KINDS, POS_EVERY_S
 from skyshield.engine import rng
 from skyshield.engine.compile import (
     E_CHAN,
@@ -71,22 +72,30 @@ from skyshield.wta.engine import greedy_asset_based_nb, local_asset_based_nb
 
 #: 4/3-Earth radius for the radar horizon: k · Re (m).
 K_RE = 4.0 / 3.0 * 6_371_000.0
-BIN_S = 60.0
 #: Tolerance on time comparisons (times are sums of dt).
 EPS_T = 1e-9
 
-# drone status
-ST_WAIT, ST_AIR, ST_KILLED, ST_LEAKED, ST_EXPIRED = 0, 1, 2, 3, 4
+# drone status: codes = indices in contract.DRONE_STATUS
+ST_WAIT = DRONE_STATUS.index("waiting")
+ST_AIR = DRONE_STATUS.index("air")
+ST_KILLED = DRONE_STATUS.index("killed")
+ST_LEAKED = DRONE_STATUS.index("leaked")
+ST_EXPIRED = DRONE_STATUS.index("expired")
 # drone mode
 MD_FIXED, MD_AIR, MD_AMBUSH, MD_PURSUE = 0, 1, 2, 3
-# event kinds (order of EVENT_KINDS)
-EVENT_KINDS = ("launch", "track", "track_lost", "shot", "kill", "miss", "jammed", "leak",
-               "hit", "expire", "friendly_fire", "asset_lost")
-EV_LAUNCH, EV_TRACK, EV_TRACK_LOST, EV_SHOT, EV_KILL, EV_MISS, EV_JAMMED, EV_LEAK, EV_HIT, \
-    EV_EXPIRE, EV_FF, EV_ASSET_LOST = range(12)
-POS_STATES = ("flying", "tracked", "dead")
-POS_ENTITIES = ("drone", "asset")
-POS_EVERY_S = 5.0
+# event kinds: codes = indices in contract.EVENT_KINDS
+EV_LAUNCH = EVENT_KINDS.index("launch")
+EV_TRACK = EVENT_KINDS.index("track")
+EV_TRACK_LOST = EVENT_KINDS.index("track_lost")
+EV_SHOT = EVENT_KINDS.index("shot")
+EV_KILL = EVENT_KINDS.index("kill")
+EV_MISS = EVENT_KINDS.index("miss")
+EV_JAMMED = EVENT_KINDS.index("jammed")
+EV_LEAK = EVENT_KINDS.index("leak")
+EV_HIT = EVENT_KINDS.index("hit")
+EV_EXPIRE = EVENT_KINDS.index("expire")
+EV_FF = EVENT_KINDS.index("friendly_fire")
+EV_ASSET_LOST = EVENT_KINDS.index("asset_lost")
 #: Steps between rebuilds of the sensors' watch lists.
 CULL_STEPS = 16
 #: Steps between rebuilds of the effectors' watch lists.
@@ -327,7 +336,7 @@ def own_aircraft_near(px: float, py: float, radius: float, M: int, mx: np.ndarra
 
 
 @njit(inline="always")
-def spend_rounds(out: Outcome, r: int, e: int, n: int, b: int, t: float, mag: np.ndarray,
+def spend_rounds(out: Outcome, r: int | np.integer, e: int, n: int, b: int, t: float, mag: np.ndarray,
                  reload_at: np.ndarray, p_ef: np.ndarray, rec: bool, evf: np.ndarray,
                  evi: np.ndarray, cnt: np.ndarray, kind: int, drone: int, wave: int,
                  asset: int, px: float, py: float) -> None:
@@ -345,7 +354,7 @@ def spend_rounds(out: Outcome, r: int, e: int, n: int, b: int, t: float, mag: np
 
 
 @njit(inline="always")
-def record_kill(out: Outcome, r: int, status: np.ndarray, tend: np.ndarray, i: int, w: int,
+def record_kill(out: Outcome, r: int | np.integer, status: np.ndarray, tend: np.ndarray, i: int, w: int,
                 e: int, b: int, t: float, rec: bool, evf: np.ndarray, evi: np.ndarray,
                 cnt: np.ndarray, kind: int, asset: int, px: float, py: float) -> None:
     """Drone ``i`` (wave ``w``) killed by effector ``e`` at ``t``."""

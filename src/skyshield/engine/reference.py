@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from skyshield.contract import BIN_S
 from skyshield.engine import compile as C
 from skyshield.engine import rng
 from skyshield.engine.compile import CompiledScenario
@@ -82,7 +83,7 @@ class _Rep:
         return rng.py_uniform(self.h, *parts)
 
     def bin(self, t: float) -> int:
-        return min(int(t / 60.0), self.B - 1)
+        return min(int(t / BIN_S), self.B - 1)
 
     # ------------------------------------------------------------------ the aircraft
     def plan(self, m: int, t: float) -> tuple[float, float, float, float, bool]:

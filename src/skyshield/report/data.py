@@ -16,19 +16,11 @@ from typing import Any
 
 import numpy as np
 
+from skyshield.contract import EVENT_KINDS as EVENT_KINDS
+from skyshield.contract import POS_ENTITIES as ENTITIES  # noqa: F401 (re-export)
+from skyshield.contract import POS_STATES as STATES  # noqa: F401 (re-export)
+from skyshield.contract import REPORT_TABLES as REQUIRED_TABLES
 from skyshield.errors import InputError
-
-#: Event kinds of the event log, in the order the replay encodes them (index = code).
-EVENT_KINDS = (
-    "launch", "track", "track_lost", "shot", "kill", "miss", "jammed", "leak", "hit", "expire",
-    "friendly_fire", "asset_lost",
-)  # fmt: skip
-#: Entity and state codes of the ``positions`` table as the replay encodes them.
-ENTITIES = ("drone", "asset")
-STATES = ("flying", "tracked", "dead")
-
-#: Tables the report reads; ``events`` and ``positions`` may be empty (nothing recorded).
-REQUIRED_TABLES = ("summary_effectors", "effector_timeline", "timeline", "events", "positions")
 
 
 @dataclass

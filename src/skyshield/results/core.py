@@ -12,12 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from skyshield.contract import BIN_S as BIN_S
 from skyshield.results.stats import mean_interval, wilson_interval
 
 if TYPE_CHECKING:  # pragma: no cover
     from skyshield.scenario.schema import Scenario
-
-BIN_S = 60.0
 
 
 def _r(x: float, digits: int = 6) -> float | None:

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from skyshield.results.core import BIN_S
+from skyshield.contract import BIN_S
+from skyshield.contract import TABLES as TABLES
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
@@ -24,10 +25,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from skyshield.results.core import Results
     from skyshield.scenario.schema import Scenario
 
-TABLES = (
-    "run", "replications", "replication_assets", "replication_effectors", "summary_assets",
-    "summary_effectors", "timeline", "effector_timeline", "events", "positions",
-)  # fmt: skip
 
 
 def _names(values: np.ndarray, names: list[str]) -> list[str | None]:
