@@ -15,13 +15,12 @@ history).
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
 
 import numba as nb
 import numpy as np
 from numba import njit
 
-from skyshield.contract import BIN_S, DRONE_STATUS, EVENT_KINDS, POS_EVERY_S
+from skyshield.contract import BIN_S, EVENT_KINDS, POS_EVERY_S
 from skyshield.engine import rng
 from skyshield.engine.compile import (
     E_CHAN,
@@ -55,34 +54,35 @@ from skyshield.engine.compile import (
     S_X,
     S_Y,
     W_ALT,
-    W_AMBUSH,
     W_COST,
     W_ENDUR,
-    W_LCX,
-    W_LCY,
     W_LETHAL,
-    W_LR,
-    W_SCATTER,
     W_SEEKER,
     W_SPEED,
     KernelParams,
 )
-from skyshield.engine.rng import absorb, rep_key, to_unit
+from skyshield.engine.draws import draw
+from skyshield.engine.rng import absorb, to_unit, u2
+from skyshield.engine.state import (
+    C_N_JAM,
+    C_N_LAUNCH,
+    EPS_T,
+    F_V_DRONE,
+    F_V_SENSOR,
+    K_RE,
+    MD_AIR,
+    MD_AMBUSH,
+    MD_FIXED,
+    MD_PURSUE,
+    ST_AIR,
+    ST_EXPIRED,
+    ST_KILLED,
+    ST_LEAKED,
+    Outcome,
+    new_state,
+)
 from skyshield.wta.engine import greedy_asset_based_nb, local_asset_based_nb
 
-#: 4/3-Earth radius for the radar horizon: k · Re (m).
-K_RE = 4.0 / 3.0 * 6_371_000.0
-#: Tolerance on time comparisons (times are sums of dt).
-EPS_T = 1e-9
-
-# drone status: codes = indices in contract.DRONE_STATUS
-ST_WAIT = DRONE_STATUS.index("waiting")
-ST_AIR = DRONE_STATUS.index("air")
-ST_KILLED = DRONE_STATUS.index("killed")
-ST_LEAKED = DRONE_STATUS.index("leaked")
-ST_EXPIRED = DRONE_STATUS.index("expired")
-# drone mode
-MD_FIXED, MD_AIR, MD_AMBUSH, MD_PURSUE = 0, 1, 2, 3
 # event kinds: codes = indices in contract.EVENT_KINDS
 EV_LAUNCH = EVENT_KINDS.index("launch")
 EV_TRACK = EVENT_KINDS.index("track")
@@ -107,65 +107,7 @@ P_GREEDY, P_LOCAL, P_EXACT = 0, 1, 2
 LOCAL_MAX_EVALS = 20_000
 
 
-class Outcome(NamedTuple):
-    """Per-replication outcome arrays (R replications); see :class:`BatchOutcome`."""
-
-    asset_lost: np.ndarray  # (R, A) bool
-    asset_loss_time_s: np.ndarray  # (R, A) float64, NaN if not lost
-    asset_hits: np.ndarray  # (R, A) int32
-    wave_launched: np.ndarray  # (R, W) int32
-    wave_killed: np.ndarray  # (R, W) int32
-    wave_leaked: np.ndarray  # (R, W) int32
-    wave_expired: np.ndarray  # (R, W) int32
-    eff_shots: np.ndarray  # (R, E) int32
-    eff_kills: np.ndarray  # (R, E) int32
-    defence_cost: np.ndarray  # (R,) float64 USD
-    attack_cost: np.ndarray  # (R,) float64 USD
-    friendly_fire: np.ndarray  # (R,) int32
-    vip_lost_ff: np.ndarray  # (R,) bool
-    leak: np.ndarray  # (R,) bool
-    wave_launched_t: np.ndarray  # (R, W, B) int32
-    wave_killed_t: np.ndarray  # (R, W, B) int32
-    wave_leaked_t: np.ndarray  # (R, W, B) int32
-    eff_shots_t: np.ndarray  # (R, E, B) int32
-    min_magazine: np.ndarray  # (R, E) int32
-    drone_steps: np.ndarray  # (R,) int64 airborne drone-steps simulated (work done)
-
-
-def new_outcome(R: int, A: int, W: int, E: int, B: int) -> Outcome:
-    """Zeroed outcome arrays for ``R`` replications (loss times NaN)."""
-    i4 = np.int32
-    return Outcome(
-        asset_lost=np.zeros((R, A), np.bool_),
-        asset_loss_time_s=np.full((R, A), np.nan),
-        asset_hits=np.zeros((R, A), i4),
-        wave_launched=np.zeros((R, W), i4),
-        wave_killed=np.zeros((R, W), i4),
-        wave_leaked=np.zeros((R, W), i4),
-        wave_expired=np.zeros((R, W), i4),
-        eff_shots=np.zeros((R, E), i4),
-        eff_kills=np.zeros((R, E), i4),
-        defence_cost=np.zeros(R),
-        attack_cost=np.zeros(R),
-        friendly_fire=np.zeros(R, i4),
-        vip_lost_ff=np.zeros(R, np.bool_),
-        leak=np.zeros(R, np.bool_),
-        wave_launched_t=np.zeros((R, W, B), i4),
-        wave_killed_t=np.zeros((R, W, B), i4),
-        wave_leaked_t=np.zeros((R, W, B), i4),
-        eff_shots_t=np.zeros((R, E, B), i4),
-        min_magazine=np.zeros((R, E), i4),
-        drone_steps=np.zeros(R, np.int64),
-    )
-
-
 # ----------------------------------------------------------------------------- helpers
-
-
-@njit(cache=True)
-def u2(h: np.uint64, a: np.uint64, b: np.uint64) -> float:
-    """Uniform from a prefix hash and two more key components."""
-    return to_unit(absorb(absorb(h, a), b))
 
 
 @njit(cache=True)
@@ -184,20 +126,6 @@ def plan_state(p: KernelParams, m: int, t: float) -> tuple[float, float, float, 
     vx = (p.plan_x[m, k + 1] - p.plan_x[m, k]) / (t1 - t0)
     vy = (p.plan_y[m, k + 1] - p.plan_y[m, k]) / (t1 - t0)
     return p.plan_x[m, k] + vx * (t - t0), p.plan_y[m, k] + vy * (t - t0), vx, vy, True
-
-
-@njit(cache=True)
-def launch_time(p: KernelParams, w: int, u: float) -> float:
-    """Inverse CDF of the wave's piecewise-constant launch density at ``u``."""
-    k = 0
-    n = p.prof_n[w]
-    while k < n - 1 and u >= p.prof_cum[w, k + 1]:
-        k += 1
-    c0 = p.prof_cum[w, k]
-    c1 = p.prof_cum[w, k + 1]
-    t0 = p.prof_t[w, k]
-    t1 = p.prof_t[w, k + 1]
-    return t0 + (u - c0) / (c1 - c0) * (t1 - t0)
 
 
 @njit(cache=True)
@@ -491,15 +419,7 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
     p_duration = p.duration
     p_ef = p.ef
     p_eff_key = p.eff_key
-    p_leak_asset = p.leak_asset
-    p_leak_p = p.leak_p
-    p_leak_spread = p.leak_spread
-    p_leak_t = p.leak_t
-    p_leak_wave = p.leak_wave
-    p_leak_x = p.leak_x
-    p_leak_y = p.leak_y
     p_lethality = p.lethality
-    p_max_channels = p.max_channels
     p_n_bins = p.n_bins
     p_n_moving = p.n_moving
     p_n_steps = p.n_steps
@@ -511,8 +431,6 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
     p_plan_alt = p.plan_alt
     p_plan_n = p.plan_n
     p_plan_t = p.plan_t
-    p_plan_x = p.plan_x
-    p_plan_y = p.plan_y
     p_route_n = p.route_n
     p_route_x = p.route_x
     p_route_y = p.route_y
@@ -520,9 +438,7 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
     p_sen_pd = p.sen_pd
     p_sen_q = p.sen_q
     p_sen_rmax = p.sen_rmax
-    p_sensor_key = p.sensor_key
     p_sf = p.sf
-    p_target_cum = p.target_cum
     p_tight_r = p.tight_r
     p_wf = p.wf
     p_wfz = p.wfz
@@ -534,180 +450,88 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
     W = p_wf.shape[0]
     NB = p_n_bins
     dt = p_dt
-    hr = rep_key(seed, rep)
-    h_launch_t = absorb(hr, np.uint64(rng.S_LAUNCH_T))
-    h_launch_r = absorb(hr, np.uint64(rng.S_LAUNCH_R))
-    h_launch_a = absorb(hr, np.uint64(rng.S_LAUNCH_A))
-    h_target = absorb(hr, np.uint64(rng.S_TARGET))
-    h_aim1 = absorb(hr, np.uint64(rng.S_AIM_1))
-    h_aim2 = absorb(hr, np.uint64(rng.S_AIM_2))
-    h_surge_r = absorb(hr, np.uint64(rng.S_SURGE_R))
-    h_surge_a = absorb(hr, np.uint64(rng.S_SURGE_A))
-    h_detect = absorb(hr, np.uint64(rng.S_DETECT))
-    h_kill = absorb(hr, np.uint64(rng.S_KILL))
-    h_jam = absorb(hr, np.uint64(rng.S_JAM))
-    h_impact = absorb(hr, np.uint64(rng.S_IMPACT))
-    h_airhit = absorb(hr, np.uint64(rng.S_AIR_HIT))
-    h_ffid = absorb(hr, np.uint64(rng.S_FF_ID))
-    h_ffhit = absorb(hr, np.uint64(rng.S_FF_HIT))
-    zero = np.uint64(0)
-
-    leak = False
-    if p_leak_wave >= 0:
-        leak = to_unit(absorb(absorb(absorb(hr, np.uint64(rng.S_LEAK)), zero), zero)) < p_leak_p
-    out.leak[r] = leak
-
+    st = new_state(p, seed, rep, rec, evf, evi, posf, posi, cnt)
     # ---- §3 drawn once per replication: launch time, launch point, target, aim point
-    status = np.zeros(N, np.int8)
-    mode = np.zeros(N, np.int8)
-    tl = np.empty(N)
-    lx = np.empty(N)
-    ly = np.empty(N)
-    tgt = np.zeros(N, np.int64)
-    aimx = np.zeros(N)
-    aimy = np.zeros(N)
-    for i in range(N):
-        w = p_drone_wave[i]
-        dk = p_drone_key[i]
-        if w == p_leak_wave:
-            if not leak:
-                tl[i] = np.inf
-                lx[i] = 0.0
-                ly[i] = 0.0
-                tgt[i] = p_leak_asset
-                continue
-            tl[i] = p_leak_t
-            rr = p_leak_spread * math.sqrt(u2(h_surge_r, dk, zero))
-            th = 2.0 * math.pi * u2(h_surge_a, dk, zero)
-            lx[i] = p_leak_x + rr * math.cos(th)
-            ly[i] = p_leak_y + rr * math.sin(th)
-            tgt[i] = p_leak_asset
-            mode[i] = MD_AMBUSH
-            continue
-        tl[i] = launch_time(p, w, u2(h_launch_t, dk, zero))
-        rr = p_wf[w, W_LR] * math.sqrt(u2(h_launch_r, dk, zero))
-        th = 2.0 * math.pi * u2(h_launch_a, dk, zero)
-        lx[i] = p_wf[w, W_LCX] + rr * math.cos(th)
-        ly[i] = p_wf[w, W_LCY] + rr * math.sin(th)
-        ut = u2(h_target, dk, zero)
-        a = 0
-        while a < A - 1 and ut >= p_target_cum[w, a]:
-            a += 1
-        tgt[i] = a
-        if a < M:
-            mode[i] = MD_AMBUSH if p_wf[w, W_AMBUSH] > 0.0 else MD_AIR
-        else:
-            mode[i] = MD_FIXED
-            sc = p_wf[w, W_SCATTER]
-            g1 = u2(h_aim1, dk, zero)
-            g2 = u2(h_aim2, dk, zero)
-            rad = math.sqrt(-2.0 * math.log(1.0 - g1))
-            aimx[i] = p_asset_x[a] + sc * rad * math.cos(2.0 * math.pi * g2)
-            aimy[i] = p_asset_y[a] + sc * rad * math.sin(2.0 * math.pi * g2)
-    order = np.argsort(tl, kind="mergesort")
-    n_launch = 0
-    while n_launch < N and tl[order[n_launch]] < np.inf:
-        n_launch += 1
-
-    # ---- the replication's state
-    x = np.zeros(N)
-    y = np.zeros(N)
-    z = np.zeros(N)
-    leg = np.zeros(N, np.int64)
-    engaged = np.zeros(N, np.int64)
-    nshot = np.zeros(N, np.int64)
-    ntrk = np.zeros(N, np.int64)
-    tend = np.full(N, np.inf)
-    hz = np.zeros(N)  # sqrt(2 k Re z): the drone's share of the radio horizon
-    seen = np.full(N, np.inf)  # when C2 first sees the drone through its current tracks
-    # detection keys (10, drone, sensor, scan): the first three absorbed once per replication
-    hdet = np.empty((N, S), np.uint64)
-    for i in range(N):
-        hd = absorb(h_detect, p_drone_key[i])
-        for s in range(S):
-            hdet[i, s] = absorb(hd, p_sensor_key[s])
-    act = np.empty(N, np.int64)
+    draw(p, st, out, r)
+    hk = st.hk
+    h_kill = hk[rng.S_KILL]
+    h_jam = hk[rng.S_JAM]
+    h_impact = hk[rng.S_IMPACT]
+    h_airhit = hk[rng.S_AIR_HIT]
+    h_ffid = hk[rng.S_FF_ID]
+    h_ffhit = hk[rng.S_FF_HIT]
+    status = st.status
+    mode = st.mode
+    tl = st.tl
+    lx = st.lx
+    ly = st.ly
+    tgt = st.tgt
+    aimx = st.aimx
+    aimy = st.aimy
+    order = st.order
+    n_launch = st.ctr[C_N_LAUNCH]
+    x = st.x
+    y = st.y
+    z = st.z
+    leg = st.leg
+    engaged = st.engaged
+    nshot = st.nshot
+    ntrk = st.ntrk
+    tend = st.tend
+    hz = st.hz
+    seen = st.seen
+    hdet = st.hdet
+    act = st.act
     n_act = 0
     ptr = 0
-    hist = np.zeros((N, S), np.int64)
-    miss = np.zeros((N, S), np.int64)
-    trk_t = np.full((N, S), -1.0)
-    next_scan = np.zeros(S)
-    # per-sensor watch lists, rebuilt every CULL_STEPS steps: the drones that could come within
-    # the sensor's range before the next rebuild, or that it holds history or a track on.
-    # Everything outside a list would be skipped by the scan anyway (Pd = 0, no state).
-    slist = np.empty((S, N), np.int64)
-    sn = np.zeros(S, np.int64)
-    v_drone = 0.0
-    for w in range(W):
-        v_drone = max(v_drone, p_wf[w, W_SPEED])
-    v_sensor = 0.0
-    for m in range(min(M, 1)):
-        for q in range(p_plan_n[m] - 1):
-            ddt = p_plan_t[m, q + 1] - p_plan_t[m, q]
-            if ddt > 0.0:
-                v_sensor = max(v_sensor, math.sqrt(
-                    (p_plan_x[m, q + 1] - p_plan_x[m, q]) ** 2
-                    + (p_plan_y[m, q + 1] - p_plan_y[m, q]) ** 2) / ddt)
-    scan_no = np.zeros(S, np.int64)
-    mag = np.zeros(E, np.int64)
-    reload_at = np.full(E, -1.0)
-    C = max(p_max_channels, 1)
-    eng_d = np.full((E, C), -1, np.int64)
-    eng_t = np.zeros((E, C))
-    eng_n = np.zeros((E, C), np.int64)
-    eng_s0 = np.zeros((E, C), np.int64)
-    for e in range(E):
-        mag[e] = int(p_ef[e, E_MAG])
-        out.min_magazine[r, e] = mag[e]
-    jammers = np.empty(E, np.int64)
-    n_jam = 0
-    for e in range(E):
-        if int(p_ef[e, E_KIND]) == K_JAMMER:
-            jammers[n_jam] = e
-            n_jam += 1
-    lost = np.zeros(A, np.bool_)
-    mx = np.zeros(M)
-    my = np.zeros(M)
-    mvx = np.zeros(M)
-    mvy = np.zeros(M)
-    mair = np.zeros(M, np.bool_)
+    hist = st.hist
+    miss = st.miss
+    trk_t = st.trk_t
+    next_scan = st.next_scan
+    slist = st.slist
+    sn = st.sn
+    v_drone = st.fl[F_V_DRONE]
+    v_sensor = st.fl[F_V_SENSOR]
+    scan_no = st.scan_no
+    mag = st.mag
+    reload_at = st.reload_at
+    eng_d = st.eng_d
+    eng_t = st.eng_t
+    eng_n = st.eng_n
+    eng_s0 = st.eng_s0
+    jammers = st.jammers
+    n_jam = st.ctr[C_N_JAM]
+    lost = st.lost
+    mx = st.mx
+    my = st.my
+    mvx = st.mvx
+    mvy = st.mvy
+    mair = st.mair
     next_c2 = 0.0
     cycle_no = 0
-    # C2 scratch
-    cand = np.empty(N, np.int64)
-    cval = np.empty(N)
-    ctight = np.zeros(N, np.int8)  # -1 unknown, 0 no, 1 within the tight radius of an escort
-    cidx = np.full(N, -1, np.int64)  # drone -> its candidate index this cycle, or -1
-    # per-effector watch lists, rebuilt every ECULL_STEPS steps: the drones that could come
-    # within the effector's maximum range before the next rebuild (launches are appended).
-    # Pairs are built from these lists; the assignment does not depend on the order in
-    # which pairs are found (they are sorted by a strict total order, or indexed by
-    # effector and candidate).
-    elist = np.empty((E, N), np.int64)
-    en = np.zeros(E, np.int64)
-    # the jammers' watch list, the same way: the drones that could come within some jammer's
-    # range, a subsequence of ``act`` in its order (so events keep their order)
-    jlist = np.empty(N, np.int64)
+    cand = st.cand
+    cval = st.cval
+    ctight = st.ctight
+    cidx = st.cidx
+    elist = st.elist
+    en = st.en
+    jlist = st.jlist
     jn = 0
-    npair_max = max(E * N, 1)
-    pe = np.empty(npair_max, np.int64)
-    pi = np.empty(npair_max, np.int64)
-    ps = np.empty(npair_max)
-    pt = np.empty(npair_max)
-    pn = np.empty(npair_max, np.int64)
-    pd_ = np.empty(npair_max)
-    pdr = np.empty(npair_max, np.int64)
-    porder = np.empty(npair_max, np.int64)
-    ptmp = np.empty(npair_max, np.int64)
-    cap = np.zeros(E, np.int64)
-    taken = np.zeros(N, np.bool_)
-    # the cycle's engagements: at most one per free channel
-    go_max = max(E * C, 1)
-    go_e = np.empty(go_max, np.int64)
-    go_q = np.empty(go_max, np.int64)
-    go_n = np.empty(go_max, np.int64)
-    go_d = np.empty(go_max)
+    pe = st.pe
+    pi = st.pi
+    ps = st.ps
+    pt = st.pt
+    pn = st.pn
+    pd_ = st.pd_
+    pdr = st.pdr
+    porder = st.porder
+    ptmp = st.ptmp
+    cap = st.cap
+    taken = st.taken
+    go_e = st.go_e
+    go_q = st.go_q
+    go_n = st.go_n
+    go_d = st.go_d
     last_pos = -1
 
     for k in range(p_n_steps + 1):

@@ -6,8 +6,9 @@ import numpy as np
 
 from skyshield.contract import EVENT_KINDS, POS_ENTITIES, POS_EVERY_S, POS_STATES
 from skyshield.engine.compile import CompiledScenario
-from skyshield.engine.kernel import new_outcome, replication
+from skyshield.engine.kernel import replication
 from skyshield.engine.outcome import BatchOutcome, Recording
+from skyshield.engine.state import new_outcome
 
 
 def record(cs: CompiledScenario, seed: int, rep: int) -> Recording:

@@ -74,6 +74,12 @@ def rep_key(seed: int | np.integer, rep: int | np.integer) -> np.uint64:
     return absorb(absorb(np.uint64(0), np.uint64(seed)), np.uint64(rep))
 
 
+@njit(cache=True)
+def u2(h: np.uint64, a: np.uint64, b: np.uint64) -> float:
+    """Uniform from a prefix hash and two more key components."""
+    return to_unit(absorb(absorb(h, a), b))
+
+
 def name_key(name: str) -> int:
     """A stable 32-bit key of a name (CRC-32 of its UTF-8 bytes)."""
     return zlib.crc32(name.encode("utf-8")) & 0xFFFFFFFF
