@@ -8,7 +8,7 @@ import numpy as np
 
 from skyshield import contract
 from skyshield.engine import compile_scenario, record_replication
-from skyshield.engine import kernel as K
+from skyshield.engine import events as K
 from skyshield.engine.kernel import replication
 from skyshield.engine.state import new_outcome
 from skyshield.report import data as report_data

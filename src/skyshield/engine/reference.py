@@ -506,7 +506,7 @@ class _Rep:
             cap: dict[int, int]) -> list[tuple[int, int, int, float]]:
         """The ``local``/``exact`` assignment: the cycle's asset-based WTA over the candidates
         (docs/model.md 4.7), solved by :mod:`skyshield.wta`; engagements effector-major."""
-        from skyshield.engine.kernel import LOCAL_MAX_EVALS
+        from skyshield.engine.c2 import LOCAL_MAX_EVALS
         from skyshield.wta.engine import (
             assign_asset_based,
             greedy_asset_based_nb,
