@@ -6,6 +6,7 @@ false, the batch) nothing is written; the outcome never depends on it.
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
 from skyshield.contract import EVENT_KINDS, POS_ENTITIES, POS_EVERY_S, POS_STATES
@@ -33,26 +34,29 @@ PS_TRACKED = POS_STATES.index("tracked")
 PS_DEAD = POS_STATES.index("dead")
 
 
+@njit(cache=True)
+def write_event(evf: np.ndarray, evi: np.ndarray, cnt: np.ndarray, t: float, kind: int,
+                drone: int, wave: int, eff: int, asset: int, x: float, y: float) -> None:
+    """Append one event to the buffers (counting past their capacity)."""
+    n = cnt[0]
+    if n < evf.shape[0]:
+        evf[n, 0] = t
+        evf[n, 1] = x
+        evf[n, 2] = y
+        evi[n, 0] = kind
+        evi[n, 1] = drone
+        evi[n, 2] = wave
+        evi[n, 3] = eff
+        evi[n, 4] = asset
+    cnt[0] = n + 1
+
+
 @njit(inline="always")
 def emit(st: State, t: float, kind: int, drone: int, wave: int, eff: int, asset: int,
          x: float, y: float) -> None:
-    """Append one event to the recording buffers (counting past their capacity); nothing
-    when not recording.
-
-    Inlined, with the state tuple (not its arrays) as argument: that keeps the reference
-    counts of the caller's arrays out of its loops."""
+    """Record one event when recording (:func:`write_event`); nothing otherwise."""
     if st.rec:
-        n = st.cnt[0]
-        if n < st.evf.shape[0]:
-            st.evf[n, 0] = t
-            st.evf[n, 1] = x
-            st.evf[n, 2] = y
-            st.evi[n, 0] = kind
-            st.evi[n, 1] = drone
-            st.evi[n, 2] = wave
-            st.evi[n, 3] = eff
-            st.evi[n, 4] = asset
-        st.cnt[0] = n + 1
+        write_event(st.evf, st.evi, st.cnt, t, kind, drone, wave, eff, asset, x, y)
 
 
 @njit(inline="always")
