@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skyshield.engine import record_replication, run_batch
-from skyshield.engine.kernel import intercept_point
+from skyshield.engine.motion import intercept_point
 
 
 @settings(deadline=None)

@@ -9,7 +9,8 @@ import pytest
 from engine_scenarios import base, missile
 
 from skyshield.engine import run_batch
-from skyshield.engine.kernel import K_RE, pd_scan
+from skyshield.engine.sensing import pd_scan
+from skyshield.engine.state import K_RE
 
 
 def _z(k: int, n: int, p: float) -> float:

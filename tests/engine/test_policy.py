@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from skyshield.engine import BatchOutcome, run_batch
-from skyshield.engine.kernel import P_EXACT, P_LOCAL, wta_shots
+from skyshield.engine.c2 import P_EXACT, P_LOCAL, wta_shots
 from skyshield.wta.asset_based import greedy_asset_based_nb
 from skyshield.wta.asset_problem import asset_objective_nb
 

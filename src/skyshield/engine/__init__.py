@@ -48,7 +48,8 @@ def run_batch(cs: CompiledScenario, seed: int, rep_start: int, rep_count: int) -
         Arrays with a first axis of length ``rep_count``. Replication ``rep`` gives the same
         row whatever the batch it is run in and whatever the number of threads.
     """
-    from skyshield.engine.kernel import batch, new_outcome
+    from skyshield.engine.kernel import batch
+    from skyshield.engine.state import new_outcome
 
     _check(seed, rep_start, rep_count)
     out = new_outcome(rep_count, len(cs.asset_names), len(cs.wave_names),

@@ -16,15 +16,14 @@ from typing import NamedTuple
 
 import numpy as np
 
+from skyshield.contract import BIN_S, EFFECTOR_CODES, SENSOR_CODES
 from skyshield.engine import rng
 from skyshield.errors import InputError
 from skyshield.scenario.catalogue import Catalogue, default_catalogue
-from skyshield.scenario.domain import EffectorKind, SensorKind
 from skyshield.scenario.equipment import perceived_class, raid_params, resolve_equipment
 from skyshield.scenario.geo import to_local
 from skyshield.scenario.schema import VIP_INDEX, Raid, Scenario
 
-BIN_S = 60.0
 LEAK_WAVE_NAME = "Leak surge"
 
 # wave float columns (WF)
@@ -41,9 +40,6 @@ N_SF = 15
 N_EF = 15
 
 #: The kernel's code of each equipment kind (the only place kinds become numbers).
-SENSOR_CODES: dict[SensorKind, int] = {"radar": 0, "acoustic": 1, "eo_ir": 2}
-EFFECTOR_CODES: dict[EffectorKind, int] = {"missile": 0, "gun": 1, "jammer": 2,
-                                           "interceptor_drone": 3}
 K_MISSILE, K_GUN, K_JAMMER, K_INTERCEPTOR = (
     EFFECTOR_CODES["missile"], EFFECTOR_CODES["gun"], EFFECTOR_CODES["jammer"],
     EFFECTOR_CODES["interceptor_drone"])

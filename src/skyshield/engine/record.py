@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from skyshield.contract import EVENT_KINDS, POS_ENTITIES, POS_EVERY_S, POS_STATES
 from skyshield.engine.compile import CompiledScenario
-from skyshield.engine.kernel import (
-    EVENT_KINDS,
-    POS_ENTITIES,
-    POS_STATES,
-    new_outcome,
-    replication,
-)
+from skyshield.engine.kernel import replication
 from skyshield.engine.outcome import BatchOutcome, Recording
+from skyshield.engine.state import new_outcome
 
 
 def record(cs: CompiledScenario, seed: int, rep: int) -> Recording:
@@ -20,7 +16,7 @@ def record(cs: CompiledScenario, seed: int, rep: int) -> Recording:
     N = cs.n_drones_max
     A = len(cs.asset_names)
     ev_cap = 16 * N + 64
-    pos_cap = (int(cs.duration_s // 5.0) + 2) * (A + min(N, 64))
+    pos_cap = (int(cs.duration_s // POS_EVERY_S) + 2) * (A + min(N, 64))
     while True:
         out = new_outcome(1, A, len(cs.wave_names), len(cs.effector_names), cs.n_bins)
         evf = np.zeros((ev_cap, 3))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from skyshield.contract import BIN_S
 from skyshield.engine import compile as C
 from skyshield.engine import rng
 from skyshield.engine.compile import CompiledScenario
@@ -82,7 +83,7 @@ class _Rep:
         return rng.py_uniform(self.h, *parts)
 
     def bin(self, t: float) -> int:
-        return min(int(t / 60.0), self.B - 1)
+        return min(int(t / BIN_S), self.B - 1)
 
     # ------------------------------------------------------------------ the aircraft
     def plan(self, m: int, t: float) -> tuple[float, float, float, float, bool]:
@@ -151,7 +152,7 @@ class _Rep:
             self.lost[a] = True
             self.loss_t[a] = t
 
-    def end(self, d: Drone, how: str, t: float) -> None:
+    def finish(self, d: Drone, how: str, t: float) -> None:
         d.status = how
         if how == "expired":
             self.expired[d.wave] += 1
@@ -180,152 +181,192 @@ class _Rep:
     # ------------------------------------------------------------------ the run
     def run(self) -> BatchOutcome:
         p, cs = self.p, self.cs
-        drones = self.draw_drones()
-        S, E, M = p.sf.shape[0], self.E, p.n_moving
+        # §3 drawn once per replication
+        self.drones = drones = self.draw_drones()
+        S, E = p.sf.shape[0], self.E
         self.trk_t = [[-1.0] * S for _ in drones]
-        hist = [[0] * S for _ in drones]
-        miss = [[0] * S for _ in drones]
-        next_scan = [0.0] * S
-        scans = [0] * S
-        mag = [int(p.ef[e, C.E_MAG]) for e in range(E)]
-        min_mag = list(mag)
-        reload_at = [-1.0] * E
-        chans: list[list[Engagement | None]] = [[None] * int(p.ef[e, C.E_CHAN])
-                                                 for e in range(E)]
-        order = sorted((d for d in drones if d.t_launch < math.inf),
-                       key=lambda d: (d.t_launch, d.index))
-        next_c2, cycle = 0.0, 0
-
-        def spend(e: int, n: int, t: float) -> None:
-            mag[e] -= n
-            min_mag[e] = min(min_mag[e], mag[e])
-            self.shots[e, self.bin(t)] += n
-            if mag[e] == 0 and p.ef[e, C.E_RELOAD] > 0 and reload_at[e] < 0:
-                reload_at[e] = t + p.ef[e, C.E_RELOAD]
-
+        self.hist = [[0] * S for _ in drones]
+        self.miss = [[0] * S for _ in drones]
+        self.next_scan = [0.0] * S
+        self.scans = [0] * S
+        self.mag = [int(p.ef[e, C.E_MAG]) for e in range(E)]
+        self.min_mag = list(self.mag)
+        self.reload_at = [-1.0] * E
+        self.chans: list[list[Engagement | None]] = [[None] * int(p.ef[e, C.E_CHAN])
+                                                      for e in range(E)]
+        self.order = sorted((d for d in drones if d.t_launch < math.inf),
+                            key=lambda d: (d.t_launch, d.index))
+        self.next_c2, self.cycle = 0.0, 0
         for k in range(cs.n_steps + 1):
             t = min(k * p.dt, p.duration)
-            self.ac = [self.plan(m, t) for m in range(M)]
-            # ---- move
+            self.assets(t)
             if k > 0:
-                for d in order:
-                    if d.status == "air":
-                        self.move(d, t)
-                        self.drone_steps += d.status == "air"
-            # ---- launch
-            for d in order:
-                if d.status == "waiting" and d.t_launch <= t + EPS:
-                    d.status = "air"
-                    d.x, d.y, d.z = d.launch_x, d.launch_y, float(p.wf[d.wave, C.W_ALT])
-                    self.launched[d.wave, self.bin(t)] += 1
-            # ---- EW
-            for d in order:
+                self.move(t)
+            self.launch(t)
+            self.ew(t, k)
+            self.sense(t)
+            self.effectors(t)
+            cyc = self.c2(t)
+            if cyc >= 0:
+                self.friendly_fire(self.mag, cyc, t, self.spend)
+        return self.end()
+
+    # ------------------------------------------------------------------ §4.1-§4.8
+    def assets(self, t: float) -> None:
+        """§4.1: the moving assets' positions, velocities and airborne flags."""
+        self.ac = [self.plan(m, t) for m in range(self.p.n_moving)]
+
+    def move(self, t: float) -> None:
+        """§4.2: the drones in the air move (those launched at earlier steps)."""
+        for d in self.order:
+            if d.status == "air":
+                self.move_drone(d, t)
+                self.drone_steps += d.status == "air"
+
+    def launch(self, t: float) -> None:
+        """§4.3: launches."""
+        p = self.p
+        for d in self.order:
+            if d.status == "waiting" and d.t_launch <= t + EPS:
+                d.status = "air"
+                d.x, d.y, d.z = d.launch_x, d.launch_y, float(p.wf[d.wave, C.W_ALT])
+                self.launched[d.wave, self.bin(t)] += 1
+
+    def ew(self, t: float, k: int) -> None:
+        """§4.4: area defeat by jammers."""
+        p, E = self.p, self.E
+        for d in self.order:
+            if d.status != "air":
+                continue
+            rates = []
+            for e in range(E):
+                if int(p.ef[e, C.E_KIND]) != C.K_JAMMER:
+                    continue
+                ex, ey = self.where(p.ef, e, C.E_X, C.E_Y, C.E_ESCORT)
+                if (p.pk[e, d.wave] > 0 and d.z <= p.ef[e, C.E_MAXALT]
+                        and _d2(d.x, d.y, ex, ey) <= p.ef[e, C.E_MAXR] ** 2):
+                    rates.append((float(p.pk[e, d.wave]), e))
+            if rates:
+                lam = 0.0
+                for rj, _ in rates:
+                    lam += rj
+                if self.U(rng.S_JAM, d.key, k) < 1.0 - math.exp(-lam * p.dt):
+                    best = max(rates, key=lambda q: (q[0], -q[1]))[1]
+                    self.finish(d, "killed", t)
+                    self.kills[best] += 1
+
+    def sense(self, t: float) -> None:
+        """§4.5: sensors scan; tracks start and drop."""
+        p, S = self.p, self.p.sf.shape[0]
+        for s in range(S):
+            if t + EPS < self.next_scan[s]:
+                continue
+            while self.next_scan[s] <= t + EPS:
+                self.next_scan[s] += p.sf[s, C.S_SCAN]
+            n_s = self.scans[s]
+            self.scans[s] += 1
+            sx, sy = self.where(p.sf, s, C.S_X, C.S_Y, C.S_ESCORT)
+            hs = p.sf[s, C.S_MAST]
+            if p.sf[s, C.S_ESCORT] > 0 and self.ac[0][4]:
+                hs = hs + p.plan_alt[0]
+            for d in self.order:
                 if d.status != "air":
                     continue
-                rates = []
-                for e in range(E):
-                    if int(p.ef[e, C.E_KIND]) != C.K_JAMMER:
-                        continue
-                    ex, ey = self.where(p.ef, e, C.E_X, C.E_Y, C.E_ESCORT)
-                    if (p.pk[e, d.wave] > 0 and d.z <= p.ef[e, C.E_MAXALT]
-                            and _d2(d.x, d.y, ex, ey) <= p.ef[e, C.E_MAXR] ** 2):
-                        rates.append((float(p.pk[e, d.wave]), e))
-                if rates:
-                    lam = 0.0
-                    for rj, _ in rates:
-                        lam += rj
-                    if self.U(rng.S_JAM, d.key, k) < 1.0 - math.exp(-lam * p.dt):
-                        best = max(rates, key=lambda q: (q[0], -q[1]))[1]
-                        self.end(d, "killed", t)
-                        self.kills[best] += 1
-            # ---- sensors
-            for s in range(S):
-                if t + EPS < next_scan[s]:
+                pd = self.pd(s, d, _d2(d.x, d.y, sx, sy), float(hs))
+                i = d.index
+                if pd == 0.0 and self.hist[i][s] == 0 and self.trk_t[i][s] < 0:
                     continue
-                while next_scan[s] <= t + EPS:
-                    next_scan[s] += p.sf[s, C.S_SCAN]
-                n_s = scans[s]
-                scans[s] += 1
-                sx, sy = self.where(p.sf, s, C.S_X, C.S_Y, C.S_ESCORT)
-                hs = p.sf[s, C.S_MAST]
-                if p.sf[s, C.S_ESCORT] > 0 and self.ac[0][4]:
-                    hs = hs + p.plan_alt[0]
-                for d in order:
-                    if d.status != "air":
-                        continue
-                    pd = self.pd(s, d, _d2(d.x, d.y, sx, sy), float(hs))
-                    i = d.index
-                    if pd == 0.0 and hist[i][s] == 0 and self.trk_t[i][s] < 0:
-                        continue
-                    det = int(pd > 0.0 and self.U(rng.S_DETECT, d.key, int(p.sensor_key[s]),
-                                                  n_s) < pd)
-                    hist[i][s] = ((hist[i][s] << 1) | det) & ((1 << int(p.sf[s, C.S_TN])) - 1)
-                    if self.trk_t[i][s] < 0:
-                        if bin(hist[i][s]).count("1") >= int(p.sf[s, C.S_TM]):
-                            self.trk_t[i][s] = t
-                            miss[i][s] = 0
-                    elif det:
-                        miss[i][s] = 0
-                    else:
-                        miss[i][s] += 1
-                        if miss[i][s] >= int(p.sf[s, C.S_DROP]):
-                            self.trk_t[i][s] = -1.0
-                            hist[i][s] = 0
-                            miss[i][s] = 0
-            # ---- effectors
-            for e in range(E):
-                ef = p.ef[e]
-                kind = int(ef[C.E_KIND])
-                if kind == C.K_JAMMER:
+                det = int(pd > 0.0 and self.U(rng.S_DETECT, d.key, int(p.sensor_key[s]),
+                                              n_s) < pd)
+                self.hist[i][s] = ((self.hist[i][s] << 1) | det) & ((1 << int(p.sf[s, C.S_TN])) - 1)
+                if self.trk_t[i][s] < 0:
+                    if bin(self.hist[i][s]).count("1") >= int(p.sf[s, C.S_TM]):
+                        self.trk_t[i][s] = t
+                        self.miss[i][s] = 0
+                elif det:
+                    self.miss[i][s] = 0
+                else:
+                    self.miss[i][s] += 1
+                    if self.miss[i][s] >= int(p.sf[s, C.S_DROP]):
+                        self.trk_t[i][s] = -1.0
+                        self.hist[i][s] = 0
+                        self.miss[i][s] = 0
+
+    def effectors(self, t: float) -> None:
+        """§4.6: reloads, missiles arriving, gun bursts."""
+        p, E = self.p, self.E
+        for e in range(E):
+            ef = p.ef[e]
+            kind = int(ef[C.E_KIND])
+            if kind == C.K_JAMMER:
+                continue
+            if self.reload_at[e] >= 0 and t + EPS >= self.reload_at[e]:
+                self.mag[e] = int(ef[C.E_MAG])
+                self.reload_at[e] = -1.0
+            ex, ey = self.where(p.ef, e, C.E_X, C.E_Y, C.E_ESCORT)
+            for c, g in enumerate(self.chans[e]):
+                if g is None or t + EPS < g.due:
                     continue
-                if reload_at[e] >= 0 and t + EPS >= reload_at[e]:
-                    mag[e] = int(ef[C.E_MAG])
-                    reload_at[e] = -1.0
-                ex, ey = self.where(p.ef, e, C.E_X, C.E_Y, C.E_ESCORT)
-                for c, g in enumerate(chans[e]):
-                    if g is None or t + EPS < g.due:
-                        continue
-                    d = drones[g.drone]
-                    pk = p.pk[e, d.wave]
-                    if kind != C.K_GUN:
-                        chans[e][c] = None
-                        d.engaged -= 1
-                        if d.status == "air" and any(
-                                self.U(rng.S_KILL, d.key, g.first + j) < pk
-                                for j in range(g.rounds)):
-                            self.end(d, "killed", t)
-                            self.kills[e] += 1
-                        continue
-                    r2 = _d2(d.x, d.y, ex, ey)
-                    fire = (d.status == "air" and mag[e] > 0 and self.seen(d, t)
-                            and ef[C.E_MINR] ** 2 <= r2 <= ef[C.E_MAXR] ** 2
-                            and d.z <= ef[C.E_MAXALT]
-                            and (ef[C.E_ESCORT] > 0 or p.tight_r <= 0
-                                 or not self.own_aircraft_near(d.x, d.y, p.tight_r)))
-                    if not fire:
-                        chans[e][c] = None
-                        d.engaged -= 1
-                        continue
-                    q = d.rounds
-                    d.rounds += 1
-                    spend(e, 1, t)
-                    if self.U(rng.S_KILL, d.key, q) < pk:
-                        self.end(d, "killed", t)
+                d = self.drones[g.drone]
+                pk = p.pk[e, d.wave]
+                if kind != C.K_GUN:
+                    self.chans[e][c] = None
+                    d.engaged -= 1
+                    if d.status == "air" and any(
+                            self.U(rng.S_KILL, d.key, g.first + j) < pk
+                            for j in range(g.rounds)):
+                        self.finish(d, "killed", t)
                         self.kills[e] += 1
-                        chans[e][c] = None
-                        d.engaged -= 1
-                    else:
-                        g.due += ef[C.E_INTERVAL]
-            # ---- C2
-            if t + EPS >= next_c2:
-                while next_c2 <= t + EPS:
-                    next_c2 += p.cycle_s
-                self.decide(drones, order, chans, mag, t, spend)
-                self.friendly_fire(mag, cycle, t, spend)
-                cycle += 1
-        for d in order:
+                    continue
+                r2 = _d2(d.x, d.y, ex, ey)
+                fire = (d.status == "air" and self.mag[e] > 0 and self.seen(d, t)
+                        and ef[C.E_MINR] ** 2 <= r2 <= ef[C.E_MAXR] ** 2
+                        and d.z <= ef[C.E_MAXALT]
+                        and (ef[C.E_ESCORT] > 0 or p.tight_r <= 0
+                             or not self.own_aircraft_near(d.x, d.y, p.tight_r)))
+                if not fire:
+                    self.chans[e][c] = None
+                    d.engaged -= 1
+                    continue
+                q = d.rounds
+                d.rounds += 1
+                self.spend(e, 1, t)
+                if self.U(rng.S_KILL, d.key, q) < pk:
+                    self.finish(d, "killed", t)
+                    self.kills[e] += 1
+                    self.chans[e][c] = None
+                    d.engaged -= 1
+                else:
+                    g.due += ef[C.E_INTERVAL]
+
+    def c2(self, t: float) -> int:
+        """§4.7 when a decision cycle is due; its number, or -1."""
+        p = self.p
+        if t + EPS < self.next_c2:
+            return -1
+        while self.next_c2 <= t + EPS:
+            self.next_c2 += p.cycle_s
+        cyc = self.cycle
+        self.cycle += 1
+        self.decide(self.drones, self.order, self.chans, self.mag, t, self.spend)
+        return cyc
+
+    def spend(self, e: int, n: int, t: float) -> None:
+        """Effector ``e`` fires ``n`` rounds (magazine, shots, reload)."""
+        p, mag = self.p, self.mag
+        mag[e] -= n
+        self.min_mag[e] = min(self.min_mag[e], mag[e])
+        self.shots[e, self.bin(t)] += n
+        if mag[e] == 0 and p.ef[e, C.E_RELOAD] > 0 and self.reload_at[e] < 0:
+            self.reload_at[e] = t + p.ef[e, C.E_RELOAD]
+
+    def end(self) -> BatchOutcome:
+        """§4.8: whatever is still in the air has expired; the outcome (R = 1)."""
+        p = self.p
+        min_mag = self.min_mag
+        for d in self.order:
             if d.status == "air":
-                self.end(d, "expired", p.duration)
+                self.finish(d, "expired", p.duration)
         launched = self.launched.sum(axis=1)
         shots = self.shots.sum(axis=1)
         o = {
@@ -373,12 +414,12 @@ class _Rep:
         x = q * q if slope == 4.0 else (q if slope == 2.0 else q ** (0.5 * slope))
         return 1.0 / (1.0 + x)
 
-    def move(self, d: Drone, t: float) -> None:
+    def move_drone(self, d: Drone, t: float) -> None:
         p = self.p
         w = d.wave
         wf = p.wf[w]
         if t - d.t_launch >= wf[C.W_ENDUR] - EPS:
-            self.end(d, "expired", t)
+            self.finish(d, "expired", t)
             return
         step = wf[C.W_SPEED] * p.dt
         nroute = int(p.route_n[w])
@@ -397,7 +438,7 @@ class _Rep:
             if d.leg < nroute:
                 d.leg += 1
                 return
-            self.end(d, "leaked", t)
+            self.finish(d, "leaked", t)
             for s in range(p.n_moving, self.A):
                 L = p.lethality[s, w]
                 reach = wf[C.W_LETHAL] + p.asset_radius[s]
@@ -417,14 +458,14 @@ class _Rep:
             else:
                 return
         elif gone or (d.mode == "pursue" and dist > 2.0 * wf[C.W_SEEKER]):
-            self.end(d, "expired", t)
+            self.finish(d, "expired", t)
             return
         if not available:
             return
         d.z = float(p.plan_alt[a])
         if dist <= step + wf[C.W_LETHAL]:
             d.x, d.y = ax, ay
-            self.end(d, "leaked", t)
+            self.finish(d, "leaked", t)
             L = p.lethality[a, w]
             if L > 0:
                 self.hits[a] += 1
@@ -505,7 +546,7 @@ class _Rep:
             cap: dict[int, int]) -> list[tuple[int, int, int, float]]:
         """The ``local``/``exact`` assignment: the cycle's asset-based WTA over the candidates
         (docs/model.md 4.7), solved by :mod:`skyshield.wta`; engagements effector-major."""
-        from skyshield.engine.kernel import LOCAL_MAX_EVALS
+        from skyshield.engine.c2 import LOCAL_MAX_EVALS
         from skyshield.wta.asset_based import (
             assign_asset_based,
             greedy_asset_based_nb,

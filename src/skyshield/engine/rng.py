@@ -75,9 +75,9 @@ def rep_key(seed: int | np.integer, rep: int | np.integer) -> np.uint64:
 
 
 @njit(cache=True)
-def uniform3(h: np.uint64, stream: int, a: np.uint64, b: np.uint64) -> float:
-    """``to_unit(absorb(absorb(absorb(h, stream), a), b))`` for a replication key ``h``."""
-    return to_unit(absorb(absorb(absorb(h, np.uint64(stream)), a), b))
+def u2(h: np.uint64, a: np.uint64, b: np.uint64) -> float:
+    """Uniform from a prefix hash and two more key components."""
+    return to_unit(absorb(absorb(h, a), b))
 
 
 def name_key(name: str) -> int:

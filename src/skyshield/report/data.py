@@ -16,20 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from skyshield.contract import REPORT_TABLES
 from skyshield.errors import InputError
 from skyshield.results.folder import check_run_folder
-
-#: Event kinds of the event log, in the order the replay encodes them (index = code).
-EVENT_KINDS = (
-    "launch", "track", "track_lost", "shot", "kill", "miss", "jammed", "leak", "hit", "expire",
-    "friendly_fire", "asset_lost",
-)  # fmt: skip
-#: Entity and state codes of the ``positions`` table as the replay encodes them.
-ENTITIES = ("drone", "asset")
-STATES = ("flying", "tracked", "dead")
-
-#: Tables the report reads; ``events`` and ``positions`` may be empty (nothing recorded).
-REQUIRED_TABLES = ("summary_effectors", "effector_timeline", "timeline", "events", "positions")
 
 
 @dataclass
@@ -116,7 +105,7 @@ def _read_tables(folder: Path) -> dict[str, dict[str, np.ndarray]]:
         try:
             present = {r[0] for r in con.execute(
                 "SELECT table_name FROM information_schema.tables").fetchall()}
-            for name in REQUIRED_TABLES:
+            for name in REPORT_TABLES:
                 if name not in present:
                     raise InputError(f"table '{name}' is missing", file=str(db))
                 tables[name] = _table_columns(con.sql(f'SELECT * FROM "{name}"')
@@ -127,7 +116,7 @@ def _read_tables(folder: Path) -> dict[str, dict[str, np.ndarray]]:
     if pq_dir.is_dir():
         import pyarrow.parquet as pq
 
-        for name in REQUIRED_TABLES:
+        for name in REPORT_TABLES:
             path = pq_dir / f"{name}.parquet"
             if not path.is_file():
                 raise InputError(f"table '{name}' is missing", file=str(path))

@@ -20,7 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from skyshield.report.data import ENTITIES, EVENT_KINDS, STATES, RunData
+from skyshield.contract import EVENT_KINDS
+from skyshield.contract import POS_ENTITIES as ENTITIES
+from skyshield.contract import POS_STATES as STATES
+from skyshield.report.data import RunData
 from skyshield.report.figures import FIGURES
 
 _TOKEN = re.compile(r"\{\{([a-z_]+)\}\}")

@@ -17,8 +17,6 @@ from skyshield.results.stats import mean_interval, wilson_interval
 if TYPE_CHECKING:  # pragma: no cover
     from skyshield.scenario.schema import Scenario
 
-BIN_S = 60.0
-
 
 def _r(x: float, digits: int = 6) -> float | None:
     """Round for display; NaN/inf become None (JSON has no NaN)."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from skyshield.results.core import BIN_S
+from skyshield.contract import BIN_S
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from skyshield.results.core import BIN_S
+from skyshield.contract import BIN_S
 from skyshield.scenario.layout import layout
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
 
     from skyshield.results.core import Results
+
 
 def _names(values: np.ndarray, names: list[str]) -> list[str | None]:
     """Map integer indices to names (negative → None); strings pass through."""

@@ -13,8 +13,9 @@ means (in the manner of PyPSA's component attribute tables). The rows drive
   faults analysis all read;
 - the generated tables of ``docs/catalogue.md`` (``python -m skyshield.scenario.docgen``).
 
-Kinds are named (:data:`SensorKind`, :data:`EffectorKind`); only the compiler
-(``skyshield.engine.compile``) maps them to the integer codes of the kernel. The meaning of
+Kinds are named (:data:`SensorKind`, :data:`EffectorKind`); their integer codes, which the
+kernel reads and ``layout.json`` writes, are part of the output contract
+(:data:`skyshield.contract.SENSOR_CODES`, :data:`~skyshield.contract.EFFECTOR_CODES`). The meaning of
 every parameter in the simulation is specified in ``docs/model.md``.
 """
 

@@ -20,7 +20,7 @@ def layout(scenario: Scenario) -> dict[str, Any]:
     (:func:`~skyshield.scenario.equipment.resolve_equipment`); ``kind`` is the kernel's code
     of the equipment kind, ``kind_name`` its name, ``params`` every parameter of its kind as
     resolved (and ``pk`` for an effector)."""
-    from skyshield.engine.compile import EFFECTOR_CODES, SENSOR_CODES
+    from skyshield.contract import EFFECTOR_CODES, SENSOR_CODES
 
     org = scenario.origin
     equipment = resolve_equipment(scenario)

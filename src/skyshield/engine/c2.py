@@ -1,0 +1,494 @@
+"""§4.7 of ``docs/model.md``: command and control, every ``cycle_s``: threat evaluation,
+weapon assignment (greedy, local or exact), engagements starting, and friendly fire.
+
+The C2 pairs are sorted once per cycle (merge sort on the priority of 4.7), so a cycle
+costs O(P log P) for P feasible pairs. ``local``/``exact`` build the cycle's WTA problem
+from the candidates and pairs and solve it with :mod:`skyshield.wta.asset_based`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba as nb
+import numpy as np
+from numba import njit
+
+from skyshield.engine import rng
+from skyshield.engine.compile import (
+    E_CHAN,
+    E_ESCORT,
+    E_KIND,
+    E_PKFF,
+    E_REACT,
+    E_VP,
+    E_X,
+    E_Y,
+    K_GUN,
+    K_JAMMER,
+    W_SPEED,
+    KernelParams,
+)
+from skyshield.engine.engagement import (
+    effector_xy,
+    in_envelope,
+    own_aircraft_near,
+    spend_rounds,
+)
+from skyshield.engine.events import EV_ASSET_LOST, EV_FF, EV_SHOT, emit
+from skyshield.engine.rng import absorb, to_unit
+from skyshield.engine.state import (
+    C_CYCLE,
+    C_N_ACT,
+    EPS_T,
+    F_NEXT_C2,
+    MD_FIXED,
+    ST_AIR,
+    Outcome,
+    State,
+)
+from skyshield.wta.asset_based import greedy_asset_based_nb, local_asset_based_nb
+
+# assignment policies (compile.POLICIES)
+P_GREEDY, P_LOCAL, P_EXACT = 0, 1, 2
+#: Move/swap evaluations the ``local`` policy may spend per decision cycle: a fixed budget,
+#: not a clock, so results do not depend on the machine.
+LOCAL_MAX_EVALS = 20_000
+
+
+@njit(cache=True)
+def pair_before(a: int, b: int, ps: np.ndarray, pt: np.ndarray, pdr: np.ndarray,
+                pe: np.ndarray) -> bool:
+    """Assignment priority: higher score, then shorter time to go, then lower drone index,
+    then lower effector index."""
+    if ps[a] != ps[b]:
+        return ps[a] > ps[b]
+    if pt[a] != pt[b]:
+        return pt[a] < pt[b]
+    if pdr[a] != pdr[b]:
+        return pdr[a] < pdr[b]
+    return pe[a] < pe[b]
+
+
+@njit(cache=True)
+def sort_pairs(n: int, ps: np.ndarray, pt: np.ndarray, pdr: np.ndarray, pe: np.ndarray,
+               order: np.ndarray, tmp: np.ndarray) -> None:
+    """``order[:n]`` = pair indices by :func:`pair_before` (bottom-up merge sort, O(n log n))."""
+    for q in range(n):
+        order[q] = q
+    width = 1
+    while width < n:
+        lo = 0
+        while lo < n:
+            mid = min(lo + width, n)
+            hi = min(lo + 2 * width, n)
+            a = lo
+            b = mid
+            k = lo
+            while a < mid and b < hi:
+                if pair_before(order[b], order[a], ps, pt, pdr, pe):
+                    tmp[k] = order[b]
+                    b += 1
+                else:
+                    tmp[k] = order[a]
+                    a += 1
+                k += 1
+            while a < mid:
+                tmp[k] = order[a]
+                a += 1
+                k += 1
+            while b < hi:
+                tmp[k] = order[b]
+                b += 1
+                k += 1
+            lo = hi
+        for q in range(n):
+            order[q] = tmp[q]
+        width *= 2
+
+
+def exact_shots(asset_value: np.ndarray, threat_asset: np.ndarray, lethality: np.ndarray,
+                pk: np.ndarray, capacity: np.ndarray, time_s: float) -> np.ndarray:
+    """The ``exact`` policy's engagements (plain Python: HiGHS runs in object mode).
+
+    :func:`skyshield.wta.asset_based.assign_asset_based` with ``method="exact"``: greedy, local
+    search, then the outer-approximation MILP for at most ``time_s`` seconds.
+    """
+    from skyshield.wta.asset_based import assign_asset_based
+
+    x = assign_asset_based(asset_value, threat_asset, lethality, pk, capacity, "exact", time_s)
+    return np.ascontiguousarray(x, dtype=np.int64)
+
+
+@njit(cache=True)
+def wta_shots(policy: int, asset_value: np.ndarray, threat_asset: np.ndarray,
+              lethality: np.ndarray, pk: np.ndarray, capacity: np.ndarray,
+              time_s: float) -> np.ndarray:
+    """Engagements ``(E, T)`` of one decision cycle's asset-based WTA for ``local``/``exact``.
+
+    Parameters
+    ----------
+    policy
+        :data:`P_LOCAL` or :data:`P_EXACT`.
+    asset_value
+        ``(A,)`` float64, the C2 weight of each asset.
+    threat_asset, lethality
+        ``(T,)`` the asset each candidate is aimed at and its perceived vulnerability.
+    pk
+        ``(E, T)`` float64 kill probability of one engagement (0 = infeasible).
+    capacity
+        ``(E,)`` int64 engagements each effector can start.
+    time_s
+        Time limit of the ``exact`` solve, seconds.
+
+    Notes
+    -----
+    ``local`` = maximum marginal return, then first-improvement moves and swaps of single
+    engagements for at most :data:`LOCAL_MAX_EVALS` evaluations (deterministic). ``exact``
+    leaves nopython mode for :func:`exact_shots`.
+    """
+    x = greedy_asset_based_nb(asset_value, threat_asset, lethality, pk, capacity)
+    if policy == P_LOCAL:
+        local_asset_based_nb(asset_value, threat_asset, lethality, pk, capacity, x,
+                             LOCAL_MAX_EVALS)
+    elif policy == P_EXACT:
+        with nb.objmode(x="int64[:, ::1]"):
+            x = exact_shots(asset_value, threat_asset, lethality, pk, capacity, time_s)
+    return x
+
+
+@njit(inline="always")
+def candidates(p: KernelParams, st: State, t: float) -> int:
+    """Threat evaluation: the airborne drones C2 sees, not engaged, aimed at an asset it
+    values; ``st.cand[:nc]`` with their values. Returns ``nc``."""
+    p_drone_wave = p.drone_wave
+    p_asset_weight = p.asset_weight
+    p_perceived = p.perceived
+    n_act = st.ctr[C_N_ACT]
+    act = st.act
+    status = st.status
+    engaged = st.engaged
+    seen = st.seen
+    tgt = st.tgt
+    cand = st.cand
+    cval = st.cval
+    ctight = st.ctight
+    cidx = st.cidx
+    # candidate threats
+    nc = 0
+    for jj in range(n_act):
+        i = act[jj]
+        if status[i] != ST_AIR or engaged[i] > 0:
+            continue
+        if t + EPS_T < seen[i]:
+            continue
+        w = p_drone_wave[i]
+        a = tgt[i]
+        v = p_asset_weight[a] * p_perceived[a, w]
+        if v <= 0.0:
+            continue
+        # the tight-escort flag and time to go are needed only for the few
+        # candidates some effector can reach: worked out in the pair loop
+        cand[nc] = i
+        cval[nc] = v
+        ctight[nc] = -1
+        cidx[i] = nc
+        nc += 1
+    return nc
+
+
+@njit(inline="always")
+def pairs(p: KernelParams, st: State, nc: int) -> int:
+    """Feasible (effector, candidate) pairs with their score, time to go, rounds and
+    distance; each effector's capacity ``st.cap``. Returns the number of pairs."""
+    p_ef = p.ef
+    p_pk = p.pk
+    p_wf = p.wf
+    p_drone_wave = p.drone_wave
+    p_doctrine = p.doctrine
+    p_salvo_size = p.salvo_size
+    p_tight_r = p.tight_r
+    E = p_ef.shape[0]
+    mag = st.mag
+    eng_d = st.eng_d
+    cap = st.cap
+    en = st.en
+    elist = st.elist
+    cidx = st.cidx
+    cand = st.cand
+    cval = st.cval
+    ctight = st.ctight
+    x = st.x
+    y = st.y
+    z = st.z
+    mode = st.mode
+    aimx = st.aimx
+    aimy = st.aimy
+    tgt = st.tgt
+    mx = st.mx
+    my = st.my
+    pe = st.pe
+    pi = st.pi
+    ps = st.ps
+    pt = st.pt
+    pn = st.pn
+    pd_ = st.pd_
+    # feasible pairs
+    npair = 0
+    for e in range(E):
+        kind = int(p_ef[e, E_KIND])
+        cap[e] = 0
+        if kind == K_JAMMER or mag[e] <= 0:
+            continue
+        free = 0
+        for c in range(int(p_ef[e, E_CHAN])):
+            if eng_d[e, c] < 0:
+                free += 1
+        rounds = 1
+        if kind != K_GUN and p_doctrine == 1:
+            rounds = min(p_salvo_size, mag[e])
+        if kind != K_GUN:
+            free = min(free, mag[e] // rounds)
+        cap[e] = free
+        if free == 0:
+            continue
+        ex, ey = effector_xy(p, st, e)
+        for jj in range(en[e]):
+            i = elist[e, jj]
+            q = cidx[i]
+            if q < 0:
+                continue
+            w = p_drone_wave[i]
+            pkw = p_pk[e, w]
+            if pkw <= 0.0:
+                continue
+            dx = x[i] - ex
+            dy = y[i] - ey
+            r2 = dx * dx + dy * dy
+            if not in_envelope(p, e, r2, z[i]):
+                continue
+            if p_ef[e, E_ESCORT] <= 0.0:
+                if ctight[q] < 0:
+                    tight = p_tight_r > 0.0 and own_aircraft_near(p, st, x[i], y[i])
+                    ctight[q] = 1 if tight else 0
+                if ctight[q] == 1:
+                    continue
+            pe[npair] = e
+            pi[npair] = q
+            ps[npair] = cval[q] * (1.0 - (1.0 - pkw) ** rounds)
+            if mode[i] == MD_FIXED:
+                ddx = aimx[i] - x[i]
+                ddy = aimy[i] - y[i]
+            else:
+                ddx = mx[tgt[i]] - x[i]
+                ddy = my[tgt[i]] - y[i]
+            pt[npair] = math.sqrt(ddx * ddx + ddy * ddy) / p_wf[w, W_SPEED]
+            pn[npair] = rounds
+            pd_[npair] = math.sqrt(r2)
+            npair += 1
+    for q in range(nc):
+        cidx[cand[q]] = -1
+    return npair
+
+
+@njit(inline="always")
+def assign(p: KernelParams, st: State, nc: int, npair: int) -> int:
+    """Weapon assignment: the cycle's engagements ``st.go_*[:n_go]`` (effector, candidate,
+    rounds, distance) in the order they start. Returns ``n_go``."""
+    p_pk = p.pk
+    p_drone_wave = p.drone_wave
+    p_perceived = p.perceived
+    p_asset_weight = p.asset_weight
+    p_policy = p.policy
+    p_policy_time_s = p.policy_time_s
+    E = p.ef.shape[0]
+    cand = st.cand
+    tgt = st.tgt
+    cap = st.cap
+    taken = st.taken
+    pe = st.pe
+    pi = st.pi
+    ps = st.ps
+    pt = st.pt
+    pn = st.pn
+    pd_ = st.pd_
+    pdr = st.pdr
+    porder = st.porder
+    ptmp = st.ptmp
+    go_e = st.go_e
+    go_q = st.go_q
+    go_n = st.go_n
+    go_d = st.go_d
+    # assignment: a list of engagements (effector, candidate, rounds, distance) in
+    # the order they start
+    n_go = 0
+    if p_policy == P_GREEDY:
+        # greedy maximum marginal return: pairs in decreasing priority, each taken if
+        # its effector has capacity left and its threat is unassigned — the same as
+        # repeatedly taking the best valid pair
+        for q in range(nc):
+            taken[q] = False
+        for q in range(npair):
+            pdr[q] = cand[pi[q]]
+        sort_pairs(npair, ps, pt, pdr, pe, porder, ptmp)
+        for oq in range(npair):
+            best = porder[oq]
+            if cap[pe[best]] <= 0 or taken[pi[best]]:
+                continue
+            taken[pi[best]] = True
+            cap[pe[best]] -= 1
+            go_e[n_go] = pe[best]
+            go_q[n_go] = pi[best]
+            go_n[n_go] = pn[best]
+            go_d[n_go] = pd_[best]
+            n_go += 1
+    elif npair > 0:
+        # asset-based WTA over the candidates (docs/model.md 4.7): engagements of
+        # effector e at candidate q, effector-major then candidate order
+        pkm = np.zeros((E, nc))
+        pix = np.full((E, nc), -1, np.int64)
+        for q in range(npair):
+            e = pe[q]
+            miss_p = 1.0
+            for _ in range(pn[q]):
+                miss_p *= 1.0 - p_pk[e, p_drone_wave[cand[pi[q]]]]
+            pkm[e, pi[q]] = 1.0 - miss_p
+            pix[e, pi[q]] = q
+        ta = np.empty(nc, np.int64)
+        le = np.empty(nc)
+        for q in range(nc):
+            i = cand[q]
+            ta[q] = tgt[i]
+            le[q] = p_perceived[tgt[i], p_drone_wave[i]]
+        xs = wta_shots(p_policy, p_asset_weight, ta, le, pkm, cap, p_policy_time_s)
+        for e in range(E):
+            for q in range(nc):
+                for _ in range(xs[e, q]):
+                    go_e[n_go] = e
+                    go_q[n_go] = q
+                    go_n[n_go] = pn[pix[e, q]]
+                    go_d[n_go] = pd_[pix[e, q]]
+                    n_go += 1
+    return n_go
+
+
+@njit(inline="always")
+def start(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: float, b: int,
+          n_go: int) -> None:
+    """The assigned engagements start: a channel each; guns fire after their reaction
+    time, missiles and interceptors are launched now (rounds spent) and arrive later."""
+    p_ef = p.ef
+    p_drone_wave = p.drone_wave
+    cand = st.cand
+    tgt = st.tgt
+    x = st.x
+    y = st.y
+    engaged = st.engaged
+    nshot = st.nshot
+    eng_d = st.eng_d
+    eng_t = st.eng_t
+    eng_n = st.eng_n
+    eng_s0 = st.eng_s0
+    go_e = st.go_e
+    go_q = st.go_q
+    go_n = st.go_n
+    go_d = st.go_d
+    for g in range(n_go):
+        e = go_e[g]
+        i = cand[go_q[g]]
+        w = p_drone_wave[i]
+        kind = int(p_ef[e, E_KIND])
+        c = 0
+        while eng_d[e, c] >= 0:
+            c += 1
+        eng_d[e, c] = i
+        engaged[i] += 1
+        if kind == K_GUN:
+            eng_t[e, c] = t + p_ef[e, E_REACT]
+            eng_n[e, c] = 0
+        else:
+            n = go_n[g]
+            eng_n[e, c] = n
+            eng_s0[e, c] = nshot[i]
+            nshot[i] += n
+            eng_t[e, c] = t + p_ef[e, E_REACT] + go_d[g] / p_ef[e, E_VP]
+            spend_rounds(p, st, out, r, e, n, t, b, EV_SHOT, i, w, tgt[i], x[i], y[i])
+
+
+@njit(inline="always")
+def c2(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: float,
+       b: int) -> int:
+    """§4.7 when a decision cycle is due: candidates, pairs, assignment, engagements.
+    Returns the cycle's number, or -1 when none is due."""
+    fl = st.fl
+    if t + EPS_T < fl[F_NEXT_C2]:
+        return -1
+    while fl[F_NEXT_C2] <= t + EPS_T:
+        fl[F_NEXT_C2] += p.cycle_s
+    cyc = st.ctr[C_CYCLE]
+    st.ctr[C_CYCLE] = cyc + 1
+    nc = candidates(p, st, t)
+    npair = pairs(p, st, nc)
+    n_go = assign(p, st, nc, npair)
+    start(p, st, out, r, t, b, n_go)
+    return cyc
+
+
+@njit(inline="always")
+def friendly_fire(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: float,
+                  b: int, cyc: int) -> None:
+    """§4.7 friendly fire: in a weapons-free zone, a fixed effector that can reach an own
+    aircraft misidentifies it with ``p_misid`` per cycle, fires one round and may down it."""
+    if p.p_misid <= 0.0:
+        return
+    p_ef = p.ef
+    p_wfz = p.wfz
+    p_eff_key = p.eff_key
+    p_asset_key = p.asset_key
+    p_plan_alt = p.plan_alt
+    p_p_misid = p.p_misid
+    M = p.n_moving
+    E = p_ef.shape[0]
+    h_ffid = st.hk[rng.S_FF_ID]
+    h_ffhit = st.hk[rng.S_FF_HIT]
+    mag = st.mag
+    mx = st.mx
+    my = st.my
+    mair = st.mair
+    lost = st.lost
+    for m in range(M):
+        if not mair[m] or lost[m]:
+            continue
+        inzone = False
+        for zq in range(p_wfz.shape[0]):
+            dx = mx[m] - p_wfz[zq, 0]
+            dy = my[m] - p_wfz[zq, 1]
+            if dx * dx + dy * dy <= p_wfz[zq, 2] * p_wfz[zq, 2]:
+                inzone = True
+        if not inzone:
+            continue
+        for e in range(E):
+            kind = int(p_ef[e, E_KIND])
+            if kind == K_JAMMER or p_ef[e, E_ESCORT] > 0.0 or mag[e] <= 0:
+                continue
+            dx = mx[m] - p_ef[e, E_X]
+            dy = my[m] - p_ef[e, E_Y]
+            r2 = dx * dx + dy * dy
+            if not in_envelope(p, e, r2, p_plan_alt[m]):
+                continue
+            u = to_unit(absorb(absorb(absorb(h_ffid, p_eff_key[e]),
+                                      p_asset_key[m]), np.uint64(cyc)))
+            if u >= p_p_misid:
+                continue
+            out.friendly_fire[r] += 1
+            spend_rounds(p, st, out, r, e, 1, t, b, EV_FF, -1, -1, m, mx[m], my[m])
+            u = to_unit(absorb(absorb(absorb(h_ffhit, p_eff_key[e]),
+                                      p_asset_key[m]), np.uint64(cyc)))
+            if u < p_ef[e, E_PKFF] and not lost[m]:
+                lost[m] = True
+                out.asset_lost[r, m] = True
+                out.asset_loss_time_s[r, m] = t
+                if m == 0:
+                    out.vip_lost_ff[r] = True
+                emit(st, t, EV_ASSET_LOST, -1, -1, e, m,
+                     mx[m], my[m])
