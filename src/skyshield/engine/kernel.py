@@ -28,6 +28,7 @@ import numpy as np
 from numba import njit
 
 from skyshield.contract import BIN_S
+from skyshield.engine import cache
 from skyshield.engine.c2 import c2, friendly_fire
 from skyshield.engine.compile import E_COST, W_COST, KernelParams
 from skyshield.engine.draws import draw
@@ -44,6 +45,7 @@ from skyshield.engine.state import (
     State,
     new_state,
 )
+from skyshield.wta.asset_based import greedy_asset_based_nb
 
 
 @njit(cache=True)
@@ -127,3 +129,8 @@ def batch(p: KernelParams, seed: int, rep_start: int, out: Outcome) -> None:
         r = np.int64(j)
         cnt = np.zeros(2, np.int64)
         replication(p, seed, rep_start + r, r, out, rec, evf, evi, posf, posi, cnt)
+
+
+# numba's cache sees only this file's stamp, but the kernel is compiled from the phase modules
+# and skyshield.wta too: drop stale cache entries before anything is loaded from them
+cache.check([replication, greedy_asset_based_nb])
