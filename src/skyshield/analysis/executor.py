@@ -74,7 +74,8 @@ class PointOutcome:
 
 def _load(simulator: str) -> Callable[..., Any]:
     module, _, attr = simulator.partition(":")
-    return getattr(importlib.import_module(module), attr)
+    fn: Callable[..., Any] = getattr(importlib.import_module(module), attr)
+    return fn
 
 
 def run_point(task: PointTask) -> PointOutcome:

@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 
 from skyshield.analysis.executor import DEFAULT_SIMULATOR, PointTask, execute
 from skyshield.analysis.spec import (
-    Scalar,
     Vary,
     design,
     digest,
@@ -35,6 +34,7 @@ from skyshield.analysis.spec import (
 from skyshield.analysis.store import SweepStore, point_row
 from skyshield.args import check_run_args
 from skyshield.progress import progress_bar
+from skyshield.scenario.paths import Scalar
 
 if TYPE_CHECKING:  # pragma: no cover
     from skyshield.scenario.schema import Scenario

@@ -62,12 +62,12 @@ def pair_before(a: int, b: int, ps: np.ndarray, pt: np.ndarray, pdr: np.ndarray,
     """Assignment priority: higher score, then shorter time to go, then lower drone index,
     then lower effector index."""
     if ps[a] != ps[b]:
-        return ps[a] > ps[b]
+        return bool(ps[a] > ps[b])
     if pt[a] != pt[b]:
-        return pt[a] < pt[b]
+        return bool(pt[a] < pt[b])
     if pdr[a] != pdr[b]:
-        return pdr[a] < pdr[b]
-    return pe[a] < pe[b]
+        return bool(pdr[a] < pdr[b])
+    return bool(pe[a] < pe[b])
 
 
 @njit(cache=True)
@@ -431,7 +431,7 @@ def c2(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: float,
     npair = pairs(p, st, nc)
     n_go = assign(p, st, nc, npair)
     start(p, st, out, r, t, b, n_go)
-    return cyc
+    return int(cyc)
 
 
 @njit(inline="always")

@@ -43,7 +43,7 @@ def launch_time(p: KernelParams, w: int, u: float) -> float:
     c1 = p.prof_cum[w, k + 1]
     t0 = p.prof_t[w, k]
     t1 = p.prof_t[w, k + 1]
-    return t0 + (u - c0) / (c1 - c0) * (t1 - t0)
+    return float(t0 + (u - c0) / (c1 - c0) * (t1 - t0))
 
 
 @njit(inline="always")

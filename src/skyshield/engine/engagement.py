@@ -70,8 +70,8 @@ def effector_xy(p: KernelParams, st: State, e: int) -> tuple[float, float]:
 @njit(inline="always")
 def in_envelope(p: KernelParams, e: int, r2: float, zz: float) -> bool:
     """Effector ``e`` can engage at squared range ``r2`` and altitude ``zz``."""
-    return (r2 <= p.ef[e, E_MAXR] * p.ef[e, E_MAXR] and r2 >= p.ef[e, E_MINR] * p.ef[e, E_MINR]
-            and zz <= p.ef[e, E_MAXALT])
+    return bool(r2 <= p.ef[e, E_MAXR] * p.ef[e, E_MAXR]
+                and r2 >= p.ef[e, E_MINR] * p.ef[e, E_MINR] and zz <= p.ef[e, E_MAXALT])
 
 
 @njit(inline="always")

@@ -122,7 +122,8 @@ def summary_html(s: dict[str, Any]) -> str:
 def _metres(values: np.ndarray) -> list[int]:
     """Coordinates as whole metres (missing ones as 0: the event then has no place)."""
     v = np.array([np.nan if x is None else float(x) for x in values], dtype=float)
-    return np.rint(np.nan_to_num(v, nan=0.0, posinf=0.0, neginf=0.0)).astype(int).tolist()
+    metres: list[int] = np.rint(np.nan_to_num(v, nan=0.0, posinf=0.0, neginf=0.0)).astype(int).tolist()
+    return metres
 
 
 def replay_payload(data: RunData, reps: list[int]) -> dict[str, Any]:
