@@ -1,4 +1,4 @@
-"""Benchmark of the analysis area (issue 5): sweeps and N−1 fault analysis of the flagship.
+"""Benchmark of the analysis area: sweeps and N−1 fault analysis of the flagship.
 
 Targets:
 

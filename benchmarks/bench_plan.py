@@ -1,4 +1,4 @@
-"""Benchmarks of the planner (issue 4), each beside the anchor the issue names.
+"""Benchmarks of the planner, each beside the baseline or peer it is measured against.
 
     .venv/bin/python -m benchmarks.bench_plan [--quick] [--json FILE] [--dobss-limit S]
 

@@ -1,4 +1,4 @@
-"""C2 assignment policies on the flagship (issue 2): ``python -m benchmarks.bench_policy``.
+"""C2 assignment policies on the flagship: ``python -m benchmarks.bench_policy``.
 
 Runs ``examples/vip-transit.yaml`` under ``c2.policy`` = ``greedy``, ``local`` and ``exact``
 with the same seed (common random numbers) and reports, per policy: the VIP's loss

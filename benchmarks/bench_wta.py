@@ -1,4 +1,4 @@
-"""WTA benchmark (issue 3): ``python -m benchmarks.bench_wta [--quick]``.
+"""WTA benchmark: ``python -m benchmarks.bench_wta [--quick]``.
 
 The logic lives in :mod:`skyshield.wta.bench` so that ``skyshield wta bench`` runs the same.
 """

@@ -1,4 +1,4 @@
-"""Weapon–target assignment (issue 3): problems, instance files, and solvers.
+"""Weapon–target assignment: problems, instance files, and solvers.
 
 ``solve(problem, method="greedy" | "local" | "exact", time_limit=...)`` returns a
 :class:`Solution` with objective, certified lower bound, gap and status. The asset-based
