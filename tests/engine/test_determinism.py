@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import fields
 from functools import cache
-from pathlib import Path
 
 import numba
 import numpy as np
@@ -18,18 +17,12 @@ from skyshield.engine import (
     run_batch,
 )
 from skyshield.scenario import load_scenario
-
-FLAGSHIP = Path(__file__).resolve().parents[2] / "examples" / "vip-transit.yaml"
+from testkit import FLAGSHIP, assert_outcomes_equal
 
 
 @cache
 def flagship() -> CompiledScenario:
     return compile_scenario(load_scenario(FLAGSHIP))
-
-
-def _equal(a: BatchOutcome, b: BatchOutcome) -> None:
-    for f in fields(BatchOutcome):
-        np.testing.assert_array_equal(getattr(a, f.name), getattr(b, f.name), err_msg=f.name)
 
 
 def _concat(a: BatchOutcome, b: BatchOutcome) -> BatchOutcome:
@@ -40,8 +33,8 @@ def _concat(a: BatchOutcome, b: BatchOutcome) -> BatchOutcome:
 def test_batch_boundaries_and_repeats() -> None:
     cs = flagship()
     whole = run_batch(cs, 42, 0, 24)
-    _equal(whole, _concat(run_batch(cs, 42, 0, 10), run_batch(cs, 42, 10, 14)))
-    _equal(whole, run_batch(cs, 42, 0, 24))
+    assert_outcomes_equal(whole, _concat(run_batch(cs, 42, 0, 10), run_batch(cs, 42, 10, 14)))
+    assert_outcomes_equal(whole, run_batch(cs, 42, 0, 24))
     other = run_batch(cs, 43, 0, 24)
     assert not np.array_equal(whole.wave_killed, other.wave_killed)
 
@@ -56,7 +49,7 @@ def test_thread_count_does_not_matter() -> None:
         two = run_batch(cs, 5, 3, 12)
     finally:
         numba.set_num_threads(before)
-    _equal(one, two)
+    assert_outcomes_equal(one, two)
 
 
 def test_recording_reproduces_its_replication() -> None:
@@ -64,7 +57,7 @@ def test_recording_reproduces_its_replication() -> None:
     out = run_batch(cs, 1, 0, 3)
     for rep in range(3):
         rec = record_replication(cs, 1, rep)
-        _equal(rec.outcome, out.row(rep))
+        assert_outcomes_equal(rec.outcome, out.row(rep))
         ev = rec.events
         kinds = ev["kind"]
         n = {k: int((kinds == k).sum()) for k in set(kinds)}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from pathlib import Path
 
 import numpy as np
 from engine_scenarios import base, build, missile
@@ -13,7 +12,8 @@ from test_properties import scenarios
 
 from skyshield.engine import BatchOutcome, run_batch
 from skyshield.engine.reference import run_replication
-from skyshield.scenario import load_scenario
+from skyshield.scenario import Scenario, load_scenario
+from testkit import FLAGSHIP
 
 
 def _same(cs, seed: int, reps: int) -> None:
@@ -31,21 +31,27 @@ def test_identical_on_random_small_scenarios(d: dict, seed: int) -> None:
     _same(build(d), seed, 2)
 
 
-def test_identical_on_a_cut_down_flagship() -> None:
-    """The flagship's geometry and equipment, a tenth of its drones, the first 25 minutes."""
-    sc = load_scenario(Path(__file__).resolve().parents[2] / "examples" / "vip-transit.yaml")
+def _cut_down_flagship(**c2: object) -> Scenario:
+    """The flagship's geometry and equipment, a tenth of its drones (launched in the first
+    1400 s), the VIP leaving at once, 25 minutes; the leak at p = 0.5 with 4 drones."""
+    sc = load_scenario(FLAGSHIP)
     raids = [r.model_copy(update={"count": max(1, r.count // 10),
                                   "launch": r.launch.model_copy(update={"end_s": 1400.0,
                                                                         "times_s": None,
                                                                         "rates": None})})
              for r in sc.raids]
     assert sc.leak is not None
-    small = sc.model_copy(update={
+    return sc.model_copy(update={
         "raids": raids, "duration_s": 1500.0,
         "leak": sc.leak.model_copy(update={"probability": 0.5, "count": 4}),
+        "c2": sc.c2.model_copy(update=c2),
         "assets": sc.assets.model_copy(update={"moving": [
             sc.assets.moving[0].model_copy(update={"departure_s": 0.0})]}),
     })
+
+
+def test_identical_on_a_cut_down_flagship() -> None:
+    small = _cut_down_flagship()
     from skyshield.engine import compile_scenario
 
     cs = compile_scenario(small)
@@ -66,8 +72,7 @@ def test_identical_on_a_full_flagship_replication_with_a_leak() -> None:
     """One whole flagship replication (seed 5, replication 1: the plan leaks)."""
     from skyshield.engine import compile_scenario
 
-    cs = compile_scenario(load_scenario(
-        Path(__file__).resolve().parents[2] / "examples" / "vip-transit.yaml"))
+    cs = compile_scenario(load_scenario(FLAGSHIP))
     out = run_batch(cs, 5, 1, 1)
     assert out.leak[0] and out.wave_launched[0, -1] == 30
     ref = run_replication(cs, 5, 1)
@@ -94,18 +99,7 @@ def test_identical_with_local_and_exact_on_the_analytic_cases() -> None:
 
 def test_identical_with_local_on_a_cut_down_flagship() -> None:
     """The cut-down flagship of the test above under the ``local`` policy."""
-    sc = load_scenario(Path(__file__).resolve().parents[2] / "examples" / "vip-transit.yaml")
-    raids = [r.model_copy(update={"count": max(1, r.count // 10),
-                                  "launch": r.launch.model_copy(update={"end_s": 1400.0,
-                                                                        "times_s": None,
-                                                                        "rates": None})})
-             for r in sc.raids]
-    small = sc.model_copy(update={
-        "raids": raids, "duration_s": 1500.0,
-        "c2": sc.c2.model_copy(update={"policy": "local"}),
-        "assets": sc.assets.model_copy(update={"moving": [
-            sc.assets.moving[0].model_copy(update={"departure_s": 0.0})]}),
-    })
+    small = _cut_down_flagship(policy="local")
     from skyshield.engine import compile_scenario
 
     cs = compile_scenario(small)
