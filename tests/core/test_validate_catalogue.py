@@ -35,7 +35,12 @@ def test_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["catalogue", "--json"]) == 0
     text = capsys.readouterr().out
     assert text == catalogue_json(cat)
-    assert set(json.loads(text)) == {"threats", "sensors", "effectors"}
+    data = json.loads(text)
+    assert set(data) == {"threats", "sensors", "effectors"}
+    # sensors and effectors name their kind (the domain's named kinds); threats have none
+    assert {e["kind"] for e in data["sensors"].values()} == {"radar", "acoustic", "eo_ir"}
+    assert data["effectors"]["ew_jammer"]["kind"] == "jammer"
+    assert all("kind" not in e for e in data["threats"].values())
     assert main(["catalogue"]) == 0
     out = capsys.readouterr().out
     assert out == describe_catalogue(cat) and out.endswith("Sources: docs/catalogue.md\n")

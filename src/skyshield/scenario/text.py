@@ -42,7 +42,8 @@ def _sections(cat: Catalogue) -> dict[str, Any]:
 def catalogue_json(cat: Catalogue) -> str:
     """Every class with its description, parameters, kill probabilities and sources
     (``skyshield catalogue --json``)."""
-    return json.dumps({sec: {name: {"description": e.description, "params": e.params,
+    return json.dumps({sec: {name: {**({"kind": e.kind} if e.kind is not None else {}),
+                                    "description": e.description, "params": e.params,
                                     "pk": e.pk, "sources": e.sources}
                              for name, e in entries.items()}
                        for sec, entries in _sections(cat).items()}, indent=1) + "\n"
@@ -59,13 +60,16 @@ def describe_catalogue(cat: Catalogue) -> str:
         for sec, entries in _sections(cat).items():
             table = Table(title=sec, show_lines=False)
             table.add_column("class")
+            if sec != "threats":
+                table.add_column("kind")
             table.add_column("description")
             table.add_column("parameters")
             for name, e in entries.items():
                 params = ", ".join(f"{k}={v:g}" for k, v in e.params.items())
                 if e.pk:
                     params += "; pk: " + ", ".join(f"{k}={v:g}" for k, v in e.pk.items())
-                table.add_row(name, e.description, params)
+                kind = [] if sec == "threats" else [e.kind or ""]
+                table.add_row(name, *kind, e.description, params)
             console.print(table)
         console.print("Sources: docs/catalogue.md")
     return cap.get()
