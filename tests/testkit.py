@@ -34,6 +34,22 @@ def load_flagship() -> Scenario:
     return load_scenario(FLAGSHIP)
 
 
+def unlimited_stocks(d: dict[str, Any]) -> dict[str, Any]:
+    """A scenario dict with every effector's ``stock: null`` (an unlimited depot: the model
+    before finite means), in place; returned for chaining."""
+    for e in d["effectors"]:
+        e["stock"] = None
+    return d
+
+
+def load_flagship_unlimited() -> Scenario:
+    """The flagship with unlimited stocks (:func:`unlimited_stocks`): the model as it was
+    before finite means, whose golden summary must not change."""
+    from skyshield.scenario import scenario_from_dict
+
+    return scenario_from_dict(unlimited_stocks(load_flagship().model_dump(mode="json")))
+
+
 def flagship_small_dict() -> dict[str, Any]:
     """The flagship cut down: every raid a twentieth of its drones (at least one), launched in
     the first 600–1400 s, the VIP leaving at once, 1500 s in all."""

@@ -6,8 +6,10 @@ of the result objects, so that the test proves the output did not change:
 
 Volatile keys, replaced by a placeholder in the file and in the test: the sweep's ``out``
 (the folder, a temporary path). Nothing else is left out: the JSON of both commands holds no
-timings. The sweep's ``sweep_key`` hashes the scenario as validated: it changed once since,
-when ``assets.moving[].rcs_m2`` (never read) left the schema; every value is unchanged.
+timings. The sweep's ``sweep_key`` hashes the scenario as validated: it changed twice since,
+when ``assets.moving[].rcs_m2`` (never read) left the schema, and once when effectors gained
+``stock`` and ``resupply`` (finite means; the cut-down flagship never runs dry); every value is
+unchanged.
 """
 
 from __future__ import annotations

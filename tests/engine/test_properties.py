@@ -64,6 +64,15 @@ def scenarios(draw: st.DrawFn) -> dict:
              "pk": {t: draw(st.floats(0, 1)) for t in THREATS}}
         if typ == "ew_jammer":
             e["params"] = {}
+        elif e["params"]["reload_s"] > 0:
+            # finite means (§4.6): the catalogue's stock, an unlimited one, or a few rounds,
+            # and perhaps deliveries
+            e["stock"] = draw(st.sampled_from(["catalogue", None, 0, 1, 3]))
+            if e["stock"] is not None and draw(st.booleans()):
+                e["resupply"] = draw(st.sampled_from([
+                    [{"t_s": 120.0, "rounds": 2}],
+                    [{"every_s": 90.0, "rounds": 1, "from_s": 30.0, "until_s": 400.0}],
+                    [{"t_s": 60.0, "rounds": 1}, {"every_s": 200.0, "rounds": 3}]]))
         if draw(st.booleans()):
             e["mount"] = "escort"
         else:

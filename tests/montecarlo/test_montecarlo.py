@@ -13,9 +13,11 @@ import skyshield
 from skyshield.cli import main
 from skyshield.montecarlo import BATCH
 from skyshield.results.stats import wilson_half_width
+import testkit
 from testkit import FLAGSHIP
 
 GOLDEN = Path(__file__).parent / "golden" / "vip-transit-seed7-n250.json"
+GOLDEN_FINITE = Path(__file__).parent / "golden" / "vip-transit-finite-seed7-n250.json"
 
 
 def _run_json(capsys: pytest.CaptureFixture[str], *args: str) -> str:
@@ -73,11 +75,19 @@ def test_precision_stopping_with_two_workers_equals_one(flagship_small: skyshiel
     assert sorted(one.recordings) == sorted(two.recordings)
 
 
-def test_golden_summary_of_the_flagship(flagship: skyshield.Scenario) -> None:
-    """Guards against unintended changes of the model: regenerate deliberately with
+def test_golden_summary_of_the_flagship_with_unlimited_stocks() -> None:
+    """The model before finite means (every effector ``stock: null``) keeps its summary:
+    guards against unintended changes of the model. Regenerate deliberately with
     `python tests/montecarlo/make_golden.py` and review the diff."""
-    res = skyshield.simulate(flagship, replications=250, seed=7, record=0)
+    res = skyshield.simulate(testkit.load_flagship_unlimited(), replications=250, seed=7,
+                             record=0)
     assert res.to_json() == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_golden_summary_of_the_flagship(flagship: skyshield.Scenario) -> None:
+    """The flagship as it stands, with its finite stocks (same regeneration)."""
+    res = skyshield.simulate(flagship, replications=250, seed=7, record=0)
+    assert res.to_json() == GOLDEN_FINITE.read_text(encoding="utf-8")
 
 
 def test_simulate_checks_its_arguments(flagship: skyshield.Scenario) -> None:

@@ -36,8 +36,10 @@ N_WF = 12
 N_SF = 15
 # effector float columns (EF)
 (E_KIND, E_X, E_Y, E_ESCORT, E_MINR, E_MAXR, E_MAXALT, E_VP, E_MAG, E_RELOAD, E_CHAN,
- E_REACT, E_INTERVAL, E_COST, E_PKFF) = range(15)  # fmt: skip
-N_EF = 15
+ E_REACT, E_INTERVAL, E_COST, E_PKFF, E_STOCK) = range(16)  # fmt: skip
+N_EF = 16
+#: ``ef[e, E_STOCK]`` of an unlimited depot.
+STOCK_UNLIMITED = -1.0
 
 #: The kernel's code of each equipment kind (the only place kinds become numbers).
 K_MISSILE, K_GUN, K_JAMMER, K_INTERCEPTOR = (
@@ -103,6 +105,9 @@ class KernelParams(NamedTuple):
     pk: np.ndarray  # (E, W) float64 kill probability per shot/burst (jammer: rate 1/s)
     eff_key: np.ndarray  # (E,) uint64
     max_channels: int
+    sup_t: np.ndarray  # (E, D) float64 s resupply times, in order (padded with inf)
+    sup_n: np.ndarray  # (E, D) int64 rounds delivered
+    sup_cnt: np.ndarray  # (E,) int64 deliveries
     # command and control
     cycle_s: float
     policy: int  # POLICIES: 0 greedy, 1 local, 2 exact
@@ -394,10 +399,19 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         ef[e, E_COST] = re_.get("cost_per_shot_usd")
         # an aircraft is at least as easy a target as the easiest drone class
         ef[e, E_PKFF] = 0.0 if re_.is_jammer else max(re_.pk.values(), default=0.0)
+        ef[e, E_STOCK] = STOCK_UNLIMITED if re_.stock is None else float(re_.stock)
         for w, spec in enumerate(wave_specs):
             pk[e, w] = re_.pk_against(spec[1])
     eff_key = np.array([rng.name_key(e.name) for e in scenario.effectors], dtype=np.uint64)
     max_ch = int(max([ef[e, E_CHAN] for e in range(E)], default=0.0))
+    D = max([len(re_.deliveries) for re_ in equipment.effectors], default=0) or 1
+    sup_t = np.full((E, D), np.inf)
+    sup_n = np.zeros((E, D), dtype=np.int64)
+    sup_cnt = np.zeros(E, dtype=np.int64)
+    for e, re_ in enumerate(equipment.effectors):
+        sup_cnt[e] = len(re_.deliveries)
+        for q, (td, nd) in enumerate(re_.deliveries):
+            sup_t[e, q], sup_n[e, q] = td, nd
 
     c2 = scenario.c2
     wfz = np.array([[*loc(z.center), z.radius_m] for z in c2.weapons_free_zones],
@@ -418,6 +432,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         leak_x=float(leak_x), leak_y=float(leak_y), leak_t=float(leak_t),
         leak_spread=float(leak_spread),
         sf=sf, sen_rmax=sen_rmax, sen_q=sen_q, sen_pd=sen_pd, sensor_key=sensor_key, ef=ef, pk=pk, eff_key=eff_key, max_channels=max_ch,
+        sup_t=sup_t, sup_n=sup_n, sup_cnt=sup_cnt,
         cycle_s=float(c2.cycle_s), policy=POLICIES[c2.policy],
         policy_time_s=float(c2.policy_time_s), doctrine=DOCTRINES[c2.doctrine],
         salvo_size=int(c2.salvo_size), tight_r=float(c2.weapons_tight_radius_m),

@@ -13,7 +13,9 @@ from numba import njit
 
 from skyshield.engine import rng
 from skyshield.engine.compile import (
+    E_KIND,
     E_MAG,
+    K_JAMMER,
     W_AMBUSH,
     W_LCX,
     W_LCY,
@@ -135,3 +137,5 @@ def draw(p: KernelParams, st: State, out: Outcome, r: int | np.integer) -> None:
     st.ctr[C_N_LAUNCH] = n_launch
     for e in range(E):
         out.min_magazine[r, e] = int(p.ef[e, E_MAG])
+        if st.mag[e] == 0 and st.stock[e] == 0 and int(p.ef[e, E_KIND]) != K_JAMMER:
+            out.eff_dry_s[r, e] = 0.0  # a shooter with nothing to fire

@@ -100,7 +100,33 @@ def spend_rounds(p: KernelParams, st: State, out: Outcome, r: int | np.integer, 
     out.eff_shots_t[r, e, b] += n
     for _ in range(n):
         emit(st, t, kind, drone, wave, e, asset, px, py)
-    if st.mag[e] == 0 and p.ef[e, E_RELOAD] > 0.0 and st.reload_at[e] < 0.0:
+    if st.mag[e] == 0 and st.reload_at[e] < 0.0:
+        if p.ef[e, E_RELOAD] > 0.0 and st.stock[e] != 0:
+            st.reload_at[e] = t + p.ef[e, E_RELOAD]
+        elif math.isnan(out.eff_dry_s[r, e]):
+            out.eff_dry_s[r, e] = t  # no round left anywhere: "Winchester"
+
+
+@njit(inline="always")
+def restock(p: KernelParams, st: State, t: float, e: int) -> None:
+    """§4.6 logistics of effector ``e`` at ``t``: deliveries due join the stock; a reload
+    due refills the magazine from the stock; an empty magazine with rounds in stock and no
+    reload under way (a delivery to a dry effector) starts one."""
+    stock = st.stock
+    ptr = st.sup_ptr
+    while ptr[e] < p.sup_cnt[e] and t + EPS_T >= p.sup_t[e, ptr[e]]:
+        stock[e] += p.sup_n[e, ptr[e]]
+        ptr[e] += 1
+    if st.reload_at[e] >= 0.0 and t + EPS_T >= st.reload_at[e]:
+        full = int(p.ef[e, E_MAG])
+        if stock[e] < 0:  # unlimited
+            st.mag[e] = full
+        else:
+            n = min(full - st.mag[e], stock[e])
+            st.mag[e] += n
+            stock[e] -= n
+        st.reload_at[e] = -1.0
+    if st.mag[e] == 0 and st.reload_at[e] < 0.0 and stock[e] > 0 and p.ef[e, E_RELOAD] > 0.0:
         st.reload_at[e] = t + p.ef[e, E_RELOAD]
 
 
@@ -243,7 +269,6 @@ def effectors(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: 
     E = p_ef.shape[0]
     h_kill = st.hk[rng.S_KILL]
     mag = st.mag
-    reload_at = st.reload_at
     eng_d = st.eng_d
     eng_t = st.eng_t
     eng_n = st.eng_n
@@ -260,9 +285,7 @@ def effectors(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: 
         kind = int(p_ef[e, E_KIND])
         if kind == K_JAMMER:
             continue
-        if reload_at[e] >= 0.0 and t + EPS_T >= reload_at[e]:
-            mag[e] = int(p_ef[e, E_MAG])
-            reload_at[e] = -1.0
+        restock(p, st, t, e)
         ex, ey = effector_xy(p, st, e)
         for c in range(int(p_ef[e, E_CHAN])):
             i = eng_d[e, c]

@@ -85,6 +85,7 @@ def end(p: KernelParams, st: State, out: Outcome, r: int | np.integer) -> None:
     dc = 0.0
     for e in range(E):
         dc += out.eff_shots[r, e] * p_ef[e, E_COST]
+        out.eff_left[r, e] = -1 if st.stock[e] < 0 else st.mag[e] + st.stock[e]
     out.defence_cost[r] = dc
 
 

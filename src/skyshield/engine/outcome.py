@@ -32,6 +32,11 @@ class BatchOutcome:
     min_magazine : (R, E) int32 — the lowest magazine level reached (never negative)
     drone_steps : (R,) int64 — drone-steps simulated (drones in the air after each move
         phase, summed over steps): the work done, for benchmarks
+    eff_dry_s : (R, E) float64, s — the first time the effector held no round at all
+        (magazine and stock empty, no reload under way: "Winchester"); NaN if never (and
+        for a jammer)
+    eff_left : (R, E) int32 — rounds held at the end, magazine + stock (-1: an unlimited
+        stock; 0 for a jammer)
     """
 
     asset_lost: np.ndarray
@@ -54,6 +59,8 @@ class BatchOutcome:
     eff_shots_t: np.ndarray
     min_magazine: np.ndarray
     drone_steps: np.ndarray
+    eff_dry_s: np.ndarray
+    eff_left: np.ndarray
 
     def row(self, r: int) -> BatchOutcome:
         """Replication ``r`` alone, as a batch of one."""

@@ -192,6 +192,16 @@ class _Rep:
         self.mag = [int(p.ef[e, C.E_MAG]) for e in range(E)]
         self.min_mag = list(self.mag)
         self.reload_at = [-1.0] * E
+        # logistics (§4.6): the stock (None: unlimited) and the deliveries still to come
+        self.stock: list[int | None] = [
+            None if p.ef[e, C.E_STOCK] < 0 else int(p.ef[e, C.E_STOCK]) for e in range(E)]
+        self.deliveries = [[(float(p.sup_t[e, q]), int(p.sup_n[e, q]))
+                            for q in range(int(p.sup_cnt[e]))] for e in range(E)]
+        self.dry = [math.nan] * E
+        for e in range(E):
+            if (self.mag[e] == 0 and self.stock[e] == 0
+                    and int(p.ef[e, C.E_KIND]) != C.K_JAMMER):
+                self.dry[e] = 0.0
         self.chans: list[list[Engagement | None]] = [[None] * int(p.ef[e, C.E_CHAN])
                                                       for e in range(E)]
         self.order = sorted((d for d in drones if d.t_launch < math.inf),
@@ -300,9 +310,7 @@ class _Rep:
             kind = int(ef[C.E_KIND])
             if kind == C.K_JAMMER:
                 continue
-            if self.reload_at[e] >= 0 and t + EPS >= self.reload_at[e]:
-                self.mag[e] = int(ef[C.E_MAG])
-                self.reload_at[e] = -1.0
+            self.restock(e, t)
             ex, ey = self.where(p.ef, e, C.E_X, C.E_Y, C.E_ESCORT)
             for c, g in enumerate(self.chans[e]):
                 if g is None or t + EPS < g.due:
@@ -351,14 +359,39 @@ class _Rep:
         self.decide(self.drones, self.order, self.chans, self.mag, t, self.spend)
         return cyc
 
+    def restock(self, e: int, t: float) -> None:
+        """§4.6 logistics: deliveries due join the stock, a reload due refills the magazine
+        from it, and a dry effector that has rounds in stock again starts a reload."""
+        ef, stock = self.p.ef[e], self.stock
+        while self.deliveries[e] and t + EPS >= self.deliveries[e][0][0]:
+            _, n = self.deliveries[e].pop(0)
+            stock[e] = (stock[e] or 0) + n
+        if self.reload_at[e] >= 0 and t + EPS >= self.reload_at[e]:
+            full = int(ef[C.E_MAG])
+            have = stock[e]
+            if have is None:
+                self.mag[e] = full
+            else:
+                n = min(full - self.mag[e], have)
+                self.mag[e] += n
+                stock[e] = have - n
+            self.reload_at[e] = -1.0
+        have = stock[e]
+        if (self.mag[e] == 0 and self.reload_at[e] < 0 and have is not None and have > 0
+                and ef[C.E_RELOAD] > 0):
+            self.reload_at[e] = t + ef[C.E_RELOAD]
+
     def spend(self, e: int, n: int, t: float) -> None:
-        """Effector ``e`` fires ``n`` rounds (magazine, shots, reload)."""
+        """Effector ``e`` fires ``n`` rounds (magazine, shots, reload or dry)."""
         p, mag = self.p, self.mag
         mag[e] -= n
         self.min_mag[e] = min(self.min_mag[e], mag[e])
         self.shots[e, self.bin(t)] += n
-        if mag[e] == 0 and p.ef[e, C.E_RELOAD] > 0 and self.reload_at[e] < 0:
-            self.reload_at[e] = t + p.ef[e, C.E_RELOAD]
+        if mag[e] == 0 and self.reload_at[e] < 0:
+            if p.ef[e, C.E_RELOAD] > 0 and self.stock[e] != 0:
+                self.reload_at[e] = t + p.ef[e, C.E_RELOAD]
+            elif math.isnan(self.dry[e]):
+                self.dry[e] = t
 
     def end(self) -> BatchOutcome:
         """§4.8: whatever is still in the air has expired; the outcome (R = 1)."""
@@ -392,6 +425,10 @@ class _Rep:
             "eff_shots_t": self.shots[None],
             "min_magazine": np.array([min_mag], np.int32),
             "drone_steps": np.array([self.drone_steps], np.int64),
+            "eff_dry_s": np.array([self.dry], np.float64),
+            "eff_left": np.array([[-1 if self.stock[e] is None
+                                   else self.mag[e] + (self.stock[e] or 0)
+                                   for e in range(self.E)]], np.int32).reshape(1, self.E),
         }
         return BatchOutcome(**o)
 

@@ -21,7 +21,7 @@ from numba import njit
 
 from skyshield.contract import DRONE_STATUS
 from skyshield.engine import rng
-from skyshield.engine.compile import E_KIND, E_MAG, K_JAMMER, W_SPEED, KernelParams
+from skyshield.engine.compile import E_KIND, E_MAG, E_STOCK, K_JAMMER, W_SPEED, KernelParams
 from skyshield.engine.rng import absorb
 
 #: 4/3-Earth radius for the radar horizon: k · Re (m).
@@ -79,6 +79,8 @@ class Outcome(NamedTuple):
     eff_shots_t: np.ndarray  # (R, E, B) int32
     min_magazine: np.ndarray  # (R, E) int32
     drone_steps: np.ndarray  # (R,) int64 airborne drone-steps simulated (work done)
+    eff_dry_s: np.ndarray  # (R, E) float64 first time without any round (NaN: never)
+    eff_left: np.ndarray  # (R, E) int32 rounds held at the end, magazine + stock (-1: unlimited)
 
 
 def new_outcome(R: int, A: int, W: int, E: int, B: int) -> Outcome:
@@ -105,6 +107,8 @@ def new_outcome(R: int, A: int, W: int, E: int, B: int) -> Outcome:
         eff_shots_t=np.zeros((R, E, B), i4),
         min_magazine=np.zeros((R, E), i4),
         drone_steps=np.zeros(R, np.int64),
+        eff_dry_s=np.full((R, E), np.nan),
+        eff_left=np.zeros((R, E), i4),
     )
 
 
@@ -155,7 +159,9 @@ class State(NamedTuple):
     slist: np.ndarray  # (S, N) int64 watch lists
     sn: np.ndarray  # (S,) int64
     # effectors (E)
-    mag: np.ndarray  # int64 rounds left
+    mag: np.ndarray  # int64 rounds left in the magazine
+    stock: np.ndarray  # int64 rounds held beyond it (-1: unlimited)
+    sup_ptr: np.ndarray  # int64 next delivery
     reload_at: np.ndarray  # float64 reload done at (-1: none)
     eng_d: np.ndarray  # (E, C) int64 drone engaged on the channel (-1: free)
     eng_t: np.ndarray  # (E, C) float64 due time
@@ -238,8 +244,10 @@ def new_state(p: KernelParams, seed: int, rep: int | np.integer, rec: bool, evf:
     ctr = np.zeros(N_CTR, np.int64)
     ctr[C_LAST_POS] = -1
     mag = np.zeros(E, np.int64)
+    stock = np.zeros(E, np.int64)
     for e in range(E):
         mag[e] = int(p.ef[e, E_MAG])
+        stock[e] = int(p.ef[e, E_STOCK])
     jammers = np.empty(E, np.int64)
     n_jam = 0
     for e in range(E):
@@ -263,7 +271,7 @@ def new_state(p: KernelParams, seed: int, rep: int | np.integer, rec: bool, evf:
         hdet=hdet, hist=np.zeros((N, S), np.int64), miss=np.zeros((N, S), np.int64),
         trk_t=np.full((N, S), -1.0), next_scan=np.zeros(S), scan_no=np.zeros(S, np.int64),
         slist=np.empty((S, N), np.int64), sn=np.zeros(S, np.int64),
-        mag=mag, reload_at=np.full(E, -1.0), eng_d=np.full((E, C), -1, np.int64),
+        mag=mag, stock=stock, sup_ptr=np.zeros(E, np.int64), reload_at=np.full(E, -1.0), eng_d=np.full((E, C), -1, np.int64),
         eng_t=np.zeros((E, C)), eng_n=np.zeros((E, C), np.int64),
         eng_s0=np.zeros((E, C), np.int64), elist=np.empty((E, N), np.int64),
         en=np.zeros(E, np.int64), jammers=jammers, jlist=np.empty(N, np.int64),

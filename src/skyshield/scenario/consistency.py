@@ -19,6 +19,10 @@ from skyshield.scenario.geo import to_local
 from skyshield.scenario.schema import Effector, FixedSite, MovingAsset, Point, Scenario, Sensor
 from skyshield.scenario.yaml_lines import Loc, line_for
 
+#: The most deliveries one effector may receive in a scenario (a recurring delivery every
+#: minute for a week is ~10,000).
+MAX_DELIVERIES = 10_000
+
 
 def check_consistency(
     scenario: Scenario,
@@ -141,6 +145,44 @@ def check_consistency(
             fail(f"'{lk.asset}' is not a moving asset", "leak", "asset")
         check_point(lk.launch_area.center, "leak", "launch_area", "center")
 
+    def check_logistics(e: Effector, kind: str, merged: dict[str, float], i: int) -> None:
+        # finite means (docs/model.md §4.6): stock and resupply need a reloadable shooter
+        if "stock" in e.params:
+            fail("set the stock with the effector's own 'stock' field (null: unlimited)",
+                 "effectors", i, "params", "stock")
+        if kind == "jammer":
+            if isinstance(e.stock, int) and e.stock > 0:
+                fail("a jammer fires no rounds: it has no stock", "effectors", i, "stock")
+            if e.resupply:
+                fail("a jammer fires no rounds: it takes no resupply", "effectors", i,
+                     "resupply")
+            return
+        reloads = merged.get("reload_s", 0.0) > 0.0
+        if isinstance(e.stock, int) and e.stock > 0 and not reloads:
+            fail("reload_s is 0 (the magazine is never reloaded), so a stock cannot be used",
+                 "effectors", i, "stock")
+        if not e.resupply:
+            return
+        if e.stock == "unlimited":
+            fail("resupply needs a finite stock (this effector's stock is unlimited)",
+                 "effectors", i, "resupply")
+        if not reloads:
+            fail("reload_s is 0 (the magazine is never reloaded), so a resupply cannot be "
+                 "used", "effectors", i, "resupply")
+        n = 0
+        for k, d in enumerate(e.resupply):
+            if d.t_s is not None and d.t_s > scenario.duration_s:
+                fail("delivery after the end of the scenario", "effectors", i, "resupply", k,
+                     "t_s")
+            if d.every_s is not None:
+                first = d.every_s if d.from_s is None else d.from_s
+                n += max(0, math.floor((scenario.duration_s - first) / d.every_s) + 1)
+            else:
+                n += 1
+            if n > MAX_DELIVERIES:
+                fail(f"more than {MAX_DELIVERIES:,} deliveries in the scenario's "
+                     f"{scenario.duration_s:g} s", "effectors", i, "resupply", k)
+
     seen: set[str] = set()
     equipment: list[tuple[Section, int, Sensor | Effector]] = [
         *(("sensors", i, e) for i, e in enumerate(scenario.sensors)),
@@ -183,6 +225,7 @@ def check_consistency(
                 fail(msg, *where(lower, upper))
         if isinstance(e, Effector):
             check_classes(e.pk, section, i, "pk")
+            check_logistics(e, entry.kind, merged, i)
         if e.mount == "escort":
             if scenario.vip is None:
                 fail("an escort mount needs a moving asset", section, i, "mount")

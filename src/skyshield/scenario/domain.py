@@ -160,6 +160,9 @@ EFFECTORS = Table("effectors", _E, (
           positive=_SHOOTERS),
     Param("magazine", "count", "shots", None, _E, "ready shots (gun: bursts) before a reload"),
     Param("reload_s", "real", "s", 0.0, _E, "time to reload the magazine (0: no reload)"),
+    Param("stock", "count", "shots", 0.0, _SHOOTERS,
+          "rounds held beyond the magazine, drawn on by reloads (set per effector with "
+          "its `stock` field; `null` there: unlimited)"),
     Param("channels", "count", "targets", None, _E, "simultaneous engagements"),
     Param("reaction_s", "real", "s", None, _E, "from target assignment to the first shot"),
     Param("shot_interval_s", "real", "s", None, _E, "between shots of one channel"),

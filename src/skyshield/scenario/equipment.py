@@ -85,6 +85,11 @@ class ResolvedEffector:
     position: tuple[float, float] | None
     params: Mapping[str, float]
     pk: Mapping[str, float]
+    stock: int | None = 0
+    """Rounds held beyond the magazine (``None``: an unlimited depot), the effector's
+    ``stock`` field or else the catalogue's."""
+    deliveries: tuple[tuple[float, int], ...] = ()
+    """Resupply as ``(time_s, rounds)``, in time order (ties: file order)."""
 
     def get(self, name: str) -> float:
         """A parameter's value; 0 for one its kind does not have."""
@@ -133,8 +138,19 @@ def resolve_effector(e: Effector, scenario: Scenario, cat: Catalogue) -> Resolve
     entry = cat.effectors[e.type]
     pos = None if e.mount == "escort" or e.position is None else to_local(e.position,
                                                                           scenario.origin)
+    params = merged_params(entry, e.params)
+    stock: int | None
+    if e.stock == "unlimited":
+        stock = None
+    elif e.stock == "catalogue":
+        # a magazine that is never reloaded (reload_s 0) cannot draw on the class's stock
+        stock = math.floor(params.get("stock", 0.0)) if params.get("reload_s", 0.0) > 0 else 0
+    else:
+        stock = int(e.stock)
+    deliveries = sorted(((t, d.rounds) for d in e.resupply
+                         for t in d.times(scenario.duration_s)), key=lambda td: td[0])
     return ResolvedEffector(e.name, e.type, cast(EffectorKind, entry.kind), e.mount, pos,
-                            merged_params(entry, e.params), {**entry.pk, **e.pk})
+                            params, {**entry.pk, **e.pk}, stock, tuple(deliveries))
 
 
 def resolve_equipment(scenario: Scenario, catalogue: Catalogue | None = None

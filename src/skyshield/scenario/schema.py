@@ -355,6 +355,59 @@ class Sensor(Model):
     """Overrides of the catalogue parameters of this sensor class, by parameter name."""
 
 
+#: The most rounds one delivery or one stock may hold: far above any magazine depth, low
+#: enough that the kernel's integer counters cannot overflow.
+MAX_ROUNDS = 1_000_000
+
+
+class Delivery(Model):
+    """A resupply of an effector's stock: once at ``t_s``, or every ``every_s`` from
+    ``from_s`` (default ``every_s``: the first delivery takes one period) until ``until_s``
+    (default: the end of the scenario)."""
+
+    rounds: Annotated[Int, Field(ge=1, le=MAX_ROUNDS)]
+    """Rounds (gun: bursts) delivered to the stock each time."""
+    t_s: NonNegFloat | None = None
+    """Time of a single delivery, seconds after scenario start."""
+    every_s: PosFloat | None = None
+    """Period of a recurring delivery, seconds (a rate of ``rounds / every_s``)."""
+    from_s: NonNegFloat | None = None
+    """First recurring delivery, seconds after scenario start (default ``every_s``: the
+    delay of the first one)."""
+    until_s: NonNegFloat | None = None
+    """No recurring delivery after this time, seconds (default: the end of the scenario)."""
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Delivery:
+        if (self.t_s is None) == (self.every_s is None):
+            raise ValueError("a delivery has either t_s (once) or every_s (recurring)")
+        if self.t_s is not None and (self.from_s is not None or self.until_s is not None):
+            raise ValueError("from_s and until_s go with every_s, not with t_s")
+        if self.until_s is not None and self.from_s is not None and self.until_s < self.from_s:
+            raise ValueError("until_s is before from_s")
+        return self
+
+    def times(self, duration_s: float) -> list[float]:
+        """The delivery times within ``[0, duration_s]``, in order."""
+        if self.t_s is not None:
+            return [self.t_s] if self.t_s <= duration_s else []
+        assert self.every_s is not None
+        first = self.every_s if self.from_s is None else self.from_s
+        last = duration_s if self.until_s is None else min(self.until_s, duration_s)
+        if first > last:
+            return []
+        n = int((last - first) // self.every_s) + 1
+        return [first + k * self.every_s for k in range(n)]
+
+
+def _explicit_null_stock(data: Any) -> Any:
+    # `stock: null` written in the file means an unlimited depot; leaving `stock` out means
+    # the catalogue's stock ("catalogue", so that a dump of the model round-trips).
+    if isinstance(data, dict) and "stock" in data and data["stock"] is None:
+        return {**data, "stock": "unlimited"}
+    return data
+
+
 class Effector(Model):
     """An effector: missile, gun, jammer or interceptor drones."""
 
@@ -373,6 +426,20 @@ class Effector(Model):
     pk: dict[str, Prob] = Field(default_factory=dict)
     """Overrides of the per-threat-class kill probabilities (jammers: defeat rates per
     second of exposure)."""
+    stock: Annotated[Int, Field(ge=0, le=MAX_ROUNDS)] | Literal["catalogue", "unlimited"] = \
+        "catalogue"
+    """Rounds (gun: bursts) held beyond the magazine, drawn on by reloads (``docs/model.md``
+    §4.6). ``catalogue`` (the default): the class's stock. ``null`` or ``unlimited``, written
+    explicitly: an unlimited depot, every reload refills the magazine (the behaviour before
+    finite stocks)."""
+    resupply: list[Delivery] = Field(default_factory=list)
+    """Deliveries to the stock (a finite stock only): ``{t_s, rounds}`` once, or
+    ``{every_s, rounds, from_s, until_s}`` recurring."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_stock(cls, data: Any) -> Any:
+        return _explicit_null_stock(data)
 
 
 class C2(Model):
