@@ -73,6 +73,18 @@ def scenarios(draw: st.DrawFn) -> dict:
                     [{"t_s": 120.0, "rounds": 2}],
                     [{"every_s": 90.0, "rounds": 1, "from_s": 30.0, "until_s": 400.0}],
                     [{"t_s": 60.0, "rounds": 1}, {"every_s": 200.0, "rounds": 3}]]))
+        if typ != "ew_jammer" and draw(st.booleans()):
+            # doctrine (§4.7.2-3): a role or a schedule, a reserve, engagement zones
+            e["role"] = draw(st.sampled_from([
+                "both", "escort", "area", "hold",
+                [{"role": "hold", "to_s": 60.0}, {"role": "escort", "from_s": 60.0,
+                                                   "to_s": 200.0}]]))
+            if draw(st.booleans()):
+                e["reserve"] = {"rounds": draw(st.integers(0, 3)),
+                                "channels": draw(st.integers(0, 1))}
+            if draw(st.booleans()):
+                e["zones"] = draw(st.sampled_from([["North"], ["North", "Home"]]))
+                e["zone_test"] = draw(st.sampled_from(["impact", "position"]))
         if draw(st.booleans()):
             e["mount"] = "escort"
         else:
@@ -84,7 +96,9 @@ def scenarios(draw: st.DrawFn) -> dict:
                "salvo_size": draw(st.integers(1, 4)),
                "weapons_tight_radius_m": draw(st.sampled_from([0.0, 300.0])),
                "p_misidentification": draw(st.sampled_from([0.0, 0.05])),
-               "weapons_free_zones": [{"center": [0, 0], "radius_m": 6000}]}
+               "weapons_free_zones": [{"center": [0, 0], "radius_m": 6000}],
+               "engagement_zones": [{"name": "North", "center": [0, 6000], "radius_m": 4000},
+                                    {"name": "Home", "center": [0, 0], "radius_m": 1500}]}
     return d
 
 

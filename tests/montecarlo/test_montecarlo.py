@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 import skyshield
+import testkit
 from skyshield.cli import main
 from skyshield.montecarlo import BATCH
 from skyshield.results.stats import wilson_half_width
-import testkit
 from testkit import FLAGSHIP
 
 GOLDEN = Path(__file__).parent / "golden" / "vip-transit-seed7-n250.json"

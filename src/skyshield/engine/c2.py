@@ -18,14 +18,24 @@ from skyshield.engine import rng
 from skyshield.engine.compile import (
     E_CHAN,
     E_ESCORT,
+    E_GUARD,
     E_KIND,
     E_PKFF,
     E_REACT,
+    E_RES_FROM,
+    E_RES_K,
+    E_RES_R,
+    E_RES_TO,
     E_VP,
     E_X,
     E_Y,
+    E_ZONE_POS,
+    E_ZONED,
     K_GUN,
     K_JAMMER,
+    R_AREA,
+    R_ESCORT,
+    R_HOLD,
     W_SPEED,
     KernelParams,
 )
@@ -158,6 +168,46 @@ def wta_shots(policy: int, asset_value: np.ndarray, threat_asset: np.ndarray,
 
 
 @njit(inline="always")
+def role_at(p: KernelParams, e: int, t: float) -> int:
+    """Effector ``e``'s role at ``t`` (``compile.ROLES``): the last breakpoint ``≤ t``."""
+    q = 0
+    H = p.role_t.shape[1]
+    while q + 1 < H and t + EPS_T >= p.role_t[e, q + 1]:
+        q += 1
+    return int(p.role_r[e, q])
+
+
+@njit(inline="always")
+def in_zones(p: KernelParams, e: int, px: float, py: float) -> bool:
+    """``(px, py)`` lies in one of effector ``e``'s engagement zones (boundary included)."""
+    inside = False
+    for zq in range(p.zone.shape[0]):
+        if p.ezone[e, zq]:
+            dx = px - p.zone[zq, 0]
+            dy = py - p.zone[zq, 1]
+            if dx * dx + dy * dy <= p.zone[zq, 2] * p.zone[zq, 2]:
+                inside = True
+    return inside
+
+
+@njit(inline="always")
+def reserve_capacity(p: KernelParams, st: State, e: int, t: float, free: int, rounds: int,
+                     cap: int) -> int:
+    """Engagements ``e`` may start at threats to other assets than the one it escorts: while
+    its reserve window is open they must leave ``E_RES_R`` rounds held (magazine + stock)
+    and ``E_RES_K`` free channels."""
+    rr = int(p.ef[e, E_RES_R])
+    rk = int(p.ef[e, E_RES_K])
+    if (rr == 0 and rk == 0) or t + EPS_T < p.ef[e, E_RES_FROM] \
+            or t > p.ef[e, E_RES_TO] + EPS_T:
+        return cap
+    c = min(cap, free - rk)
+    if st.stock[e] >= 0:  # a finite stock: the rounds held bound it too
+        c = min(c, (st.mag[e] + st.stock[e] - rr) // rounds)
+    return max(c, 0)
+
+
+@njit(inline="always")
 def candidates(p: KernelParams, st: State, t: float) -> int:
     """Threat evaluation: the airborne drones C2 sees, not engaged, aimed at an asset it
     values; ``st.cand[:nc]`` with their values. Returns ``nc``."""
@@ -198,9 +248,11 @@ def candidates(p: KernelParams, st: State, t: float) -> int:
 
 
 @njit(inline="always")
-def pairs(p: KernelParams, st: State, nc: int) -> int:
+def pairs(p: KernelParams, st: State, nc: int, t: float) -> int:
     """Feasible (effector, candidate) pairs with their score, time to go, rounds and
-    distance; each effector's capacity ``st.cap``. Returns the number of pairs."""
+    distance; each effector's capacity ``st.cap`` (``st.capa`` at threats to other assets
+    than the one it escorts). Roles and engagement zones decide which candidates an effector
+    may take. Returns the number of pairs."""
     p_ef = p.ef
     p_pk = p.pk
     p_wf = p.wf
@@ -209,9 +261,11 @@ def pairs(p: KernelParams, st: State, nc: int) -> int:
     p_salvo_size = p.salvo_size
     p_tight_r = p.tight_r
     E = p_ef.shape[0]
+    M = p.n_moving
     mag = st.mag
     eng_d = st.eng_d
     cap = st.cap
+    capa = st.capa
     en = st.en
     elist = st.elist
     cidx = st.cidx
@@ -238,26 +292,54 @@ def pairs(p: KernelParams, st: State, nc: int) -> int:
     for e in range(E):
         kind = int(p_ef[e, E_KIND])
         cap[e] = 0
+        capa[e] = 0
         if kind == K_JAMMER or mag[e] <= 0:
             continue
-        free = 0
+        role = role_at(p, e, t)
+        if role == R_HOLD:
+            continue
+        nfree = 0
         for c in range(int(p_ef[e, E_CHAN])):
             if eng_d[e, c] < 0:
-                free += 1
+                nfree += 1
         rounds = 1
         if kind != K_GUN and p_doctrine == 1:
             rounds = min(p_salvo_size, mag[e])
+        free = nfree
         if kind != K_GUN:
             free = min(free, mag[e] // rounds)
         cap[e] = free
         if free == 0:
             continue
+        capa[e] = reserve_capacity(p, st, e, t, nfree, rounds, free)
+        guard = int(p_ef[e, E_GUARD])
+        zoned = p_ef[e, E_ZONED] > 0.0
+        zone_pos = p_ef[e, E_ZONE_POS] > 0.0
         ex, ey = effector_xy(p, st, e)
         for jj in range(en[e]):
             i = elist[e, jj]
             q = cidx[i]
             if q < 0:
                 continue
+            a = tgt[i]
+            if role == R_ESCORT and a != guard:
+                continue
+            if role == R_AREA and a < M:
+                continue
+            if a != guard and capa[e] <= 0:
+                continue
+            if zoned:
+                if zone_pos:
+                    zx = x[i]
+                    zy = y[i]
+                elif mode[i] == MD_FIXED:
+                    zx = aimx[i]
+                    zy = aimy[i]
+                else:
+                    zx = mx[a]
+                    zy = my[a]
+                if not in_zones(p, e, zx, zy):
+                    continue
             w = p_drone_wave[i]
             pkw = p_pk[e, w]
             if pkw <= 0.0:
@@ -301,10 +383,12 @@ def assign(p: KernelParams, st: State, nc: int, npair: int) -> int:
     p_asset_weight = p.asset_weight
     p_policy = p.policy
     p_policy_time_s = p.policy_time_s
-    E = p.ef.shape[0]
+    p_ef = p.ef
+    E = p_ef.shape[0]
     cand = st.cand
     tgt = st.tgt
     cap = st.cap
+    capa = st.capa
     taken = st.taken
     pe = st.pe
     pi = st.pi
@@ -333,10 +417,14 @@ def assign(p: KernelParams, st: State, nc: int, npair: int) -> int:
         sort_pairs(npair, ps, pt, pdr, pe, porder, ptmp)
         for oq in range(npair):
             best = porder[oq]
-            if cap[pe[best]] <= 0 or taken[pi[best]]:
+            e = pe[best]
+            if cap[e] <= 0 or taken[pi[best]]:
                 continue
+            if capa[e] <= 0 and tgt[cand[pi[best]]] != int(p_ef[e, E_GUARD]):
+                continue  # the reserve is kept for threats to the escorted asset
             taken[pi[best]] = True
-            cap[pe[best]] -= 1
+            cap[e] -= 1
+            capa[e] -= 1
             go_e[n_go] = pe[best]
             go_q[n_go] = pi[best]
             go_n[n_go] = pn[best]
@@ -362,8 +450,13 @@ def assign(p: KernelParams, st: State, nc: int, npair: int) -> int:
             le[q] = p_perceived[tgt[i], p_drone_wave[i]]
         xs = wta_shots(p_policy, p_asset_weight, ta, le, pkm, cap, p_policy_time_s)
         for e in range(E):
+            guard = int(p_ef[e, E_GUARD])
             for q in range(nc):
                 for _ in range(xs[e, q]):
+                    if ta[q] != guard:
+                        if capa[e] <= 0:
+                            continue  # beyond the reserve: dropped
+                    capa[e] -= 1
                     go_e[n_go] = e
                     go_q[n_go] = q
                     go_n[n_go] = pn[pix[e, q]]
@@ -428,7 +521,7 @@ def c2(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: float,
     cyc = st.ctr[C_CYCLE]
     st.ctr[C_CYCLE] = cyc + 1
     nc = candidates(p, st, t)
-    npair = pairs(p, st, nc)
+    npair = pairs(p, st, nc, t)
     n_go = assign(p, st, nc, npair)
     start(p, st, out, r, t, b, n_go)
     return int(cyc)
@@ -471,6 +564,8 @@ def friendly_fire(p: KernelParams, st: State, out: Outcome, r: int | np.integer,
             kind = int(p_ef[e, E_KIND])
             if kind == K_JAMMER or p_ef[e, E_ESCORT] > 0.0 or mag[e] <= 0:
                 continue
+            if role_at(p, e, t) == R_HOLD:
+                continue  # weapons hold: it fires at nothing
             dx = mx[m] - p_ef[e, E_X]
             dy = my[m] - p_ef[e, E_Y]
             r2 = dx * dx + dy * dy

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -36,8 +36,12 @@ N_WF = 12
 N_SF = 15
 # effector float columns (EF)
 (E_KIND, E_X, E_Y, E_ESCORT, E_MINR, E_MAXR, E_MAXALT, E_VP, E_MAG, E_RELOAD, E_CHAN,
- E_REACT, E_INTERVAL, E_COST, E_PKFF, E_STOCK) = range(16)  # fmt: skip
-N_EF = 16
+ E_REACT, E_INTERVAL, E_COST, E_PKFF, E_STOCK, E_GUARD, E_RES_R, E_RES_K, E_RES_FROM,
+ E_RES_TO, E_ZONED, E_ZONE_POS) = range(23)  # fmt: skip
+N_EF = 23
+#: Effector roles (docs/model.md §4.7.3), the codes of ``role_r``.
+ROLES = {"both": 0, "escort": 1, "area": 2, "hold": 3}
+R_BOTH, R_ESCORT, R_AREA, R_HOLD = ROLES["both"], ROLES["escort"], ROLES["area"], ROLES["hold"]
 #: ``ef[e, E_STOCK]`` of an unlimited depot.
 STOCK_UNLIMITED = -1.0
 
@@ -105,6 +109,10 @@ class KernelParams(NamedTuple):
     pk: np.ndarray  # (E, W) float64 kill probability per shot/burst (jammer: rate 1/s)
     eff_key: np.ndarray  # (E,) uint64
     max_channels: int
+    role_t: np.ndarray  # (E, H) float64 s role breakpoints (role_t[e, 0] = 0; padded with inf)
+    role_r: np.ndarray  # (E, H) int64 ROLES code from each breakpoint on
+    ezone: np.ndarray  # (E, Z) bool the effector's engagement zones
+    zone: np.ndarray  # (Z, 3) float64 engagement zones: centre x, y, radius (m)
     sup_t: np.ndarray  # (E, D) float64 s resupply times, in order (padded with inf)
     sup_n: np.ndarray  # (E, D) int64 rounds delivered
     sup_cnt: np.ndarray  # (E,) int64 deliveries
@@ -153,6 +161,9 @@ class CompiledScenario:
     wave_count: np.ndarray
     n_drones_max: int
     params: KernelParams
+    effector_roles: tuple[Any, ...] = ()
+    """Each effector's ``role`` as the scenario gives it (a role or its schedule of phases),
+    for the reference implementation."""
 
 
 def _plan(wps: list[tuple[float, float]], times: list[float | None], speed: float,
@@ -173,6 +184,26 @@ def _plan(wps: list[tuple[float, float]], times: list[float | None], speed: floa
         if ts[k] <= ts[k - 1]:
             ts[k] = ts[k - 1] + 1e-9
     return xs, ys, ts
+
+
+def _role_breaks(role: str | list[Any]) -> list[tuple[float, int]]:
+    """A role or a schedule of phases as breakpoints ``(from_s, code)`` from t = 0 on:
+    ``both`` where no phase applies (the phases do not overlap: checked on loading)."""
+    if isinstance(role, str):
+        return [(0.0, ROLES[role])]
+    out: list[tuple[float, int]] = [(0.0, R_BOTH)]
+    for ph in sorted(role, key=lambda ph: ph.from_s):
+        out.append((ph.from_s, ROLES[ph.role]))
+        if ph.to_s is not None:
+            out.append((ph.to_s, R_BOTH))
+    # a phase ending where the next begins: keep the later breakpoint at that time
+    merged: list[tuple[float, int]] = []
+    for tb, code in out:
+        if merged and merged[-1][0] == tb:
+            merged[-1] = (tb, code)
+        else:
+            merged.append((tb, code))
+    return merged
 
 
 def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> CompiledScenario:
@@ -353,8 +384,9 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
     sen_pd = np.zeros((S, W))
     for s, rs in enumerate(equipment.sensors):
         sf[s, S_KIND] = SENSOR_CODES[rs.kind]
-        if rs.position is None:
-            sf[s, S_ESCORT] = 1.0
+        if rs.position is None:  # mounted on moving asset m: S_ESCORT = 1 + m
+            flies_with = scenario.sensors[s].escorts
+            sf[s, S_ESCORT] = 1.0 + (index[flies_with] if flies_with is not None else VIP_INDEX)
         else:
             sf[s, S_X], sf[s, S_Y] = rs.position
         sf[s, S_MAST] = rs.mast_m
@@ -381,10 +413,32 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
     E = len(scenario.effectors)
     ef = np.zeros((E, N_EF))
     pk = np.zeros((E, W))
-    for e, re_ in enumerate(equipment.effectors):
+    zone_index = {z.name: k for k, z in enumerate(scenario.c2.engagement_zones)}
+    zone = np.array([[*loc(z.center), z.radius_m] for z in scenario.c2.engagement_zones],
+                    dtype=np.float64).reshape(-1, 3)
+    ezone = np.zeros((E, max(len(zone_index), 1)), dtype=np.bool_)
+    phases = [_role_breaks(e_.role) for e_ in scenario.effectors]
+    H = max([len(b) for b in phases], default=1)
+    role_t = np.full((E, H), np.inf)
+    role_r = np.zeros((E, H), dtype=np.int64)
+    for e, (e_, re_) in enumerate(zip(scenario.effectors, equipment.effectors, strict=True)):
+        guard = index[e_.escorts] if e_.escorts is not None else (VIP_INDEX if M else -1)
+        ef[e, E_GUARD] = guard
+        for q, (tb, code) in enumerate(phases[e]):
+            role_t[e, q], role_r[e, q] = tb, code
+        if e_.reserve is not None and guard >= 0:
+            ef[e, E_RES_R] = e_.reserve.rounds
+            ef[e, E_RES_K] = e_.reserve.channels
+            ef[e, E_RES_FROM] = e_.reserve.from_s
+            ef[e, E_RES_TO] = (plan_t[guard, plan_n[guard] - 1] if e_.reserve.to_s is None
+                               else e_.reserve.to_s)
+        ef[e, E_ZONED] = 1.0 if e_.zones else 0.0
+        ef[e, E_ZONE_POS] = 1.0 if e_.zone_test == "position" else 0.0
+        for zn in e_.zones:
+            ezone[e, zone_index[zn]] = True
         ef[e, E_KIND] = EFFECTOR_CODES[re_.kind]
         if re_.position is None:
-            ef[e, E_ESCORT] = 1.0
+            ef[e, E_ESCORT] = 1.0 + guard  # mounted on moving asset `guard`
         else:
             ef[e, E_X], ef[e, E_Y] = re_.position
         ef[e, E_MINR] = re_.get("min_range_m")
@@ -432,6 +486,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         leak_x=float(leak_x), leak_y=float(leak_y), leak_t=float(leak_t),
         leak_spread=float(leak_spread),
         sf=sf, sen_rmax=sen_rmax, sen_q=sen_q, sen_pd=sen_pd, sensor_key=sensor_key, ef=ef, pk=pk, eff_key=eff_key, max_channels=max_ch,
+        role_t=role_t, role_r=role_r, ezone=ezone, zone=zone,
         sup_t=sup_t, sup_n=sup_n, sup_cnt=sup_cnt,
         cycle_s=float(c2.cycle_s), policy=POLICIES[c2.policy],
         policy_time_s=float(c2.policy_time_s), doctrine=DOCTRINES[c2.doctrine],
@@ -455,4 +510,6 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         wave_count=wave_count,
         n_drones_max=int(wave_count.sum()),
         params=params,
+        effector_roles=tuple(e.role if isinstance(e.role, str) else tuple(e.role)
+                             for e in scenario.effectors),
     )

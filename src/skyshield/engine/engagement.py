@@ -61,9 +61,11 @@ ECULL_STEPS = 32
 
 @njit(inline="always")
 def effector_xy(p: KernelParams, st: State, e: int) -> tuple[float, float]:
-    """Position of effector ``e``: escort-mounted = at asset 0, else fixed."""
+    """Position of effector ``e``: escort-mounted = at the moving asset it flies with
+    (``E_ESCORT`` = 1 + its index), else fixed."""
     if p.ef[e, E_ESCORT] > 0.0:
-        return st.mx[0], st.my[0]
+        m = int(p.ef[e, E_ESCORT]) - 1
+        return st.mx[m], st.my[m]
     return p.ef[e, E_X], p.ef[e, E_Y]
 
 

@@ -63,6 +63,7 @@ class _Rep:
     def __init__(self, cs: CompiledScenario, seed: int, rep: int) -> None:
         self.cs = cs
         self.p = cs.params
+        self.cs_roles = cs.effector_roles
         self.h = rng.py_rep_key(seed, rep)
         A, W, E, B = len(cs.asset_names), len(cs.wave_names), len(cs.effector_names), cs.n_bins
         self.A, self.W, self.E, self.B = A, W, E, B
@@ -174,8 +175,9 @@ class _Rep:
 
     def where(self, table: np.ndarray, e: int, xcol: int, ycol: int, esc: int
               ) -> tuple[float, float]:
-        if table[e, esc] > 0:
-            return self.ac[0][0], self.ac[0][1]
+        if table[e, esc] > 0:  # mounted on moving asset table[e, esc] - 1
+            m = int(table[e, esc]) - 1
+            return self.ac[m][0], self.ac[m][1]
         return float(table[e, xcol]), float(table[e, ycol])
 
     # ------------------------------------------------------------------ the run
@@ -277,8 +279,9 @@ class _Rep:
             self.scans[s] += 1
             sx, sy = self.where(p.sf, s, C.S_X, C.S_Y, C.S_ESCORT)
             hs = p.sf[s, C.S_MAST]
-            if p.sf[s, C.S_ESCORT] > 0 and self.ac[0][4]:
-                hs = hs + p.plan_alt[0]
+            m = int(p.sf[s, C.S_ESCORT]) - 1
+            if m >= 0 and self.ac[m][4]:
+                hs = hs + p.plan_alt[m]
             for d in self.order:
                 if d.status != "air":
                     continue
@@ -537,16 +540,48 @@ class _Rep:
             cands.append((d, float(value), ttg / p.wf[w, C.W_SPEED], tight))
         pairs = []
         cap = {}
+        capa = {}  # capacity at threats to other assets than the escorted one (reserve)
         for e in range(self.E):
             ef = p.ef[e]
             kind = int(ef[C.E_KIND])
             if kind == C.K_JAMMER or mag[e] <= 0:
                 continue
+            role = self.role(e, t)
+            if role == "hold":
+                continue
             free = sum(g is None for g in chans[e])
             n = min(p.salvo_size, mag[e]) if (kind != C.K_GUN and p.doctrine == 1) else 1
             cap[e] = free if kind == C.K_GUN else min(free, mag[e] // n)
+            if cap[e] == 0:
+                continue
+            capa[e] = cap[e]
+            rr, rk = int(ef[C.E_RES_R]), int(ef[C.E_RES_K])
+            if (rr or rk) and ef[C.E_RES_FROM] <= t + EPS and t <= ef[C.E_RES_TO] + EPS:
+                c = min(cap[e], free - rk)
+                have = self.stock[e]
+                if have is not None:
+                    c = min(c, (mag[e] + have - rr) // n)
+                capa[e] = max(c, 0)
+            guard = int(ef[C.E_GUARD])
             ex, ey = self.where(p.ef, e, C.E_X, C.E_Y, C.E_ESCORT)
             for d, value, ttg, tight in cands:
+                a = d.target
+                if role == "escort" and a != guard:
+                    continue
+                if role == "area" and a < p.n_moving:
+                    continue
+                if a != guard and capa[e] <= 0:
+                    continue
+                if ef[C.E_ZONED] > 0:
+                    if ef[C.E_ZONE_POS] > 0:
+                        zx, zy = d.x, d.y
+                    elif d.mode == "strike":
+                        zx, zy = d.aim_x, d.aim_y
+                    else:
+                        zx, zy = self.ac[a][0], self.ac[a][1]
+                    if not any(p.ezone[e, k] and _d2(zx, zy, p.zone[k, 0], p.zone[k, 1])
+                               <= p.zone[k, 2] * p.zone[k, 2] for k in range(len(p.zone))):
+                        continue
                 pk = p.pk[e, d.wave]
                 r2 = _d2(d.x, d.y, ex, ey)
                 if (pk <= 0 or d.z > ef[C.E_MAXALT] or (tight and ef[C.E_ESCORT] <= 0)
@@ -561,11 +596,19 @@ class _Rep:
             for _score, _ttg, i, e, n, dist in pairs:
                 if cap.get(e, 0) <= 0 or i in assigned:
                     continue
+                if capa[e] <= 0 and drones[i].target != int(p.ef[e, C.E_GUARD]):
+                    continue
                 assigned.add(i)
                 cap[e] -= 1
+                capa[e] -= 1
                 go.append((e, i, n, dist))
         elif pairs:
-            go = self.wta(cands, pairs, cap)
+            go = []
+            for e, i, n, dist in self.wta(cands, pairs, cap):
+                if drones[i].target != int(p.ef[e, C.E_GUARD]) and capa[e] <= 0:
+                    continue  # beyond the reserve: dropped
+                capa[e] -= 1
+                go.append((e, i, n, dist))
         for e, i, n, dist in go:
             c = chans[e].index(None)
             ef = p.ef[e]
@@ -618,6 +661,17 @@ class _Rep:
                 go.extend([(e, d.index, n, dist)] * int(x[e, q]))
         return go
 
+    def role(self, e: int, t: float) -> str:
+        """Effector ``e``'s role at ``t``: the scenario's role, or the schedule's phase that
+        holds ``t`` (``both`` outside every phase)."""
+        role = self.cs_roles[e]
+        if isinstance(role, str):
+            return role
+        for ph in role:
+            if ph.from_s <= t + EPS and (ph.to_s is None or t + EPS < ph.to_s):
+                return str(ph.role)
+        return "both"
+
     def friendly_fire(self, mag: list[int], cycle: int, t: float, spend: object) -> None:
         p = self.p
         if p.p_misid <= 0:
@@ -631,6 +685,8 @@ class _Rep:
             for e in range(self.E):
                 ef = p.ef[e]
                 if int(ef[C.E_KIND]) == C.K_JAMMER or ef[C.E_ESCORT] > 0 or mag[e] <= 0:
+                    continue
+                if self.role(e, t) == "hold":
                     continue
                 r2 = _d2(mx, my, ef[C.E_X], ef[C.E_Y])
                 if (p.plan_alt[m] > ef[C.E_MAXALT]

@@ -70,9 +70,11 @@ def pd_scan(kind: int, min_alt: float, rmax: float, inv_r50sq: float, slope: flo
 
 @njit(inline="always")
 def sensor_xy(p: KernelParams, st: State, s: int) -> tuple[float, float]:
-    """Position of sensor ``s``: escort-mounted = at asset 0, else fixed."""
+    """Position of sensor ``s``: escort-mounted = at the moving asset it flies with
+    (``S_ESCORT`` = 1 + its index), else fixed."""
     if p.sf[s, S_ESCORT] > 0.0:
-        return st.mx[0], st.my[0]
+        m = int(p.sf[s, S_ESCORT]) - 1
+        return st.mx[m], st.my[m]
     return p.sf[s, S_X], p.sf[s, S_Y]
 
 
@@ -152,7 +154,8 @@ def sense(p: KernelParams, st: State, t: float, k: int) -> None:
         scan_no[s] += 1
         sx, sy = sensor_xy(p, st, s)
         if sf[S_ESCORT] > 0.0:
-            hs = sf[S_MAST] + (p_plan_alt[0] if mair[0] else 0.0)
+            m = int(sf[S_ESCORT]) - 1
+            hs = sf[S_MAST] + (p_plan_alt[m] if mair[m] else 0.0)
         else:
             hs = sf[S_MAST]
         mask = (1 << int(sf[S_TN])) - 1

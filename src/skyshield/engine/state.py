@@ -50,7 +50,7 @@ N_CTR = 7
 # fl: float scalars of the state
 F_NEXT_C2 = 0  # time of the next C2 decision cycle
 F_V_DRONE = 1  # fastest drone speed (m/s), for the watch lists
-F_V_SENSOR = 2  # fastest speed of asset 0 (escort mounts), for the watch lists
+F_V_SENSOR = 2  # fastest speed of a moving asset (escort mounts), for the watch lists
 N_FL = 3
 #: Stream keys absorbed into the replication key: hk[stream] = absorb(h_rep, stream).
 N_HK = 17
@@ -193,6 +193,7 @@ class State(NamedTuple):
     porder: np.ndarray  # (P,) int64
     ptmp: np.ndarray  # (P,) int64
     cap: np.ndarray  # (E,) int64 engagements each effector can start
+    capa: np.ndarray  # (E,) int64 ... of them at threats to other assets than it escorts
     taken: np.ndarray  # (N,) bool
     go_e: np.ndarray  # (E·C,) int64 the cycle's engagements
     go_q: np.ndarray
@@ -231,7 +232,7 @@ def new_state(p: KernelParams, seed: int, rep: int | np.integer, rec: bool, evf:
     for w in range(W):
         v_drone = max(v_drone, p.wf[w, W_SPEED])
     v_sensor = 0.0
-    for m in range(min(M, 1)):
+    for m in range(M):
         for q in range(p.plan_n[m] - 1):
             ddt = p.plan_t[m, q + 1] - p.plan_t[m, q]
             if ddt > 0.0:
@@ -283,7 +284,7 @@ def new_state(p: KernelParams, seed: int, rep: int | np.integer, rec: bool, evf:
         ps=np.empty(npair_max), pt=np.empty(npair_max), pn=np.empty(npair_max, np.int64),
         pd_=np.empty(npair_max), pdr=np.empty(npair_max, np.int64),
         porder=np.empty(npair_max, np.int64), ptmp=np.empty(npair_max, np.int64),
-        cap=np.zeros(E, np.int64), taken=np.zeros(N, np.bool_),
+        cap=np.zeros(E, np.int64), capa=np.zeros(E, np.int64), taken=np.zeros(N, np.bool_),
         go_e=np.empty(go_max, np.int64), go_q=np.empty(go_max, np.int64),
         go_n=np.empty(go_max, np.int64), go_d=np.empty(go_max),
     )

@@ -7,6 +7,7 @@ parameter overrides are parameters of the equipment's kind and possible. Every p
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable
 from typing import NoReturn
@@ -145,7 +146,7 @@ def check_consistency(
             fail(f"'{lk.asset}' is not a moving asset", "leak", "asset")
         check_point(lk.launch_area.center, "leak", "launch_area", "center")
 
-    def check_logistics(e: Effector, kind: str, merged: dict[str, float], i: int) -> None:
+    def check_logistics(e: Effector, kind: str | None, merged: dict[str, float], i: int) -> None:
         # finite means (docs/model.md §4.6): stock and resupply need a reloadable shooter
         if "stock" in e.params:
             fail("set the stock with the effector's own 'stock' field (null: unlimited)",
@@ -182,6 +183,46 @@ def check_consistency(
             if n > MAX_DELIVERIES:
                 fail(f"more than {MAX_DELIVERIES:,} deliveries in the scenario's "
                      f"{scenario.duration_s:g} s", "effectors", i, "resupply", k)
+
+    zones: set[str] = set()
+    for k, ez in enumerate(scenario.c2.engagement_zones):
+        if ez.name in zones:
+            fail(f"duplicate engagement zone name '{ez.name}'", "c2", "engagement_zones", k,
+                 "name")
+        zones.add(ez.name)
+        check_point(ez.center, "c2", "engagement_zones", k, "center")
+
+    def check_doctrine(e: Effector, kind: str | None, i: int) -> None:
+        # roles, reserves and engagement zones (docs/model.md §4.7.2-3)
+        if kind == "jammer":
+            for key, unset in (("role", e.role == "both"), ("reserve", e.reserve is None),
+                               ("zones", not e.zones)):
+                if not unset:
+                    fail(f"a jammer is always on (area effect): it takes no {key}",
+                         "effectors", i, key)
+        for k, zn in enumerate(e.zones):
+            if zn not in zones:
+                fail(f"unknown engagement zone '{zn}' (known: "
+                     f"{', '.join(sorted(zones)) or 'none: add c2.engagement_zones'})",
+                     "effectors", i, "zones", k)
+        uses_escort = e.reserve is not None or e.role == "escort" or (
+            isinstance(e.role, list) and any(ph.role == "escort" for ph in e.role))
+        if uses_escort and scenario.vip is None:
+            fail("an escort role or a reserve needs a moving asset to escort", "effectors", i,
+                 "reserve" if e.reserve is not None else "role")
+        if isinstance(e.role, list):
+            if not e.role:
+                fail("a role schedule needs at least one phase", "effectors", i, "role")
+            spans = sorted((ph.from_s, scenario.duration_s if ph.to_s is None else ph.to_s, k)
+                           for k, ph in enumerate(e.role))
+            for (_a0, a1, ka), (b0, _b1, kb) in itertools.pairwise(spans):
+                if b0 < a1:
+                    fail(f"role phases {ka} and {kb} overlap ({b0:g} s < {a1:g} s)",
+                         "effectors", i, "role", kb, "from_s")
+            for k, ph in enumerate(e.role):
+                if ph.from_s >= scenario.duration_s:
+                    fail("the phase starts after the scenario ends", "effectors", i, "role",
+                         k, "from_s")
 
     seen: set[str] = set()
     equipment: list[tuple[Section, int, Sensor | Effector]] = [
@@ -223,9 +264,14 @@ def check_consistency(
         for lower, upper, msg in ORDERED[section]:
             if lower in merged and upper in merged and merged[lower] > merged[upper]:
                 fail(msg, *where(lower, upper))
+        if e.escorts is not None and names.get(e.escorts) != "moving":
+            fail(f"'{e.escorts}' is not a moving asset (moving: "
+                 f"{', '.join(m.name for m in scenario.assets.moving) or 'none'})",
+                 section, i, "escorts")
         if isinstance(e, Effector):
             check_classes(e.pk, section, i, "pk")
             check_logistics(e, entry.kind, merged, i)
+            check_doctrine(e, entry.kind, i)
         if e.mount == "escort":
             if scenario.vip is None:
                 fail("an escort mount needs a moving asset", section, i, "mount")

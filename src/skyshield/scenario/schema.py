@@ -347,8 +347,11 @@ class Sensor(Model):
     """``[east_m, north_m]`` or ``{lat, lon}``; required unless ``mount`` is ``escort``, and
     not allowed then."""
     mount: Literal["fixed", "escort"] = "fixed"
-    """``fixed`` on the ground at ``position``, or ``escort``: carried with the first moving
-    asset."""
+    """``fixed`` on the ground at ``position``, or ``escort``: carried with the moving asset
+    it ``escorts`` (default: the first moving asset)."""
+    escorts: str | None = None
+    """With ``mount: escort``: the moving asset it flies with (default: the first, the
+    VIP)."""
     mast_m: NonNegFloat = 10.0
     """Height of the sensor above ground, metres."""
     params: dict[str, Float] = Field(default_factory=dict)
@@ -408,6 +411,81 @@ def _explicit_null_stock(data: Any) -> Any:
     return data
 
 
+#: An effector's role (``docs/model.md`` §4.7.3): ``both`` missions, ``escort`` only (threats
+#: to the moving asset it escorts), ``area`` only (threats to fixed sites), or ``hold`` (weapons
+#: hold: it starts no engagement).
+Role = Literal["both", "escort", "area", "hold"]
+
+
+class RolePhase(Model):
+    """One phase of a role schedule: ``role`` from ``from_s`` (inclusive) to ``to_s``
+    (exclusive)."""
+
+    role: Role
+    """The role in this phase."""
+    from_s: NonNegFloat = 0.0
+    """Start of the phase, seconds after scenario start."""
+    to_s: NonNegFloat | None = None
+    """End of the phase, seconds (default: the end of the scenario)."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RolePhase:
+        if self.to_s is not None and self.to_s <= self.from_s:
+            raise ValueError("to_s must be after from_s")
+        return self
+
+
+class Reserve(Model):
+    """Rounds and channels an effector keeps for threats to the asset it escorts while the
+    escort window is open (``docs/model.md`` §4.7.2)."""
+
+    rounds: Annotated[Int, Field(ge=0, le=MAX_ROUNDS)] = 0
+    """Rounds held (magazine + stock) that an engagement of any other threat must leave."""
+    channels: Annotated[Int, Field(ge=0, le=1000)] = 0
+    """Free channels that an engagement of any other threat must leave."""
+    from_s: NonNegFloat = 0.0
+    """The window opens, seconds after scenario start."""
+    to_s: NonNegFloat | None = None
+    """The window closes, seconds (default: when the escorted asset lands, the end of its
+    flight plan)."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Reserve:
+        if self.to_s is not None and self.to_s < self.from_s:
+            raise ValueError("to_s is before from_s")
+        return self
+
+
+def _stock_value(value: Any) -> Any:
+    # a whole number of rounds, "catalogue" or "unlimited" (null is made "unlimited" before)
+    if value in ("catalogue", "unlimited"):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+            isinstance(value, float) and not value.is_integer()):
+        raise PydanticCustomError(
+            "stock_type", "stock is a whole number of rounds, 'catalogue' (the class's) or "
+            "null (unlimited), got {value!r}", {"value": value})
+    return int(value)
+
+
+def _role_branch(value: Any) -> str | None:
+    # a role name or a schedule of phases: choose by shape, so errors speak of what was written
+    if isinstance(value, str):
+        return "<role>"
+    if isinstance(value, (list, tuple)):
+        return "<schedule>"
+    return None
+
+
+#: A role, or a schedule of role phases.
+RoleOrSchedule = Annotated[
+    Annotated[Role, Tag("<role>")] | Annotated[list[RolePhase], Tag("<schedule>")],
+    Discriminator(_role_branch, custom_error_type="role_type",
+                  custom_error_message="a role is both, escort, area or hold, or a list of "
+                                       "phases [{role, from_s, to_s}]"),
+]
+
+
 class Effector(Model):
     """An effector: missile, gun, jammer or interceptor drones."""
 
@@ -419,14 +497,15 @@ class Effector(Model):
     """``[east_m, north_m]`` or ``{lat, lon}``; required unless ``mount`` is ``escort``, and
     not allowed then."""
     mount: Literal["fixed", "escort"] = "fixed"
-    """``fixed`` on the ground at ``position``, or ``escort``: carried with the first moving
-    asset."""
+    """``fixed`` on the ground at ``position``, or ``escort``: carried with the moving asset
+    it ``escorts`` (default: the first moving asset)."""
     params: dict[str, Float] = Field(default_factory=dict)
     """Overrides of the scalar catalogue parameters of this effector class, by name."""
     pk: dict[str, Prob] = Field(default_factory=dict)
     """Overrides of the per-threat-class kill probabilities (jammers: defeat rates per
     second of exposure)."""
-    stock: Annotated[Int, Field(ge=0, le=MAX_ROUNDS)] | Literal["catalogue", "unlimited"] = \
+    stock: Annotated[Annotated[int, Field(ge=0, le=MAX_ROUNDS)] |
+                     Literal["catalogue", "unlimited"], BeforeValidator(_stock_value)] = \
         "catalogue"
     """Rounds (gun: bursts) held beyond the magazine, drawn on by reloads (``docs/model.md``
     §4.6). ``catalogue`` (the default): the class's stock. ``null`` or ``unlimited``, written
@@ -436,10 +515,38 @@ class Effector(Model):
     """Deliveries to the stock (a finite stock only): ``{t_s, rounds}`` once, or
     ``{every_s, rounds, from_s, until_s}`` recurring."""
 
+    role: RoleOrSchedule = "both"
+    """Which threats it engages: ``both`` (default), ``escort`` (threats to the moving asset
+    it escorts), ``area`` (threats to fixed sites) or ``hold``; or a schedule of
+    non-overlapping phases ``[{role, from_s, to_s}]``, ``both`` outside them."""
+    escorts: str | None = None
+    """The moving asset it escorts (and, if ``mount: escort``, flies with); default: the
+    first moving asset (the VIP)."""
+    reserve: Reserve | None = None
+    """Rounds and channels kept for threats to the escorted asset while the escort window
+    is open."""
+    zones: list[str] = Field(default_factory=list)
+    """Engagement zones (names of ``c2.engagement_zones``): it engages only threats that the
+    ``zone_test`` places in one of them. Empty: everywhere."""
+    zone_test: Literal["impact", "position"] = "impact"
+    """What must lie in a zone: the threat's predicted ``impact`` (a strike's aim point, the
+    aircraft an air threat attacks) or its current ``position``."""
+
     @model_validator(mode="before")
     @classmethod
     def _null_stock(cls, data: Any) -> Any:
         return _explicit_null_stock(data)
+
+
+class Zone(Model):
+    """A named engagement zone: a disc on the map."""
+
+    name: Annotated[str, Field(min_length=1)]
+    """Unique zone name, referred to by effectors' ``zones``."""
+    center: Point
+    """Centre: ``[east_m, north_m]`` or ``{lat, lon}``."""
+    radius_m: PosFloat
+    """Radius, metres."""
 
 
 class C2(Model):
@@ -466,6 +573,8 @@ class C2(Model):
     misidentifies it as hostile), per decision cycle."""
     weapons_free_zones: list[Circle] = Field(default_factory=list)
     """Zones where effectors may fire without positive identification."""
+    engagement_zones: list[Zone] = Field(default_factory=list)
+    """Named zones that effectors' ``zones`` restrict their engagements to."""
 
 
 #: The VIP's index among a compiled scenario's assets (moving assets come first, so the first
