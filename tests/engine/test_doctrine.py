@@ -168,3 +168,36 @@ def test_an_impact_zone_keeps_out_threats_to_other_sites() -> None:
         shot = ev["kind"] == "shot"
         assert (ev["asset"][shot] == 0).all()  # asset 0 = the site "Site" (no moving asset)
     _same(cs)
+
+
+def test_the_share_rule_makes_escort_priority_a_dial() -> None:
+    """One gun with one channel sees, at once, one FPV hunting the VIP (value 100, P(lost |
+    hit) 1) and three strike drones at the site (value 10, P(destroyed) 1) when its minute of
+    weapons hold ends. Under
+    ``priority_rule: value`` the FPV's value 100·ω outranks each drone's 10·(1 − ω) unless
+    ω < 1/11; under ``share`` the FPV scores ω (all of its mission's risk) and each drone
+    (1 − ω)/3, so the FPV is engaged first iff ω > 1/4."""
+    g = {"name": "Gun", "type": "gun_35", "position": [0, 0], "stock": None,
+         "params": {"channels": 1.0, "max_range_m": 45000.0, "magazine": 1000.0,
+                    "shot_interval_s": 5.0, "reaction_s": 1.0},
+         "pk": {"owa_piston": NEVER, "fpv": NEVER},
+         # weapons hold for the first minute: by then C2 sees all four drones
+         "role": [{"role": "hold", "to_s": 60}]}
+
+    def first_wave(rule: str, omega: float) -> int:
+        d = _scenario(g, count=3, fpv=1, vip=_vip(departure_s=0.0))
+        d["raids"][0]["launch"] = {"start_s": 0, "end_s": 1}
+        d["raids"][0]["launch_area"] = {"center": [0, 20000], "radius_m": 1e-6}
+        d["assets"]["fixed"][0]["vulnerability"] = {"owa_piston": 1.0}
+        d["c2"] = {**d["c2"], "priority_rule": rule, "escort_priority": omega}
+        d["sensors"][0]["params"]["drop_misses"] = 30  # the FPV's track holds
+        cs = build(d)
+        _same(cs, 2)
+        return int(_shots(cs)["wave"][0])
+
+    site_wave, fpv_wave = 0, 1
+    for omega, value_first, share_first in ((0.05, site_wave, site_wave),
+                                            (0.2, fpv_wave, site_wave),
+                                            (0.3, fpv_wave, fpv_wave)):
+        assert first_wave("value", omega) == value_first, omega
+        assert first_wave("share", omega) == share_first, omega

@@ -92,6 +92,8 @@ def scenarios(draw: st.DrawFn) -> dict:
         effs.append(e)
     d["effectors"] = effs
     d["c2"] = {"cycle_s": draw(st.sampled_from([1.0, 2.0, 5.0])),
+               "priority_rule": draw(st.sampled_from(["value", "share"])),
+               "escort_priority": draw(st.sampled_from([0.5, 0.05, 0.95])),
                "doctrine": draw(st.sampled_from(["shoot-look-shoot", "salvo"])),
                "salvo_size": draw(st.integers(1, 4)),
                "weapons_tight_radius_m": draw(st.sampled_from([0.0, 300.0])),

@@ -61,6 +61,8 @@ from skyshield.wta.asset_based import greedy_asset_based_nb, local_asset_based_n
 
 # assignment policies (compile.POLICIES)
 P_GREEDY, P_LOCAL, P_EXACT = 0, 1, 2
+# threat-value rules (compile.PRIORITY_RULES)
+PR_VALUE, PR_SHARE = 0, 1
 #: Move/swap evaluations the ``local`` policy may spend per decision cycle: a fixed budget,
 #: not a clock, so results do not depend on the machine.
 LOCAL_MAX_EVALS = 20_000
@@ -244,7 +246,32 @@ def candidates(p: KernelParams, st: State, t: float) -> int:
         ctight[nc] = -1
         cidx[i] = nc
         nc += 1
+    if p.priority_rule == PR_SHARE:
+        # each threat's share of its mission's value at risk, times the mission's weight
+        s_move, s_fix = mission_risk(p, st, nc)
+        M = p.n_moving
+        for q in range(nc):
+            cval[q] /= s_move if tgt[cand[q]] < M else s_fix
     return nc
+
+
+@njit(inline="always")
+def mission_risk(p: KernelParams, st: State, nc: int) -> tuple[float, float]:
+    """The value at risk ``Σ value_a · L̃[a, w]`` of the cycle's candidates aimed at moving
+    assets (escort mission) and at fixed sites (area mission); 1 for a mission without
+    candidates."""
+    s_move = 0.0
+    s_fix = 0.0
+    M = p.n_moving
+    for q in range(nc):
+        i = st.cand[q]
+        a = st.tgt[i]
+        r = p.asset_value[a] * p.perceived[a, p.drone_wave[i]]
+        if a < M:
+            s_move += r
+        else:
+            s_fix += r
+    return (s_move if s_move > 0.0 else 1.0), (s_fix if s_fix > 0.0 else 1.0)
 
 
 @njit(inline="always")
@@ -448,7 +475,13 @@ def assign(p: KernelParams, st: State, nc: int, npair: int) -> int:
             i = cand[q]
             ta[q] = tgt[i]
             le[q] = p_perceived[tgt[i], p_drone_wave[i]]
-        xs = wta_shots(p_policy, p_asset_weight, ta, le, pkm, cap, p_policy_time_s)
+        av = p_asset_weight
+        if p.priority_rule == PR_SHARE:
+            s_move, s_fix = mission_risk(p, st, nc)
+            av = p_asset_weight.copy()
+            for a in range(av.shape[0]):
+                av[a] /= s_move if a < p.n_moving else s_fix
+        xs = wta_shots(p_policy, av, ta, le, pkm, cap, p_policy_time_s)
         for e in range(E):
             guard = int(p_ef[e, E_GUARD])
             for q in range(nc):

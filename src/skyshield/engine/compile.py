@@ -52,6 +52,7 @@ K_MISSILE, K_GUN, K_JAMMER, K_INTERCEPTOR = (
 K_RADAR, K_ACOUSTIC, K_EOIR = (
     SENSOR_CODES["radar"], SENSOR_CODES["acoustic"], SENSOR_CODES["eo_ir"])
 POLICIES = {"greedy": 0, "local": 1, "exact": 2}
+PRIORITY_RULES = {"value": 0, "share": 1}
 DOCTRINES = {"shoot-look-shoot": 0, "salvo": 1}
 
 
@@ -120,6 +121,7 @@ class KernelParams(NamedTuple):
     cycle_s: float
     policy: int  # POLICIES: 0 greedy, 1 local, 2 exact
     policy_time_s: float  # s, time limit of one exact solve (exact only)
+    priority_rule: int  # PRIORITY_RULES: 0 value, 1 share
     doctrine: int
     salvo_size: int
     tight_r: float  # m
@@ -489,7 +491,8 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         role_t=role_t, role_r=role_r, ezone=ezone, zone=zone,
         sup_t=sup_t, sup_n=sup_n, sup_cnt=sup_cnt,
         cycle_s=float(c2.cycle_s), policy=POLICIES[c2.policy],
-        policy_time_s=float(c2.policy_time_s), doctrine=DOCTRINES[c2.doctrine],
+        policy_time_s=float(c2.policy_time_s), priority_rule=PRIORITY_RULES[c2.priority_rule],
+        doctrine=DOCTRINES[c2.doctrine],
         salvo_size=int(c2.salvo_size), tight_r=float(c2.weapons_tight_radius_m),
         p_misid=float(c2.p_misidentification), wfz=wfz,
     )

@@ -538,6 +538,9 @@ class _Rep:
                 ttg = math.sqrt(_d2(self.ac[a][0], self.ac[a][1], d.x, d.y))
             tight = p.tight_r > 0 and self.own_aircraft_near(d.x, d.y, p.tight_r)
             cands.append((d, float(value), ttg / p.wf[w, C.W_SPEED], tight))
+        if p.priority_rule == 1:  # share: each mission's values over its value at risk
+            risk = self.mission_risk(cands)
+            cands = [(d, v / risk[d.target < p.n_moving], tg, ti) for d, v, tg, ti in cands]
         pairs = []
         cap = {}
         capa = {}  # capacity at threats to other assets than the escorted one (reserve)
@@ -648,7 +651,10 @@ class _Rep:
         ta = np.array([d.target for d, *_ in cands], np.int64)
         le = np.array([p.perceived[d.target, d.wave] for d, *_ in cands], np.float64)
         capa = np.array([cap.get(e, 0) for e in range(self.E)], np.int64)
-        av = np.ascontiguousarray(p.asset_weight, np.float64)
+        av = np.array(p.asset_weight, np.float64)
+        if p.priority_rule == 1:
+            risk = self.mission_risk(cands)
+            av = np.array([av[a] / risk[a < p.n_moving] for a in range(len(av))], np.float64)
         if p.policy == 1:
             x = greedy_asset_based_nb(av, ta, le, pk, capa)
             local_asset_based_nb(av, ta, le, pk, capa, x, LOCAL_MAX_EVALS)
@@ -660,6 +666,16 @@ class _Rep:
                 n, dist = info.get((e, q), (0, 0.0))
                 go.extend([(e, d.index, n, dist)] * int(x[e, q]))
         return go
+
+    def mission_risk(self, cands: list[tuple[Drone, float, float, bool]]) -> dict[bool, float]:
+        """Value at risk of the candidates aimed at moving assets (``True``) and at fixed
+        sites (``False``), in candidate order; 1 for a mission without any."""
+        p = self.p
+        risk = {True: 0.0, False: 0.0}
+        for d, *_ in cands:
+            risk[d.target < p.n_moving] += p.asset_value[d.target] * p.perceived[d.target,
+                                                                                 d.wave]
+        return {k: v if v > 0 else 1.0 for k, v in risk.items()}
 
     def role(self, e: int, t: float) -> str:
         """Effector ``e``'s role at ``t``: the scenario's role, or the schedule's phase that

@@ -565,7 +565,13 @@ class C2(Model):
     salvo_size: Annotated[Int, Field(ge=1, le=4)] = 2
     """Shots per engagement under the ``salvo`` doctrine."""
     escort_priority: Prob = 0.5
-    """Weight of the escort mission (moving assets) against area defence (fixed sites)."""
+    """Weight ``ω`` of the escort mission (moving assets) against area defence (fixed sites,
+    ``1 − ω``), in the threat values of ``priority_rule``."""
+    priority_rule: Literal["value", "share"] = "value"
+    """How C2 values a threat (``docs/model.md`` §4.7.1): ``value`` = ``value · ω · L̃`` of its
+    target (a 1000-value VIP's threats outrank a town's whatever ``ω`` short of 0 or 1);
+    ``share`` = ``ω`` times the threat's share of its mission's value at risk this cycle, so
+    that ``ω`` splits fire priority between the missions by degrees."""
     weapons_tight_radius_m: NonNegFloat = 300.0
     """No engagement of a threat closer than this to an own aircraft, metres."""
     p_misidentification: Prob = 0.0
