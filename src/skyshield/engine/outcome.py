@@ -32,6 +32,14 @@ class BatchOutcome:
     min_magazine : (R, E) int32 — the lowest magazine level reached (never negative)
     drone_steps : (R,) int64 — drone-steps simulated (drones in the air after each move
         phase, summed over steps): the work done, for benchmarks
+    asset_cause : (R, A) int32 — the cause of the asset's loss: the wave index ``w ≥ 0`` of
+        the drone whose hit destroyed it, ``CAUSE_FRIENDLY_FIRE`` (−2) when an own effector
+        downed it, ``CAUSE_NONE`` (−1) when it was not lost (:mod:`skyshield.contract`)
+    wave_eff_kills : (R, W, E) int32 — kills by the killed drone's wave and the effector
+        credited (EW defeats count as the jammer's); summed over E it is ``wave_killed``
+    wave_eff_shots : (R, W, E) int32 — rounds by the engaged drone's wave and the effector;
+        friendly-fire rounds have no wave and are not counted (summed over W it is
+        ``eff_shots`` less the effector's friendly-fire rounds)
     """
 
     asset_lost: np.ndarray
@@ -54,6 +62,9 @@ class BatchOutcome:
     eff_shots_t: np.ndarray
     min_magazine: np.ndarray
     drone_steps: np.ndarray
+    asset_cause: np.ndarray
+    wave_eff_kills: np.ndarray
+    wave_eff_shots: np.ndarray
 
     def row(self, r: int) -> BatchOutcome:
         """Replication ``r`` alone, as a batch of one."""
