@@ -25,6 +25,7 @@ __all__ = [
     "Objective",
     "asset_names_values",
     "describe_objective",
+    "objective_estimate",
     "objective_from_summary",
     "objective_per_replication",
     "parse_objective",

@@ -24,7 +24,9 @@ def _given(g: dict[str, Any]) -> str:
     """``P [lo, hi] (k/n)`` of a conditional loss probability."""
     if not g["replications"]:
         return "— (0 replications)"
-    return f"{_pct(g['p_loss'])} {_ci(g['p_loss_ci95'])} ({g['losses']}/{g['replications']})"
+    lo, hi = g["p_loss_ci95"]
+    return (f"{_pct(g['p_loss'])} [{100 * lo:.2f}, {100 * hi:.2f}] "
+            f"({g['losses']}/{g['replications']})")
 
 
 def describe_results(res: Results, out: Path | None = None,
@@ -69,7 +71,7 @@ def _print_summary(console: Console, res: Results, out: Path | None,
     n_leak = s["assets"][0]["given_leak"]["replications"] if s["assets"] else 0
     if n_leak:
         t = Table(title=f"Loss probability if the flight plan leaked ({n_leak} replications) "
-                        f"and if not (95 % Wilson interval, losses/replications)")
+                        f"and if not (%, 95 % Wilson interval, losses/replications)")
         for col in ("asset", "P(loss | leak)", "P(loss | no leak)"):
             t.add_column(col, justify="left" if col == "asset" else "right")
         for a in s["assets"]:
