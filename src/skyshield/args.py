@@ -8,6 +8,8 @@ entry points behind them accept the same arguments with the same limits; each ca
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from skyshield.errors import InputError
 
 #: ``InputError.file`` of a command-line argument.
@@ -15,6 +17,55 @@ ARG = "<argument>"
 #: Seeds lie in ``[0, SEED_LIMIT)`` (63 bits).
 SEED_LIMIT = 2**63
 BACKENDS = ("process", "ray")
+#: The help text of ``--objective`` (``run``, ``sweep``, ``faults``).
+OBJECTIVE_HELP = ("What the defence is measured by: vip (the VIP's loss probability), value "
+                  "(expected value lost, Σ value × P(loss)) or asset:NAME (that asset's loss "
+                  "probability).")
+
+
+@dataclass(frozen=True)
+class Objective:
+    """What ``run``, ``sweep`` and ``faults`` measure a defence by (``--objective``).
+
+    Attributes
+    ----------
+    kind
+        ``vip``: the loss probability of the VIP (asset 0, the first moving asset; the first
+        site without one); ``value``: the expected value lost, ``Σ_a value_a · P(loss_a)``;
+        ``asset``: the loss probability of the asset named :attr:`asset`.
+    asset
+        The asset's name (``kind == "asset"`` only).
+    """
+
+    kind: str = "vip"
+    asset: str | None = None
+
+    @property
+    def label(self) -> str:
+        """As written on the command line: ``vip``, ``value``, ``asset:NAME``."""
+        return f"asset:{self.asset}" if self.kind == "asset" else self.kind
+
+
+def parse_objective(text: str) -> Objective:
+    """Parse ``--objective`` (``vip``, ``value`` or ``asset:NAME``); the asset name is checked
+    against a scenario later (:func:`skyshield.results.objective.resolve_objective`).
+
+    Raises
+    ------
+    InputError
+        An unknown kind, or ``asset:`` without a name (field ``--objective``).
+    """
+    kind, sep, name = text.partition(":")
+    kind = kind.strip()
+    if kind in ("vip", "value") and not sep:
+        return Objective(kind)
+    if kind == "asset" and sep and name.strip():
+        return Objective("asset", name.strip())
+    if kind == "asset":
+        raise InputError("asset: needs the asset's name (asset:NAME)", file=ARG,
+                         field="--objective")
+    raise InputError(f"unknown objective '{text}' (known: vip, value, asset:NAME)", file=ARG,
+                     field="--objective")
 
 
 def run_args_problem(

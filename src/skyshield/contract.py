@@ -25,6 +25,13 @@ POS_EVERY_S = 5.0
 #: Drone status names (index = the kernel's status code).
 DRONE_STATUS = ("waiting", "air", "killed", "leaked", "expired")
 
+#: Codes of ``asset_cause`` other than a wave index ``w ≥ 0`` (the wave of the drone whose hit
+#: destroyed the asset): not lost, and lost to friendly fire. ``CAUSE_FRIENDLY_FIRE_NAME`` is
+#: how results and the report name the friendly-fire cause.
+CAUSE_NONE = -1
+CAUSE_FRIENDLY_FIRE = -2
+CAUSE_FRIENDLY_FIRE_NAME = "friendly fire"
+
 #: Integer codes of the equipment kinds, as the kernel reads them and ``layout.json`` writes
 #: them (``kind``; ``kind_name`` is the name). The names are the kinds of
 #: :mod:`skyshield.scenario.domain`.
@@ -33,14 +40,18 @@ EFFECTOR_CODES = {"missile": 0, "gun": 1, "jammer": 2, "interceptor_drone": 3}
 
 #: Tables of a run folder (``results.duckdb`` and ``parquet/``).
 TABLES = (
-    "run", "replications", "replication_assets", "replication_effectors", "summary_assets",
-    "summary_effectors", "timeline", "effector_timeline", "events", "positions",
+    "run", "replications", "replication_assets", "replication_effectors",
+    "replication_wave_effectors", "summary_assets", "summary_effectors",
+    "summary_wave_effectors", "timeline", "effector_timeline", "events", "positions",
 )  # fmt: skip
 #: Tables the report reads; ``events`` and ``positions`` may be empty (nothing recorded).
 REPORT_TABLES = ("summary_effectors", "effector_timeline", "timeline", "events", "positions")
 
 __all__ = [
     "BIN_S",
+    "CAUSE_FRIENDLY_FIRE",
+    "CAUSE_FRIENDLY_FIRE_NAME",
+    "CAUSE_NONE",
     "DRONE_STATUS",
     "EFFECTOR_CODES",
     "EVENT_KINDS",

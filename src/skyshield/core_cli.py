@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from skyshield.args import check_run_args
+from skyshield.args import OBJECTIVE_HELP, check_run_args, parse_objective
 
 
 def run(
@@ -28,21 +28,29 @@ def run(
         help="Run until the 95 % interval half-width of the VIP loss probability is at most P.",
     )] = None,
     record: Annotated[int, typer.Option(help="Replications whose event log is kept.")] = 2,
+    objective: Annotated[str | None, typer.Option(
+        help=OBJECTIVE_HELP + " Printed (and added to the JSON) with its 95 % interval.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Run the Monte Carlo on a scenario and summarise the outcome with 95 % intervals."""
     check_run_args(replications, seed, workers, precision=precision)
+    obj = None if objective is None else parse_objective(objective)
     from skyshield.montecarlo import PRECISION_CAP, simulate
+    from skyshield.results.objective import asset_names_values, resolve_objective
+    from skyshield.scenario import load_scenario
 
     n = replications if replications is not None else (
         PRECISION_CAP if precision is not None else 1000)
     show = not quiet and not json_out and sys.stderr.isatty()
-    res = simulate(scenario, n, seed, workers=workers, precision=precision, record=record,
+    sc = load_scenario(scenario)
+    if obj is not None:  # checked before any replication runs
+        obj = resolve_objective(obj, asset_names_values(sc)[0])
+    res = simulate(sc, n, seed, workers=workers, precision=precision, record=record,
                    progress=show)
     if out is not None:
-        res.save(out)
-    sys.stdout.write(res.to_json() if json_out else res.describe(out))
+        res.save(out, objective=obj)
+    sys.stdout.write(res.to_json(obj) if json_out else res.describe(out, obj))
 
 
 def validate(

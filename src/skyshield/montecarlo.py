@@ -168,6 +168,7 @@ def simulate(
         wave_names=list(cs.wave_names),
         effector_names=list(cs.effector_names),
         effector_cost_per_shot=[float(v) for v in cs.cost_per_shot],
+        wave_cost_usd=[float(v) for v in cs.wave_cost_usd],
         outcome=outcome,
         stopped_by_precision=stopped,
     )

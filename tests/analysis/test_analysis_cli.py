@@ -105,6 +105,11 @@ def test_faults_json_and_files(small: Path, tmp_path: Path, capsys) -> None:
     (["faults", "{s}", "--pk-factor", "1.5"], "pk-factor"),
     (["faults", "{s}", "--late", "-3"], "--late"),
     (["faults", "{s}", "--address", "x:1"], "--backend ray"),
+    (["faults", "{s}", "--objective", "cost"], "unknown objective 'cost'"),
+    (["faults", "{s}", "--objective", "asset:Nowhere"], "no asset named 'Nowhere'"),
+    (["sweep", "{s}", "--vary", "raids[0].count=1,2", "--objective", "asset:"], "asset:NAME"),
+    (["sweep", "{s}", "--vary", "raids[0].count=1,2", "--objective", "asset:Nowhere"],
+     "field '--objective'"),
 ])
 def test_bad_input_is_one_line_and_exit_2(small: Path, capsys, argv, words) -> None:
     rc, out, err = _run(capsys, *(a.format(s=small) for a in argv))

@@ -123,3 +123,37 @@ def test_backends_agree(flagship) -> None:
     b = analyse_faults(flagship, replications=200, seed=2, backend="process", workers=2,
                        tornado=False, simulator=FAKE)
     assert a.to_json() == b.to_json()
+
+
+def test_value_objective_ranks_by_expected_value_lost(flagship) -> None:
+    """The stand-in loses only the VIP (value 1000): under ``value`` every change is 1000 ×
+    the VIP's, the ranking is the same, a single point of failure must add 5 % of the total
+    value at stake, and each fault reports every asset's change."""
+    kw = dict(replications=1000, seed=5, backend="serial", simulator=FAKE, tornado=False)
+    vip = analyse_faults(flagship, **kw)
+    val = analyse_faults(flagship, objective="value", **kw)
+    total = 1000 + sum(a.value for a in flagship.assets.fixed)
+    assert val.objective == {"objective": "value",
+                             "measures": "expected value lost (Σ value × P(loss))",
+                             "interval": "normal", "spof_change": round(0.05 * total, 6)}
+    assert vip.objective["objective"] == "vip" and vip.objective["spof_change"] == 0.05
+    assert [f["fault"] for f in val.faults] == [f["fault"] for f in vip.faults]
+    for a, b in zip(vip.faults, val.faults, strict=True):
+        assert b["objective"]["delta"] == pytest.approx(1000 * a["delta"], abs=1e-3)
+        assert a["objective"]["delta"] == a["delta"]  # vip: the objective is the VIP
+        assert [x["name"] for x in b["assets"]] == [
+            "VIP helicopter", *(s.name for s in flagship.assets.fixed)]
+        assert b["assets"][0]["delta"] == a["delta"]
+        assert all(x["delta"] == 0.0 for x in b["assets"][1:])
+    assert val.baseline["objective"]["value"] == pytest.approx(
+        1000 * vip.baseline["vip_p_loss"], abs=1e-3)
+    # SAM Brenholt adds 0.3 × 1000 = 300 > 0.05 × total; the radar's 20 does not
+    assert [f["fault"] for f in val.single_points_of_failure] == ["effector_out:SAM Brenholt"]
+    text = val.describe()
+    assert "Objective value (expected value lost (Σ value × P(loss)))" in text
+    assert "P(loss) per asset, paired interval clear of 0: VIP helicopter +0.3" in text
+    aldmark = analyse_faults(flagship, objective="asset:Aldmark", **kw)
+    assert all(f["objective"]["delta"] == 0.0 for f in aldmark.faults)
+    assert [f["rank"] for f in aldmark.faults] == list(range(1, len(aldmark.faults) + 1))
+    with pytest.raises(InputError, match="no asset named 'Nowhere'"):
+        analyse_faults(flagship, objective="asset:Nowhere", **kw)

@@ -199,8 +199,19 @@ def test_the_result_saves_describes_and_prints_json(flagship, tmp_path: Path) ->
     assert res.to_json().endswith("}\n")
     lines = res.describe().splitlines()
     assert lines[0] == "vip-transit: 16 points × 300 replications, seed 11 (16 run, 0 already done)"
-    assert len(lines) == 18 and lines[-1].startswith(f"Stored in {tmp_path / 'a'}/sweep.duckdb")
+    # per point: the objective, then every asset's loss probability
+    assert len(lines) == 2 + 2 * 16
+    assert lines[-1].startswith(f"Stored in {tmp_path / 'a'}/sweep.duckdb")
     assert "P(loss of VIP helicopter) = " in lines[1]
+    assert lines[2].strip().startswith("P(loss): VIP helicopter ")
+    assert res.to_dict()["objective"]["objective"] == "vip"
+    for pt in res.to_dict()["points"]:
+        assert pt["objective"] == {"value": pt["vip_p_loss"], "ci95": pt["vip_p_loss_ci95"]}
+    # another objective reads the same stored points: nothing runs again
+    other = run_sweep(_plan(flagship), tmp_path / "a", backend="serial",
+                      objective="asset:Aldmark")
+    assert other.ran == 0 and other.rows == res.rows
+    assert "P(loss of Aldmark) = 0.000 [0.000, 0.100]" in other.describe().splitlines()[1]
     # save: the same tables in another folder
     assert res.save(tmp_path / "b") == tmp_path / "b"
     assert _table(tmp_path / "b") == _table(tmp_path / "a")

@@ -39,3 +39,27 @@ def test_good_and_absent_arguments_pass() -> None:
     check_run_args(0, None, None, min_replications=0)
     check_run_args()
     assert run_args_problem(5, 2**63 - 1, 3) is None
+
+
+@pytest.mark.parametrize(("text", "kind", "asset"), [
+    ("vip", "vip", None), ("value", "value", None), ("asset:Villa Orla", "asset", "Villa Orla"),
+    ("asset:a:b", "asset", "a:b"),
+])
+def test_objectives_parse(text: str, kind: str, asset: str | None) -> None:
+    from skyshield.args import parse_objective
+
+    obj = parse_objective(text)
+    assert (obj.kind, obj.asset) == (kind, asset)
+    assert obj.label == text
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("cost", "unknown objective 'cost'"), ("vip:x", "unknown objective"),
+    ("asset:", "asset:NAME"), ("asset", "asset:NAME"), ("", "unknown objective"),
+])
+def test_bad_objectives_name_the_option(text: str, words: str) -> None:
+    from skyshield.args import parse_objective
+
+    with pytest.raises(InputError) as exc:
+        parse_objective(text)
+    assert exc.value.field == "--objective" and words in exc.value.message

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import skyshield
@@ -40,6 +41,9 @@ def test_python_api_matches_cli(capsys: pytest.CaptureFixture[str], tmp_path: Pa
         (["--workers", "0"], "--workers"),
         (["--precision", "0"], "--precision"),
         (["--precision", "0.7"], "--precision"),
+        (["--objective", "cost"], "--objective"),
+        (["--objective", "asset:"], "--objective"),
+        (["--objective", "asset:Nowhere"], "--objective"),
     ],
 )
 def test_bad_arguments_exit_2(args: list[str], field: str,
@@ -55,3 +59,31 @@ def test_missing_scenario_and_bad_option_exit_2(capsys: pytest.CaptureFixture[st
     assert "file not found" in capsys.readouterr().err
     assert main(["run", str(FLAGSHIP), "--replications", "many"]) == 2
     assert main(["run"]) == 2
+
+
+def test_objective_is_printed_with_its_interval(capsys: pytest.CaptureFixture[str],
+                                                tmp_path: Path) -> None:
+    """``--objective value``: the mean value lost per replication with its normal interval;
+    ``asset:NAME``: that asset's loss probability, its Wilson interval (the summary's)."""
+    from skyshield.results.stats import mean_interval
+
+    base = ["run", str(FLAGSHIP), "-n", "60", "--seed", "2", "--record", "0"]
+    res = skyshield.simulate(skyshield.load_scenario(FLAGSHIP), replications=60, seed=2,
+                             record=0)
+    assert main([*base, "--json", "--objective", "value"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    m, lo, hi = mean_interval(res.asset_lost @ np.asarray(res.asset_values))
+    assert got["objective"]["objective"] == "value" and got["objective"]["interval"] == "normal"
+    assert got["objective"]["value"] == pytest.approx(m, abs=1e-6)
+    assert got["objective"]["ci95"] == pytest.approx([lo, hi], abs=1e-5)
+    assert {k: v for k, v in got.items() if k != "objective"} == json.loads(res.to_json())
+    assert main([*base, "--json", "--objective", "asset:Aldmark", "--out",
+                 str(tmp_path)]) == 0
+    got = json.loads(capsys.readouterr().out)
+    aldmark = res.summary["assets"][res.asset_names.index("Aldmark")]
+    assert got["objective"]["value"] == aldmark["p_loss"]
+    assert got["objective"]["ci95"] == aldmark["p_loss_ci95"]
+    assert json.loads((tmp_path / "summary.json").read_text()) == got
+    assert main([*base, "--quiet", "--objective", "asset:Aldmark"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Objective (asset:Aldmark: P(loss of Aldmark)):" in text

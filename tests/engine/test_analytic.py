@@ -166,3 +166,77 @@ def test_friendly_fire_in_a_weapons_free_zone(build) -> None:
     # no zone, no friendly fire
     d["c2"]["weapons_free_zones"] = []
     assert run_batch(build(d), 1, 0, 200).friendly_fire.sum() == 0
+
+
+# ----------------------------------------------------------------------------- cause of loss
+
+
+def test_a_site_attacked_by_one_wave_only_is_lost_to_that_wave(build) -> None:
+    """Two sites 20 km apart, each the only target of its own wave (no scatter, lethal radii
+    far smaller than the gap): every loss of a site is caused by its wave, and a missile with
+    one round at each wave's drone makes some replications lose nothing."""
+    d = base()
+    d["assets"]["fixed"].append({"name": "Far", "position": [20000, 0], "value": 5,
+                                 "radius_m": 50, "vulnerability": {"owa_piston": 1.0}})
+    far = {**d["raids"][0], "name": "Far raid",
+           "launch_area": {"center": [20000, 40000], "radius_m": 1e-6},
+           "targeting": {"weights": {"Far": 1}}}
+    d["raids"].append(far)
+    # each missile reaches only its own site's wave
+    d["effectors"] = [missile(pk=0.5, magazine=1, max_range_m=15000.0),
+                      missile("SAM2", pk=0.5, magazine=1, max_range_m=15000.0)]
+    d["effectors"][1]["position"] = [20000, 0]
+    cs = build(d)
+    out = run_batch(cs, 4, 0, 400)
+    site, far_site = cs.asset_names.index("Site"), cs.asset_names.index("Far")
+    for a, w in ((site, 0), (far_site, 1)):
+        lost = out.asset_lost[:, a]
+        assert 0 < lost.sum() < len(lost)
+        np.testing.assert_array_equal(out.asset_cause[:, a], np.where(lost, w, -1))
+    # each wave's kills are its own effector's, and its one round is at its own wave
+    np.testing.assert_array_equal(out.wave_eff_kills.sum(axis=2), out.wave_killed)
+    np.testing.assert_array_equal(out.wave_eff_shots[:, 0, 1] + out.wave_eff_shots[:, 1, 0], 0)
+
+
+def test_friendly_fire_alone_causes_every_loss(build) -> None:
+    """The case of :func:`test_friendly_fire_in_a_weapons_free_zone`: the only drone strikes
+    the site, so every loss of the aircraft is friendly fire (cause −2, ``vip_lost_ff``), and
+    the friendly-fire rounds are in ``eff_shots`` but in no wave's shots."""
+    from skyshield.contract import CAUSE_FRIENDLY_FIRE, CAUSE_NONE
+
+    d = base(duration_s=600)
+    d["assets"]["moving"] = [{"name": "VIP", "value": 100, "speed_mps": 50,
+                              "waypoints": [{"position": [-10000, 0]},
+                                            {"position": [10000, 0]}]}]
+    d["effectors"] = [missile(pk=0.5, magazine=1000, max_range_m=3000.0)]
+    d["c2"] = {"cycle_s": 2.0, "p_misidentification": 0.01,
+               "weapons_free_zones": [{"center": [0, 0], "radius_m": 2000}]}
+    cs = build(d)
+    out = run_batch(cs, 1, 0, 1000)
+    lost = out.asset_lost[:, 0]
+    assert lost.sum() > 100
+    np.testing.assert_array_equal(out.asset_cause[:, 0],
+                                  np.where(lost, CAUSE_FRIENDLY_FIRE, CAUSE_NONE))
+    np.testing.assert_array_equal(out.asset_cause[:, 0] == CAUSE_FRIENDLY_FIRE, out.vip_lost_ff)
+    assert out.friendly_fire.sum() > 0
+    np.testing.assert_array_equal(out.wave_eff_shots.sum(axis=1)[:, 0],
+                                  out.eff_shots[:, 0] - out.friendly_fire)
+
+
+def test_decoys_never_cause_a_loss(build) -> None:
+    """An armed wave and a decoy wave (no warhead) strike the same site, undefended but for
+    a missile with one round per drone that cannot tell them apart: the decoys draw rounds
+    and leak onto the site, yet every loss is the armed wave's."""
+    d = base()
+    d["raids"][0]["count"] = 3
+    d["raids"].append({**d["raids"][0], "name": "Gerberas", "threat": "decoy", "count": 3})
+    d["effectors"] = [missile(pk=0.3, magazine=6, channels=6.0)]
+    d["effectors"][0]["pk"]["decoy"] = 0.3
+    cs = build(d)
+    out = run_batch(cs, 2, 0, 400)
+    decoys = cs.wave_names.index("Gerberas")
+    assert out.wave_leaked[:, decoys].sum() > 0 and out.wave_eff_shots[:, decoys, 0].sum() > 0
+    lost = out.asset_lost[:, 0]
+    assert lost.sum() > 0
+    assert not (out.asset_cause == decoys).any()
+    np.testing.assert_array_equal(out.asset_cause[:, 0], np.where(lost, 0, -1))

@@ -8,6 +8,7 @@ from engine_scenarios import base, build
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from skyshield.contract import CAUSE_FRIENDLY_FIRE, CAUSE_NONE
 from skyshield.engine import run_batch
 
 EFFECTOR_TYPES = ["sam_cuas", "manpads", "gun_35", "gun_airburst", "hmg_team", "ew_jammer",
@@ -134,3 +135,23 @@ def test_invariants(d: dict, seed: int) -> None:
     assert (out.eff_kills[:, ~jam] <= out.eff_shots[:, ~jam]).all()
     p = out.asset_lost.mean(axis=0)
     assert ((p >= 0) & (p <= 1)).all()
+    # the cause of every loss (docs/model.md §5)
+    cause = out.asset_cause
+    np.testing.assert_array_equal(cause == CAUSE_NONE, ~lost)
+    assert ((cause >= 0) | (cause == CAUSE_NONE) | (cause == CAUSE_FRIENDLY_FIRE)).all()
+    assert (cause < len(cs.wave_names)).all()
+    r_, a_ = np.nonzero(cause >= 0)
+    assert (cs.params.lethality[a_, cause[r_, a_]] > 0).all()  # decoys never cause a loss
+    assert (out.asset_hits[r_, a_] >= 1).all()
+    ff = cause == CAUSE_FRIENDLY_FIRE
+    assert not ff[:, cs.params.n_moving:].any()  # only aircraft are shot by their own side
+    np.testing.assert_array_equal(ff[:, 0], out.vip_lost_ff)
+    assert (out.friendly_fire >= ff.sum(axis=1)).all()
+    # kills and rounds by wave × effector
+    np.testing.assert_array_equal(out.wave_eff_kills.sum(axis=2), out.wave_killed)
+    np.testing.assert_array_equal(out.wave_eff_kills.sum(axis=1), out.eff_kills)
+    # friendly-fire rounds (one per event) have no wave
+    np.testing.assert_array_equal(out.eff_shots.sum(axis=1) - out.wave_eff_shots.sum(axis=(1, 2)),
+                                  out.friendly_fire)
+    assert (out.wave_eff_shots.sum(axis=1) <= out.eff_shots).all()
+    assert (out.wave_eff_shots >= 0).all() and (out.wave_eff_kills >= 0).all()

@@ -95,8 +95,8 @@ def test_report_is_reproducible_and_writes_pngs(run_copy: Path) -> None:
     build_report(run_copy)
     second = {p.name: p.read_bytes() for p in (run_copy / "report").iterdir()}
     assert first == second
-    assert set(a.figures) == {"loss_probability", "leakers", "expenditure", "cost_exchange",
-                              "map"}
+    assert set(a.figures) == {"loss_probability", "loss_causes", "wave_effectors", "leakers",
+                              "expenditure", "cost_exchange", "map"}
     for p in a.figures.values():
         assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     page = a.html.read_text(encoding="utf-8")
@@ -261,3 +261,33 @@ def test_cli_module_imports_nothing_heavy() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_page_shows_the_leak_split_and_the_causes() -> None:
+    """A run in which the plan leaks in about half the replications: the headline and the
+    tables give P(loss | leak), P(loss | no leak) and every cause, as the summary has them."""
+    from skyshield.montecarlo import simulate
+    from skyshield.report.page import summary_html
+    from skyshield.scenario import scenario_from_dict
+    from testkit import flagship_small_dict
+
+    d = flagship_small_dict()
+    d["leak"]["probability"] = 0.5
+    s = simulate(scenario_from_dict(d), 200, 4, record=0).summary
+    page = summary_html(s)
+    vip = s["assets"][0]
+    gl, gn = vip["given_leak"], vip["given_no_leak"]
+    assert gl["replications"] > 0 and gn["replications"] > 0
+    assert (f"{100 * gl['p_loss']:.2f} % if the flight plan leaked "
+            f"({gl['losses']}/{gl['replications']})") in page
+    assert "Loss probability if the flight plan leaked, and if not" in page
+    for a in s["assets"]:
+        lo, hi = a["given_no_leak"]["p_loss_ci95"]
+        assert (f"{100 * a['given_no_leak']['p_loss']:.2f} % ({100 * lo:.2f} % – "
+                f"{100 * hi:.2f} %; ") in page
+    assert "<h3>Losses by cause</h3>" in page
+    causes = [c for a in s["assets"] for c in a["causes"]]
+    assert causes and all(html.escape(c["cause"]) in page for c in causes)
+    assert page.count("<tr>") >= len(causes)
+    assert "Rounds and kills by wave × effector" in page and "rounds at it" in page
+    assert "attack cost of the drones killed ÷ defence cost" in page

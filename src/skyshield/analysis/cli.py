@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from skyshield.args import check_run_args
+from skyshield.args import OBJECTIVE_HELP, check_run_args, parse_objective
 
 
 def sweep(
@@ -42,6 +42,7 @@ def sweep(
         help="Worker processes (default: the CPU count).")] = None,
     overwrite: Annotated[bool, typer.Option(
         "--overwrite", help="Replace a different sweep found in --out.")] = False,
+    objective: Annotated[str, typer.Option(help=OBJECTIVE_HELP)] = "vip",
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -51,12 +52,14 @@ def sweep(
     finishes; the same command run again after an interruption finishes the remaining points.
     """
     check_run_args(replications, seed, workers, backend=backend, address=address)
+    obj = parse_objective(objective)
     from skyshield.analysis.sweep import sweep_scenario
 
     show = not quiet and not json_out and sys.stderr.isatty()
     res = sweep_scenario(scenario, vary, lhs=lhs, replications=replications, seed=seed,
                          independent_seeds=independent_seeds, out=out, backend=backend,
-                         workers=workers, address=address, overwrite=overwrite, progress=show)
+                         workers=workers, address=address, overwrite=overwrite, progress=show,
+                         objective=obj)
     sys.stdout.write(res.to_json() if json_out else res.describe())
 
 
@@ -77,8 +80,10 @@ def faults(
         help="Misidentification probability per cycle in the missed-identification fault "
              "(default: max(0.02, 10 × the scenario's)).")] = None,
     spof_threshold: Annotated[float, typer.Option(
-        help="Rise of the VIP's loss probability that makes a fault a single point of "
-             "failure (when its paired 95 % interval is above zero).")] = 0.05,
+        help="Rise of the objective that makes a fault a single point of failure (when its "
+             "paired 95 % interval is above zero): of a loss probability, or for "
+             "--objective value this share of the assets' total value.")] = 0.05,
+    objective: Annotated[str, typer.Option(help=OBJECTIVE_HELP)] = "vip",
     backend: Annotated[str, typer.Option(help="process (local pool) or ray.")] = "process",
     address: Annotated[str | None, typer.Option(help="Ray cluster address.")] = None,
     workers: Annotated[int | None, typer.Option(
@@ -89,19 +94,20 @@ def faults(
     """Single-failure (N−1) analysis and sensitivity: the defence's single points of failure.
 
     Each sensor and effector out in turn, a late reaction, degraded kill probabilities, a
-    missed identification, a jammer off — ranked by the change of the VIP's loss probability
-    (common random numbers, paired 95 % intervals) — and a tornado chart over the main
-    parameters.
+    missed identification, a jammer off — ranked by the change of the objective (the VIP's
+    loss probability by default; common random numbers, paired 95 % intervals), with every
+    asset's change beside it — and a tornado chart over the main parameters.
     """
     check_run_args(replications, seed, workers, backend=backend, address=address,
                    min_replications=2)
+    obj = parse_objective(objective)
     from skyshield.analysis.faults import analyse_faults
 
     show = not quiet and not json_out and sys.stderr.isatty()
     rep = analyse_faults(scenario, replications=replications, seed=seed, tornado=tornado,
                          late_s=late, pk_factor=pk_factor, misid_p=misid,
                          spof_threshold=spof_threshold, backend=backend, workers=workers,
-                         address=address, progress=show)
+                         address=address, progress=show, objective=obj)
     if out is not None:
         rep.save(out, plot=True)
     sys.stdout.write(rep.to_json() if json_out else rep.describe(out=out))

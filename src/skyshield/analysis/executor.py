@@ -45,7 +45,8 @@ class PointTask:
     replications, seed
         As for :func:`skyshield.simulate`.
     keep_vip
-        Also return the per-replication losses of the VIP (asset 0), for paired comparisons.
+        Also return the per-replication losses of the VIP (asset 0) and of every asset, for
+        paired comparisons.
     threads
         Compute threads the worker may use (0: leave the process's setting alone).
     simulator
@@ -63,13 +64,14 @@ class PointTask:
 
 @dataclass
 class PointOutcome:
-    """What a point sends back: its summary and, if asked, the VIP's losses."""
+    """What a point sends back: its summary and, if asked, the losses per replication."""
 
     index: int
     summary: dict[str, Any]
     vip_lost: np.ndarray | None = None  # (R,) bool, replication order
     seconds: float = 0.0  # wall time in the worker
     cpu_seconds: float = 0.0  # CPU time of the worker process (all its threads)
+    asset_lost: np.ndarray | None = None  # (R, A) bool, replication order, assets in order
 
 
 def _load(simulator: str) -> Callable[..., Any]:
@@ -89,9 +91,9 @@ def run_point(task: PointTask) -> PointOutcome:
         numba.set_num_threads(min(task.threads, numba.config.NUMBA_NUM_THREADS))  # type: ignore[attr-defined]
     scenario = Scenario.model_validate_json(task.scenario_json)
     res = _load(task.simulator)(scenario, task.replications, task.seed, workers=1, record=0)
-    vip = np.asarray(res.asset_lost[:, 0], dtype=bool).copy() if task.keep_vip else None
-    return PointOutcome(task.index, res.summary, vip, time.perf_counter() - t0,
-                        time.process_time() - c0)
+    lost = np.asarray(res.asset_lost, dtype=bool).copy() if task.keep_vip else None
+    return PointOutcome(task.index, res.summary, None if lost is None else lost[:, 0],
+                        time.perf_counter() - t0, time.process_time() - c0, lost)
 
 
 # --------------------------------------------------------------------------- process pool

@@ -14,10 +14,12 @@ All variants and the baseline run with the same seed. The engine keys every rand
 what it is for (a drone's launch, a named effector's shot...), never by a position in a list,
 so a variant meets the same drones, launched at the same times, as the baseline and the
 per-replication differences of the VIP's loss measure the fault alone (common random
-numbers). The faults are ranked by the paired difference of the VIP's loss probability.
+numbers). The faults are ranked by the paired difference of the objective (``--objective``:
+the VIP's loss probability by default, the expected value lost, or one asset's loss
+probability); the change of every asset's loss probability is reported beside it.
 
 The sensitivity (tornado) analysis moves each main parameter to a low and a high value in turn,
-with the same seeds, and ranks the parameters by the swing of the VIP's loss probability.
+with the same seeds, and ranks the parameters by the swing of the objective.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ import numpy as np
 
 from skyshield.analysis.executor import DEFAULT_SIMULATOR, PointOutcome, PointTask, execute
 from skyshield.analysis.sweep import cost_proxy
-from skyshield.args import check_run_args
+from skyshield.args import Objective, check_run_args
 from skyshield.errors import InputError
 from skyshield.progress import progress_bar
 
@@ -264,6 +266,8 @@ class FaultReport:
     sensitivity: list[dict[str, Any]]  # by swing, largest first
     seconds: float = 0.0  # wall time of the analysis
     cpu_seconds: float = 0.0  # CPU time of all its runs, summed over workers
+    #: what ranks the faults: {objective, measures, interval, spof_change}
+    objective: dict[str, Any] = field(default_factory=dict)
 
     @property
     def single_points_of_failure(self) -> list[dict[str, Any]]:
@@ -274,6 +278,7 @@ class FaultReport:
         return {
             "scenario": self.scenario,
             "vip": self.vip,
+            "objective": self.objective,
             "replications": self.replications,
             "seed": self.seed,
             "baseline": self.baseline,
@@ -319,7 +324,8 @@ def _atomic_text(path: Path, text: str) -> None:
 
 FAULT_COLUMNS = ("rank", "fault", "kind", "target", "description", "vip_p_loss", "vip_lo",
                  "vip_hi", "delta", "delta_lo", "delta_hi", "significant",
-                 "single_point_of_failure")
+                 "single_point_of_failure", "objective", "objective_value",
+                 "objective_delta", "objective_delta_lo", "objective_delta_hi")
 
 
 def _insert(con: Any, table: str, width: int, rows: Sequence[Sequence[Any]]) -> None:
@@ -337,11 +343,21 @@ def _write_duckdb(rep: FaultReport, path: Path) -> None:
         con.execute("CREATE TABLE faults (rank INTEGER, fault VARCHAR, kind VARCHAR, "
                     "target VARCHAR, description VARCHAR, vip_p_loss DOUBLE, vip_lo DOUBLE, "
                     "vip_hi DOUBLE, delta DOUBLE, delta_lo DOUBLE, delta_hi DOUBLE, "
-                    "significant BOOLEAN, single_point_of_failure BOOLEAN)")
+                    "significant BOOLEAN, single_point_of_failure BOOLEAN, objective VARCHAR, "
+                    "objective_value DOUBLE, objective_delta DOUBLE, objective_delta_lo DOUBLE, "
+                    "objective_delta_hi DOUBLE)")
+        label = rep.objective.get("objective", "vip")
         _insert(con, "faults", len(FAULT_COLUMNS),
                 [[f["rank"], f["fault"], f["kind"], f["target"], f["description"],
                   f["vip_p_loss"], *f["vip_p_loss_ci95"], f["delta"], *f["delta_ci95"],
-                  f["significant"], f["single_point_of_failure"]] for f in rep.faults])
+                  f["significant"], f["single_point_of_failure"], label,
+                  f["objective"]["value"], f["objective"]["delta"],
+                  *f["objective"]["delta_ci95"]] for f in rep.faults])
+        con.execute("CREATE TABLE fault_assets (fault VARCHAR, asset VARCHAR, p_loss DOUBLE, "
+                    "delta DOUBLE, delta_lo DOUBLE, delta_hi DOUBLE)")
+        _insert(con, "fault_assets", 6,
+                [[f["fault"], a["name"], a["p_loss"], a["delta"], *a["delta_ci95"]]
+                 for f in rep.faults for a in f["assets"]])
         con.execute("CREATE TABLE sensitivity (parameter VARCHAR, side VARCHAR, label VARCHAR, "
                     "vip_p_loss DOUBLE, delta DOUBLE, delta_lo DOUBLE, delta_hi DOUBLE, "
                     "swing DOUBLE)")
@@ -354,7 +370,9 @@ def _write_duckdb(rep: FaultReport, path: Path) -> None:
             ("scenario", rep.scenario), ("vip", rep.vip),
             ("replications", str(rep.replications)), ("seed", str(rep.seed)),
             ("vip_p_loss", str(rep.baseline["vip_p_loss"])),
-            ("spof_threshold", str(rep.spof_threshold))])
+            ("spof_threshold", str(rep.spof_threshold)),
+            ("objective", str(rep.objective.get("objective", "vip"))),
+            ("objective_value", str(rep.baseline["objective"]["value"]))])
     finally:
         con.close()
     os.replace(tmp, path)
@@ -375,9 +393,11 @@ def analyse_faults(
     address: str | None = None,
     progress: bool = False,
     simulator: str = DEFAULT_SIMULATOR,
+    objective: Objective | str = "vip",
 ) -> FaultReport:
     """Run the baseline and every single failure (and the sensitivity settings) with common
-    random numbers; rank the failures by the change of the VIP's loss probability.
+    random numbers; rank the failures by the change of the objective (by default the VIP's
+    loss probability), with the change of every asset's loss probability beside it.
 
     Parameters
     ----------
@@ -391,15 +411,25 @@ def analyse_faults(
     late_s, pk_factor, misid_p
         Sizes of the generic faults (:func:`fault_variants`).
     spof_threshold
-        A fault is a *single point of failure* when it raises the VIP's loss probability by
-        at least this much and the lower end of the paired 95 % interval is above zero.
+        A fault is a *single point of failure* when it raises the objective by at least this
+        much and the lower end of the paired 95 % interval is above zero: an absolute rise of
+        a loss probability, or for ``value`` this share of the total value of the assets.
     backend, workers, address
         See :func:`skyshield.analysis.executor.execute`.
+    objective
+        ``vip``, ``value`` or ``asset:NAME`` (:class:`~skyshield.args.Objective`).
 
     Returns
     -------
     FaultReport
     """
+    from skyshield.results.objective import (
+        asset_names_values,
+        describe_objective,
+        objective_estimate,
+        objective_per_replication,
+        resolve_objective,
+    )
     from skyshield.scenario import load_scenario, scenario_from_dict
     from skyshield.scenario.schema import VIP_INDEX
 
@@ -409,6 +439,9 @@ def analyse_faults(
         scenario = load_scenario(scenario)
     if not 0.0 <= spof_threshold <= 1.0:
         raise InputError("must be in [0, 1]", file="<argument>", field="--spof-threshold")
+    names, values = asset_names_values(scenario)
+    obj = resolve_objective(objective, names)
+    spof_change = spof_threshold * (sum(values) if obj.kind == "value" else 1.0)
     t0 = time.perf_counter()
     faults = fault_variants(scenario, late_s=late_s, pk_factor=pk_factor, misid_p=misid_p)
     bounds = sensitivity_variants(scenario) if tornado else []
@@ -428,26 +461,50 @@ def analyse_faults(
     finally:
         stop()
     base = outs[0]
-    assert base.vip_lost is not None
+    assert base.vip_lost is not None and base.asset_lost is not None
     vip = base.summary["assets"][VIP_INDEX]
-    baseline = {"vip_p_loss": vip["p_loss"], "vip_p_loss_ci95": list(vip["p_loss_ci95"])}
+
+    def objective_of(o: PointOutcome) -> tuple[np.ndarray, list[float | None]]:
+        assert o.asset_lost is not None
+        est, lo, hi = objective_estimate(obj, o.asset_lost, values, names)
+        return (objective_per_replication(obj, o.asset_lost, values, names),
+                [_r(est), _r(lo), _r(hi)])
+
+    y_base, (b_val, b_lo, b_hi) = objective_of(base)
+    baseline = {"vip_p_loss": vip["p_loss"], "vip_p_loss_ci95": list(vip["p_loss_ci95"]),
+                "objective": {"value": b_val, "ci95": [b_lo, b_hi]},
+                "assets": [{"name": a["name"], "p_loss": a["p_loss"],
+                            "p_loss_ci95": list(a["p_loss_ci95"])}
+                           for a in base.summary["assets"]]}
 
     def compare(o: PointOutcome) -> dict[str, Any]:
         assert o.vip_lost is not None and base.vip_lost is not None
+        assert o.asset_lost is not None and base.asset_lost is not None
         d, lo, hi = _paired(base.vip_lost, o.vip_lost)
         a = o.summary["assets"][VIP_INDEX]
+        y, (val, v_lo, v_hi) = objective_of(o)
+        od, od_lo, od_hi = _paired(y_base, y)
+        per_asset = []
+        for j, aj in enumerate(o.summary["assets"]):
+            dj, lj, hj = _paired(base.asset_lost[:, j], o.asset_lost[:, j])
+            per_asset.append({"name": aj["name"], "p_loss": aj["p_loss"], "delta": _r(dj),
+                              "delta_ci95": [_r(lj), _r(hj)]})
         return {"vip_p_loss": a["p_loss"], "vip_p_loss_ci95": list(a["p_loss_ci95"]),
-                "delta": _r(d), "delta_ci95": [_r(lo), _r(hi)]}
+                "delta": _r(d), "delta_ci95": [_r(lo), _r(hi)],
+                "objective": {"value": val, "ci95": [v_lo, v_hi], "delta": _r(od),
+                              "delta_ci95": [_r(od_lo), _r(od_hi)]},
+                "assets": per_asset}
 
     rows = []
     for k, f in enumerate(faults, start=1):
         c = compare(outs[k])
-        significant = c["delta_ci95"][0] > 0.0
+        oc = c["objective"]
+        significant = oc["delta_ci95"][0] > 0.0
         rows.append({"fault": f.id, "kind": f.kind, "target": f.target,
                      "description": f.description, **c, "significant": significant,
-                     "single_point_of_failure": significant and c["delta"] >= spof_threshold})
-    # rank: the largest rise of the VIP's loss first; ties in the order of the variants
-    order = sorted(range(len(rows)), key=lambda i: (-rows[i]["delta"], i))
+                     "single_point_of_failure": significant and oc["delta"] >= spof_change})
+    # rank: the largest rise of the objective first; ties in the order of the variants
+    order = sorted(range(len(rows)), key=lambda i: (-rows[i]["objective"]["delta"], i))
     ranked = [{"rank": r + 1, **rows[i]} for r, i in enumerate(order)]
 
     sens: dict[str, dict[str, Any]] = {}
@@ -455,26 +512,46 @@ def analyse_faults(
         entry = sens.setdefault(b.parameter, {"parameter": b.parameter})
         entry[b.side] = {"label": b.label, **compare(outs[k])}
     for entry in sens.values():
-        ds = [entry[s]["delta"] for s in ("low", "high") if s in entry] + [0.0]
+        ds = [entry[s]["objective"]["delta"] for s in ("low", "high") if s in entry] + [0.0]
         entry["swing"] = _r(max(ds) - min(ds))
     sensitivity = sorted(sens.values(), key=lambda e: -e["swing"])
+    block = {"objective": obj.label, "measures": describe_objective(obj, names),
+             "interval": "normal" if obj.kind == "value" else "wilson",
+             "spof_change": _r(spof_change)}
     return FaultReport(scenario.name, vip["name"], replications, seed, spof_threshold,
                        baseline, ranked, sensitivity, time.perf_counter() - t0,
-                       sum(o.cpu_seconds for o in outs.values()))
+                       sum(o.cpu_seconds for o in outs.values()), block)
 
 
 def _describe_lines(report: FaultReport, top: int) -> Sequence[str]:
     """A few lines for the terminal: the ranking and the single points of failure."""
     b = report.baseline
+    ob = report.objective
     lines = [f"{report.scenario}: P(loss of {report.vip}) = {b['vip_p_loss']:.3f} "
              f"[{b['vip_p_loss_ci95'][0]:.3f}, {b['vip_p_loss_ci95'][1]:.3f}] "
-             f"({report.replications} replications, seed {report.seed})", ""]
-    lines.append(f"{'rank':>4}  {'change':>8}  {'95 % paired CI':>19}  fault")
+             f"({report.replications} replications, seed {report.seed})"]
+    value = ob.get("objective") == "value"
+    fmt = "+10.2f" if value else "+8.3f"
+    w = 10 if value else 8
+    if ob.get("objective", "vip") != "vip":
+        bo = b["objective"]
+        num = ".2f" if value else ".3f"
+        lines.append(f"Objective {ob['objective']} ({ob['measures']}) = {bo['value']:{num}} "
+                     f"[{bo['ci95'][0]:{num}}, {bo['ci95'][1]:{num}}]; faults ranked by its "
+                     "change")
+    lines.append("")
+    lines.append(f"{'rank':>4}  {'change':>{w}}  {'95 % paired CI':>{2 * w + 3}}  fault")
     for f in report.faults[:top]:
         mark = "  ◀ single point of failure" if f["single_point_of_failure"] else ""
-        lo, hi = f["delta_ci95"]
-        lines.append(f"{f['rank']:>4}  {f['delta']:>+8.3f}  [{lo:>+8.3f}, {hi:>+8.3f}]  "
+        oc = f["objective"]
+        lo, hi = oc["delta_ci95"]
+        lines.append(f"{f['rank']:>4}  {oc['delta']:{fmt}}  [{lo:{fmt}}, {hi:{fmt}}]  "
                      f"{f['description']}{mark}")
+        moved = [f"{a['name']} {a['delta']:+.3f}" for a in f["assets"]
+                 if a["delta_ci95"][0] > 0.0 or a["delta_ci95"][1] < 0.0]
+        if moved:
+            lines.append(f"{'':>{w + 8}}P(loss) per asset, paired interval clear of 0: "
+                         + ", ".join(moved))
     if len(report.faults) > top:
         lines.append(f"      ... {len(report.faults) - top} more (faults.json)")
     spof = report.single_points_of_failure
@@ -482,8 +559,10 @@ def _describe_lines(report: FaultReport, top: int) -> Sequence[str]:
     if spof:
         lines.append("Single points of failure: " + "; ".join(f["description"] for f in spof))
     else:
-        lines.append(f"No single point of failure (no single fault raises the VIP's loss "
-                     f"probability by {report.spof_threshold:g} or more with confidence).")
+        lines.append(f"No single point of failure (no single fault raises the objective, "
+                     f"{ob.get('measures', 'the VIP loss probability')}, by "
+                     f"{ob.get('spof_change', report.spof_threshold):g} or more with "
+                     "confidence).")
     if report.sensitivity:
         top_s = report.sensitivity[0]
         lines.append(f"Most sensitive parameter: {top_s['parameter']} "

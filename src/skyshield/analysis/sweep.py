@@ -32,7 +32,7 @@ from skyshield.analysis.spec import (
     point_scenarios,
 )
 from skyshield.analysis.store import SweepStore, point_row
-from skyshield.args import check_run_args
+from skyshield.args import Objective, check_run_args
 from skyshield.progress import progress_bar
 from skyshield.scenario.paths import Scalar
 
@@ -171,9 +171,17 @@ class SweepResult:
     seconds: float
     point_seconds: dict[int, float] = field(default_factory=dict)  # of the points run here
     point_cpu_seconds: dict[int, float] = field(default_factory=dict)
+    #: what the sweep is read by (``--objective``); a view of the points, not part of the key
+    objective: Objective = field(default_factory=Objective)
+
+    def _objective(self, r: dict[str, Any]) -> dict[str, Any]:
+        from skyshield.results.objective import objective_from_summary
+
+        return objective_from_summary(self.objective, json.loads(r["summary_json"]))
 
     def to_dict(self) -> dict[str, Any]:
         """The ``skyshield sweep --json`` object."""
+        first = self._objective(self.rows[0]) if self.rows else None
         return {
             "sweep_key": self.key,
             "scenario": self.scenario,
@@ -184,6 +192,9 @@ class SweepResult:
             "points_total": len(self.rows),
             "points_run": self.ran,
             "points_resumed": self.resumed,
+            "objective": {"objective": self.objective.label,
+                          "measures": first["measures"] if first else None,
+                          "interval": first["interval"] if first else None},
             "points": [
                 {
                     "point": r["point"],
@@ -192,6 +203,8 @@ class SweepResult:
                     "vip_p_loss": r["vip_p_loss"],
                     "vip_p_loss_ci95": [r["vip_lo"], r["vip_hi"]],
                     "summary": json.loads(r["summary_json"]),
+                    "objective": {k: v for k, v in self._objective(r).items()
+                                  if k in ("value", "ci95")},
                 }
                 for r in self.rows
             ],
@@ -202,17 +215,21 @@ class SweepResult:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
     def describe(self) -> str:
-        """The sweep for the terminal: one line per point with the VIP's loss probability."""
-        vip = json.loads(self.rows[0]["summary_json"])["assets"][0]["name"] if self.rows \
-            else "VIP"
+        """The sweep for the terminal: per point the objective with its 95 % interval, and
+        every asset's loss probability."""
         lines = [f"{self.scenario}: {len(self.rows)} points × {self.replications} "
                  f"replications, seed {self.seed} ({self.ran} run, {self.resumed} already done)"]
         width = max(len(p) for p in self.paths)
+        num = ",.2f" if self.objective.kind == "value" else ".3f"
         for r in self.rows:
             params = json.loads(r["params_json"])
             vals = "  ".join(f"{p:>{width}}={params[p]!s:<8}" for p in self.paths)
-            lines.append(f"  {r['point']:>4}  {vals}  P(loss of {vip}) = {r['vip_p_loss']:.3f} "
-                         f"[{r['vip_lo']:.3f}, {r['vip_hi']:.3f}]")
+            ob = self._objective(r)
+            v, lo, hi = (("—" if x is None else format(x, num)) for x in (ob["value"], *ob["ci95"]))
+            lines.append(f"  {r['point']:>4}  {vals}  {ob['measures']} = {v} [{lo}, {hi}]")
+            assets = json.loads(r["summary_json"])["assets"]
+            lines.append("        P(loss): " + ", ".join(
+                f"{a['name']} {a['p_loss']:.3f}" for a in assets))
         lines.append(f"Stored in {self.out_dir}/sweep.duckdb (table sweep_points) and "
                      "sweep_points.parquet")
         return "\n".join(lines) + "\n"
@@ -257,6 +274,7 @@ def sweep_scenario(
     address: str | None = None,
     overwrite: bool = False,
     progress: bool = False,
+    objective: Objective | str = "vip",
 ) -> SweepResult:
     """:func:`plan_sweep` and :func:`run_sweep` in one call (``skyshield sweep``).
 
@@ -271,7 +289,7 @@ def sweep_scenario(
                       independent_seeds=independent_seeds)
     folder = Path(out) if out is not None else default_folder(plan)
     return run_sweep(plan, folder, backend=backend, workers=workers, address=address,
-                     overwrite=overwrite, progress=progress)
+                     overwrite=overwrite, progress=progress, objective=objective)
 
 
 def run_sweep(
@@ -284,6 +302,7 @@ def run_sweep(
     overwrite: bool = False,
     progress: bool = False,
     max_retries: int = 3,
+    objective: Objective | str = "vip",
 ) -> SweepResult:
     """Run the points of ``plan`` not yet in the store at ``out``; store each as it finishes.
 
@@ -299,7 +318,14 @@ def run_sweep(
         Replace a different sweep found in ``out`` (otherwise: an error).
     progress
         Show a progress bar (on stderr).
+    objective
+        What :meth:`SweepResult.describe` and ``to_json`` report per point (``vip``,
+        ``value``, ``asset:NAME``); checked against the scenario's assets before any point
+        runs. Not part of the sweep's key: every objective reads the same stored points.
     """
+    from skyshield.results.objective import asset_names_values, resolve_objective
+
+    obj = resolve_objective(objective, asset_names_values(plan.scenario)[0])
     t0 = time.perf_counter()
     store = SweepStore(out)
     design_rows = [(i, json.dumps(p, ensure_ascii=False), s)
@@ -328,7 +354,7 @@ def run_sweep(
         stop()
     res = SweepResult(plan.key, Path(out), plan.scenario.name, plan.paths,
                       plan.replications, plan.seed, store.points(), len(todo), len(done),
-                      0.0, secs, cpu)
+                      0.0, secs, cpu, obj)
     res.save(out)
     res.seconds = time.perf_counter() - t0
     return res

@@ -14,6 +14,7 @@ import numba as nb
 import numpy as np
 from numba import njit
 
+from skyshield.contract import CAUSE_FRIENDLY_FIRE
 from skyshield.engine import rng
 from skyshield.engine.compile import (
     E_CHAN,
@@ -616,6 +617,7 @@ def friendly_fire(p: KernelParams, st: State, out: Outcome, r: int | np.integer,
                 lost[m] = True
                 out.asset_lost[r, m] = True
                 out.asset_loss_time_s[r, m] = t
+                out.asset_cause[r, m] = CAUSE_FRIENDLY_FIRE
                 if m == 0:
                     out.vip_lost_ff[r] = True
                 emit(st, t, EV_ASSET_LOST, -1, -1, e, m,

@@ -93,13 +93,16 @@ def own_aircraft_near(p: KernelParams, st: State, px: float, py: float) -> bool:
 def spend_rounds(p: KernelParams, st: State, out: Outcome, r: int | np.integer, e: int,
                  n: int, t: float, b: int, kind: int, drone: int, wave: int, asset: int,
                  px: float, py: float) -> None:
-    """Effector ``e`` fires ``n`` rounds: magazine, lowest magazine, shots (total and per
-    bin), one event per round, and the reload starting when the magazine is empty."""
+    """Effector ``e`` fires ``n`` rounds: magazine, lowest magazine, shots (total, per bin
+    and, at a drone of wave ``wave ≥ 0``, per wave), one event per round, and the reload
+    starting when the magazine is empty. Friendly fire passes ``wave = -1``."""
     st.mag[e] -= n
     if st.mag[e] < out.min_magazine[r, e]:
         out.min_magazine[r, e] = st.mag[e]
     out.eff_shots[r, e] += n
     out.eff_shots_t[r, e, b] += n
+    if wave >= 0:
+        out.wave_eff_shots[r, wave, e] += n
     for _ in range(n):
         emit(st, t, kind, drone, wave, e, asset, px, py)
     if st.mag[e] == 0 and st.reload_at[e] < 0.0:
@@ -141,6 +144,7 @@ def record_kill(st: State, out: Outcome, r: int | np.integer, i: int, w: int, e:
     out.wave_killed[r, w] += 1
     out.wave_killed_t[r, w, b] += 1
     out.eff_kills[r, e] += 1
+    out.wave_eff_kills[r, w, e] += 1
     emit(st, t, kind, i, w, e, st.tgt[i], st.x[i], st.y[i])
 
 

@@ -209,6 +209,7 @@ def move(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: float
                                 lost[s_] = True
                                 out.asset_lost[r, s_] = True
                                 out.asset_loss_time_s[r, s_] = t
+                                out.asset_cause[r, s_] = w
                                 emit(st, t, EV_ASSET_LOST, i, w, -1,
                                      s_, x[i], y[i])
                     continue
@@ -252,6 +253,7 @@ def move(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: float
                             lost[a] = True
                             out.asset_lost[r, a] = True
                             out.asset_loss_time_s[r, a] = t
+                            out.asset_cause[r, a] = w
                             emit(st, t, EV_ASSET_LOST, i, w, -1, a,
                                  x[i], y[i])
                     continue

@@ -37,6 +37,14 @@ class BatchOutcome:
         for a jammer)
     eff_left : (R, E) int32 — rounds held at the end, magazine + stock (-1: an unlimited
         stock; 0 for a jammer)
+    asset_cause : (R, A) int32 — the cause of the asset's loss: the wave index ``w ≥ 0`` of
+        the drone whose hit destroyed it, ``CAUSE_FRIENDLY_FIRE`` (−2) when an own effector
+        downed it, ``CAUSE_NONE`` (−1) when it was not lost (:mod:`skyshield.contract`)
+    wave_eff_kills : (R, W, E) int32 — kills by the killed drone's wave and the effector
+        credited (EW defeats count as the jammer's); summed over E it is ``wave_killed``
+    wave_eff_shots : (R, W, E) int32 — rounds by the engaged drone's wave and the effector;
+        friendly-fire rounds have no wave and are not counted (summed over W it is
+        ``eff_shots`` less the effector's friendly-fire rounds)
     """
 
     asset_lost: np.ndarray
@@ -61,6 +69,9 @@ class BatchOutcome:
     drone_steps: np.ndarray
     eff_dry_s: np.ndarray
     eff_left: np.ndarray
+    asset_cause: np.ndarray
+    wave_eff_kills: np.ndarray
+    wave_eff_shots: np.ndarray
 
     def row(self, r: int) -> BatchOutcome:
         """Replication ``r`` alone, as a batch of one."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from skyshield.contract import BIN_S
+from skyshield.contract import BIN_S, CAUSE_FRIENDLY_FIRE, CAUSE_NONE
 from skyshield.engine import compile as C
 from skyshield.engine import rng
 from skyshield.engine.compile import CompiledScenario
@@ -76,6 +76,9 @@ class _Rep:
         self.expired = np.zeros(W, np.int32)
         self.shots = np.zeros((E, B), np.int32)
         self.kills = np.zeros(E, np.int32)
+        self.cause = [CAUSE_NONE] * A
+        self.wave_kills = np.zeros((W, E), np.int32)
+        self.wave_shots = np.zeros((W, E), np.int32)
         self.ff = 0
         self.drone_steps = 0
         self.vip_ff = False
@@ -148,10 +151,19 @@ class _Rep:
         return drones
 
     # ------------------------------------------------------------------ bookkeeping
-    def lose(self, a: int, t: float) -> None:
+    def lose(self, a: int, t: float, cause: int) -> None:
+        """Asset ``a`` destroyed at ``t`` by ``cause`` (a wave, or friendly fire); the first
+        loss is the one kept."""
         if not self.lost[a]:
             self.lost[a] = True
             self.loss_t[a] = t
+            self.cause[a] = cause
+
+    def kill(self, d: Drone, e: int, t: float) -> None:
+        """Drone ``d`` killed (or defeated) by effector ``e`` at ``t``."""
+        self.finish(d, "killed", t)
+        self.kills[e] += 1
+        self.wave_kills[d.wave, e] += 1
 
     def finish(self, d: Drone, how: str, t: float) -> None:
         d.status = how
@@ -264,8 +276,7 @@ class _Rep:
                     lam += rj
                 if self.U(rng.S_JAM, d.key, k) < 1.0 - math.exp(-lam * p.dt):
                     best = max(rates, key=lambda q: (q[0], -q[1]))[1]
-                    self.finish(d, "killed", t)
-                    self.kills[best] += 1
+                    self.kill(d, best, t)
 
     def sense(self, t: float) -> None:
         """§4.5: sensors scan; tracks start and drop."""
@@ -326,8 +337,7 @@ class _Rep:
                     if d.status == "air" and any(
                             self.U(rng.S_KILL, d.key, g.first + j) < pk
                             for j in range(g.rounds)):
-                        self.finish(d, "killed", t)
-                        self.kills[e] += 1
+                        self.kill(d, e, t)
                     continue
                 r2 = _d2(d.x, d.y, ex, ey)
                 fire = (d.status == "air" and self.mag[e] > 0 and self.seen(d, t)
@@ -341,10 +351,9 @@ class _Rep:
                     continue
                 q = d.rounds
                 d.rounds += 1
-                self.spend(e, 1, t)
+                self.spend(e, 1, t, d.wave)
                 if self.U(rng.S_KILL, d.key, q) < pk:
-                    self.finish(d, "killed", t)
-                    self.kills[e] += 1
+                    self.kill(d, e, t)
                     self.chans[e][c] = None
                     d.engaged -= 1
                 else:
@@ -384,12 +393,15 @@ class _Rep:
                 and ef[C.E_RELOAD] > 0):
             self.reload_at[e] = t + ef[C.E_RELOAD]
 
-    def spend(self, e: int, n: int, t: float) -> None:
-        """Effector ``e`` fires ``n`` rounds (magazine, shots, reload or dry)."""
+    def spend(self, e: int, n: int, t: float, wave: int) -> None:
+        """Effector ``e`` fires ``n`` rounds at a drone of ``wave`` (-1: at an own aircraft)
+        (magazine, shots, reload or dry)."""
         p, mag = self.p, self.mag
         mag[e] -= n
         self.min_mag[e] = min(self.min_mag[e], mag[e])
         self.shots[e, self.bin(t)] += n
+        if wave >= 0:
+            self.wave_shots[wave, e] += n
         if mag[e] == 0 and self.reload_at[e] < 0:
             if p.ef[e, C.E_RELOAD] > 0 and self.stock[e] != 0:
                 self.reload_at[e] = t + p.ef[e, C.E_RELOAD]
@@ -432,6 +444,9 @@ class _Rep:
             "eff_left": np.array([[-1 if self.stock[e] is None
                                    else self.mag[e] + (self.stock[e] or 0)
                                    for e in range(self.E)]], np.int32).reshape(1, self.E),
+            "asset_cause": np.array([self.cause], np.int32),
+            "wave_eff_kills": self.wave_kills[None],
+            "wave_eff_shots": self.wave_shots[None],
         }
         return BatchOutcome(**o)
 
@@ -485,7 +500,7 @@ class _Rep:
                 if L > 0 and _d2(d.x, d.y, p.asset_x[s], p.asset_y[s]) <= reach**2:
                     self.hits[s] += 1
                     if self.U(rng.S_IMPACT, d.key, int(p.asset_key[s])) < L:
-                        self.lose(s, t)
+                        self.lose(s, t, w)
             return
         a = d.target
         ax, ay, avx, avy, airborne = self.ac[a]
@@ -510,7 +525,7 @@ class _Rep:
             if L > 0:
                 self.hits[a] += 1
                 if self.U(rng.S_AIR_HIT, d.key, int(p.asset_key[a])) < L:
-                    self.lose(a, t)
+                    self.lose(a, t, w)
             return
         gx, gy = _intercept(d.x, d.y, ax, ay, avx, avy, float(wf[C.W_SPEED]))
         dx, dy = gx - d.x, gy - d.y
@@ -622,7 +637,7 @@ class _Rep:
             else:
                 chans[e][c] = Engagement(i, t + ef[C.E_REACT] + dist / ef[C.E_VP], n, d.rounds)
                 d.rounds += n
-                spend(e, n, t)  # type: ignore[operator]
+                spend(e, n, t, d.wave)  # type: ignore[operator]
 
     def wta(self, cands: list[tuple[Drone, float, float, bool]],
             pairs: list[tuple[float, float, int, int, int, float]],
@@ -712,9 +727,9 @@ class _Rep:
                 if self.U(rng.S_FF_ID, ke, km, cycle) >= p.p_misid:
                     continue
                 self.ff += 1
-                spend(e, 1, t)  # type: ignore[operator]
+                spend(e, 1, t, -1)  # type: ignore[operator]
                 if self.U(rng.S_FF_HIT, ke, km, cycle) < ef[C.E_PKFF] and not self.lost[m]:
-                    self.lose(m, t)
+                    self.lose(m, t, CAUSE_FRIENDLY_FIRE)
                     if m == 0:
                         self.vip_ff = True
 

@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from skyshield.contract import DRONE_STATUS
+from skyshield.contract import CAUSE_NONE, DRONE_STATUS
 from skyshield.engine import rng
 from skyshield.engine.compile import E_KIND, E_MAG, E_STOCK, K_JAMMER, W_SPEED, KernelParams
 from skyshield.engine.rng import absorb
@@ -81,10 +81,13 @@ class Outcome(NamedTuple):
     drone_steps: np.ndarray  # (R,) int64 airborne drone-steps simulated (work done)
     eff_dry_s: np.ndarray  # (R, E) float64 first time without any round (NaN: never)
     eff_left: np.ndarray  # (R, E) int32 rounds held at the end, magazine + stock (-1: unlimited)
+    asset_cause: np.ndarray  # (R, A) int32 wave of the fatal hit, CAUSE_NONE, CAUSE_FRIENDLY_FIRE
+    wave_eff_kills: np.ndarray  # (R, W, E) int32 kills by the killed drone's wave × effector
+    wave_eff_shots: np.ndarray  # (R, W, E) int32 rounds by the engaged drone's wave × effector
 
 
 def new_outcome(R: int, A: int, W: int, E: int, B: int) -> Outcome:
-    """Zeroed outcome arrays for ``R`` replications (loss times NaN)."""
+    """Zeroed outcome arrays for ``R`` replications (loss times NaN, causes ``CAUSE_NONE``)."""
     i4 = np.int32
     return Outcome(
         asset_lost=np.zeros((R, A), np.bool_),
@@ -109,6 +112,9 @@ def new_outcome(R: int, A: int, W: int, E: int, B: int) -> Outcome:
         drone_steps=np.zeros(R, np.int64),
         eff_dry_s=np.full((R, E), np.nan),
         eff_left=np.zeros((R, E), i4),
+        asset_cause=np.full((R, A), CAUSE_NONE, i4),
+        wave_eff_kills=np.zeros((R, W, E), i4),
+        wave_eff_shots=np.zeros((R, W, E), i4),
     )
 
 

@@ -126,6 +126,36 @@ def fig_loss(data: RunData) -> Figure:
     return fig
 
 
+def fig_loss_causes(data: RunData) -> Figure | None:
+    """Loss probability per asset stacked by cause (the wave of the fatal hit, or friendly
+    fire), by :func:`skyshield.results.plots.draw_loss_causes`; ``None`` for a summary
+    written before causes were recorded."""
+    from skyshield.results.plots import draw_loss_causes
+
+    assets = data.summary["assets"]
+    if not all("causes" in a for a in assets):
+        return None
+    fig = _figure(9, 1.2 + 0.45 * max(1, len(assets)))
+    ax = fig.subplots()
+    draw_loss_causes(ax, data.summary)
+    ax.set_title("Losses by cause")
+    return fig
+
+
+def fig_wave_effectors(data: RunData) -> Figure | None:
+    """Rounds and kills by wave × effector (mean per replication), by
+    :func:`skyshield.results.plots.draw_wave_effectors`; ``None`` without them."""
+    from skyshield.results.plots import draw_wave_effectors
+
+    if "wave_effectors" not in data.summary:
+        return None
+    n_eff = len({x["effector"] for x in data.summary["wave_effectors"]})
+    fig = _figure(max(6.0, 2.5 + 0.8 * n_eff),
+                  1.8 + 0.45 * len(data.summary.get("threats", {}).get("waves", [])))
+    draw_wave_effectors(fig.subplots(), data.summary)
+    return fig
+
+
 def leakers_per_asset(data: RunData) -> tuple[list[str], np.ndarray, str]:
     """Mean leakers that reached each asset per replication, and where the number comes from.
 
@@ -313,6 +343,8 @@ def fig_map(data: RunData) -> Figure:
 FIGURES: tuple[tuple[str, str, Callable[[RunData], Figure | None]], ...] = (
     ("raid_sweep", "Loss probability against raid size", fig_raid_sweep),
     ("loss_probability", "Loss probability per asset", fig_loss),
+    ("loss_causes", "Losses by cause", fig_loss_causes),
+    ("wave_effectors", "Rounds and kills by wave × effector", fig_wave_effectors),
     ("leakers", "Leakers per asset and per wave", fig_leakers),
     ("expenditure", "Interceptor expenditure over time", fig_expenditure),
     ("cost_exchange", "Cost exchange", fig_cost_exchange),
@@ -322,9 +354,14 @@ FIGURES: tuple[tuple[str, str, Callable[[RunData], Figure | None]], ...] = (
 
 def render_figures(data: RunData) -> dict[str, bytes]:
     """PNG bytes of every figure the folder supports, keyed by file stem, in page order."""
+    import matplotlib
+
+    from skyshield.results.plots import PLAIN_TEXT
+
     out = {}
     for stem, _title, make in FIGURES:
-        fig = make(data)
-        if fig is not None:
-            out[stem] = png_bytes(fig)
+        with matplotlib.rc_context(PLAIN_TEXT):
+            fig = make(data)
+            if fig is not None:
+                out[stem] = png_bytes(fig)
     return out

@@ -77,22 +77,47 @@ def summary_html(s: dict[str, Any]) -> str:
         parts.append(
             f'<p class="headline"><span class="asset-name">{escape(str(a0["name"]))}</span>: '
             f'loss probability <strong>{_pct(a0["p_loss"])}</strong> '
-            f'(95 % interval {_pct(lo)} – {_pct(hi)})</p>')
+            f'(95 % interval {_pct(lo)} – {_pct(hi)}){_headline_split(a0)}</p>')
     rows = [[escape(str(a["name"])), escape(str(a["kind"])), _num(a.get("value"), ",.0f"),
              _pct(a["p_loss"]), f'{_pct(a["p_loss_ci95"][0])} – {_pct(a["p_loss_ci95"][1])}',
              _num(a.get("hits_mean"), ".2f")] for a in assets]
     parts.append("<h3>Assets</h3>" + _table(
         ["asset", "kind", "value", "P(loss)", "95 % interval", "leakers reaching it (mean)"],
         rows, "num"))
+    if assets and "given_leak" in assets[0]:
+        parts.append(_leak_split_html(assets))
+    if assets and all("causes" in a for a in assets):
+        rows = [[escape(str(a["name"])), escape(str(c["cause"])), _pct(c["p"]),
+                 f'{_pct(c["p_ci95"][0])} – {_pct(c["p_ci95"][1])}', str(c["losses"])]
+                for a in assets for c in a["causes"]]
+        parts.append("<h3>Losses by cause</h3>" + (_table(
+            ["asset", "cause (wave of the fatal hit, or friendly fire)",
+             "P (per replication)", "95 % interval", "losses"], rows, "num")
+            if rows else '<p class="note">No asset was lost.</p>'))
     th = s.get("threats", {})
+    waves = th.get("waves", [])
+    with_cost = bool(waves) and all("shots_mean" in w for w in waves)
     rows = [[escape(str(w["name"])), _num(w.get("launched_mean")), _num(w.get("killed_mean")),
              _num(w.get("leaked_mean")), _num(w.get("expired_mean"))]
-            for w in th.get("waves", [])]
+            + ([_num(w.get("shots_mean")), _num(w.get("defence_cost_mean"), ",.0f")]
+               if with_cost else [])
+            for w in waves]
     rows.append(["<strong>all</strong>", _num(th.get("launched_mean")),
                  _num(th.get("killed_mean")), _num(th.get("leaked_mean")),
-                 _num(th.get("expired_mean"))])
+                 _num(th.get("expired_mean"))]
+                + ([_num(sum(float(w["shots_mean"]) for w in waves)),
+                    _num(sum(float(w["defence_cost_mean"]) for w in waves), ",.0f")]
+                   if with_cost else []))
     parts.append("<h3>Threats (mean per replication)</h3>" + _table(
-        ["wave", "launched", "killed", "leaked", "expired"], rows, "num"))
+        ["wave", "launched", "killed", "leaked", "expired"]
+        + (["rounds at it", "their cost (USD)"] if with_cost else []), rows, "num"))
+    if s.get("wave_effectors"):
+        rows = [[escape(str(x["wave"])), escape(str(x["effector"])), _num(x["shots_mean"]),
+                 _num(x["kills_mean"]), _num(x["cost_mean"], ",.0f")]
+                for x in s["wave_effectors"]]
+        parts.append("<h3>Rounds and kills by wave × effector (mean per replication)</h3>"
+                     + _table(["wave", "effector", "rounds", "kills", "cost (USD)"], rows,
+                              "num"))
     rows = [[escape(str(e["name"])), _num(e.get("shots_mean")), _num(e.get("kills_mean")),
              _num(e.get("cost_mean"), ",.0f"), _num(e.get("cost_per_kill"), ",.0f")]
             for e in s.get("effectors", [])]
@@ -107,8 +132,9 @@ def summary_html(s: dict[str, Any]) -> str:
          f'{_num(c.get("defence_mean"), ",.0f")} (95 % interval {_num(ci[0], ",.0f")} – '
          f'{_num(ci[1], ",.0f")})'],
         ["attack spend (USD, mean)", _num(c.get("attack_mean"), ",.0f")],
-        ["cost exchange ratio (attacker cost per drone ÷ defender cost per kill)",
+        ["cost exchange ratio (attack cost of the drones killed ÷ defence cost)",
          _num(c.get("exchange_ratio"), ".3f")],
+        ["defence cost per drone killed (USD)", _num(c.get("cost_per_kill"), ",.0f")],
         ["damage (asset value lost, mean)", _num(c.get("damage_value_mean"), ",.1f")],
         ["P(friendly-fire engagement)",
          f'{_pct(ff.get("p_event"))} (95 % interval {_pct(ffci[0])} – {_pct(ffci[1])})'],
@@ -117,6 +143,33 @@ def summary_html(s: dict[str, Any]) -> str:
         rows.append(["P(flight plan leaked)", _pct(s["leak"].get("p_leaked"))])
     parts.append("<h3>Cost and friendly fire</h3>" + _table(["", ""], rows, "kv"))
     return "\n".join(parts)
+
+
+def _headline_split(a0: dict[str, Any]) -> str:
+    """``; X if the flight plan leaked (k/n), Y if not`` when some replications leaked."""
+    g, h = a0.get("given_leak") or {}, a0.get("given_no_leak") or {}
+    if not g.get("replications"):
+        return ""
+    tail = (f', {_pct(h["p_loss"])} if not ({h["losses"]}/{h["replications"]})'
+            if h.get("replications") else "")
+    return (f'; {_pct(g["p_loss"])} if the flight plan leaked '
+            f'({g["losses"]}/{g["replications"]}){tail}')
+
+
+def _leak_split_html(assets: list[dict[str, Any]]) -> str:
+    """P(loss | the flight plan leaked) and P(loss | it did not), per asset."""
+    def cell(g: dict[str, Any]) -> str:
+        if not g.get("replications"):
+            return "— (no replication)"
+        lo, hi = g["p_loss_ci95"]
+        return (f'{_pct(g["p_loss"])} ({_pct(lo)} – {_pct(hi)}; '
+                f'{g["losses"]}/{g["replications"]})')
+
+    rows = [[escape(str(a["name"])), cell(a["given_leak"]), cell(a["given_no_leak"])]
+            for a in assets]
+    return ("<h3>Loss probability if the flight plan leaked, and if not</h3>" + _table(
+        ["asset", "P(loss | leak) (95 % interval; losses/replications)",
+         "P(loss | no leak) (95 % interval; losses/replications)"], rows, "num"))
 
 
 def _metres(values: np.ndarray) -> list[int]:

@@ -12,10 +12,21 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from skyshield.contract import CAUSE_FRIENDLY_FIRE, CAUSE_FRIENDLY_FIRE_NAME
 from skyshield.results.stats import mean_interval, wilson_interval
 
 if TYPE_CHECKING:  # pragma: no cover
+    from skyshield.args import Objective
     from skyshield.scenario.schema import Scenario
+
+
+def _proportion(k: int, n: int, key: str) -> dict[str, Any]:
+    """``{replications, losses, <key>, <key>_ci95}``: ``k`` of ``n`` with its 95 % Wilson
+    interval; without replications the estimate and interval are ``None``."""
+    if n <= 0:
+        return {"replications": 0, "losses": 0, key: None, f"{key}_ci95": [None, None]}
+    lo, hi = wilson_interval(k, n)
+    return {"replications": n, "losses": k, key: _r(k / n), f"{key}_ci95": [_r(lo), _r(hi)]}
 
 
 def _r(x: float, digits: int = 6) -> float | None:
@@ -48,6 +59,7 @@ class Results:
     wave_names: list[str]
     effector_names: list[str]
     effector_cost_per_shot: list[float]
+    wave_cost_usd: list[float]
     outcome: dict[str, np.ndarray]
     recordings: dict[int, Any] = field(default_factory=dict)
     stopped_by_precision: bool = False
@@ -66,6 +78,12 @@ class Results:
         """``(R, A) bool``: was asset a lost in replication r (moving assets first)."""
         return self.outcome["asset_lost"]
 
+    @property
+    def cause_names(self) -> list[tuple[int, str]]:
+        """The codes of ``outcome["asset_cause"]`` that name a cause, with their names: the
+        waves (index = code), then friendly fire."""
+        return [*enumerate(self.wave_names), (CAUSE_FRIENDLY_FIRE, CAUSE_FRIENDLY_FIRE_NAME)]
+
     def p_loss(self, asset: str | int = 0) -> tuple[float, float, float]:
         """Loss probability of an asset with its 95 % Wilson interval: (p, lo, hi)."""
         a = asset if isinstance(asset, int) else self.asset_names.index(asset)
@@ -80,9 +98,12 @@ class Results:
         """The ``skyshield run --json`` object. Deterministic: same input and seed ⇒ same dict."""
         o = self.outcome
         n = self.replications
+        leak = np.asarray(o["leak"], dtype=bool)
+        cause = o["asset_cause"]
         assets = []
         for a, name in enumerate(self.asset_names):
             p, lo, hi = self.p_loss(a)
+            lost_a = self.asset_lost[:, a]
             assets.append({
                 "name": name,
                 "kind": self.asset_kinds[a],
@@ -90,6 +111,15 @@ class Results:
                 "p_loss": _r(p),
                 "p_loss_ci95": [_r(lo), _r(hi)],
                 "hits_mean": _r(float(o["asset_hits"][:, a].mean())),
+                "given_leak": _proportion(int(lost_a[leak].sum()), int(leak.sum()), "p_loss"),
+                "given_no_leak": _proportion(int(lost_a[~leak].sum()), int((~leak).sum()),
+                                             "p_loss"),
+                "causes": [
+                    {"cause": cname, "wave": code if code >= 0 else None,
+                     **_proportion(k, n, "p")}
+                    for code, cname in self.cause_names
+                    if (k := int((cause[:, a] == code).sum())) > 0
+                ],
             })
         launched = o["wave_launched"].sum(axis=1)
         killed = o["wave_killed"].sum(axis=1)
@@ -104,6 +134,20 @@ class Results:
                 "leaked_mean": _r(float(o["wave_leaked"][:, w].mean())),
                 "expired_mean": _r(float(o["wave_expired"][:, w].mean())),
             })
+        # rounds and kills by wave × effector, and what the rounds at each wave cost
+        cps = np.asarray(self.effector_cost_per_shot, dtype=np.float64)
+        ws = o["wave_eff_shots"].mean(axis=0)  # (W, E)
+        wk = o["wave_eff_kills"].mean(axis=0)
+        for w, entry in enumerate(waves):
+            entry["shots_mean"] = _r(float(ws[w].sum()))
+            entry["defence_cost_mean"] = _r(float(ws[w] @ cps), 2)
+        wave_effectors = [
+            {"wave": wname, "effector": ename, "shots_mean": _r(float(ws[w, e])),
+             "kills_mean": _r(float(wk[w, e])), "cost_mean": _r(float(ws[w, e] * cps[e]), 2)}
+            for w, wname in enumerate(self.wave_names)
+            for e, ename in enumerate(self.effector_names)
+            if ws[w, e] > 0 or wk[w, e] > 0
+        ]
         effectors = []
         for e, name in enumerate(self.effector_names):
             shots = float(o["eff_shots"][:, e].mean())
@@ -120,11 +164,18 @@ class Results:
         att = float(o["attack_cost"].mean())
         kills_total = float(killed.mean())
         launched_mean = float(launched.mean())
-        # CER = attacker cost per threat / defender cost per neutralisation (> 1 favours defence)
+        # the exchange ratio (docs/model.md §5): what the drones killed cost the attacker, per
+        # dollar the defence spent (> 1 favours the defence)
+        killed_cost = float((o["wave_killed"] @ np.asarray(self.wave_cost_usd,
+                                                           dtype=np.float64)).mean())
+        cer = killed_cost / d_mean if d_mean > 0 else math.nan
+        # before: every kill valued at the mean cost of a launched drone
         if d_mean > 0 and kills_total > 0 and launched_mean > 0:
-            cer = (att / launched_mean) / (d_mean / kills_total)
+            cer_avg = (att / launched_mean) / (d_mean / kills_total)
         else:
-            cer = math.nan
+            cer_avg = math.nan
+        damage = (self.asset_lost * np.asarray(self.asset_values)).sum(axis=1)
+        dmg_mean, dmg_lo, dmg_hi = mean_interval(damage)
         ff_k = int((o["friendly_fire"] > 0).sum())
         ff_lo, ff_hi = wilson_interval(ff_k, n)
         vip = 0 if "moving" in self.asset_kinds else None
@@ -146,8 +197,11 @@ class Results:
                 "defence_ci95": [_r(d_lo, 2), _r(d_hi, 2)],
                 "attack_mean": _r(att, 2),
                 "exchange_ratio": _r(cer, 4),
-                "damage_value_mean": _r(float(
-                    (self.asset_lost * np.asarray(self.asset_values)).sum(axis=1).mean())),
+                "damage_value_mean": _r(dmg_mean),
+                "damage_value_ci95": [_r(dmg_lo), _r(dmg_hi)],
+                "attack_killed_mean": _r(killed_cost, 2),
+                "exchange_ratio_avg_drone": _r(cer_avg, 4),
+                "cost_per_kill": _r(d_mean / kills_total, 2) if kills_total > 0 else None,
             },
             "friendly_fire": {
                 "p_event": _r(ff_k / n if n else math.nan),
@@ -156,26 +210,36 @@ class Results:
             },
             "leak": {"p_leaked": _r(float(o["leak"].mean()))},
             "stopped_by_precision": self.stopped_by_precision,
+            "wave_effectors": wave_effectors,
         }
 
-    def to_dict(self) -> dict[str, Any]:
-        """The summary (:attr:`summary`)."""
-        return self.summary
+    def to_dict(self, objective: Objective | None = None) -> dict[str, Any]:
+        """The summary (:attr:`summary`); with ``objective``, its block (``objective``:
+        :func:`~skyshield.results.objective.objective_from_summary`) added at the end."""
+        if objective is None:
+            return self.summary
+        from skyshield.results.objective import objective_from_summary, resolve_objective
 
-    def to_json(self) -> str:
-        """The summary as JSON text (byte-identical for identical input and seed)."""
-        return json.dumps(self.summary, indent=2, ensure_ascii=False) + "\n"
+        obj = resolve_objective(objective, self.asset_names)
+        return {**self.summary, "objective": objective_from_summary(obj, self.summary)}
 
-    def describe(self, out: str | Path | None = None) -> str:
+    def to_json(self, objective: Objective | None = None) -> str:
+        """:meth:`to_dict` as JSON text (byte-identical for identical input and seed)."""
+        return json.dumps(self.to_dict(objective), indent=2, ensure_ascii=False) + "\n"
+
+    def describe(self, out: str | Path | None = None,
+                 objective: Objective | None = None) -> str:
         """The summary for the terminal (what ``skyshield run`` prints); ``out``: the folder
-        the run was saved in, named at the end."""
+        the run was saved in, named at the end; ``objective``: its value and interval."""
         from skyshield.results.text import describe_results
 
-        return describe_results(self, None if out is None else Path(out))
+        return describe_results(self, None if out is None else Path(out), objective)
 
     # ------------------------------------------------------------------ storage
-    def save(self, out_dir: str | Path, *, plots: bool = True) -> Path:
-        """Write the output folder (see ``docs/architecture.md``) atomically."""
+    def save(self, out_dir: str | Path, *, plots: bool = True,
+             objective: Objective | None = None) -> Path:
+        """Write the output folder (see ``docs/architecture.md``) atomically;
+        ``summary.json`` is :meth:`to_json` (``objective``)."""
         from skyshield.results.store import save_results
 
-        return save_results(self, Path(out_dir), plots=plots)
+        return save_results(self, Path(out_dir), plots=plots, objective=objective)

@@ -1,7 +1,11 @@
 """Plots of a run (matplotlib, Agg backend, PNG): loss probability per asset with intervals,
-kills and leakers per wave over time, effector expenditure, and the scenario map.
+losses by cause, kills and leakers per wave over time, effector expenditure, rounds and kills
+by wave × effector, and the scenario map.
 
-``draw_map`` is the one map renderer of the project: the planner and the report use it too.
+``draw_map``, ``draw_loss_causes`` and ``draw_wave_effectors`` are the project's one renderer
+of each: the report (and, for the map, the planner) use them too. Names in the figures drawn
+by ``draw_loss_causes`` and ``draw_wave_effectors`` are plain text (:func:`plain`, under
+:data:`PLAIN_TEXT`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,101 @@ if TYPE_CHECKING:  # pragma: no cover
 
 SENSOR_COLOURS = {0: "tab:blue", 1: "tab:cyan", 2: "tab:purple"}
 EFFECTOR_COLOURS = {0: "tab:red", 1: "tab:orange", 2: "tab:green", 3: "tab:brown"}
+#: Colour of the friendly-fire cause (waves take ``tab10`` by wave index).
+FRIENDLY_FIRE_COLOUR = "0.25"
+#: matplotlib settings under which names are drawn as plain text (no LaTeX).
+PLAIN_TEXT: dict[Any, Any] = {"text.usetex": False}
+
+
+def plain(text: object) -> str:
+    """A name as plain text in a figure.
+
+    Notes
+    -----
+    matplotlib reads text between two ``$`` as mathtext (a malformed formula raises while
+    drawing); ``\\$`` is a literal dollar sign. With ``text.usetex`` off (:data:`PLAIN_TEXT`)
+    nothing else in a string is interpreted.
+    """
+    return str(text).replace("$", "\\$")
+
+
+def _cause_colour(cause: dict[str, Any]) -> Any:
+    from matplotlib import colormaps
+
+    w = cause.get("wave")
+    return FRIENDLY_FIRE_COLOUR if w is None else colormaps["tab10"](int(w) % 10)
+
+
+def draw_loss_causes(ax: Axes, summary: dict[str, Any]) -> None:
+    """Loss probability per asset as horizontal bars stacked by cause (the wave of the fatal
+    hit, or friendly fire), with the 95 % Wilson interval of the total."""
+    assets = summary["assets"]
+    names = [plain(a["name"]) for a in assets][::-1]
+    y = np.arange(len(assets))
+    causes: dict[str, dict[str, Any]] = {}
+    for a in assets:
+        for c in a.get("causes", []):
+            causes.setdefault(c["cause"], c)
+    left = np.zeros(len(assets))
+    # waves in wave order, friendly fire last
+    order = sorted(causes.items(), key=lambda kv: (kv[1].get("wave") is None,
+                                                   kv[1].get("wave") or 0))
+    for cname, c in order:
+        width = np.array([next((float(x["p"]) for x in a.get("causes", [])
+                                if x["cause"] == cname), 0.0) for a in assets][::-1])
+        ax.barh(y, width, left=left, color=_cause_colour(c), alpha=0.85, label=plain(cname))
+        left += width
+    p = np.array([float(a["p_loss"]) for a in assets][::-1])
+    lo = np.array([float(a["p_loss_ci95"][0]) for a in assets][::-1])
+    hi = np.array([float(a["p_loss_ci95"][1]) for a in assets][::-1])
+    ax.errorbar(p, y, xerr=[np.maximum(p - lo, 0), np.maximum(hi - p, 0)], fmt="none",
+                ecolor="black", capsize=3, lw=1)
+    ax.set_yticks(y, names)
+    ax.set_xlim(0, max(0.05, float(hi.max(initial=0.0)) * 1.15))
+    ax.set_xlabel("loss probability per replication, stacked by cause (bar: 95 % Wilson "
+                  "interval of the total)")
+    ax.grid(axis="x", alpha=0.3)
+    if causes:
+        ax.legend(title="cause of the loss", fontsize=7, title_fontsize=8, loc="upper left",
+                  bbox_to_anchor=(1.01, 1.0))
+    else:
+        ax.text(0.5, 0.5, "no asset was lost", transform=ax.transAxes, ha="center")
+
+
+def draw_wave_effectors(ax: Axes, summary: dict[str, Any]) -> None:
+    """Rounds (colour and first number) and kills (second number) by wave × effector, mean
+    per replication; each wave's label carries the defence cost of its rounds."""
+    waves = summary["threats"]["waves"]
+    entries = summary.get("wave_effectors", [])
+    effs = [e["name"] for e in summary["effectors"]
+            if any(x["effector"] == e["name"] for x in entries)]
+    shots = np.zeros((len(waves), len(effs)))
+    kills = np.zeros_like(shots)
+    wi = {w["name"]: i for i, w in enumerate(waves)}
+    ei = {n: j for j, n in enumerate(effs)}
+    for x in entries:
+        shots[wi[x["wave"]], ei[x["effector"]]] = x["shots_mean"]
+        kills[wi[x["wave"]], ei[x["effector"]]] = x["kills_mean"]
+    if not effs:
+        ax.text(0.5, 0.5, "no rounds fired, no kills", transform=ax.transAxes, ha="center")
+        ax.set_axis_off()
+        return
+    im = ax.imshow(shots, cmap="Oranges", aspect="auto", vmin=0.0)
+    top = float(shots.max())
+    for i in range(len(waves)):
+        for j in range(len(effs)):
+            if shots[i, j] > 0 or kills[i, j] > 0:
+                ax.text(j, i, f"{shots[i, j]:.1f}\n{kills[i, j]:.1f}", ha="center",
+                        va="center", fontsize=6,
+                        color="white" if top > 0 and shots[i, j] > 0.6 * top else "black")
+    ax.set_xticks(np.arange(len(effs)), [plain(n) for n in effs], rotation=40, ha="right",
+                  fontsize=7)
+    ax.set_yticks(np.arange(len(waves)),
+                  [f"{plain(w['name'])} ({float(w.get('defence_cost_mean') or 0.0):,.0f} USD)"
+                   for w in waves], fontsize=7)
+    ax.figure.colorbar(im, ax=ax, label="rounds per replication (mean)")
+    ax.set_title("Rounds (top) and kills (bottom) by wave × effector, mean per replication; "
+                 "the wave's rounds cost in brackets", fontsize=9)
 
 
 def _pyplot() -> Any:
@@ -125,6 +224,26 @@ def write_plots(res: Results, folder: Path) -> list[Path]:
     paths.append(folder / "timeline.png")
     fig.savefig(paths[-1], dpi=110)
     plt.close(fig)
+
+    # losses by cause, rounds and kills by wave × effector
+    import matplotlib
+
+    with matplotlib.rc_context(PLAIN_TEXT):
+        fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * len(s["assets"])))
+        draw_loss_causes(ax, s)
+        ax.set_title(plain(f"{res.scenario_name}: losses by cause"))
+        fig.tight_layout()
+        paths.append(folder / "loss_causes.png")
+        fig.savefig(paths[-1], dpi=110)
+        plt.close(fig)
+        n_eff = len({x["effector"] for x in s["wave_effectors"]})
+        fig, ax = plt.subplots(figsize=(max(6.0, 2.5 + 0.8 * n_eff),
+                                        1.8 + 0.45 * len(s["threats"]["waves"])))
+        draw_wave_effectors(ax, s)
+        fig.tight_layout()
+        paths.append(folder / "wave_effectors.png")
+        fig.savefig(paths[-1], dpi=110)
+        plt.close(fig)
 
     # effector expenditure and kills
     fig, ax = plt.subplots(figsize=(8, 0.6 + 0.4 * max(1, len(s["effectors"]))))

@@ -22,6 +22,7 @@ from skyshield.scenario.layout import layout
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
 
+    from skyshield.args import Objective
     from skyshield.results.core import Results
 
 
@@ -60,11 +61,15 @@ def build_tables(res: Results) -> dict[str, pa.Table]:
         "friendly_fire": o["friendly_fire"].astype(np.int32),
         "leak": o["leak"].astype(bool),
     })
+    cause_name = dict(res.cause_names)
     t["replication_assets"] = pa.table({
         "rep": np.repeat(reps, A),
         "asset": np.tile(np.array(res.asset_names, dtype=object), n),
         "lost": o["asset_lost"].reshape(-1),
         "loss_time_s": o["asset_loss_time_s"].reshape(-1).astype(np.float64),
+        "cause": pa.array([cause_name.get(int(c)) for c in o["asset_cause"].reshape(-1)],
+                          pa.string()),
+        "leak": np.repeat(o["leak"].astype(bool), A),
     })
     t["replication_effectors"] = pa.table({
         "rep": np.repeat(reps, E),
@@ -72,7 +77,23 @@ def build_tables(res: Results) -> dict[str, pa.Table]:
         "shots": o["eff_shots"].reshape(-1).astype(np.int32),
         "kills": o["eff_kills"].reshape(-1).astype(np.int32),
     })
+    t["replication_wave_effectors"] = pa.table({
+        "rep": np.repeat(reps, W * E),
+        "wave": np.tile(np.repeat(np.array(res.wave_names, dtype=object), E), n),
+        "effector": np.tile(np.array(res.effector_names, dtype=object), n * W),
+        "shots": o["wave_eff_shots"].reshape(-1).astype(np.int32),
+        "kills": o["wave_eff_kills"].reshape(-1).astype(np.int32),
+    })
     s = res.summary
+    cps = np.asarray(res.effector_cost_per_shot, dtype=np.float64)
+    shots_mean = o["wave_eff_shots"].mean(axis=0)  # (W, E)
+    t["summary_wave_effectors"] = pa.table({
+        "wave": np.repeat(np.array(res.wave_names, dtype=object), E),
+        "effector": np.tile(np.array(res.effector_names, dtype=object), W),
+        "shots_mean": shots_mean.reshape(-1),
+        "kills_mean": o["wave_eff_kills"].mean(axis=0).reshape(-1),
+        "cost_mean": (shots_mean * cps[None, :]).reshape(-1),
+    })
     t["summary_assets"] = pa.table({
         "asset": [a["name"] for a in s["assets"]],
         "kind": [a["kind"] for a in s["assets"]],
@@ -165,7 +186,8 @@ def write_duckdb(path: Path, tables: dict[str, pa.Table]) -> None:
         con.close()
 
 
-def save_results(res: Results, out_dir: Path, *, plots: bool = True) -> Path:
+def save_results(res: Results, out_dir: Path, *, plots: bool = True,
+                 objective: Objective | None = None) -> Path:
     """Write the whole output folder; see the module docstring for atomicity."""
     import pyarrow.parquet as pq
     import yaml
@@ -178,7 +200,7 @@ def save_results(res: Results, out_dir: Path, *, plots: bool = True) -> Path:
         (tmp / "parquet").mkdir()
         for name, table in tables.items():
             pq.write_table(table, tmp / "parquet" / f"{name}.parquet")
-        (tmp / "summary.json").write_text(res.to_json(), encoding="utf-8")
+        (tmp / "summary.json").write_text(res.to_json(objective), encoding="utf-8")
         (tmp / "layout.json").write_text(
             json.dumps(layout(res.scenario), indent=1, ensure_ascii=False) + "\n", "utf-8")
         (tmp / "scenario.yaml").write_text(
