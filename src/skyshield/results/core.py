@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from skyshield.contract import CAUSE_FRIENDLY_FIRE, CAUSE_FRIENDLY_FIRE_NAME
+from skyshield.contract import BIN_S, CAUSE_FRIENDLY_FIRE, CAUSE_FRIENDLY_FIRE_NAME
 from skyshield.results.stats import mean_interval, wilson_interval
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,6 +34,16 @@ def _r(x: float, digits: int = 6) -> float | None:
     if x is None or not math.isfinite(x):
         return None
     return round(float(x), digits)
+
+
+@dataclass(frozen=True)
+class Logistics:
+    """An effector's means: ``stock`` ``None`` = unlimited; ``deliveries`` ``(t_s, rounds)``."""
+
+    jammer: bool
+    magazine: int
+    stock: int | None
+    deliveries: tuple[tuple[float, int], ...]
 
 
 @dataclass
@@ -83,6 +93,49 @@ class Results:
         """The codes of ``outcome["asset_cause"]`` that name a cause, with their names: the
         waves (index = code), then friendly fire."""
         return [*enumerate(self.wave_names), (CAUSE_FRIENDLY_FIRE, CAUSE_FRIENDLY_FIRE_NAME)]
+
+    @cached_property
+    def logistics(self) -> list[Logistics]:
+        """Each effector's means as the run used them (magazine, stock, deliveries)."""
+        from skyshield.scenario.equipment import resolve_equipment
+
+        eq = resolve_equipment(self.scenario)
+        return [Logistics(
+            jammer=r.is_jammer, magazine=math.floor(r.get("magazine")),
+            stock=r.stock, deliveries=r.deliveries) for r in eq.effectors]
+
+    def rounds_held_t(self, e: int) -> np.ndarray | None:
+        """Mean rounds effector ``e`` holds (magazine + stock) at the end of each 60-s bin,
+        from its starting means, the deliveries received and the rounds fired (``None`` for
+        an unlimited stock or a jammer): ``docs/model.md`` §5."""
+        lg = self.logistics[e]
+        if lg.jammer or lg.stock is None:
+            return None
+        shots = self.outcome["eff_shots_t"][:, e, :].mean(axis=0)
+        ends = (np.arange(len(shots)) + 1) * BIN_S
+        got = np.array([sum(n for td, n in lg.deliveries if td < b) for b in ends], float)
+        return lg.magazine + lg.stock + got - np.cumsum(shots)
+
+    def _logistics_summary(self, e: int, lg: Logistics) -> dict[str, Any]:
+        if lg.jammer:
+            return {"stock": None, "delivered": None, "p_dry": None, "p_dry_ci95": [None, None],
+                    "dry_time_median_s": None, "rounds_left_mean": None,
+                    "min_magazine_mean": None}
+        o = self.outcome
+        dry = o["eff_dry_s"][:, e]
+        ran_dry = np.isfinite(dry)
+        k, n = int(ran_dry.sum()), self.replications
+        lo, hi = wilson_interval(k, n)
+        left = o["eff_left"][:, e]
+        return {
+            "magazine": lg.magazine,
+            "stock": lg.stock,
+            "delivered": sum(r for _t, r in lg.deliveries),
+            "p_dry": _r(k / n), "p_dry_ci95": [_r(lo), _r(hi)],
+            "dry_time_median_s": _r(float(np.median(dry[ran_dry]))) if k else None,
+            "rounds_left_mean": None if lg.stock is None else _r(float(left.mean())),
+            "min_magazine_mean": _r(float(o["min_magazine"][:, e].mean())),
+        }
 
     def p_loss(self, asset: str | int = 0) -> tuple[float, float, float]:
         """Loss probability of an asset with its 95 % Wilson interval: (p, lo, hi)."""
@@ -149,6 +202,7 @@ class Results:
             if ws[w, e] > 0 or wk[w, e] > 0
         ]
         effectors = []
+        logistics = self.logistics
         for e, name in enumerate(self.effector_names):
             shots = float(o["eff_shots"][:, e].mean())
             kills = float(o["eff_kills"][:, e].mean())
@@ -159,6 +213,7 @@ class Results:
                 "kills_mean": _r(kills),
                 "cost_mean": _r(cost, 2),
                 "cost_per_kill": _r(cost / kills, 2) if kills > 0 else None,
+                **self._logistics_summary(e, logistics[e]),
             })
         d_mean, d_lo, d_hi = mean_interval(o["defence_cost"])
         att = float(o["attack_cost"].mean())

@@ -259,6 +259,40 @@ def write_plots(res: Results, folder: Path) -> list[Path]:
     fig.savefig(paths[-1], dpi=110)
     plt.close(fig)
 
+    # rounds held over time (finite stocks) and when each effector runs dry
+    held = [(e, res.rounds_held_t(e)) for e in range(len(res.effector_names))]
+    held = [(e, h) for e, h in held if h is not None]
+    if held:
+        import matplotlib
+
+        with matplotlib.rc_context(PLAIN_TEXT):
+            fig, ax = plt.subplots(figsize=(12, 4.6))
+            tb = (np.arange(B) + 1) * BIN_S / 60.0
+            colours = plt.get_cmap("tab20").colors
+            for k, (e, h) in enumerate(held):
+                lg = res.logistics[e]
+                start = float(lg.magazine + (lg.stock or 0))
+                pct = 100.0 * np.concatenate([[start], h]) / max(start, 1.0)
+                ent = s["effectors"][e]
+                colour = colours[k % len(colours)]
+                ax.step(np.concatenate([[0.0], tb]), pct, where="post", color=colour,
+                        label=plain(f"{res.effector_names[e]} ({start:g} rounds"
+                                    f"{', +' + str(ent['delivered']) if ent['delivered'] else ''})"))
+                dry = ent["dry_time_median_s"]
+                if dry is not None:
+                    ax.plot([dry / 60.0], [0.0], marker="v", color=colour, ms=9, clip_on=False)
+            ax.set_xlabel("time (min)")
+            ax.set_ylabel("rounds held, % of the starting magazine + stock (mean)")
+            ax.set_title(plain(f"{res.scenario_name}: means over time "
+                               "(▼ median time the effector runs dry)"))
+            ax.set_ylim(0, 105)
+            ax.grid(alpha=0.3)
+            ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+            fig.tight_layout()
+            paths.append(folder / "means.png")
+            fig.savefig(paths[-1], dpi=110)
+            plt.close(fig)
+
     # map
     lay = layout(res.scenario)
     fig, ax = plt.subplots(figsize=(10, 6))

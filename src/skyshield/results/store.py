@@ -76,6 +76,12 @@ def build_tables(res: Results) -> dict[str, pa.Table]:
         "effector": np.tile(np.array(res.effector_names, dtype=object), n),
         "shots": o["eff_shots"].reshape(-1).astype(np.int32),
         "kills": o["eff_kills"].reshape(-1).astype(np.int32),
+        # finite means (docs/model.md §4.6): NULL = never ran dry / an unlimited stock
+        "dry_time_s": pa.array(o["eff_dry_s"].reshape(-1).astype(np.float64),
+                               mask=~np.isfinite(o["eff_dry_s"].reshape(-1))),
+        "rounds_left": pa.array(o["eff_left"].reshape(-1).astype(np.int32),
+                                mask=o["eff_left"].reshape(-1) < 0),
+        "min_magazine": o["min_magazine"].reshape(-1).astype(np.int32),
     })
     t["replication_wave_effectors"] = pa.table({
         "rep": np.repeat(reps, W * E),
@@ -108,6 +114,12 @@ def build_tables(res: Results) -> dict[str, pa.Table]:
         "kills_mean": [e["kills_mean"] for e in s["effectors"]],
         "cost_mean": [e["cost_mean"] for e in s["effectors"]],
         "cost_per_kill": pa.array([e["cost_per_kill"] for e in s["effectors"]], pa.float64()),
+        "stock": pa.array([e["stock"] for e in s["effectors"]], pa.int64()),
+        "p_dry": pa.array([e["p_dry"] for e in s["effectors"]], pa.float64()),
+        "dry_time_median_s": pa.array([e["dry_time_median_s"] for e in s["effectors"]],
+                                      pa.float64()),
+        "rounds_left_mean": pa.array([e["rounds_left_mean"] for e in s["effectors"]],
+                                     pa.float64()),
     })
     B = o["wave_launched_t"].shape[2]
     bins = np.arange(B, dtype=np.float64) * BIN_S

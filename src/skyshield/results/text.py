@@ -117,6 +117,20 @@ def _print_summary(console: Console, res: Results, out: Path | None,
         t.add_row(e["name"], f"{e['shots_mean']:.2f}", f"{e['kills_mean']:.2f}",
                   f"{e['cost_mean']:,.0f}", cpk)
     console.print(t)
+    t = Table(title="Means: magazine, stock and when each effector runs dry (Winchester)")
+    for col in ("effector", "magazine", "stock", "delivered", "P(runs dry)",
+                "median time dry", "rounds left"):
+        t.add_column(col, justify="left" if col == "effector" else "right")
+    for e in s["effectors"]:
+        if e.get("magazine") is None:
+            continue  # a jammer
+        stock = "unlimited" if e["stock"] is None else f"{e['stock']}"
+        when = "—" if e["dry_time_median_s"] is None else \
+            f"{e['dry_time_median_s'] / 60:.1f} min"
+        left = "—" if e["rounds_left_mean"] is None else f"{e['rounds_left_mean']:.1f}"
+        t.add_row(e["name"], f"{e['magazine']}", stock, f"{e['delivered']}",
+                  _pct(e["p_dry"]), when, left)
+    console.print(t)
     c = s["cost"]
     cer = "—" if c["exchange_ratio"] is None else f"{c['exchange_ratio']:.3f}"
     cpk = "—" if c["cost_per_kill"] is None else f"{c['cost_per_kill']:,.0f} USD"
