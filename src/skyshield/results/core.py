@@ -114,7 +114,8 @@ class Results:
         shots = self.outcome["eff_shots_t"][:, e, :].mean(axis=0)
         ends = (np.arange(len(shots)) + 1) * BIN_S
         got = np.array([sum(n for td, n in lg.deliveries if td < b) for b in ends], float)
-        return lg.magazine + lg.stock + got - np.cumsum(shots)
+        held: np.ndarray = lg.magazine + lg.stock + got - np.cumsum(shots)
+        return held
 
     def _logistics_summary(self, e: int, lg: Logistics) -> dict[str, Any]:
         if lg.jammer:
