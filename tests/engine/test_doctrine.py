@@ -71,6 +71,17 @@ def test_a_reserve_holds_its_rounds_until_the_escort_window_closes() -> None:
     np.testing.assert_array_equal(out.eff_shots[:, 0], 1)
     np.testing.assert_array_equal(out.eff_left[:, 0], 2)
     _same(cs)
+    # the same with the rounds kept ready in the magazine: a gun with a 1,000-s reload and
+    # 5 bursts keeps 3, so 2 bursts at the site's attackers, none of its stock reached
+    gun = {"name": "Gun", "type": "gun_35", "position": [0, 0], "stock": 50,
+           "params": {"channels": 1.0, "max_range_m": 45000.0, "magazine": 5.0,
+                      "reload_s": 1000.0, "shot_interval_s": 5.0, "reaction_s": 1.0},
+           "pk": {"owa_piston": NEVER}, "reserve": {"ready": 3, "to_s": 1000}}
+    cs = build(_scenario(gun, vip=_vip()))
+    out = run_batch(cs, 3, 0, 5)
+    np.testing.assert_array_equal(out.eff_shots[:, 0], 2)
+    np.testing.assert_array_equal(out.eff_left[:, 0], 53)
+    _same(cs)
     # default window: until the VIP lands (~267 s); the drones arrive after ~700 s
     cs = build(_scenario({**e, "reserve": {"rounds": 2}}, vip=_vip()))
     out = run_batch(cs, 3, 0, 10)
@@ -170,13 +181,13 @@ def test_an_impact_zone_keeps_out_threats_to_other_sites() -> None:
     _same(cs)
 
 
-def test_the_share_rule_makes_escort_priority_a_dial() -> None:
+def test_the_relative_rule_makes_escort_priority_a_dial() -> None:
     """One gun with one channel sees, at once, one FPV hunting the VIP (value 100, P(lost |
     hit) 1) and three strike drones at the site (value 10, P(destroyed) 1) when its minute of
-    weapons hold ends. Under
-    ``priority_rule: value`` the FPV's value 100·ω outranks each drone's 10·(1 − ω) unless
-    ω < 1/11; under ``share`` the FPV scores ω (all of its mission's risk) and each drone
-    (1 − ω)/3, so the FPV is engaged first iff ω > 1/4."""
+    weapons hold ends. Under ``priority_rule: value`` the FPV's value 100·ω outranks each
+    drone's 10·(1 − ω) unless ω < 1/11; under ``relative`` the FPV scores ω (the most
+    valuable threat of its mission) and each drone 1 − ω, so the FPV is engaged first iff
+    ω > 1/2."""
     g = {"name": "Gun", "type": "gun_35", "position": [0, 0], "stock": None,
          "params": {"channels": 1.0, "max_range_m": 45000.0, "magazine": 1000.0,
                     "shot_interval_s": 5.0, "reaction_s": 1.0},
@@ -196,8 +207,8 @@ def test_the_share_rule_makes_escort_priority_a_dial() -> None:
         return int(_shots(cs)["wave"][0])
 
     site_wave, fpv_wave = 0, 1
-    for omega, value_first, share_first in ((0.05, site_wave, site_wave),
-                                            (0.2, fpv_wave, site_wave),
-                                            (0.3, fpv_wave, fpv_wave)):
+    for omega, value_first, relative_first in ((0.05, site_wave, site_wave),
+                                               (0.3, fpv_wave, site_wave),
+                                               (0.7, fpv_wave, fpv_wave)):
         assert first_wave("value", omega) == value_first, omega
-        assert first_wave("share", omega) == share_first, omega
+        assert first_wave("relative", omega) == relative_first, omega

@@ -82,6 +82,7 @@ def scenarios(draw: st.DrawFn) -> dict:
                                                    "to_s": 200.0}]]))
             if draw(st.booleans()):
                 e["reserve"] = {"rounds": draw(st.integers(0, 3)),
+                                "ready": draw(st.integers(0, 2)),
                                 "channels": draw(st.integers(0, 1))}
             if draw(st.booleans()):
                 e["zones"] = draw(st.sampled_from([["North"], ["North", "Home"]]))
@@ -93,7 +94,7 @@ def scenarios(draw: st.DrawFn) -> dict:
         effs.append(e)
     d["effectors"] = effs
     d["c2"] = {"cycle_s": draw(st.sampled_from([1.0, 2.0, 5.0])),
-               "priority_rule": draw(st.sampled_from(["value", "share"])),
+               "priority_rule": draw(st.sampled_from(["value", "relative"])),
                "escort_priority": draw(st.sampled_from([0.5, 0.05, 0.95])),
                "doctrine": draw(st.sampled_from(["shoot-look-shoot", "salvo"])),
                "salvo_size": draw(st.integers(1, 4)),

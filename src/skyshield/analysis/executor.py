@@ -72,6 +72,7 @@ class PointOutcome:
     seconds: float = 0.0  # wall time in the worker
     cpu_seconds: float = 0.0  # CPU time of the worker process (all its threads)
     asset_lost: np.ndarray | None = None  # (R, A) bool, replication order, assets in order
+    rounds: np.ndarray | None = None  # (R,) int64 rounds fired (all effectors), with keep_vip
 
 
 def _load(simulator: str) -> Callable[..., Any]:
@@ -92,8 +93,11 @@ def run_point(task: PointTask) -> PointOutcome:
     scenario = Scenario.model_validate_json(task.scenario_json)
     res = _load(task.simulator)(scenario, task.replications, task.seed, workers=1, record=0)
     lost = np.asarray(res.asset_lost, dtype=bool).copy() if task.keep_vip else None
+    outcome = getattr(res, "outcome", None)  # (a stand-in simulator may have none)
+    rounds = (np.asarray(outcome["eff_shots"], dtype=np.int64).sum(axis=1)
+              if task.keep_vip and outcome is not None else None)
     return PointOutcome(task.index, res.summary, None if lost is None else lost[:, 0],
-                        time.perf_counter() - t0, time.process_time() - c0, lost)
+                        time.perf_counter() - t0, time.process_time() - c0, lost, rounds)
 
 
 # --------------------------------------------------------------------------- process pool

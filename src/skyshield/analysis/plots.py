@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from skyshield.analysis.faults import FaultReport
+    from skyshield.analysis.frontier import FrontierResult
 
 
 def _pyplot() -> Any:
@@ -75,3 +76,43 @@ def tornado_chart(report: FaultReport, path: str | Path) -> Path:
     fig.savefig(out, dpi=110, format="png")
     plt.close(fig)
     return out
+
+
+def plot_frontier(res: FrontierResult, path: str | Path) -> Path:
+    """P(VIP lost) against the expected value lost at the fixed sites, one point per design
+    with its 95 % intervals; the frontier (designs no other beats on both) joined, safest for
+    the VIP first; the scenario as written marked."""
+    import matplotlib
+
+    from skyshield.results.plots import PLAIN_TEXT, plain
+
+    plt = _pyplot()
+    with matplotlib.rc_context(PLAIN_TEXT):
+        fig, ax = plt.subplots(figsize=(10, 6.2))
+        front = set(res.frontier)
+        for k, d in enumerate(res.designs):
+            x, y = 100.0 * d["p_vip"], d["site_value"]
+            xlo, xhi = (100.0 * v for v in d["p_vip_ci95"])
+            ylo, yhi = d["site_value_ci95"]
+            colour = "black" if k == 0 else ("tab:red" if k in front else "0.6")
+            ax.errorbar([x], [y], xerr=[[x - xlo], [xhi - x]], yerr=[[y - ylo], [yhi - y]],
+                        fmt="s" if k == 0 else "o", color=colour, ecolor=colour, alpha=0.85,
+                        capsize=2, lw=0.8, ms=6)
+            ax.annotate(plain(f"{k}: {d['name']}"), (x, y), xytext=(5, 4),
+                        textcoords="offset points", fontsize=7, color=colour)
+        fx = [100.0 * res.designs[i]["p_vip"] for i in res.frontier]
+        fy = [res.designs[i]["site_value"] for i in res.frontier]
+        ax.plot(fx, fy, color="tab:red", lw=1.2, alpha=0.7, label="frontier")
+        ax.plot([], [], "s", color="black", label="the scenario as written")
+        ax.plot([], [], "o", color="0.6", label="dominated design")
+        ax.set_xlabel(plain(f"P(loss of {res.vip_name}) (%; 95 % Wilson interval)"))
+        ax.set_ylabel("expected value lost at the fixed sites (value units; 95 % interval)")
+        ax.set_title(plain(f"{res.scenario_name}: the escort/area split — {len(res.designs)} "
+                           f"designs, {res.replications} replications each, seed {res.seed}, "
+                           "common random numbers"), fontsize=9)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8, loc="upper right")
+        fig.tight_layout()
+        fig.savefig(path, dpi=110, format="png")
+        plt.close(fig)
+    return Path(path)

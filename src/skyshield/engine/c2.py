@@ -23,10 +23,9 @@ from skyshield.engine.compile import (
     E_KIND,
     E_PKFF,
     E_REACT,
-    E_RES_FROM,
     E_RES_K,
+    E_RES_M,
     E_RES_R,
-    E_RES_TO,
     E_VP,
     E_X,
     E_Y,
@@ -44,6 +43,7 @@ from skyshield.engine.engagement import (
     effector_xy,
     in_envelope,
     own_aircraft_near,
+    reserve_open,
     spend_rounds,
 )
 from skyshield.engine.events import EV_ASSET_LOST, EV_FF, EV_SHOT, emit
@@ -63,7 +63,7 @@ from skyshield.wta.asset_based import greedy_asset_based_nb, local_asset_based_n
 # assignment policies (compile.POLICIES)
 P_GREEDY, P_LOCAL, P_EXACT = 0, 1, 2
 # threat-value rules (compile.PRIORITY_RULES)
-PR_VALUE, PR_SHARE = 0, 1
+PR_VALUE, PR_RELATIVE = 0, 1
 #: Move/swap evaluations the ``local`` policy may spend per decision cycle: a fixed budget,
 #: not a clock, so results do not depend on the machine.
 LOCAL_MAX_EVALS = 20_000
@@ -197,16 +197,16 @@ def in_zones(p: KernelParams, e: int, px: float, py: float) -> bool:
 def reserve_capacity(p: KernelParams, st: State, e: int, t: float, free: int, rounds: int,
                      cap: int) -> int:
     """Engagements ``e`` may start at threats to other assets than the one it escorts: while
-    its reserve window is open they must leave ``E_RES_R`` rounds held (magazine + stock)
-    and ``E_RES_K`` free channels."""
+    its reserve window is open they must leave ``E_RES_R`` rounds held (magazine + stock),
+    ``E_RES_M`` rounds in the magazine and ``E_RES_K`` free channels."""
+    if not reserve_open(p, e, t):
+        return cap
     rr = int(p.ef[e, E_RES_R])
     rk = int(p.ef[e, E_RES_K])
-    if (rr == 0 and rk == 0) or t + EPS_T < p.ef[e, E_RES_FROM] \
-            or t > p.ef[e, E_RES_TO] + EPS_T:
-        return cap
-    c = min(cap, free - rk)
+    rm = int(p.ef[e, E_RES_M])
+    c = min(cap, free - rk, int((st.mag[e] - rm) // rounds))
     if st.stock[e] >= 0:  # a finite stock: the rounds held bound it too
-        c = min(c, (st.mag[e] + st.stock[e] - rr) // rounds)
+        c = min(c, int((st.mag[e] + st.stock[e] - rr) // rounds))
     return max(c, 0)
 
 
@@ -247,9 +247,9 @@ def candidates(p: KernelParams, st: State, t: float) -> int:
         ctight[nc] = -1
         cidx[i] = nc
         nc += 1
-    if p.priority_rule == PR_SHARE:
-        # each threat's share of its mission's value at risk, times the mission's weight
-        s_move, s_fix = mission_risk(p, st, nc)
+    if p.priority_rule == PR_RELATIVE:
+        # each threat relative to its mission's most valuable threat, times the mission weight
+        s_move, s_fix = mission_scale(p, st, nc)
         M = p.n_moving
         for q in range(nc):
             cval[q] /= s_move if tgt[cand[q]] < M else s_fix
@@ -257,10 +257,10 @@ def candidates(p: KernelParams, st: State, t: float) -> int:
 
 
 @njit(inline="always")
-def mission_risk(p: KernelParams, st: State, nc: int) -> tuple[float, float]:
-    """The value at risk ``Σ value_a · L̃[a, w]`` of the cycle's candidates aimed at moving
-    assets (escort mission) and at fixed sites (area mission); 1 for a mission without
-    candidates."""
+def mission_scale(p: KernelParams, st: State, nc: int) -> tuple[float, float]:
+    """The largest value at risk ``value_a · L̃[a, w]`` among the cycle's candidates aimed at
+    moving assets (escort mission) and among those aimed at fixed sites (area mission); 1 for
+    a mission without candidates."""
     s_move = 0.0
     s_fix = 0.0
     M = p.n_moving
@@ -269,9 +269,9 @@ def mission_risk(p: KernelParams, st: State, nc: int) -> tuple[float, float]:
         a = st.tgt[i]
         r = p.asset_value[a] * p.perceived[a, p.drone_wave[i]]
         if a < M:
-            s_move += r
+            s_move = max(s_move, r)
         else:
-            s_fix += r
+            s_fix = max(s_fix, r)
     return (s_move if s_move > 0.0 else 1.0), (s_fix if s_fix > 0.0 else 1.0)
 
 
@@ -477,8 +477,8 @@ def assign(p: KernelParams, st: State, nc: int, npair: int) -> int:
             ta[q] = tgt[i]
             le[q] = p_perceived[tgt[i], p_drone_wave[i]]
         av = p_asset_weight
-        if p.priority_rule == PR_SHARE:
-            s_move, s_fix = mission_risk(p, st, nc)
+        if p.priority_rule == PR_RELATIVE:
+            s_move, s_fix = mission_scale(p, st, nc)
             av = p_asset_weight.copy()
             for a in range(av.shape[0]):
                 av[a] /= s_move if a < p.n_moving else s_fix

@@ -37,8 +37,8 @@ N_SF = 15
 # effector float columns (EF)
 (E_KIND, E_X, E_Y, E_ESCORT, E_MINR, E_MAXR, E_MAXALT, E_VP, E_MAG, E_RELOAD, E_CHAN,
  E_REACT, E_INTERVAL, E_COST, E_PKFF, E_STOCK, E_GUARD, E_RES_R, E_RES_K, E_RES_FROM,
- E_RES_TO, E_ZONED, E_ZONE_POS) = range(23)  # fmt: skip
-N_EF = 23
+ E_RES_TO, E_ZONED, E_ZONE_POS, E_RES_M) = range(24)  # fmt: skip
+N_EF = 24
 #: Effector roles (docs/model.md §4.7.3), the codes of ``role_r``.
 ROLES = {"both": 0, "escort": 1, "area": 2, "hold": 3}
 R_BOTH, R_ESCORT, R_AREA, R_HOLD = ROLES["both"], ROLES["escort"], ROLES["area"], ROLES["hold"]
@@ -52,7 +52,7 @@ K_MISSILE, K_GUN, K_JAMMER, K_INTERCEPTOR = (
 K_RADAR, K_ACOUSTIC, K_EOIR = (
     SENSOR_CODES["radar"], SENSOR_CODES["acoustic"], SENSOR_CODES["eo_ir"])
 POLICIES = {"greedy": 0, "local": 1, "exact": 2}
-PRIORITY_RULES = {"value": 0, "share": 1}
+PRIORITY_RULES = {"value": 0, "relative": 1}
 DOCTRINES = {"shoot-look-shoot": 0, "salvo": 1}
 
 
@@ -121,7 +121,7 @@ class KernelParams(NamedTuple):
     cycle_s: float
     policy: int  # POLICIES: 0 greedy, 1 local, 2 exact
     policy_time_s: float  # s, time limit of one exact solve (exact only)
-    priority_rule: int  # PRIORITY_RULES: 0 value, 1 share
+    priority_rule: int  # PRIORITY_RULES: 0 value, 1 relative
     doctrine: int
     salvo_size: int
     tight_r: float  # m
@@ -431,6 +431,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         if e_.reserve is not None and guard >= 0:
             ef[e, E_RES_R] = e_.reserve.rounds
             ef[e, E_RES_K] = e_.reserve.channels
+            ef[e, E_RES_M] = e_.reserve.ready
             ef[e, E_RES_FROM] = e_.reserve.from_s
             ef[e, E_RES_TO] = (plan_t[guard, plan_n[guard] - 1] if e_.reserve.to_s is None
                                else e_.reserve.to_s)

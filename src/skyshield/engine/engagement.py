@@ -24,6 +24,7 @@ from skyshield.engine import rng
 from skyshield.engine.compile import (
     E_CHAN,
     E_ESCORT,
+    E_GUARD,
     E_INTERVAL,
     E_KIND,
     E_MAG,
@@ -31,6 +32,11 @@ from skyshield.engine.compile import (
     E_MAXR,
     E_MINR,
     E_RELOAD,
+    E_RES_FROM,
+    E_RES_K,
+    E_RES_M,
+    E_RES_R,
+    E_RES_TO,
     E_X,
     E_Y,
     K_GUN,
@@ -110,6 +116,24 @@ def spend_rounds(p: KernelParams, st: State, out: Outcome, r: int | np.integer, 
             st.reload_at[e] = t + p.ef[e, E_RELOAD]
         elif math.isnan(out.eff_dry_s[r, e]):
             out.eff_dry_s[r, e] = t  # no round left anywhere: "Winchester"
+
+
+@njit(inline="always")
+def reserve_open(p: KernelParams, e: int, t: float) -> bool:
+    """Effector ``e`` has a reserve and its window is open at ``t`` (§4.7.2)."""
+    return bool((p.ef[e, E_RES_R] > 0.0 or p.ef[e, E_RES_M] > 0.0 or p.ef[e, E_RES_K] > 0.0)
+                and t + EPS_T >= p.ef[e, E_RES_FROM] and t <= p.ef[e, E_RES_TO] + EPS_T)
+
+
+@njit(inline="always")
+def keeps_reserve(p: KernelParams, st: State, e: int, t: float) -> bool:
+    """One more round of ``e`` at a threat to another asset than the one it escorts leaves
+    its reserve of rounds held and rounds ready (a gun's next burst, §4.6)."""
+    if not reserve_open(p, e, t):
+        return True
+    if st.mag[e] - 1 < int(p.ef[e, E_RES_M]):
+        return False
+    return bool(st.stock[e] < 0 or st.mag[e] + st.stock[e] - 1 >= int(p.ef[e, E_RES_R]))
 
 
 @njit(inline="always")
@@ -324,6 +348,8 @@ def effectors(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: 
                 ok = in_envelope(p, e, r2, z[i])
             if ok and p_ef[e, E_ESCORT] <= 0.0 and p_tight_r > 0.0:
                 ok = not own_aircraft_near(p, st, x[i], y[i])
+            if ok and tgt[i] != int(p_ef[e, E_GUARD]):
+                ok = keeps_reserve(p, st, e, t)
             if not ok:
                 eng_d[e, c] = -1
                 engaged[i] -= 1

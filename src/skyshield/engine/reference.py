@@ -344,7 +344,8 @@ class _Rep:
                         and ef[C.E_MINR] ** 2 <= r2 <= ef[C.E_MAXR] ** 2
                         and d.z <= ef[C.E_MAXALT]
                         and (ef[C.E_ESCORT] > 0 or p.tight_r <= 0
-                             or not self.own_aircraft_near(d.x, d.y, p.tight_r)))
+                             or not self.own_aircraft_near(d.x, d.y, p.tight_r))
+                        and (d.target == int(ef[C.E_GUARD]) or self.keeps_reserve(e, t)))
                 if not fire:
                     self.chans[e][c] = None
                     d.engaged -= 1
@@ -370,6 +371,19 @@ class _Rep:
         self.cycle += 1
         self.decide(self.drones, self.order, self.chans, self.mag, t, self.spend)
         return cyc
+
+    def reserve_open(self, e: int, t: float) -> bool:
+        ef = self.p.ef[e]
+        return bool((ef[C.E_RES_R] > 0 or ef[C.E_RES_M] > 0 or ef[C.E_RES_K] > 0)
+                    and ef[C.E_RES_FROM] <= t + EPS and t <= ef[C.E_RES_TO] + EPS)
+
+    def keeps_reserve(self, e: int, t: float) -> bool:
+        """One more round at a threat to another asset than the guard leaves the reserve."""
+        if not self.reserve_open(e, t):
+            return True
+        ef, have = self.p.ef[e], self.stock[e]
+        return bool(self.mag[e] - 1 >= int(ef[C.E_RES_M])
+                    and (have is None or self.mag[e] + have - 1 >= int(ef[C.E_RES_R])))
 
     def restock(self, e: int, t: float) -> None:
         """§4.6 logistics: deliveries due join the stock, a reload due refills the magazine
@@ -553,8 +567,8 @@ class _Rep:
                 ttg = math.sqrt(_d2(self.ac[a][0], self.ac[a][1], d.x, d.y))
             tight = p.tight_r > 0 and self.own_aircraft_near(d.x, d.y, p.tight_r)
             cands.append((d, float(value), ttg / p.wf[w, C.W_SPEED], tight))
-        if p.priority_rule == 1:  # share: each mission's values over its value at risk
-            risk = self.mission_risk(cands)
+        if p.priority_rule == 1:  # relative: over the mission's most valuable threat
+            risk = self.mission_scale(cands)
             cands = [(d, v / risk[d.target < p.n_moving], tg, ti) for d, v, tg, ti in cands]
         pairs = []
         cap = {}
@@ -573,9 +587,9 @@ class _Rep:
             if cap[e] == 0:
                 continue
             capa[e] = cap[e]
-            rr, rk = int(ef[C.E_RES_R]), int(ef[C.E_RES_K])
-            if (rr or rk) and ef[C.E_RES_FROM] <= t + EPS and t <= ef[C.E_RES_TO] + EPS:
-                c = min(cap[e], free - rk)
+            rr, rk, rm = int(ef[C.E_RES_R]), int(ef[C.E_RES_K]), int(ef[C.E_RES_M])
+            if self.reserve_open(e, t):
+                c = min(cap[e], free - rk, (mag[e] - rm) // n)
                 have = self.stock[e]
                 if have is not None:
                     c = min(c, (mag[e] + have - rr) // n)
@@ -668,7 +682,7 @@ class _Rep:
         capa = np.array([cap.get(e, 0) for e in range(self.E)], np.int64)
         av = np.array(p.asset_weight, np.float64)
         if p.priority_rule == 1:
-            risk = self.mission_risk(cands)
+            risk = self.mission_scale(cands)
             av = np.array([av[a] / risk[a < p.n_moving] for a in range(len(av))], np.float64)
         if p.policy == 1:
             x = greedy_asset_based_nb(av, ta, le, pk, capa)
@@ -682,14 +696,16 @@ class _Rep:
                 go.extend([(e, d.index, n, dist)] * int(x[e, q]))
         return go
 
-    def mission_risk(self, cands: list[tuple[Drone, float, float, bool]]) -> dict[bool, float]:
-        """Value at risk of the candidates aimed at moving assets (``True``) and at fixed
-        sites (``False``), in candidate order; 1 for a mission without any."""
+    def mission_scale(self, cands: list[tuple[Drone, float, float, bool]]
+                      ) -> dict[bool, float]:
+        """The largest value at risk among the candidates aimed at moving assets (``True``)
+        and among those aimed at fixed sites (``False``); 1 for a mission without any."""
         p = self.p
         risk = {True: 0.0, False: 0.0}
         for d, *_ in cands:
-            risk[d.target < p.n_moving] += p.asset_value[d.target] * p.perceived[d.target,
-                                                                                 d.wave]
+            m = d.target < p.n_moving
+            risk[m] = max(risk[m], float(p.asset_value[d.target] * p.perceived[d.target,
+                                                                                d.wave]))
         return {k: v if v > 0 else 1.0 for k, v in risk.items()}
 
     def role(self, e: int, t: float) -> str:

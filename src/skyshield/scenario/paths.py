@@ -150,8 +150,14 @@ def get_value(data: Any, path: str) -> Scalar:
     return scalar
 
 
-def set_value(data: Any, path: str, value: Scalar) -> None:
-    """Set the scalar at ``path`` in a scenario dict, in place."""
+def set_value(data: Any, path: str, value: Scalar | dict[str, Any] | list[Any]) -> None:
+    """Set the value at ``path`` in a scenario dict, in place: a scalar where a scalar is
+    (or a free key); a mapping or list replaces the whole item at ``path`` (a role schedule,
+    a reserve, a list of zones). The variant is validated afterwards (:func:`with_changes`)."""
+    if isinstance(value, (dict, list)):
+        node, key, _ = _resolve(data, parse_path(path), path)
+        node[key] = value
+        return
     get_value(data, path)  # same checks: the target exists (or is a free key) and is scalar
     node, key, _ = _resolve(data, parse_path(path), path)
     node[key] = value
@@ -166,14 +172,15 @@ def _validated(data: dict[str, Any], file: str) -> Scenario:
     return scenario_from_dict(data, file=file)
 
 
-def _apply(data: dict[str, Any], changes: Mapping[str, Scalar]) -> None:
+def _apply(data: dict[str, Any], changes: Mapping[str, Any]) -> None:
     for path, value in changes.items():
         set_value(data, path, value)
 
 
-def with_changes(scenario: Scenario, changes: Mapping[str, Scalar], *,
+def with_changes(scenario: Scenario, changes: Mapping[str, Any], *,
                  file: str = "<scenario variant>") -> Scenario:
-    """The scenario with each ``{path: value}`` of ``changes`` applied, validated.
+    """The scenario with each ``{path: value}`` of ``changes`` applied (:func:`set_value`),
+    validated.
 
     Raises
     ------

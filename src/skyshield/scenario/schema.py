@@ -441,6 +441,9 @@ class Reserve(Model):
 
     rounds: Annotated[Int, Field(ge=0, le=MAX_ROUNDS)] = 0
     """Rounds held (magazine + stock) that an engagement of any other threat must leave."""
+    ready: Annotated[Int, Field(ge=0, le=MAX_ROUNDS)] = 0
+    """Rounds in the magazine (ready to fire, no reload needed) that an engagement of any
+    other threat must leave."""
     channels: Annotated[Int, Field(ge=0, le=1000)] = 0
     """Free channels that an engagement of any other threat must leave."""
     from_s: NonNegFloat = 0.0
@@ -567,11 +570,12 @@ class C2(Model):
     escort_priority: Prob = 0.5
     """Weight ``ω`` of the escort mission (moving assets) against area defence (fixed sites,
     ``1 − ω``), in the threat values of ``priority_rule``."""
-    priority_rule: Literal["value", "share"] = "value"
+    priority_rule: Literal["value", "relative"] = "value"
     """How C2 values a threat (``docs/model.md`` §4.7.1): ``value`` = ``value · ω · L̃`` of its
     target (a 1000-value VIP's threats outrank a town's whatever ``ω`` short of 0 or 1);
-    ``share`` = ``ω`` times the threat's share of its mission's value at risk this cycle, so
-    that ``ω`` splits fire priority between the missions by degrees."""
+    ``relative`` = ``ω`` (escort) or ``1 − ω`` (area) times the threat's value relative to
+    its mission's most valuable threat this cycle, so that ``ω`` weighs the missions against
+    each other by degrees (at 0.5 the worst threat of each weighs the same)."""
     weapons_tight_radius_m: NonNegFloat = 300.0
     """No engagement of a threat closer than this to an own aircraft, metres."""
     p_misidentification: Prob = 0.0
