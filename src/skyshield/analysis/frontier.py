@@ -357,7 +357,7 @@ def split_frontier(
         dp = paired_difference(base[0], vip)
         dv = paired_difference(base[1], site)
         dr = paired_difference(base[2], rounds)
-        cost = outs[k].summary["cost"]["defence_mean"]
+        cost = outs[k].summary.get("cost", {}).get("defence_mean")
         rows.append({
             "name": names[k], "changes": changes[k],
             "p_vip": _r(float(vip.mean())), "p_vip_ci95": _ci(lo, hi),

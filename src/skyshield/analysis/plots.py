@@ -90,15 +90,27 @@ def plot_frontier(res: FrontierResult, path: str | Path) -> Path:
     with matplotlib.rc_context(PLAIN_TEXT):
         fig, ax = plt.subplots(figsize=(10, 6.2))
         front = set(res.frontier)
+        # designs that land on the same point (a doctrine that changes nothing here) share
+        # one marker and one label
+        spots: dict[tuple[float, float], list[int]] = {}
         for k, d in enumerate(res.designs):
+            spots.setdefault((d["p_vip"], d["site_value"]), []).append(k)
+        placed: list[tuple[float, float]] = []
+        for ks in sorted(spots.values(), key=lambda ks: 0 in ks):  # design 0 drawn last
+            k = ks[0]
+            d = res.designs[k]
             x, y = 100.0 * d["p_vip"], d["site_value"]
             xlo, xhi = (100.0 * v for v in d["p_vip_ci95"])
             ylo, yhi = d["site_value_ci95"]
-            colour = "black" if k == 0 else ("tab:red" if k in front else "0.6")
+            colour = "black" if 0 in ks else ("tab:red" if k in front else "0.6")
             ax.errorbar([x], [y], xerr=[[x - xlo], [xhi - x]], yerr=[[y - ylo], [yhi - y]],
-                        fmt="s" if k == 0 else "o", color=colour, ecolor=colour, alpha=0.85,
-                        capsize=2, lw=0.8, ms=6)
-            ax.annotate(plain(f"{k}: {d['name']}"), (x, y), xytext=(5, 4),
+                        fmt="s" if 0 in ks else "o", color=colour, ecolor=colour, alpha=0.85,
+                        capsize=2, lw=0.8, ms=6, zorder=3 if 0 in ks else 2)
+            label = " = ".join(f"{j}: {res.designs[j]['name']}" for j in ks)
+            # labels of nearby points alternate above and below their marker
+            near = sum(1 for (px, py) in placed if abs(px - x) < 1.0 and abs(py - y) < 1.5)
+            placed.append((x, y))
+            ax.annotate(plain(label), (x, y), xytext=(5, 4 - 11 * (near % 2) - 11 * (near // 2)),
                         textcoords="offset points", fontsize=7, color=colour)
         fx = [100.0 * res.designs[i]["p_vip"] for i in res.frontier]
         fy = [res.designs[i]["site_value"] for i in res.frontier]
@@ -107,9 +119,13 @@ def plot_frontier(res: FrontierResult, path: str | Path) -> Path:
         ax.plot([], [], "o", color="0.6", label="dominated design")
         ax.set_xlabel(plain(f"P(loss of {res.vip_name}) (%; 95 % Wilson interval)"))
         ax.set_ylabel("expected value lost at the fixed sites (value units; 95 % interval)")
-        ax.set_title(plain(f"{res.scenario_name}: the escort/area split — {len(res.designs)} "
-                           f"designs, {res.replications} replications each, seed {res.seed}, "
-                           "common random numbers"), fontsize=9)
+        separated = sum(1 for n in res.neighbours if n["separated"])
+        ax.set_title(plain(
+            f"{res.scenario_name}: the escort/area split — {len(res.designs)} designs, "
+            f"{res.replications} replications each, seed {res.seed}, common random numbers\n"
+            "bars: each design's own 95 % interval; the paired differences between frontier "
+            f"neighbours separate {separated} of {len(res.neighbours)} pairs at 95 % "
+            "(frontier.json)"), fontsize=9)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8, loc="upper right")
         fig.tight_layout()
