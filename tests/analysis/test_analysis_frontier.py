@@ -146,3 +146,13 @@ def test_a_design_that_names_no_parameter_is_one_line(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "design 'typo'" in proc.stderr and "rolle" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_the_flagship_designs_file_loads_and_every_design_validates(flagship) -> None:
+    from skyshield.analysis.frontier import design_scenarios
+
+    path = FLAGSHIP.parent / "designs" / "vip-transit-doctrine.yaml"
+    designs = load_designs(path)
+    variants = design_scenarios(flagship, designs, file=str(path))
+    assert len(variants) == len(designs) + 1 >= 6
+    assert all(v.model_dump() != flagship.model_dump() for v in variants[1:])

@@ -212,3 +212,32 @@ def test_the_relative_rule_makes_escort_priority_a_dial() -> None:
                                                (0.7, fpv_wave, fpv_wave)):
         assert first_wave("value", omega) == value_first, omega
         assert first_wave("relative", omega) == relative_first, omega
+
+
+def test_ground_time_removes_exposure_to_air_attack() -> None:
+    """The VIP lands at (0, -2000) at ~133 s for 300 s. FPVs launched 4 km further along its
+    route at 150 s wait while it is on the ground (no hit, no loss before take-off at ~433 s)
+    and strike once it flies towards them again; without the ground time it passes them at
+    ~200 s and they hit it then."""
+    def scenario(ground: float) -> dict:
+        vip = _vip(waypoints=[{"position": [-8000, -2000]},
+                              {"position": [0, -2000], "ground_s": ground},
+                              {"position": [8000, -2000]}])
+        d = _scenario(missile(pk=NEVER, magazine=1, reload_s=0.0), count=1, fpv=5, vip=vip)
+        d["raids"][1]["launch_area"] = {"center": [4000, -2600], "radius_m": 100}
+        d["raids"][1]["launch"] = {"start_s": 150, "end_s": 151}
+        return d
+
+    cs = build(scenario(300.0))
+    takeoff = 8000.0 / 60.0 + 300.0
+    for rep in range(5):
+        ev = record_replication(cs, 3, rep).events
+        hit_t = ev["t_s"][(ev["kind"] == "hit") & (ev["asset"] == 0)]
+        assert (hit_t > takeoff).all() and len(hit_t) > 0, rep
+    out = run_batch(cs, 3, 0, 50)
+    assert (out.asset_loss_time_s[:, 0][out.asset_lost[:, 0]] > takeoff).all()
+    _same(cs)
+    flying = build(scenario(0.0))
+    ev = record_replication(flying, 3, 0).events
+    hit_t = ev["t_s"][(ev["kind"] == "hit") & (ev["asset"] == 0)]
+    assert len(hit_t) > 0 and (hit_t < takeoff).all()

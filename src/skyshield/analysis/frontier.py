@@ -2,7 +2,7 @@
 run with common random numbers, placed by P(VIP lost) against the value lost at the fixed
 sites; the designs no other design beats on both are the frontier.
 
-    designs = load_designs("examples/vip-transit-doctrine.yaml")
+    designs = load_designs("examples/designs/vip-transit-doctrine.yaml")
     res = split_frontier(scenario, designs, replications=2000, seed=1)
     res.save("out/frontier")     # frontier.json, frontier.duckdb, frontier.png
 

@@ -70,6 +70,7 @@ class KernelParams(NamedTuple):
     plan_t: np.ndarray  # (M, K) float64 s
     plan_n: np.ndarray  # (M,) int64 points used
     plan_alt: np.ndarray  # (M,) float64 m
+    plan_gnd: np.ndarray  # (M, K) bool leg k (point k to k+1) is on the ground
     # assets (A = M moving then fixed)
     asset_x: np.ndarray  # (A,) float64 m (moving: first waypoint)
     asset_y: np.ndarray  # (A,) float64 m
@@ -169,23 +170,37 @@ class CompiledScenario:
 
 
 def _plan(wps: list[tuple[float, float]], times: list[float | None], speed: float,
-          departure: float) -> tuple[list[float], list[float], list[float]]:
-    """Waypoint times: a given ``t_s`` wins; otherwise the previous time + distance/speed."""
-    xs = [p[0] for p in wps]
-    ys = [p[1] for p in wps]
+          departure: float, ground: list[float] | None = None
+          ) -> tuple[list[float], list[float], list[float], list[bool]]:
+    """Plan points: a given ``t_s`` wins; otherwise the previous time + distance/speed. A
+    waypoint with ground time ``g > 0`` becomes two points, arrival and take-off ``g`` later,
+    joined by a ground leg (``docs/model.md`` §1). Returns x, y, t and, per leg, whether it
+    is on the ground."""
+    ground = ground or [0.0] * len(wps)
+    xs: list[float] = []
+    ys: list[float] = []
     ts: list[float] = []
+    gnd: list[bool] = []
     for k, (p, t) in enumerate(zip(wps, times, strict=True)):
         if t is not None:
-            ts.append(float(t))
+            tk = float(t)
         elif k == 0:
-            ts.append(float(departure))
+            tk = float(departure)
         else:
-            ts.append(ts[-1] + math.dist(wps[k - 1], p) / speed)
-    # equal times would make a zero-length leg in time: keep them strictly increasing
-    for k in range(1, len(ts)):
-        if ts[k] <= ts[k - 1]:
-            ts[k] = ts[k - 1] + 1e-9
-    return xs, ys, ts
+            tk = ts[-1] + math.dist(wps[k - 1], p) / speed
+        if ts and tk <= ts[-1]:  # keep times strictly increasing (no zero-length leg)
+            tk = ts[-1] + 1e-9
+        if ts:
+            gnd.append(False)
+        xs.append(p[0])
+        ys.append(p[1])
+        ts.append(tk)
+        if ground[k] > 0.0:
+            gnd.append(True)
+            xs.append(p[0])
+            ys.append(p[1])
+            ts.append(tk + float(ground[k]))
+    return xs, ys, ts, gnd
 
 
 def _role_breaks(role: str | list[Any]) -> list[tuple[float, int]]:
@@ -244,18 +259,21 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
     equipment = resolve_equipment(scenario, cat)
 
     # ---- flight plans
-    K = max([len(m.waypoints) for m in moving], default=1)
+    plans = [_plan([loc(w.position) for w in m.waypoints], [w.t_s for w in m.waypoints],
+                   m.speed_mps, m.departure_s, [w.ground_s for w in m.waypoints])
+             for m in moving]
+    K = max([len(pl[0]) for pl in plans], default=1)
     plan_x = np.zeros((M, K))
     plan_y = np.zeros((M, K))
     plan_t = np.zeros((M, K))
+    plan_gnd = np.zeros((M, K), dtype=np.bool_)
     plan_n = np.zeros(M, dtype=np.int64)
     plan_alt = np.zeros(M)
-    for i, m in enumerate(moving):
-        wps = [loc(w.position) for w in m.waypoints]
-        xs, ys, ts = _plan(wps, [w.t_s for w in m.waypoints], m.speed_mps, m.departure_s)
+    for i, (m, (xs, ys, ts, gnd)) in enumerate(zip(moving, plans, strict=True)):
         n = len(xs)
         plan_x[i, :n], plan_y[i, :n], plan_t[i, :n] = xs, ys, ts
         plan_x[i, n:], plan_y[i, n:], plan_t[i, n:] = xs[-1], ys[-1], ts[-1]
+        plan_gnd[i, : n - 1] = gnd
         plan_n[i] = n
         plan_alt[i] = m.altitude_m
 
@@ -478,7 +496,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
     n_bins = max(1, math.ceil(scenario.duration_s / BIN_S - 1e-9))
     params = KernelParams(
         dt=dt, n_steps=n_steps, duration=float(scenario.duration_s), n_bins=n_bins,
-        plan_x=plan_x, plan_y=plan_y, plan_t=plan_t, plan_n=plan_n, plan_alt=plan_alt,
+        plan_x=plan_x, plan_y=plan_y, plan_t=plan_t, plan_n=plan_n, plan_alt=plan_alt, plan_gnd=plan_gnd,
         asset_x=asset_x, asset_y=asset_y, asset_radius=asset_radius, asset_value=asset_value,
         asset_weight=asset_weight, asset_key=asset_key, n_moving=M,
         lethality=lethality, perceived=perceived,

@@ -47,7 +47,8 @@ from skyshield.engine.state import (
 
 @njit(cache=True)
 def plan_state(p: KernelParams, m: int, t: float) -> tuple[float, float, float, float, bool]:
-    """Position, velocity and airborne flag of moving asset ``m`` at time ``t``."""
+    """Position, velocity and airborne flag of moving asset ``m`` at time ``t`` (the first
+    leg whose end is not before ``t``; a ground leg: at its point, not airborne)."""
     n = p.plan_n[m]
     if t < p.plan_t[m, 0]:
         return p.plan_x[m, 0], p.plan_y[m, 0], 0.0, 0.0, False
@@ -58,6 +59,8 @@ def plan_state(p: KernelParams, m: int, t: float) -> tuple[float, float, float, 
         k += 1
     t0 = p.plan_t[m, k]
     t1 = p.plan_t[m, k + 1]
+    if p.plan_gnd[m, k]:  # on the ground between landing and take-off
+        return p.plan_x[m, k], p.plan_y[m, k], 0.0, 0.0, False
     vx = (p.plan_x[m, k + 1] - p.plan_x[m, k]) / (t1 - t0)
     vy = (p.plan_y[m, k + 1] - p.plan_y[m, k]) / (t1 - t0)
     return p.plan_x[m, k] + vx * (t - t0), p.plan_y[m, k] + vy * (t - t0), vx, vy, True

@@ -100,6 +100,8 @@ class _Rep:
             return float(xs[-1]), float(ys[-1]), 0.0, 0.0, False
         for k in range(n - 1):
             if t <= ts[k + 1] or k == n - 2:
+                if p.plan_gnd[m, k]:  # landed: at the point, not airborne
+                    return float(xs[k]), float(ys[k]), 0.0, 0.0, False
                 dt = ts[k + 1] - ts[k]
                 vx = float((xs[k + 1] - xs[k]) / dt)
                 vy = float((ys[k + 1] - ys[k]) / dt)

@@ -95,9 +95,20 @@ def check_consistency(
             check_point(wp.position, "assets", "moving", i, "waypoints", k, "position")
             if wp.t_s is not None:
                 if wp.t_s <= last_t:
-                    fail("waypoint times must increase", "assets", "moving", i, "waypoints", k,
-                         "t_s")
+                    fail("waypoint times must increase"
+                         + (" (after the ground time before it)" if k and
+                            m.waypoints[k - 1].ground_s > 0 else ""),
+                         "assets", "moving", i, "waypoints", k, "t_s")
                 last_t = wp.t_s
+            if wp.ground_s > 0:
+                if k == 0:
+                    fail("ground time at the first waypoint: set the take-off with departure_s",
+                         "assets", "moving", i, "waypoints", k, "ground_s")
+                if k == len(m.waypoints) - 1:
+                    fail("ground time at the last waypoint: the flight ends there",
+                         "assets", "moving", i, "waypoints", k, "ground_s")
+                if wp.t_s is not None:
+                    last_t = wp.t_s + wp.ground_s
         pts = [to_local(wp.position, scenario.origin) for wp in m.waypoints]
         if all(math.dist(pts[0], p) == 0.0 for p in pts[1:]):
             fail("a flight plan must move: all waypoints coincide", "assets", "moving", i,

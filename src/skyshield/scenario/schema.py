@@ -153,6 +153,10 @@ class Waypoint(Model):
     """``[east_m, north_m]`` or ``{lat, lon}``."""
     t_s: NonNegFloat | None = None
     """Time at this waypoint, seconds after scenario start. If omitted, derived from speed."""
+    ground_s: NonNegFloat = 0.0
+    """Time on the ground at this waypoint, seconds (an intermediate waypoint: a landing and
+    a take-off): not airborne, so not a target for air attack; later waypoint times derived
+    from speed start at the take-off."""
 
 
 class FlightLimits(Model):
