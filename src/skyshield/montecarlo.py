@@ -128,16 +128,27 @@ def simulate(
     Returns
     -------
     Results
+
+    Raises
+    ------
+    InputError
+        For a request whose memory or work exceeds the limits of :mod:`skyshield.limits`
+        (estimated before it starts, :mod:`skyshield.engine.size`).
     """
     from skyshield.engine import compile_scenario, record_replication
+    from skyshield.engine.size import check_run
 
     problem = run_args_problem(replications, seed)
     if problem is not None:
         raise ValueError(f"{problem[0].lstrip('-')} {problem[1]}")
+    file = None
     if isinstance(scenario, str | Path):
         from skyshield.scenario import load_scenario
 
+        file = str(scenario)
         scenario = load_scenario(scenario)
+    # what cannot fit is refused before anything is compiled or allocated
+    check_run(scenario, replications, workers=workers, record=record, batch=BATCH, file=file)
     cs = compile_scenario(scenario)
     batches = _batches(replications)
     vip = cs.asset_kinds.index("moving") if "moving" in cs.asset_kinds else 0

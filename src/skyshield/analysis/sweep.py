@@ -300,6 +300,11 @@ def run_sweep(
     progress
         Show a progress bar (on stderr).
     """
+    from skyshield.engine.size import check_runs
+
+    # the whole sweep must fit before anything is written or run
+    check_runs(plan.scenarios, plan.replications,
+               workers=1 if backend == "serial" else workers)
     t0 = time.perf_counter()
     store = SweepStore(out)
     design_rows = [(i, json.dumps(p, ensure_ascii=False), s)

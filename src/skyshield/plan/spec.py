@@ -15,7 +15,17 @@ from typing import Annotated, Any
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from skyshield.errors import InputError, field_path
-from skyshield.scenario.schema import Circle, Model, NonNegFloat, Point, PosFloat, Prob
+from skyshield.scenario.schema import (
+    MAX_RAID_COUNT,
+    Circle,
+    Float,
+    Int,
+    Model,
+    NonNegFloat,
+    Point,
+    PosFloat,
+    Prob,
+)
 
 
 class AdversaryType(Model):
@@ -30,7 +40,7 @@ class AdversaryType(Model):
     #: Prior probability weight of this type (normalised over the types).
     prior: PosFloat = 1.0
     threat: str
-    count: Annotated[int, Field(ge=1)]
+    count: Annotated[Int, Field(ge=1, le=MAX_RAID_COUNT)]
     launch_area: Circle
     spread_m: NonNegFloat = 300.0
     #: Candidate ambush points (default: a lattice of ``spacing_m`` within reach and corridor).
@@ -84,7 +94,7 @@ class PlanSpec(Model):
     speed_mps: PosFloat | None = None
     #: Most time airborne (default ``endurance_factor`` × the direct flight time).
     endurance_s: PosFloat | None = None
-    endurance_factor: Annotated[float, Field(ge=1.0)] = 1.5
+    endurance_factor: Annotated[Float, Field(ge=1.0)] = 1.5
     #: Half-width of the air corridor about the filed flight plan (``null``: the whole map).
     corridor_m: PosFloat | None = 10000.0
     no_fly_zones: list[Circle] = Field(default_factory=list)
@@ -152,13 +162,10 @@ def spec_from_dict(data: Any, file: str = "<plan spec>") -> PlanSpec:
 
 def load_spec(path: str | Path) -> PlanSpec:
     """Read a plan spec YAML file (line numbers come from the scenario loader's parser)."""
+    from skyshield.limits import decode_text, read_input
     from skyshield.scenario.yaml_lines import line_of_field, parse_yaml
 
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError:
-        raise InputError("cannot read the plan spec", file=str(path)) from None
+    text = decode_text(read_input(path, "plan spec"), str(path))
     data, lines = parse_yaml(text, str(path))
     try:
         return spec_from_dict(data, str(path))

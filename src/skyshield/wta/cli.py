@@ -70,6 +70,13 @@ def generate(
     if units < 0:
         raise InputError("must be >= 0", file="<argument>", field="--units")
     check_run_args(seed=seed)
+    from skyshield.limits import check
+    from skyshield.wta.instances import BYTES_PER_PAIR, BYTES_PER_UNIT
+
+    n_t = 2 * weapons if recipe == "andersen" else (targets or weapons)
+    check(f"an instance of {weapons:,} weapon types x {n_t:,} targets x {units:,} units",
+          memory=float(BYTES_PER_PAIR) * weapons * n_t + float(BYTES_PER_UNIT) * weapons * units,
+          file="<argument>", field="--weapons")
     from skyshield.wta import ahuja_instance, andersen_instance, write_instance
 
     if recipe == "ahuja":
