@@ -188,8 +188,9 @@ def estimate(size: RunSize, replications: int, *, threads: int = 1, processes: i
     if recs:
         parts.append(f"recording buffers {format_bytes(size.recording_bytes)} × {rec + 1}")
     work = (R + rec) * size.replication_work
-    work_detail = (f"{R + rec:,} replications × {size.steps + 1:,} steps × "
-                   f"{size.entities_per_step:,.0f} entities a step")
+    runs = f"({R:,} replications + {rec:,} recorded)" if rec else f"{R:,} replications"
+    work_detail = (f"{runs} × {size.steps + 1:,} steps × {size.entities_per_step:,.0f} "
+                   f"entities a step")
     return Estimate(memory, work, ", ".join(parts), work_detail)
 
 
@@ -285,6 +286,7 @@ def check_runs(
     *,
     workers: int | None = None,
     what: str = "the sweep",
+    replications_file: str | None = "<argument>",
     replications_field: str = "--replications",
     runs_file: str | None = "<argument>",
     runs_field: str | None = "--vary",
@@ -293,9 +295,9 @@ def check_runs(
     memory times the runs at once, cannot fit.
 
     ``workers`` runs go at once (default: the CPU count, or the runs if fewer), each with its
-    share of the CPUs as threads. The field named is ``replications_field`` when one
-    replication per run would fit, else ``runs_field`` of ``runs_file`` (the runs themselves
-    are too large or too many).
+    share of the CPUs as threads. The field named is ``replications_field`` of
+    ``replications_file`` when one replication per run would fit, else ``runs_field`` of
+    ``runs_file`` (the runs themselves are too large or too many).
     """
     import os
 
@@ -318,7 +320,7 @@ def check_runs(
     est = total(replications)
     if _fits(est):
         return
-    where, field = ("<argument>", replications_field) if _fits(total(1)) else \
+    where, field = (replications_file, replications_field) if _fits(total(1)) else \
         (runs_file, runs_field)
     check(what, memory=est.memory, memory_detail=est.memory_detail, work=est.work,
           work_detail=est.work_detail, file=where, field=field)

@@ -62,8 +62,8 @@ def _real_number(value: Any) -> Any:
 #: A real number, at most :data:`MAX_MAGNITUDE` in magnitude; text and booleans are refused
 #: (see ``_number_not_text``).
 Float = Annotated[float, BeforeValidator(_real_number)]
-#: An integer; text and booleans are refused.
-Int = Annotated[int, BeforeValidator(_number_not_text)]
+#: An integer, at most :data:`MAX_MAGNITUDE` in magnitude; text and booleans are refused.
+Int = Annotated[int, BeforeValidator(_real_number)]
 Prob = Annotated[Float, Field(ge=0.0, le=1.0)]
 PosFloat = Annotated[Float, Field(gt=0.0)]
 NonNegFloat = Annotated[Float, Field(ge=0.0)]
