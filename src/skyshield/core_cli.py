@@ -27,7 +27,9 @@ def run(
     precision: Annotated[float | None, typer.Option(
         help="Run until the 95 % interval half-width of the VIP loss probability is at most P.",
     )] = None,
-    record: Annotated[int, typer.Option(help="Replications whose event log is kept.")] = 2,
+    record: Annotated[int, typer.Option(
+        help="How many replications to record for the replay: replication 0, then the first "
+             "in which the VIP was lost, then the first in which any asset was lost.")] = 2,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:

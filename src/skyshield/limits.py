@@ -33,8 +33,9 @@ from skyshield.errors import InputError
 
 #: The share of the machine's memory one request may use.
 MEMORY_FRACTION = 0.5
-#: The most entity-steps one request may ask for: about 10¹⁴ × 0.1–0.2 ns on the example
-#: scenarios (``docs/scenario.md``), i.e. hours of CPU time, far above any study they need.
+#: The most entity-steps one request may ask for: at the 0.19–0.43 ns an entity-step of the
+#: example scenarios on one core (``docs/scenario.md``, "Limits"), 5–12 hours of CPU time,
+#: far above any study they need.
 WORK_LIMIT = 1e14
 #: The largest input file read (scenario, plan spec, strategy, WTA instance after gunzip).
 MAX_INPUT_BYTES = 64 * 2**20

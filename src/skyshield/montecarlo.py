@@ -120,8 +120,9 @@ def simulate(
     precision
         Stop when the 95 % interval half-width of the VIP's loss probability is at most this.
     record
-        How many replications to keep event logs of, for replay: replication 0 and the first
-        ones in which the VIP (else any asset) was lost.
+        How many replications to keep event logs of, for replay, at most: replication 0, then
+        the lowest-numbered ones in which the VIP (asset 0 without a moving asset) was lost,
+        then those in which any asset was lost (``docs/scenario.md``, "Recordings").
     progress
         Show a progress bar.
 

@@ -284,6 +284,7 @@ def run_sweep(
     overwrite: bool = False,
     progress: bool = False,
     max_retries: int = 3,
+    replications_field: str = "--replications",
 ) -> SweepResult:
     """Run the points of ``plan`` not yet in the store at ``out``; store each as it finishes.
 
@@ -299,12 +300,16 @@ def run_sweep(
         Replace a different sweep found in ``out`` (otherwise: an error).
     progress
         Show a progress bar (on stderr).
+    replications_field
+        The option that set the replications, named when the sweep is refused as too large
+        (:func:`skyshield.engine.size.check_runs`, before anything is written).
     """
     from skyshield.engine.size import check_runs
 
     # the whole sweep must fit before anything is written or run
     check_runs(plan.scenarios, plan.replications,
-               workers=1 if backend == "serial" else workers)
+               workers=1 if backend == "serial" else workers,
+               replications_field=replications_field)
     t0 = time.perf_counter()
     store = SweepStore(out)
     design_rows = [(i, json.dumps(p, ensure_ascii=False), s)

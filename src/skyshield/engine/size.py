@@ -31,9 +31,9 @@ effector, the sensors' and the C2's catch-up turns (``⌈dt/scan_s⌉`` a sensor
     work = (R + recorded) · [(K + 1)(100 + N(1 + S + E) + Σ_s ⌈dt/scan_s⌉ + ⌈dt/cycle_s⌉
                                        + Σ_e channels_e) + N·S]
 
-The examples run at 0.1–0.2 ns per entity-step, a scenario with few drones at up to ~3 ns
-(``docs/scenario.md``, "Limits"): the count bounds the time of a run without measuring it,
-so refusals never depend on the machine's speed.
+The examples and a sparse scenario run at 0.19–0.43 ns per entity-step on one core
+(``benchmarks/bench_work.py``; ``docs/scenario.md``, "Limits"): the count bounds the time of
+a run without measuring it, so refusals never depend on the machine's speed.
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ B_DRONE, B_DRONE_SENSOR, B_DRONE_EFFECTOR, B_WTA, B_CHANNEL = 180, 40, 80, 48, 6
 #: Bytes of one row of the recording buffers (events and positions alike).
 B_RECORD_ROW = 44
 #: The fixed cost of a time step (its phases, watch-list rebuilds, bookkeeping) in
-#: entity-visits: about 0.35 µs a step measured with almost nothing in the air, against
-#: 2–5 ns an entity-visit.
+#: entity-visits: with almost nothing in the air a step costs about as much as 100 of them
+#: (``benchmarks/bench_work.py``, its sparse scenario).
 STEP_OVERHEAD = 100
 #: Below this many steps a replication's work is blamed on its drones, above on its steps.
 _MANY_STEPS = 100_000

@@ -95,8 +95,8 @@ def bench(
     baseline: Annotated[bool, typer.Option(help="Also run the Kelley/HiGHS baseline.")] = True,
 ) -> None:
     """Benchmark the solvers against a generic Kelley MILP and the published records."""
-    if repeats is not None and repeats < 1:
-        raise InputError("must be at least 1", file="<argument>", field="--repeats")
+    if repeats is not None and not 1 <= repeats <= 1000:
+        raise InputError("must be in [1, 1000]", file="<argument>", field="--repeats")
     from skyshield.wta.bench import run_benchmark
 
     run_benchmark(quick=quick, repeats=repeats, baseline=baseline)
