@@ -63,3 +63,16 @@ def test_faults_bad_late_names_the_option(capsys: pytest.CaptureFixture[str], op
                                           value: str) -> None:
     cli_error(["faults", str(FLAGSHIP), option, value], capsys, where="<argument>",
               field=option, says="must be a positive number of seconds")
+
+
+def test_raid_sweep_replications_too_many(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from skyshield.cli import main
+
+    run = tmp_path / "run"
+    assert main(["run", str(FLAGSHIP), "-n", "4", "--record", "0", "--out", str(run),
+                 "--quiet"]) == 0
+    cli_error(["report", str(run), "--raid-sweep", "--sweep-replications", str(10**12)],
+              capsys, where="<argument>", field="--sweep-replications",
+              says="the sweep needs about")
+    assert not (run / "sweep.duckdb").exists()

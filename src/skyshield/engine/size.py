@@ -312,9 +312,11 @@ def check_runs(
         ests = [estimate(sz, R, threads=threads) for sz in sizes]
         big = max(ests, key=lambda e: e.memory)
         return Estimate(big.memory * n, sum(e.work for e in ests),
-                        f"{n} runs at once, the largest {format_bytes(big.memory)}: "
+                        f"{n} run{'s' if n > 1 else ''} at once, the largest "
+                        f"{format_bytes(big.memory)}: "
                         f"{big.memory_detail}",
-                        f"{len(ests):,} runs of {R:,} replications, the largest "
+                        f"{len(ests):,} run{'s' if len(ests) > 1 else ''} of {R:,} "
+                        f"replications, the largest "
                         f"{max(e.work for e in ests):.2g}")
 
     est = total(replications)
