@@ -5,7 +5,8 @@
 - :func:`flagship_small_dict` / :func:`flagship_small`: the flagship cut down to a few drones
   and 25 minutes (a fraction of a second a run), the one cut-down recipe of the tests;
 - :func:`assert_outcomes_equal`: two outcomes (``BatchOutcome``, ``Results`` or dicts of
-  arrays) are identical, field by field.
+  arrays) are identical, field by field;
+- :func:`cli_error`: a command that must fail with one line on stderr and exit code 2.
 
 ``tests/conftest.py`` offers the same as fixtures (``root``, ``flagship``, ``flagship_small``,
 ``outcomes_equal``).
@@ -86,3 +87,28 @@ def assert_outcomes_equal(a: Any, b: Any) -> None:
     assert fa.keys() == fb.keys(), (sorted(fa), sorted(fb))
     for name in fa:
         np.testing.assert_array_equal(fa[name], fb[name], err_msg=name)
+
+
+def cli_error(argv: list[str], capsys: Any, *, where: str | None = None,
+              field: str | None = None, says: str = "") -> str:
+    """Run ``skyshield ARGV`` in this process; it must print nothing on stdout and exactly one
+    line ``skyshield: error: ...`` on stderr (no traceback) and exit with status 2. The line
+    must begin with ``where`` (``file`` or ``file:line``), name ``field`` and contain
+    ``says``, when given. Returns the line."""
+    from skyshield.cli import main
+
+    capsys.readouterr()
+    rc = main(argv)
+    out, err = capsys.readouterr()
+    lines = err.splitlines()
+    assert rc == 2, (rc, out[-500:], err[-2000:])
+    assert out == "", out[-500:]
+    assert len(lines) == 1, err[-2000:]
+    line = lines[0]
+    assert line.startswith("skyshield: error: "), line
+    if where is not None:
+        assert line.startswith(f"skyshield: error: {where}"), (line, where)
+    if field is not None:
+        assert f"field '{field}'" in line, (line, field)
+    assert says in line, (line, says)
+    return line

@@ -27,7 +27,9 @@ def run(
     precision: Annotated[float | None, typer.Option(
         help="Run until the 95 % interval half-width of the VIP loss probability is at most P.",
     )] = None,
-    record: Annotated[int, typer.Option(help="Replications whose event log is kept.")] = 2,
+    record: Annotated[int, typer.Option(
+        help="How many replications to record for the replay: replication 0, then the first "
+             "in which the VIP was lost, then the first in which any asset was lost.")] = 2,
     objective: Annotated[str | None, typer.Option(
         help=OBJECTIVE_HELP + " Printed (and added to the JSON) with its 95 % interval.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
@@ -43,10 +45,10 @@ def run(
     n = replications if replications is not None else (
         PRECISION_CAP if precision is not None else 1000)
     show = not quiet and not json_out and sys.stderr.isatty()
-    sc = load_scenario(scenario)
     if obj is not None:  # checked before any replication runs
-        obj = resolve_objective(obj, asset_names_values(sc)[0])
-    res = simulate(sc, n, seed, workers=workers, precision=precision, record=record,
+        obj = resolve_objective(obj, asset_names_values(load_scenario(scenario))[0])
+    # the file, not the loaded scenario: a refusal of the request names it
+    res = simulate(scenario, n, seed, workers=workers, precision=precision, record=record,
                    progress=show)
     if out is not None:
         res.save(out, objective=obj)

@@ -120,24 +120,36 @@ def simulate(
     precision
         Stop when the 95 % interval half-width of the VIP's loss probability is at most this.
     record
-        How many replications to keep event logs of, for replay: replication 0 and the first
-        ones in which the VIP (else any asset) was lost.
+        How many replications to keep event logs of, for replay, at most: replication 0, then
+        the lowest-numbered ones in which the VIP (asset 0 without a moving asset) was lost,
+        then those in which any asset was lost (``docs/scenario.md``, "Recordings").
     progress
         Show a progress bar.
 
     Returns
     -------
     Results
+
+    Raises
+    ------
+    InputError
+        For a request whose memory or work exceeds the limits of :mod:`skyshield.limits`
+        (estimated before it starts, :mod:`skyshield.engine.size`).
     """
     from skyshield.engine import compile_scenario, record_replication
+    from skyshield.engine.size import check_run
 
     problem = run_args_problem(replications, seed)
     if problem is not None:
         raise ValueError(f"{problem[0].lstrip('-')} {problem[1]}")
+    file = None
     if isinstance(scenario, str | Path):
         from skyshield.scenario import load_scenario
 
+        file = str(scenario)
         scenario = load_scenario(scenario)
+    # what cannot fit is refused before anything is compiled or allocated
+    check_run(scenario, replications, workers=workers, record=record, batch=BATCH, file=file)
     cs = compile_scenario(scenario)
     batches = _batches(replications)
     vip = cs.asset_kinds.index("moving") if "moving" in cs.asset_kinds else 0

@@ -118,8 +118,9 @@ def fault_variants(
         Misidentification probability per cycle for ``missed_identification``; default
         ``max(0.02, 10 × the scenario's)``, capped at 1.
     """
-    if late_s <= 0:
-        raise InputError("must be positive", file="<argument>", field="--late")
+    if not 0.0 < late_s <= 1e9:  # also NaN
+        raise InputError(f"must be a positive number of seconds, at most 1e9 (got {late_s})",
+                         file="<argument>", field="--late")
     if not 0.0 <= pk_factor < 1.0:
         raise InputError("must be in [0, 1)", file="<argument>", field="--pk-factor")
     eq = _equipment(scenario)
@@ -435,7 +436,9 @@ def analyse_faults(
 
     check_run_args(replications, min_replications=2)
     check_run_args(seed=seed)
+    file = None
     if isinstance(scenario, str | Path):
+        file = str(scenario)
         scenario = load_scenario(scenario)
     if not 0.0 <= spof_threshold <= 1.0:
         raise InputError("must be in [0, 1]", file="<argument>", field="--spof-threshold")
@@ -448,6 +451,10 @@ def analyse_faults(
     datas = [scenario.model_dump(mode="json")] + [f.data for f in faults] + [
         b.data for b in bounds]
     variants = [scenario_from_dict(d, file="<variant>") for d in datas]
+    from skyshield.engine.size import check_runs
+
+    check_runs(variants, replications, workers=1 if backend == "serial" else workers,
+               what="the faults analysis", runs_file=file, runs_field=None)
     # longest runs first (see docs/scaling.md); the order changes nothing in the results
     order = sorted(range(len(variants)), key=lambda i: (-cost_proxy(variants[i]), i))
     tasks = [PointTask(i, variants[i].model_dump_json(), replications, seed, keep_vip=True,

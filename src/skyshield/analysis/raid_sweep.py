@@ -79,7 +79,8 @@ def run_raid_sweep(run_dir: str | Path, *, replications: int = 200, seed: int | 
     key = digest({"scenario": base, "points": points, "replications": replications,
                   "seeds": seeds, "version": __version__, "raid_sweep": list(scales)})
     plan = SweepPlan(sc, [], None, replications, seed, False, points, scenarios, seeds, key)
-    run_sweep(plan, folder, backend="serial" if workers == 1 else "process", workers=workers)
+    run_sweep(plan, folder, backend="serial" if workers == 1 else "process", workers=workers,
+              replications_field="--sweep-replications")
     return folder / "sweep.duckdb"
 
 

@@ -303,6 +303,7 @@ def run_sweep(
     progress: bool = False,
     max_retries: int = 3,
     objective: Objective | str = "vip",
+    replications_field: str = "--replications",
 ) -> SweepResult:
     """Run the points of ``plan`` not yet in the store at ``out``; store each as it finishes.
 
@@ -322,7 +323,16 @@ def run_sweep(
         What :meth:`SweepResult.describe` and ``to_json`` report per point (``vip``,
         ``value``, ``asset:NAME``); checked against the scenario's assets before any point
         runs. Not part of the sweep's key: every objective reads the same stored points.
+    replications_field
+        The option that set the replications, named when the sweep is refused as too large
+        (:func:`skyshield.engine.size.check_runs`, before anything is written).
     """
+    from skyshield.engine.size import check_runs
+
+    # the whole sweep must fit before anything is written or run
+    check_runs(plan.scenarios, plan.replications,
+               workers=1 if backend == "serial" else workers,
+               replications_field=replications_field)
     from skyshield.results.objective import asset_names_values, resolve_objective
 
     obj = resolve_objective(objective, asset_names_values(plan.scenario)[0])

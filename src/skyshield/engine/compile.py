@@ -16,15 +16,15 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from skyshield.contract import BIN_S, EFFECTOR_CODES, SENSOR_CODES
+from skyshield.contract import EFFECTOR_CODES, SENSOR_CODES
 from skyshield.engine import rng
 from skyshield.errors import InputError
 from skyshield.scenario.catalogue import Catalogue, default_catalogue
 from skyshield.scenario.equipment import perceived_class, raid_params, resolve_equipment
 from skyshield.scenario.geo import to_local
+from skyshield.scenario.keys import LEAK_WAVE_NAME, name_key
 from skyshield.scenario.schema import VIP_INDEX, Raid, Scenario
-
-LEAK_WAVE_NAME = "Leak surge"
+from skyshield.scenario.sizes import time_grid
 
 # wave float columns (WF)
 W_SPEED, W_ALT, W_ACOU, W_LETHAL, W_SEEKER, W_ENDUR, W_COST = range(7)
@@ -292,7 +292,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         asset_radius[i] = f.radius_m
         asset_value[i] = f.value
         asset_weight[i] = f.value * (1.0 - ep)
-    asset_key = np.array([rng.name_key(n) for n in names], dtype=np.uint64)
+    asset_key = np.array([name_key(n) for n in names], dtype=np.uint64)
     vulns = [dict(m.vulnerability) for m in moving] + [dict(f.vulnerability) for f in fixed]
 
     # ---- waves
@@ -427,7 +427,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
             sen_r50[s] = rs.params["r50_m"]
     sen_q = np.zeros((S, W))
     np.divide(1.0, sen_r50 * sen_r50, out=sen_q, where=sen_r50 > 0)
-    sensor_key = np.array([rng.name_key(s.name) for s in scenario.sensors], dtype=np.uint64)
+    sensor_key = np.array([name_key(s.name) for s in scenario.sensors], dtype=np.uint64)
 
     # ---- effectors
     E = len(scenario.effectors)
@@ -477,7 +477,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         ef[e, E_STOCK] = STOCK_UNLIMITED if re_.stock is None else float(re_.stock)
         for w, spec in enumerate(wave_specs):
             pk[e, w] = re_.pk_against(spec[1])
-    eff_key = np.array([rng.name_key(e.name) for e in scenario.effectors], dtype=np.uint64)
+    eff_key = np.array([name_key(e.name) for e in scenario.effectors], dtype=np.uint64)
     max_ch = int(max([ef[e, E_CHAN] for e in range(E)], default=0.0))
     D = max([len(re_.deliveries) for re_ in equipment.effectors], default=0) or 1
     sup_t = np.full((E, D), np.inf)
@@ -492,8 +492,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
     wfz = np.array([[*loc(z.center), z.radius_m] for z in c2.weapons_free_zones],
                    dtype=np.float64).reshape(-1, 3)
     dt = float(scenario.dt_s)
-    n_steps = max(1, math.ceil(scenario.duration_s / dt - 1e-9))
-    n_bins = max(1, math.ceil(scenario.duration_s / BIN_S - 1e-9))
+    n_steps, n_bins = time_grid(scenario.duration_s, dt)
     params = KernelParams(
         dt=dt, n_steps=n_steps, duration=float(scenario.duration_s), n_bins=n_bins,
         plan_x=plan_x, plan_y=plan_y, plan_t=plan_t, plan_n=plan_n, plan_alt=plan_alt, plan_gnd=plan_gnd,

@@ -13,10 +13,10 @@ words with full avalanche.
 
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
 from numba import njit
+
+from skyshield.scenario.keys import name_key
 
 #: The golden-ratio increment of splitmix64.
 GAMMA = np.uint64(0x9E3779B97F4A7C15)
@@ -78,11 +78,6 @@ def rep_key(seed: int | np.integer, rep: int | np.integer) -> np.uint64:
 def u2(h: np.uint64, a: np.uint64, b: np.uint64) -> float:
     """Uniform from a prefix hash and two more key components."""
     return to_unit(absorb(absorb(h, a), b))
-
-
-def name_key(name: str) -> int:
-    """A stable 32-bit key of a name (CRC-32 of its UTF-8 bytes)."""
-    return zlib.crc32(name.encode("utf-8")) & 0xFFFFFFFF
 
 
 def drone_key(wave_name: str, index: int) -> int:

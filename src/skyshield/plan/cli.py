@@ -98,15 +98,10 @@ def plan_draw(
     )] = None,
 ) -> None:
     """Draw the plan to fly from a mixed strategy, at execution time."""
+    check_run_args(seed=seed)
     from skyshield.plan.outcome import PlanSampler
 
-    try:
-        data = json.loads(strategy.read_text(encoding="utf-8"))
-        sampler = PlanSampler(data["plans"], data["probabilities"])
-    except FileNotFoundError:
-        raise InputError("file not found", file=str(strategy)) from None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"not a strategy file: {exc}", file=str(strategy)) from None
+    sampler = PlanSampler.load(strategy)
     sys.stdout.write(json.dumps(sampler.draw(seed), indent=2) + "\n")
 
 

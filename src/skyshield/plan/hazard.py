@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from skyshield.errors import InputError
 from skyshield.plan.spec import PlanSpec
 from skyshield.scenario import default_catalogue, to_local
 from skyshield.scenario.equipment import (
@@ -22,6 +24,7 @@ from skyshield.scenario.equipment import (
     raid_params,
     resolve_equipment,
 )
+from skyshield.scenario.geo import on_map
 from skyshield.scenario.schema import VIP_INDEX, LaunchProfile, MovingAsset, Scenario
 
 
@@ -108,9 +111,8 @@ def _seg_dist(px: np.ndarray, py: np.ndarray, poly: np.ndarray) -> np.ndarray:
 
 def resolve(scenario: Scenario, spec: PlanSpec) -> Setting:
     """Apply the spec's defaults; raise :class:`~skyshield.errors.InputError` on impossible
-    requests (no moving asset, empty window, unreachable destination within endurance)."""
-    from skyshield.errors import InputError
-
+    requests (no moving asset, empty window, unreachable destination within endurance,
+    a position off the map, a grid or ambush set too large for memory)."""
     movers = scenario.assets.moving
     if not movers:
         raise InputError("the scenario has no moving asset to plan for", field="assets.moving")
@@ -120,6 +122,20 @@ def resolve(scenario: Scenario, spec: PlanSpec) -> Setting:
                          field="asset")
     ai = names.index(spec.asset) if spec.asset is not None else VIP_INDEX
     m = movers[ai]
+
+    def spec_xy(p: object, name: str) -> tuple[float, float]:
+        try:
+            return on_map(p, scenario.origin, scenario.area)  # type: ignore[arg-type]
+        except ValueError as exc:
+            raise InputError(str(exc), field=name) from None
+
+    # the spec's own positions (the scenario's are checked with it)
+    for k, z in enumerate(spec.no_fly_zones):
+        spec_xy(z.center, f"no_fly_zones[{k}].center")
+    for k, at in enumerate(spec.adversary_types or []):
+        spec_xy(at.launch_area.center, f"adversary_types[{k}].launch_area.center")
+        for q, pt in enumerate(at.points or []):
+            spec_xy(pt, f"adversary_types[{k}].points[{q}]")
     given = set(spec.model_fields_set)
     spec = with_flight_limits(spec, m)
     limits = m.planning.model_fields_set if m.planning is not None else set()
@@ -128,8 +144,8 @@ def resolve(scenario: Scenario, spec: PlanSpec) -> Setting:
         """The field an impossible limit came from: the scenario's block or the spec."""
         return f"assets.moving[{ai}].planning.{name}" if name in limits - given else name
     filed = np.array([local_xy(w.position, scenario) for w in m.waypoints], dtype=float)
-    origin = local_xy(spec.origin, scenario) if spec.origin is not None else tuple(filed[0])
-    dest = local_xy(spec.destination, scenario) if spec.destination is not None \
+    origin = spec_xy(spec.origin, "origin") if spec.origin is not None else tuple(filed[0])
+    dest = spec_xy(spec.destination, "destination") if spec.destination is not None \
         else tuple(filed[-1])
     speed = spec.speed_mps or m.speed_mps
     alt = m.altitude_m
@@ -159,10 +175,57 @@ def resolve(scenario: Scenario, spec: PlanSpec) -> Setting:
     ny = max(1, int((a.north_m - a.south_m) // cell) + 1)
     tau = cell / (2.0 * speed)
     T = int(scenario.duration_s // tau)
+    _check_size(spec, scenario, nx, ny, T, where, f"assets.moving[{ai}].speed_mps"
+                if speed / 60.0 > scenario.duration_s / 3600.0 else "duration_s")
     grid = Grid(a.west_m + 0.5 * cell, a.south_m + 0.5 * cell, cell, nx, ny, tau, T)
     return Setting(scenario, spec, m, ai, speed, alt, (float(origin[0]), float(origin[1])),
                    (float(dest[0]), float(dest[1])), dep, float(endurance), filed, grid,
                    resolve_equipment(scenario))
+
+
+def _grid_bytes(raids: int) -> int:
+    """Bytes per cell and tick of the planner: the hazard field and its parts (one per raid
+    and two more, float64), the cumulative field of the route sweep, and the sweep's best
+    cost, predecessor and departure (8 + 1 + 4 bytes)."""
+    return 8 * (raids + 3) + 8 + 13
+
+
+#: Bytes per ambush option (type, point, first and last tick, in Python lists and arrays).
+B_OPTION = 160
+
+
+def _check_size(spec: PlanSpec, scenario: Scenario, nx: int, ny: int, T: int,
+                where: Callable[[str], str], scenario_field: str) -> None:
+    """Refuse a planning grid (cells × ticks) or ambush set that cannot fit in memory, before
+    anything is allocated, naming the field that makes it large (``scenario_field`` when the
+    spec sets neither the cell nor the speed)."""
+    from skyshield.limits import check
+
+    n = nx * ny
+    grid = float(_grid_bytes(len(scenario.raids))) * n * (T + 1)
+    given = spec.model_fields_set
+    field = where("cell_m") if "cell_m" in given else where("speed_mps") if "speed_mps" in \
+        given else "max_cells" if "max_cells" in given else scenario_field
+    check("the planning grid", memory=grid,
+          memory_detail=f"{nx:,} × {ny:,} cells of {_grid_bytes(len(scenario.raids))} B × "
+                        f"{T + 1:,} ticks", field=field)
+    a = scenario.area
+    for k, at in enumerate(spec.adversary_types or []):
+        if at.points is not None:
+            points = float(len(at.points))
+        elif at.spacing_m is not None:
+            points = math.ceil((a.east_m - a.west_m) / at.spacing_m) * float(
+                math.ceil((a.north_m - a.south_m) / at.spacing_m))
+        else:
+            points = 1.0  # the default lattice (spaced by the ambush reach): at least one
+        starts = math.ceil(scenario.duration_s / at.window_step_s)
+        memory = points * (8.0 * n + B_OPTION * starts)
+        name = "spacing_m" if at.points is None and points * 8.0 * n > points * B_OPTION * \
+            starts else "window_step_s"
+        check(f"the ambush set of adversary type '{at.name}'", memory=memory,
+              memory_detail=f"{points:,.0f} ambush points × ({n:,} cells × 8 B + {starts:,} "
+                            f"start times × {B_OPTION} B)",
+              field=f"adversary_types[{k}].{name}")
 
 
 def departure_ticks(st: Setting) -> tuple[int, int]:

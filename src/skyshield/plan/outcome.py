@@ -9,6 +9,7 @@ summary for the terminal and :meth:`PlanOutcome.save` the output folder (``plan.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -249,6 +250,29 @@ class PlanOutcome:
         return out
 
 
+def strategy_problem(plans: Any, probabilities: Any) -> tuple[str, str] | None:
+    """What makes ``plans`` and ``probabilities`` not a mixed strategy, as ``(field,
+    message)``; ``None`` if they are one: a non-empty list of plans (objects) and as many
+    probabilities, each a finite number ≥ 0, with a positive sum."""
+    if not isinstance(plans, list) or not plans:
+        return "plans", "expected a non-empty list of plans"
+    for i, plan in enumerate(plans):
+        if not isinstance(plan, dict):
+            return f"plans[{i}]", "expected a plan (a JSON object)"
+    if not isinstance(probabilities, list) or len(probabilities) != len(plans):
+        return "probabilities", f"expected a list of {len(plans)} probabilities, one a plan"
+    for i, v in enumerate(probabilities):
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            return f"probabilities[{i}]", f"expected a number, got {type(v).__name__}"
+        if not (math.isfinite(v) and v >= 0.0):
+            return f"probabilities[{i}]", f"expected a finite number >= 0, got {v}"
+    total = sum(float(v) for v in probabilities)
+    if not 0.0 < total < math.inf:
+        return "probabilities", (f"the probabilities must have a positive, finite sum, got "
+                                 f"{total:g}")
+    return None
+
+
 class PlanSampler:
     """Draws the actual plan from the mixed strategy.
 
@@ -258,11 +282,44 @@ class PlanSampler:
     """
 
     def __init__(self, plans: list[dict[str, Any]], probabilities: list[float]) -> None:
-        if not plans or len(plans) != len(probabilities):
-            raise ValueError("a sampler needs plans with one probability each")
+        problem = strategy_problem(plans, probabilities)
+        if problem is not None:
+            raise ValueError(f"{problem[0]}: {problem[1]}")
         p = np.asarray(probabilities, float)
         self.plans = plans
         self.p = p / p.sum()
+
+    @classmethod
+    def load(cls, path: str | Path) -> PlanSampler:
+        """Read a ``strategy.json`` (as :meth:`PlanOutcome.save` writes it).
+
+        Raises
+        ------
+        InputError
+            The file is not JSON (or nested absurdly deep), or its plans or probabilities
+            are not a strategy: naming the field (``probabilities[2]``).
+        """
+        from skyshield.errors import InputError
+        from skyshield.limits import decode_text, read_input
+
+        file = str(path)
+        text = decode_text(read_input(path, "strategy file"), file)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not JSON: {exc.msg}", file=file, line=exc.lineno) from None
+        except RecursionError:
+            raise InputError("not a strategy file: JSON nested too deeply", file=file) from None
+        if not isinstance(data, dict):
+            raise InputError("not a strategy file: expected a JSON object with 'plans' and "
+                             "'probabilities'", file=file)
+        for key in ("plans", "probabilities"):
+            if key not in data:
+                raise InputError(f"not a strategy file: missing '{key}'", file=file, field=key)
+        problem = strategy_problem(data["plans"], data["probabilities"])
+        if problem is not None:
+            raise InputError(problem[1], file=file, field=problem[0])
+        return cls(data["plans"], data["probabilities"])
 
     def draw(self, seed: int | None = None) -> dict[str, Any]:
         rng = np.random.default_rng(seed)

@@ -101,6 +101,15 @@ def plan_flight(
     spec = spec or PlanSpec()
     if verify_plans:  # every posture's scenario changes must give a valid scenario, up front
         check_postures(scenario, spec)
+    if verify_plans and spec.mc_replications > 0:
+        from skyshield.engine.size import check_runs
+
+        # the Monte Carlo check flies at most the best route, its alternatives, the fixed
+        # plan and max_plans more, one after the other: refuse before planning what cannot fit
+        check_runs([scenario] * (2 + spec.alternatives + spec.max_plans), spec.mc_replications,
+                   workers=1, what="the Monte Carlo check of the plans",
+                   replications_file=None, replications_field="mc_replications",
+                   runs_file=None, runs_field=None)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     st = resolve(scenario, spec)

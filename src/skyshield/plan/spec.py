@@ -15,7 +15,17 @@ from typing import Annotated, Any
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from skyshield.errors import InputError, field_path
-from skyshield.scenario.schema import Circle, Model, NonNegFloat, Point, PosFloat, Prob
+from skyshield.scenario.schema import (
+    MAX_RAID_COUNT,
+    Circle,
+    Float,
+    Int,
+    Model,
+    NonNegFloat,
+    Point,
+    PosFloat,
+    Prob,
+)
 
 
 class AdversaryType(Model):
@@ -30,7 +40,7 @@ class AdversaryType(Model):
     #: Prior probability weight of this type (normalised over the types).
     prior: PosFloat = 1.0
     threat: str
-    count: Annotated[int, Field(ge=1)]
+    count: Annotated[Int, Field(ge=1, le=MAX_RAID_COUNT)]
     launch_area: Circle
     spread_m: NonNegFloat = 300.0
     #: Candidate ambush points (default: a lattice of ``spacing_m`` within reach and corridor).
@@ -43,7 +53,7 @@ class AdversaryType(Model):
     window_step_s: PosFloat = 300.0
     #: The drones may be split into up to this many equal groups, each its own ambush
     #: (point and start time) — a hedge against a randomised plan.
-    groups: Annotated[int, Field(ge=1, le=3)] = 1
+    groups: Annotated[Int, Field(ge=1, le=3)] = 1
 
     @field_validator("threat")
     @classmethod
@@ -84,13 +94,13 @@ class PlanSpec(Model):
     speed_mps: PosFloat | None = None
     #: Most time airborne (default ``endurance_factor`` × the direct flight time).
     endurance_s: PosFloat | None = None
-    endurance_factor: Annotated[float, Field(ge=1.0)] = 1.5
+    endurance_factor: Annotated[Float, Field(ge=1.0)] = 1.5
     #: Half-width of the air corridor about the filed flight plan (``null``: the whole map).
     corridor_m: PosFloat | None = 10000.0
     no_fly_zones: list[Circle] = Field(default_factory=list)
     #: Grid cell size (default: the map's longer side / ``max_cells``).
     cell_m: PosFloat | None = None
-    max_cells: Annotated[int, Field(ge=4, le=1000)] = 120
+    max_cells: Annotated[Int, Field(ge=4, le=1000)] = 120
     #: Allow holding in the air.
     hover: bool = True
     #: P(the VIP is lost | a misidentified own weapon engages it) in weapons-free zones.
@@ -98,26 +108,26 @@ class PlanSpec(Model):
     #: Adversary types for the randomisation game (default: from the scenario's ``leak``).
     adversary_types: list[AdversaryType] | None = None
     postures: list[Posture] = Field(default_factory=lambda: [Posture(name="standard")])
-    alternatives: Annotated[int, Field(ge=0, le=20)] = 3
+    alternatives: Annotated[Int, Field(ge=0, le=20)] = 3
     #: Most plans the mixed strategy may use (a few concrete, briefable plans).
-    max_plans: Annotated[int, Field(ge=1, le=100)] = 6
+    max_plans: Annotated[Int, Field(ge=1, le=100)] = 6
     #: Alternatives must keep at least this far from earlier routes (outside the end discs).
     separation_m: PosFloat = 4000.0
     #: The design leak probability q.
     leak_probability: Prob = 0.0
     risk_threshold: Prob = 0.05
     #: Monte Carlo replications per verified plan (0: no verification).
-    mc_replications: Annotated[int, Field(ge=0)] = 100
+    mc_replications: Annotated[Int, Field(ge=0)] = 100
     seed: Annotated[int, Field(ge=0, lt=2**63)] = 0
     #: Column-generation iterations of the route-versus-ambush game (it stops earlier when
     #: the game is solved to a relative gap of 1e-4).
-    max_iterations: Annotated[int, Field(ge=0, le=100000)] = 2000
+    max_iterations: Annotated[Int, Field(ge=0, le=100000)] = 2000
     #: Seconds the route-versus-ambush game may take before it stops, reporting its gap.
     game_time_limit_s: PosFloat = 300.0
     #: Routes taken from each pricing sweep (the optimum and the best to other arrivals).
-    route_pool: Annotated[int, Field(ge=1, le=100)] = 8
+    route_pool: Annotated[Int, Field(ge=1, le=100)] = 8
     #: Ticks between the take-offs of the routes taken from one sweep.
-    route_pool_spread: Annotated[int, Field(ge=0)] = 3
+    route_pool_spread: Annotated[Int, Field(ge=0, le=1_000_000)] = 3
 
     @model_validator(mode="after")
     def _ordered(self) -> PlanSpec:
@@ -152,13 +162,10 @@ def spec_from_dict(data: Any, file: str = "<plan spec>") -> PlanSpec:
 
 def load_spec(path: str | Path) -> PlanSpec:
     """Read a plan spec YAML file (line numbers come from the scenario loader's parser)."""
+    from skyshield.limits import decode_text, read_input
     from skyshield.scenario.yaml_lines import line_of_field, parse_yaml
 
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError:
-        raise InputError("cannot read the plan spec", file=str(path)) from None
+    text = decode_text(read_input(path, "plan spec"), str(path))
     data, lines = parse_yaml(text, str(path))
     try:
         return spec_from_dict(data, str(path))

@@ -16,8 +16,10 @@ from skyshield.errors import InputError, field_path
 from skyshield.scenario.catalogue import Catalogue, default_catalogue
 from skyshield.scenario.domain import ORDERED, TABLES, Section, problem
 from skyshield.scenario.equipment import merged_params
-from skyshield.scenario.geo import to_local
+from skyshield.scenario.geo import on_map, to_local
+from skyshield.scenario.keys import LEAK_WAVE_NAME, name_key
 from skyshield.scenario.schema import Effector, FixedSite, MovingAsset, Point, Scenario, Sensor
+from skyshield.scenario.sizes import MAX_STEPS, time_grid
 from skyshield.scenario.yaml_lines import Loc, line_for
 
 #: The most deliveries one effector may receive in a scenario (a recurring delivery every
@@ -61,15 +63,21 @@ def check_consistency(
 
     def check_point(point: Point, *loc: str | int) -> None:
         try:
-            x, y = to_local(point, scenario.origin)
+            on_map(point, scenario.origin, area)
         except ValueError as exc:
             fail(str(exc), *loc)
-        if not all(math.isfinite(v) for v in (x, y)):
-            fail("position must be finite", *loc)
-        if not (area.west_m <= x <= area.east_m and area.south_m <= y <= area.north_m):
-            fail(f"position ({x:.0f} m, {y:.0f} m) lies outside the map area "
-                 f"([{area.west_m:g}, {area.east_m:g}] x [{area.south_m:g}, {area.north_m:g}] m)",
-                 *loc)
+
+    def check_keys(kind: str, items: Iterable[tuple[str, tuple[str | int, ...]]]) -> None:
+        # names are draw keys (docs/model.md §1): two different names of one kind with the
+        # same CRC-32 would share every random number
+        first: dict[int, str] = {}
+        for name, loc in items:
+            k = name_key(name)
+            if k in first and first[k] != name:
+                fail(f"{kind} names '{first[k]}' and '{name}' have the same draw key "
+                     f"(CRC-32 {k:#010x}) and would share every random number: rename one",
+                     *loc)
+            first.setdefault(k, name)
 
     def check_classes(classes: Iterable[str], *loc: str | int) -> None:
         for cls in classes:
@@ -109,17 +117,30 @@ def check_consistency(
                          "assets", "moving", i, "waypoints", k, "ground_s")
                 if wp.t_s is not None:
                     last_t = wp.t_s + wp.ground_s
+        if m.planning is not None:
+            for k, z in enumerate(m.planning.no_fly_zones):
+                check_point(z.center, "assets", "moving", i, "planning", "no_fly_zones", k,
+                            "center")
         pts = [to_local(wp.position, scenario.origin) for wp in m.waypoints]
         if all(math.dist(pts[0], p) == 0.0 for p in pts[1:]):
             fail("a flight plan must move: all waypoints coincide", "assets", "moving", i,
                  "waypoints")
     if not names:
         fail("a scenario needs at least one protected asset", "assets")
+    check_keys("asset", ((a.name, ("assets", group, i, "name")) for group, i, a in assets))
+    steps, _ = time_grid(scenario.duration_s, scenario.dt_s)
+    if steps > MAX_STEPS:
+        fail(f"duration_s / dt_s = {scenario.duration_s:g} s / {scenario.dt_s:g} s makes "
+             f"{steps:,} time steps, more than the {MAX_STEPS:,} a replication may have",
+             "dt_s" if scenario.dt_s < 1.0 else "duration_s")
 
     waves: set[str] = set()
     for i, r in enumerate(scenario.raids):
         if r.name in waves:
             fail(f"duplicate raid name '{r.name}'", "raids", i, "name")
+        if r.name == LEAK_WAVE_NAME:
+            fail(f"'{LEAK_WAVE_NAME}' is the name of the leak's surge wave (its drones' draw "
+                 f"keys): give the raid another name", "raids", i, "name")
         waves.add(r.name)
         if r.threat not in cat.threats:
             fail(f"unknown threat class '{r.threat}' (known: {', '.join(cat.threats)})",
@@ -144,6 +165,9 @@ def check_consistency(
                 fail(f"threat class '{r.threat}' cannot attack the aircraft '{target}'",
                      "raids", i, "targeting", "weights", target)
 
+    # the surge first, so that a raid whose key equals the surge's is the one named
+    check_keys("raid", [*([(LEAK_WAVE_NAME, ("leak",))] if scenario.leak is not None else []),
+                        *((r.name, ("raids", i, "name")) for i, r in enumerate(scenario.raids))])
     if scenario.leak is not None:
         lk = scenario.leak
         if lk.threat not in cat.threats:
@@ -293,5 +317,9 @@ def check_consistency(
             fail("position is required for a fixed mount", section, i, "position")
         else:
             check_point(e.position, section, i, "position")
+    check_keys("sensor", ((s.name, ("sensors", i, "name"))
+                          for i, s in enumerate(scenario.sensors)))
+    check_keys("effector", ((e.name, ("effectors", i, "name"))
+                            for i, e in enumerate(scenario.effectors)))
     for k, z in enumerate(scenario.c2.weapons_free_zones):
         check_point(z.center, "c2", "weapons_free_zones", k, "center")

@@ -27,7 +27,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from skyshield.scenario.catalogue import Catalogue, EquipmentClass, default_catalogue
-from skyshield.scenario.domain import KIND_MEANINGS, PK, TABLES, Param, Table
+from skyshield.scenario.domain import KIND_MEANINGS, PK, TABLES, Param, Table, format_number
 from skyshield.scenario.schema import LatLon, Scenario
 
 BEGIN = "<!-- BEGIN GENERATED: python -m skyshield.scenario.docgen -->"
@@ -195,6 +195,10 @@ def domain_tables(tables: dict[str, Table] | None = None) -> str:
                 kind += ", > 0"
             elif p.positive:
                 kind += ", > 0 for " + ", ".join(f"`{k}`" for k in p.positive)
+            if p.minimum is not None:
+                kind = f"{p.type}, ≥ {p.minimum:g}"
+            if p.maximum is not None:
+                kind += f", ≤ {format_number(p.maximum)}"
             out.append(f"| `{name}` | {kind} | {p.unit} | {default} | "
                        f"{_applies(p, table)} | {_cell(p.description)} |")
         out.append("")

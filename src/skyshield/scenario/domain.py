@@ -28,9 +28,18 @@ from typing import Literal, get_args
 SensorKind = Literal["radar", "acoustic", "eo_ir"]
 EffectorKind = Literal["missile", "gun", "jammer", "interceptor_drone"]
 Section = Literal["threats", "sensors", "effectors"]
-#: ``real``: a number ≥ 0; ``count``: a whole number of things (the compiler rounds a
-#: fraction); ``flag``: 0 or 1; ``probability``: in [0, 1].
+#: ``real``: a number ≥ 0; ``count``: a whole number of things — a fraction is accepted and
+#: made whole by the compiler (``magazine`` and ``channels`` rounded down; ``track_m``,
+#: ``track_n`` and ``drop_misses`` rounded half to even, then at least 1: ``docs/model.md``
+#: §1); ``flag``: 0 or 1; ``probability``: in [0, 1].
 ParamType = Literal["real", "count", "flag", "probability"]
+
+#: The shortest time step, sensor scan interval and C2 decision cycle, seconds: nothing the
+#: model represents cycles faster, and a shorter one only multiplies the work of every step (a
+#: sensor or the C2 catches up with the clock one interval at a time, ``docs/model.md`` §4.5).
+MIN_STEP_S = 1e-3
+#: The longest m-of-n track window, scans (the kernel keeps the history in a bit word).
+MAX_TRACK_N = 30
 
 SENSOR_KINDS: tuple[SensorKind, ...] = get_args(SensorKind)
 EFFECTOR_KINDS: tuple[EffectorKind, ...] = get_args(EffectorKind)
@@ -67,6 +76,9 @@ class Param:
         Its meaning, one line.
     positive
         The kinds for which it must be strictly positive (else ≥ 0); ``("*",)``: always.
+    minimum, maximum
+        Bounds of a value that is given (``None``: none beyond ≥ 0 and
+        :data:`~skyshield.scenario.schema.MAX_MAGNITUDE`).
     """
 
     name: str
@@ -76,6 +88,8 @@ class Param:
     kinds: tuple[str, ...]
     description: str
     positive: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
 
 
 @dataclass(frozen=True)
@@ -139,13 +153,15 @@ SENSORS = Table("sensors", _S, (
     Param("pd_scan", "probability", "1", None, ("acoustic",),
           "P(detect) per scan in coverage, for acoustic signature 1"),
     Param("max_range_m", "real", "m", None, _S, "instrumented range", positive=_S),
-    Param("scan_s", "real", "s", 1.0, _S, "time between scans", positive=_S),
+    Param("scan_s", "real", "s", 1.0, _S, "time between scans", positive=_S,
+          minimum=MIN_STEP_S),
     Param("min_altitude_m", "real", "m", 0.0, _S, "targets below this height are not seen"),
     Param("track_m", "count", "scans", 1.0, _S, "detections needed ... (m of n track "
-          "initiation)"),
-    Param("track_n", "count", "scans", 1.0, _S, "... within this many scans to start a track"),
+          "initiation)", maximum=MAX_TRACK_N),
+    Param("track_n", "count", "scans", 1.0, _S, "... within this many scans to start a track",
+          maximum=MAX_TRACK_N),
     Param("drop_misses", "count", "scans", 1.0, _S, "consecutive missed scans that drop a "
-          "track"),
+          "track", maximum=1000.0),
     Param("latency_s", "real", "s", 0.0, _S, "delay from detection to a track reported to C2"),
     Param("cost_usd", "real", "US$", None, _S, "unit cost (not used by the simulation)"),
 ))  # fmt: skip
@@ -158,12 +174,14 @@ EFFECTORS = Table("effectors", _E, (
     Param("projectile_speed_mps", "real", "m/s", None, _E,
           "average speed of the missile, shell or interceptor to the intercept point",
           positive=_SHOOTERS),
-    Param("magazine", "count", "shots", None, _E, "ready shots (gun: bursts) before a reload"),
+    Param("magazine", "count", "shots", None, _E, "ready shots (gun: bursts) before a reload",
+          maximum=1_000_000.0),
     Param("reload_s", "real", "s", 0.0, _E, "time to reload the magazine (0: no reload)"),
     Param("stock", "count", "shots", 0.0, _SHOOTERS,
           "rounds held beyond the magazine, drawn on by reloads (set per effector with "
-          "its `stock` field; `null` there: unlimited)"),
-    Param("channels", "count", "targets", None, _E, "simultaneous engagements"),
+          "its `stock` field; `null` there: unlimited)", maximum=1_000_000.0),
+    Param("channels", "count", "targets", None, _E, "simultaneous engagements",
+          maximum=10_000.0),
     Param("reaction_s", "real", "s", None, _E, "from target assignment to the first shot"),
     Param("shot_interval_s", "real", "s", None, _E, "between shots of one channel"),
     Param("cost_per_shot_usd", "real", "US$", None, _E, "cost of one shot (gun: one burst)"),
@@ -189,12 +207,21 @@ def must_be_positive(p: Param, kind: str | None) -> bool:
     return "*" in p.positive or (kind is not None and kind in p.positive)
 
 
+def format_number(x: float) -> str:
+    """``1000000`` → ``'1,000,000'``, ``0.001`` → ``'0.001'``."""
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:g}"
+
+
 def problem(p: Param, value: float, kind: str | None) -> str | None:
     """What is wrong with ``value`` for parameter ``p`` of a ``kind`` (``None``: nothing)."""
     if not math.isfinite(value) or value < 0.0:
         return "parameter must be a finite, non-negative number"
     if value == 0.0 and must_be_positive(p, kind):
         return f"{p.name} must be positive"
+    if p.minimum is not None and value < p.minimum:
+        return f"{p.name} must be at least {format_number(p.minimum)} (got {value:g})"
+    if p.maximum is not None and value > p.maximum:
+        return f"{p.name} must be at most {format_number(p.maximum)} (got {value:g})"
     if p.type == "probability" and value > 1.0:
         return f"{p.name} is a probability, at most 1"
     if p.type == "flag" and value not in (0.0, 1.0):

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import math
 
-from skyshield.scenario.schema import LatLon, Point
+from skyshield.scenario.schema import Area, LatLon, Point
 
 #: WGS-84 mean Earth radius, metres (IUGG R1).
 EARTH_RADIUS_M = 6_371_008.8
+#: The farthest a lat/lon position may lie from the origin, metres (great circle): there the
+#: projection stretches distances across the radial direction by c/sin c − 1 = 1.7 %, and
+#: towards the antipode it folds the globe back onto the origin (every point at distance πR
+#: from the origin maps to the same circle): a local frame is no longer one.
+MAX_DISTANCE_M = 2_000_000.0
 
 
 def to_local(point: Point, origin: LatLon | None) -> tuple[float, float]:
@@ -28,7 +33,8 @@ def to_local(point: Point, origin: LatLon | None) -> tuple[float, float]:
     Raises
     ------
     ValueError
-        For a :class:`LatLon` without an ``origin``.
+        For a :class:`LatLon` without an ``origin``, or farther than :data:`MAX_DISTANCE_M`
+        from it.
 
     Notes
     -----
@@ -63,7 +69,30 @@ def to_local(point: Point, origin: LatLon | None) -> tuple[float, float]:
         sin_c = math.hypot(u, v)
         c = math.atan2(sin_c, math.sin(phi0) * math.sin(phi)
                        + math.cos(phi0) * math.cos(phi) * math.cos(dlam))
+        if EARTH_RADIUS_M * c > MAX_DISTANCE_M:
+            raise ValueError(
+                f"a lat/lon position {EARTH_RADIUS_M * c / 1000:,.0f} km from the origin: the "
+                f"local projection is refused beyond {MAX_DISTANCE_M / 1000:,.0f} km "
+                f"(distances there are stretched by more than 1.7 %)")
         # c / sin c -> 1 at the origin; below 1e-8 rad (6 cm) the ratio is 1 to 1e-17
         k = EARTH_RADIUS_M * (c / sin_c if sin_c > 1e-8 else 1.0)
         return k * u, k * v
     return float(point[0]), float(point[1])
+
+
+def on_map(point: Point, origin: LatLon | None, area: Area) -> tuple[float, float]:
+    """:func:`to_local`, for a position that must lie inside the map ``area``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`to_local`, or naming the position and the map when it lies outside.
+    """
+    x, y = to_local(point, origin)
+    if not all(math.isfinite(v) for v in (x, y)):
+        raise ValueError("position must be finite")
+    if not (area.west_m <= x <= area.east_m and area.south_m <= y <= area.north_m):
+        raise ValueError(
+            f"position ({x:.0f} m, {y:.0f} m) lies outside the map area "
+            f"([{area.west_m:g}, {area.east_m:g}] x [{area.south_m:g}, {area.north_m:g}] m)")
+    return x, y

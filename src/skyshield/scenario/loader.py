@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from skyshield.errors import InputError, field_path
+from skyshield.limits import decode_text, read_input
 from skyshield.scenario.catalogue import Catalogue
 from skyshield.scenario.consistency import check_consistency
 from skyshield.scenario.schema import Scenario
@@ -134,23 +135,8 @@ def load_scenario(path: str | Path) -> Scenario:
     InputError
         For any problem, naming the file, the line and the field.
     """
-    p = Path(path)
     file = str(path)
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError("file not found", file=file) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a scenario file", file=file) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", file=file) from None
-    try:
-        # utf-8-sig: a byte-order mark, as some Windows editors write, is not content
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise InputError(f"not a UTF-8 text file (byte 0x{raw[exc.start]:02x})", file=file,
-                         line=line) from None
+    text = decode_text(read_input(path, "scenario file"), file)
     data, lines = parse_yaml(text, file)
     if data is None:
         raise InputError("the scenario file is empty", file=file, line=1)

@@ -12,6 +12,7 @@ classes and their sourced defaults are in ``skyshield/data/catalogue.yaml`` and
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -26,6 +27,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from skyshield.scenario.domain import MIN_STEP_S
+
 
 def _number_not_text(value: Any) -> Any:
     # pydantic's lax mode would read "3" or true as a number; in a scenario file that is
@@ -38,10 +41,29 @@ def _number_not_text(value: Any) -> Any:
     return value
 
 
-#: A real number; text and booleans are refused (see ``_number_not_text``).
-Float = Annotated[float, BeforeValidator(_number_not_text)]
-#: An integer; text and booleans are refused.
-Int = Annotated[int, BeforeValidator(_number_not_text)]
+#: The largest magnitude of any real number in a scenario: far above every length (m), time
+#: (s), speed (m/s) or cost (US$) the model can mean, and small enough that no square or
+#: product of two overflows, so a typo cannot become an infinity or a NaN inside the model.
+MAX_MAGNITUDE = 1e12
+
+
+def _real_number(value: Any) -> Any:
+    value = _number_not_text(value)
+    # an int is compared exactly (10**400 does not convert to a float); a float only when
+    # finite (infinity and NaN get the "finite number" message of allow_inf_nan=False)
+    big = abs(value) > MAX_MAGNITUDE if isinstance(value, int) else (
+        isinstance(value, float) and math.isfinite(value) and abs(value) > MAX_MAGNITUDE)
+    if big:
+        raise PydanticCustomError(
+            "number_too_large", f"expected a number of at most {MAX_MAGNITUDE:g} in magnitude")
+    return value
+
+
+#: A real number, at most :data:`MAX_MAGNITUDE` in magnitude; text and booleans are refused
+#: (see ``_number_not_text``).
+Float = Annotated[float, BeforeValidator(_real_number)]
+#: An integer, at most :data:`MAX_MAGNITUDE` in magnitude; text and booleans are refused.
+Int = Annotated[int, BeforeValidator(_real_number)]
 Prob = Annotated[Float, Field(ge=0.0, le=1.0)]
 PosFloat = Annotated[Float, Field(gt=0.0)]
 NonNegFloat = Annotated[Float, Field(ge=0.0)]
@@ -262,6 +284,15 @@ class LaunchProfile(Model):
                 raise ValueError("times_s must end before end_s")
             if sum(self.rates) <= 0:
                 raise ValueError("at least one rate must be positive")
+            # the launch-time density normalises the masses rate × segment length: their sum
+            # must be a positive number (not 0 from tiny rates; not inf, NaN is refused above)
+            edges = [*self.times_s, self.end_s]
+            mass = math.fsum(r * (b - a) for r, a, b in zip(self.rates, edges, edges[1:],
+                                                            strict=False))
+            if not 0.0 < mass < math.inf:
+                raise ValueError(f"rates give the launch profile a total mass (Σ rate × "
+                                 f"segment length) of {mass:g}; it must be positive and "
+                                 f"finite")
         return self
 
 
@@ -559,7 +590,7 @@ class Zone(Model):
 class C2(Model):
     """Command and control."""
 
-    cycle_s: PosFloat = 2.0
+    cycle_s: Annotated[Float, Field(ge=MIN_STEP_S)] = 2.0
     """Decision cycle, seconds: targets are (re)assigned this often."""
     policy: Literal["greedy", "local", "exact"] = "greedy"
     """Weapon-target assignment policy."""
@@ -609,7 +640,7 @@ class Scenario(Model):
     """The map; every position must lie inside it."""
     duration_s: PosFloat
     """Simulated time, seconds."""
-    dt_s: Annotated[Float, Field(gt=0.0, le=10.0)] = 1.0
+    dt_s: Annotated[Float, Field(ge=MIN_STEP_S, le=10.0)] = 1.0
     """Simulation time step, seconds."""
     assets: Assets
     """Protected assets."""

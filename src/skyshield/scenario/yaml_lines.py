@@ -31,6 +31,32 @@ _PLAIN_FLOAT = re.compile(r"[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+
 #: Aliases can make a small file expand exponentially ("billion laughs"); no real scenario
 #: comes near this many values.
 MAX_NODES = 200_000
+#: Mappings and lists nested deeper than this are refused before they are read (a scenario
+#: nests about 8 deep; a file of 100,000 '[' would otherwise exhaust Python's recursion).
+MAX_DEPTH = 64
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        self.mark = mark
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing nesting deeper than :data:`MAX_DEPTH` (its composer
+    recurses once per level; the parser and scanner below it do not)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _TooDeep(self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 class _Reader:
@@ -137,7 +163,10 @@ def parse_yaml(text: str, file: str) -> tuple[Any, dict[Loc, int]]:
         key, a recursive alias or an alias bomb.
     """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
+    except _TooDeep as exc:
+        raise InputError(f"mappings and lists nested more than {MAX_DEPTH} deep",
+                         file=file, line=exc.mark.line + 1) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

@@ -70,6 +70,13 @@ def generate(
     if units < 0:
         raise InputError("must be >= 0", file="<argument>", field="--units")
     check_run_args(seed=seed)
+    from skyshield.limits import check
+    from skyshield.wta.instances import BYTES_PER_PAIR, BYTES_PER_UNIT
+
+    n_t = 2 * weapons if recipe == "andersen" else (targets or weapons)
+    check(f"an instance of {weapons:,} weapon types x {n_t:,} targets x {units:,} units",
+          memory=float(BYTES_PER_PAIR) * weapons * n_t + float(BYTES_PER_UNIT) * weapons * units,
+          file="<argument>", field="--weapons")
     from skyshield.wta import ahuja_instance, andersen_instance, write_instance
 
     if recipe == "ahuja":
@@ -88,8 +95,8 @@ def bench(
     baseline: Annotated[bool, typer.Option(help="Also run the Kelley/HiGHS baseline.")] = True,
 ) -> None:
     """Benchmark the solvers against a generic Kelley MILP and the published records."""
-    if repeats is not None and repeats < 1:
-        raise InputError("must be at least 1", file="<argument>", field="--repeats")
+    if repeats is not None and not 1 <= repeats <= 1000:
+        raise InputError("must be in [1, 1000]", file="<argument>", field="--repeats")
     from skyshield.wta.bench import run_benchmark
 
     run_benchmark(quick=quick, repeats=repeats, baseline=baseline)

@@ -19,19 +19,19 @@ from pathlib import Path
 import numpy as np
 
 from skyshield.errors import InputError
+from skyshield.limits import check, read_input
 from skyshield.wta.problem import WTAProblem
+
+#: Bytes held per (weapon type, target) pair while an instance is read and solved (the kill
+#: probabilities, the pairs seen, the capacities, the solvers' copies and counts) and per
+#: weapon unit (the assignment of every unit).
+BYTES_PER_PAIR = 48
+BYTES_PER_UNIT = 64
 
 
 def _open_text(path: Path) -> list[str]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", file=str(path)) from None
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise InputError(f"corrupt gzip data: {exc}", file=str(path)) from None
+    # at most limits.MAX_INPUT_BYTES, also once gunzipped: a gzip bomb is refused
+    raw = read_input(path, "WTA instance", gunzip=True)
     try:
         return raw.decode("utf-8").splitlines()
     except UnicodeDecodeError:
@@ -75,6 +75,11 @@ def read_instance(path: str | Path) -> WTAProblem:
     if n_w < 1 or n_t < 1 or mu < 0:
         raise InputError("header needs W >= 1, T >= 1 and mu >= 0", file=f, line=ln,
                          field="header")
+    # the arrays are W x T: refuse a header that cannot fit before allocating them
+    check(f"an instance of {n_w:,} weapon types x {n_t:,} targets x {mu:,} units",
+          memory=float(BYTES_PER_PAIR) * n_w * n_t + float(BYTES_PER_UNIT) * n_w * mu,
+          memory_detail=f"{BYTES_PER_PAIR} B a pair, {BYTES_PER_UNIT} B a unit",
+          file=f, line=ln, field="header")
     if len(rows) < 1 + n_t:
         last = rows[-1][0]
         raise InputError(f"expected {n_t} target values after the header, found "
