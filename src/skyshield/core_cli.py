@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from skyshield.args import check_run_args
+from skyshield.args import cap_workers, check_run_args
 
 
 def run(
@@ -28,20 +28,38 @@ def run(
         help="Run until the 95 % interval half-width of the VIP loss probability is at most P.",
     )] = None,
     record: Annotated[int, typer.Option(help="Replications whose event log is kept.")] = 2,
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="Replace the skyshield files of another scenario found in --out "
+                            "(files skyshield did not write are kept).")] = False,
+    force_workers: Annotated[bool, typer.Option(
+        "--force-workers", help="Start --workers processes even beyond the CPU count.")]
+    = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Run the Monte Carlo on a scenario and summarise the outcome with 95 % intervals."""
     check_run_args(replications, seed, workers, precision=precision)
+    workers = cap_workers(workers, force=force_workers) or 1
+    from skyshield.interrupt import Interrupted
     from skyshield.montecarlo import PRECISION_CAP, simulate
+    from skyshield.scenario import load_scenario
 
+    sc = load_scenario(scenario)
+    if out is not None:
+        from skyshield.results.folder import check_run_out
+
+        check_run_out(out, sc, overwrite=overwrite)  # refused now, not after the run
     n = replications if replications is not None else (
         PRECISION_CAP if precision is not None else 1000)
     show = not quiet and not json_out and sys.stderr.isatty()
-    res = simulate(scenario, n, seed, workers=workers, precision=precision, record=record,
-                   progress=show)
+    try:
+        res = simulate(sc, n, seed, workers=workers, precision=precision, record=record,
+                       progress=show)
+    except Interrupted as exc:
+        where = f"; {out} is as it was" if out is not None else ""
+        raise Interrupted(f"{exc.kept}{where}") from None
     if out is not None:
-        res.save(out)
+        res.save(out, overwrite=overwrite)
     sys.stdout.write(res.to_json() if json_out else res.describe(out))
 
 

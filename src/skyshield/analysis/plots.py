@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:  # pragma: no cover
     from skyshield.analysis.faults import FaultReport
@@ -18,11 +18,19 @@ def _pyplot() -> Any:
     return plt
 
 
-def tornado_chart(report: FaultReport, path: str | Path) -> Path:
+def tornado_chart(report: FaultReport, path: str | Path | BinaryIO) -> str | Path | BinaryIO:
     """Draw the change of the VIP's loss probability when each main parameter moves to its
     low and its high setting, largest swing on top, with paired 95 % intervals; the
-    single-failure ranking (top 10) is drawn beside it.
+    single-failure ranking (top 10) is drawn beside it. ``path``: a file name or a binary
+    file object to write the PNG to; returned.
     """
+    from skyshield.results.plots import plain_text
+
+    with plain_text():
+        return _tornado_chart(report, path)
+
+
+def _tornado_chart(report: FaultReport, path: str | Path | BinaryIO) -> str | Path | BinaryIO:
     plt = _pyplot()
     sens = report.sensitivity
     faults = report.faults[:10]
@@ -67,7 +75,6 @@ def tornado_chart(report: FaultReport, path: str | Path) -> Path:
     fig.suptitle(f"{report.scenario}: {report.replications} replications, seed {report.seed}, "
                  "common random numbers", fontsize=9)
     fig.tight_layout()
-    out = Path(path)
-    fig.savefig(out, dpi=110, format="png")
+    fig.savefig(path, dpi=110, format="png")
     plt.close(fig)
-    return out
+    return path

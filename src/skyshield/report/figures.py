@@ -321,10 +321,14 @@ FIGURES: tuple[tuple[str, str, Callable[[RunData], Figure | None]], ...] = (
 
 
 def render_figures(data: RunData) -> dict[str, bytes]:
-    """PNG bytes of every figure the folder supports, keyed by file stem, in page order."""
+    """PNG bytes of every figure the folder supports, keyed by file stem, in page order
+    (drawn as plain text: :func:`skyshield.results.plots.plain_text`)."""
+    from skyshield.results.plots import plain_text
+
     out = {}
-    for stem, _title, make in FIGURES:
-        fig = make(data)
-        if fig is not None:
-            out[stem] = png_bytes(fig)
+    with plain_text():
+        for stem, _title, make in FIGURES:
+            fig = make(data)
+            if fig is not None:
+                out[stem] = png_bytes(fig)
     return out

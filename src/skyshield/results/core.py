@@ -3,7 +3,6 @@ the output folder (DuckDB, Parquet, JSON, plots)."""
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,6 +15,13 @@ from skyshield.results.stats import mean_interval, wilson_interval
 
 if TYPE_CHECKING:  # pragma: no cover
     from skyshield.scenario.schema import Scenario
+
+
+def _utc_now() -> str:
+    """The time now, ISO-8601 UTC to the second (``2025-01-31T12:00:00Z``)."""
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _r(x: float, digits: int = 6) -> float | None:
@@ -51,11 +57,21 @@ class Results:
     outcome: dict[str, np.ndarray]
     recordings: dict[int, Any] = field(default_factory=dict)
     stopped_by_precision: bool = False
+    #: when the run finished (ISO-8601 UTC): metadata, in the ``run`` table only, never in
+    #: the summary (which stays byte-identical for identical input and seed)
+    created: str = field(default_factory=_utc_now)
 
     # ------------------------------------------------------------------ basic views
     @property
     def scenario_name(self) -> str:
         return self.scenario.name
+
+    @cached_property
+    def scenario_hash(self) -> str:
+        """:func:`skyshield.scenario.scenario_hash` of the scenario run."""
+        from skyshield.scenario.identity import scenario_hash
+
+        return scenario_hash(self.scenario)
 
     @property
     def replications(self) -> int:
@@ -164,7 +180,9 @@ class Results:
 
     def to_json(self) -> str:
         """The summary as JSON text (byte-identical for identical input and seed)."""
-        return json.dumps(self.summary, indent=2, ensure_ascii=False) + "\n"
+        from skyshield.display import json_text
+
+        return json_text(self.summary)
 
     def describe(self, out: str | Path | None = None) -> str:
         """The summary for the terminal (what ``skyshield run`` prints); ``out``: the folder
@@ -174,8 +192,10 @@ class Results:
         return describe_results(self, None if out is None else Path(out))
 
     # ------------------------------------------------------------------ storage
-    def save(self, out_dir: str | Path, *, plots: bool = True) -> Path:
-        """Write the output folder (see ``docs/architecture.md``) atomically."""
+    def save(self, out_dir: str | Path, *, plots: bool = True, overwrite: bool = False) -> Path:
+        """Write the output folder (see ``docs/architecture.md``): atomically, and refused
+        (:class:`~skyshield.errors.InputError`) when it holds another scenario's results,
+        unless ``overwrite``."""
         from skyshield.results.store import save_results
 
-        return save_results(self, Path(out_dir), plots=plots)
+        return save_results(self, Path(out_dir), plots=plots, overwrite=overwrite)

@@ -1,11 +1,15 @@
 """Plots of a run (matplotlib, Agg backend, PNG): loss probability per asset with intervals,
 kills and leakers per wave over time, effector expenditure, and the scenario map.
 
-``draw_map`` is the one map renderer of the project: the planner and the report use it too.
+``draw_map`` is the one map renderer of the project: the planner and the report use it too;
+``plain_text`` the one rule for text in figures, which every figure of the project is drawn
+under.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +33,25 @@ def _pyplot() -> Any:
     import matplotlib.pyplot as plt
 
     return plt
+
+
+@contextlib.contextmanager
+def plain_text() -> Iterator[None]:
+    """Draw (and save) figures inside this block: their text is plain text.
+
+    Names are data in figures too: a scenario, asset or wave named ``$\\frac{`` must not be
+    read as mathtext (matplotlib raises ``ParseSyntaxException`` when it draws it), so math
+    parsing is off for every text created or drawn in the block. A control character has no
+    glyph (it is drawn as a box); matplotlib's warning about the missing glyph is silenced.
+    """
+    import warnings
+
+    import matplotlib
+
+    with matplotlib.rc_context({"text.parse_math": False}), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from",
+                                category=UserWarning)
+        yield
 
 
 def draw_map(ax: Axes, lay: dict[str, Any], *, coverage: bool = True) -> None:
@@ -84,6 +107,11 @@ def draw_map(ax: Axes, lay: dict[str, Any], *, coverage: bool = True) -> None:
 
 def write_plots(res: Results, folder: Path) -> list[Path]:
     """Write the run's figures as PNG into ``folder``; return their paths."""
+    with plain_text():
+        return _write_plots(res, folder)
+
+
+def _write_plots(res: Results, folder: Path) -> list[Path]:
     from skyshield.scenario.layout import layout
 
     plt = _pyplot()

@@ -70,6 +70,9 @@ def generate(
     if units < 0:
         raise InputError("must be >= 0", file="<argument>", field="--units")
     check_run_args(seed=seed)
+    from skyshield.outfolder import out_file
+
+    out = out_file(out, option="OUT")
     from skyshield.wta import ahuja_instance, andersen_instance, write_instance
 
     if recipe == "ahuja":
