@@ -77,6 +77,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        # the machine refused a read or write the checks could not foresee (disk full, a
+        # folder made read-only meanwhile): one line too, naming the file
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"skyshield: error: {term(where)}{term(exc.strerror or exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     return 0
 
 

@@ -267,6 +267,7 @@ def point_scenarios(
             out.append(scenario_from_dict(data, file=f"<sweep point {i}>"))
         except InputError as exc:
             values = ", ".join(f"{k}={v!r}" for k, v in pt.items())
+            where = f"field '{exc.field}': " if exc.field else ""
             raise InputError(f"sweep point {i} ({values}) makes an invalid scenario: "
-                             f"{exc.message}", file=_ARG, field=exc.field) from None
+                             f"{where}{exc.message}", file=_ARG, field="--vary") from None
     return out

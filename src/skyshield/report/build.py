@@ -132,7 +132,14 @@ def build_report(run_dir: str | Path, *, replays: list[int] | None = None,
     hint = SWEEP_HINT if data.sweep_skipped is None else escape(data.sweep_skipped)
     html = render_page(data, figures, reps, version=__version__, sweep_hint=hint)
     from skyshield.interrupt import deferred_sigint
-    from skyshield.outfolder import atomic_write, check_entries, commit, locked, record
+    from skyshield.outfolder import (
+        atomic_write,
+        check_entries,
+        commit,
+        locked,
+        out_folder,
+        record,
+    )
 
     folder = Path(run_dir)
     out = folder / "report"
@@ -142,6 +149,7 @@ def build_report(run_dir: str | Path, *, replays: list[int] | None = None,
             written[f"{stem}.png"] = blob
     names = [f"report/{name}" for name in written]
     check_entries(folder, names, option="OUTDIR")
+    out_folder(out, option="OUTDIR", what="report folder")
     result = ReportOutput(html=out / "index.html", replays=reps, sweep=data.sweep_source,
                           notes=list(data.notes))
     if png:
