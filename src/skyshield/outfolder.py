@@ -19,7 +19,7 @@ with ``--out DIR``) goes through this module:
 The record is the manifest ``DIR/.skyshield.json``: the scenario's name and hash and, per
 writer, the files it wrote (paths relative to the folder). A folder without one (written by an
 older skyshield) is recognised by the scenario name in its ``summary.json`` or
-``faults.json``; then only the names in :data:`ARTEFACTS` are ever removed.
+``faults.json``. Only names in :data:`ARTEFACTS` are ever removed, whatever a manifest lists.
 
 Updates of the manifest and commits hold an advisory lock on the folder (``flock``), so two
 writers into one folder do not lose each other's records or interleave their files.
@@ -279,9 +279,13 @@ def _safe_rel(folder: Path, rel: str) -> Path | None:
     return folder / p
 
 
+#: Every name any writer may write: nothing else is ever removed, whatever a manifest lists.
+_KNOWN = frozenset(n for names in ARTEFACTS.values() for n in names)
+
+
 def _remove(folder: Path, names: list[str] | tuple[str, ...]) -> None:
     for rel in names:
-        p = _safe_rel(folder, rel)
+        p = _safe_rel(folder, rel) if rel in _KNOWN else None
         if p is not None and (p.is_file() or p.is_symlink()):
             with contextlib.suppress(FileNotFoundError):
                 p.unlink()

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from skyshield.cli import main
-from skyshield.outfolder import MANIFEST, REPORT_FIGURES
+from skyshield.outfolder import ARTEFACTS, MANIFEST, REPORT_FIGURES
 from testkit import flagship_small_dict
 
 RUN = ["-n", "20", "--seed", "3", "--record", "1", "--quiet"]
@@ -120,6 +120,27 @@ def test_user_files_survive_run_and_report(two: tuple[Path, Path], tmp_path: Pat
     assert (out / "report" / "my_annotated_map.png").read_bytes() == b"annotated"
     assert (out / "summary.txt").read_bytes() == b"s"
     assert (out / "parquet" / "events.parquet").is_file() and (out / "plots" / "map.png").is_file()
+    # every file a writer wrote has a name skyshield knows (only those are ever removed)
+    manifest = json.loads((out / MANIFEST).read_text())
+    for group, names in manifest["files"].items():
+        assert set(names) <= set(ARTEFACTS[group]), group
+    assert {f"parquet/{p.name}" for p in (out / "parquet").glob("*.parquet")} - {
+        "parquet/my_data.parquet"} <= set(ARTEFACTS["run"])
+
+
+def test_a_manifest_cannot_make_skyshield_delete_a_user_file(two: tuple[Path, Path],
+                                                             tmp_path: Path) -> None:
+    a, b = two
+    out = tmp_path / "out"
+    assert main(["run", str(a), *RUN, "--out", str(out)]) == 0
+    (out / "notes.txt").write_text("mine")
+    (tmp_path / "outside.txt").write_text("mine")
+    m = json.loads((out / MANIFEST).read_text())
+    m["files"]["run"] += ["notes.txt", "../outside.txt", str(tmp_path / "outside.txt")]
+    (out / MANIFEST).write_text(json.dumps(m))
+    assert main(["run", str(b), *RUN, "--out", str(out), "--overwrite"]) == 0
+    assert (out / "notes.txt").read_text() == "mine"
+    assert (tmp_path / "outside.txt").read_text() == "mine"
 
 
 def test_report_removes_only_its_own_stale_figures(two: tuple[Path, Path],
