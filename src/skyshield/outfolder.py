@@ -147,7 +147,8 @@ def check_entries(folder: Path, names: tuple[str, ...] | list[str], *,
     for d in dirs:
         q = folder / d
         if (q.exists() or q.is_symlink()) and not q.is_dir():
-            raise InputError(f"is a file, where skyshield writes the folder '{d}/'; move it "
+            kind = "a symbolic link to nothing" if not q.exists() else "a file"
+            raise InputError(f"is {kind}, where skyshield writes the folder '{d}/'; move it "
                              f"away or give another {option}", file=str(q), field=option)
     for n in names:
         q = folder / n

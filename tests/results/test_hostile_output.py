@@ -403,6 +403,24 @@ def test_parquet_with_wrong_columns_is_one_line(run_copy: Path,
     assert t.num_rows == 1
 
 
+@pytest.mark.parametrize(("table", "column"), [("events", "rep"), ("events", "t_s"),
+                                               ("positions", "id"), ("positions", "x"),
+                                               ("timeline", "t_s")])
+def test_parquet_with_missing_values_is_one_line(run_copy: Path, table: str, column: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    import pyarrow as pa
+
+    (run_copy / "results.duckdb").unlink()
+    path = run_copy / "parquet" / f"{table}.parquet"
+    t = pq.read_table(path)
+    i = t.column_names.index(column)
+    typ = t.schema.field(column).type
+    values = t.column(column).to_pylist()
+    values[0] = float("nan") if pa.types.is_floating(typ) and column != "rep" else None
+    pq.write_table(t.set_column(i, column, pa.array(values, typ)), path)
+    _report_error(run_copy, capsys, str(path), f"column '{column}'")
+
+
 def test_corrupt_duckdb_is_one_line(run_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = run_copy / "results.duckdb"
     db.write_bytes(db.read_bytes()[:4096])

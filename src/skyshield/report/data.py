@@ -245,35 +245,46 @@ def _table_columns(table: Any) -> dict[str, np.ndarray]:
     return out
 
 
-#: The columns the report reads, by table: ``f`` a number, ``i`` an integer, ``s`` text.
+#: The columns the report reads, by table: ``f`` a number, ``i`` an integer, ``s`` text;
+#: upper case: never NULL (and, for numbers, finite).
 _COLUMNS: dict[str, dict[str, str]] = {
     "summary_effectors": {"effector": "s"},
-    "effector_timeline": {"t_s": "f", "effector": "s", "shots_mean": "f"},
-    "timeline": {"t_s": "f", "wave": "s", "launched_mean": "f", "killed_mean": "f",
+    "effector_timeline": {"t_s": "F", "effector": "s", "shots_mean": "f"},
+    "timeline": {"t_s": "F", "wave": "s", "launched_mean": "f", "killed_mean": "f",
                  "leaked_mean": "f"},
-    "events": {"rep": "i", "t_s": "f", "kind": "s", "drone": "i", "wave": "s",
+    "events": {"rep": "I", "t_s": "F", "kind": "S", "drone": "i", "wave": "s",
                "effector": "s", "asset": "s", "x": "f", "y": "f"},
-    "positions": {"rep": "i", "t_s": "f", "entity": "s", "id": "i", "x": "f", "y": "f",
+    "positions": {"rep": "I", "t_s": "F", "entity": "S", "id": "I", "x": "F", "y": "F",
                   "state": "s"},
 }
 
 
 def _check_table(name: str, table: Any, path: Path) -> None:
     """Raise one line naming the file and column when a table lacks a column the report
-    reads, or holds it with the wrong type."""
+    reads, holds it with the wrong type, or has a NULL (or a NaN) where it needs a value."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     kinds = {"f": (pa.types.is_floating, pa.types.is_integer, pa.types.is_decimal),
              "i": (pa.types.is_integer,),
              "s": (pa.types.is_string, pa.types.is_large_string)}
     words = {"f": "numbers", "i": "integers", "s": "text"}
-    for col, kind in _COLUMNS.get(name, {}).items():
+    for col, spec in _COLUMNS.get(name, {}).items():
+        kind = spec.lower()
         if col not in table.column_names:
             raise InputError(f"table '{name}' has no column '{col}'", file=str(path))
-        typ = table.schema.field(col).type
+        column = table.column(col)
+        typ = column.type
         if not (pa.types.is_null(typ) or any(ok(typ) for ok in kinds[kind])):
             raise InputError(f"table '{name}', column '{col}': {typ}, not {words[kind]}",
                              file=str(path))
+        if spec.isupper() and table.num_rows:
+            missing = column.null_count > 0 or pa.types.is_null(typ)
+            if not missing and pa.types.is_floating(typ):
+                missing = not pc.all(pc.is_finite(column)).as_py()
+            if missing:
+                raise InputError(f"table '{name}', column '{col}': a row without a value "
+                                 "(NULL or not finite)", file=str(path))
 
 
 def _read_tables(folder: Path) -> dict[str, dict[str, np.ndarray]]:
