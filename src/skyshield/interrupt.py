@@ -66,34 +66,63 @@ def deferred_sigint() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    # A child inherits an ignored signal across exec, and Python keeps it ignored (it installs
-    # its own SIGINT handler only over the default one): a worker started inside this block
-    # never sees the terminal's Ctrl-C. The window is one process start; an interrupt in it is
-    # lost, not misread.
+def _children_deaf_to_sigint() -> Iterator[None]:
+    """Start the processes spawned in this block with SIGINT ignored.
+
+    A child inherits an ignored signal across ``exec`` and Python keeps it ignored (it
+    installs its own SIGINT handler only over the default one), so such a worker never sees
+    the terminal's Ctrl-C, not even while it imports. The parent ignores SIGINT only for the
+    instant of each ``fork``/``exec`` (``multiprocessing.util.spawnv_passfds``, which the
+    spawn start method calls), not while it pickles and sends the child its work: an
+    interrupt in the rest of the block is raised as usual.
+    """
     if not _main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from multiprocessing import util
+
+    real = util.spawnv_passfds
+
+    def spawnv_passfds(path: Any, args: Any, passfds: Any) -> Any:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            return real(path, args, passfds)
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+    util.spawnv_passfds = spawnv_passfds
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        util.spawnv_passfds = real
+
+
+def _deaf_init(initializer: Callable[..., Any] | None, initargs: tuple[Any, ...]) -> None:
+    # in the worker: SIGINT stays ignored whatever the start method did
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def spawn_pool(workers: int, *, initializer: Callable[..., Any] | None = None,
                initargs: tuple[Any, ...] = ()) -> cf.ProcessPoolExecutor:
     """A pool of ``workers`` spawned processes, all started now, that ignore SIGINT.
 
-    ``spawn``, never ``fork``: numba's thread pool and DuckDB do not survive a fork.
+    ``spawn``, never ``fork``: numba's thread pool and DuckDB do not survive a fork. An
+    interrupt while the pool starts stops the workers already started and is raised.
     """
     import multiprocessing as mp
 
     pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
-                                  initializer=initializer, initargs=initargs)
-    with _sigint_ignored():
-        # start every worker inside the block (the executor would start them on demand)
-        futures = [pool.submit(int) for _ in range(workers)]
+                                  initializer=_deaf_init, initargs=(initializer, initargs))
+    try:
+        with _children_deaf_to_sigint():
+            # start every worker now (the executor would start them on demand, later,
+            # outside this block)
+            futures = [pool.submit(int) for _ in range(workers)]
+    except BaseException:
+        stop_pool(pool)
+        raise
     for f in futures:
         f.cancel()
     return pool

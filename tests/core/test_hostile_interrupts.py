@@ -121,16 +121,20 @@ class Terminal:
         return lines[0]
 
 
-def _children(pid: int) -> set[int]:
-    """Processes whose parent is ``pid`` (from /proc)."""
+def _children(pid: int, *, workers_only: bool = False) -> set[int]:
+    """Processes whose parent is ``pid`` (from /proc); ``workers_only``: pool workers, not
+    multiprocessing's resource tracker."""
     out = set()
     for d in Path("/proc").iterdir():
         if d.name.isdigit():
             try:
                 stat = (d / "stat").read_text()
+                cmd = (d / "cmdline").read_bytes()
             except OSError:
                 continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            if int(stat.rsplit(")", 1)[1].split()[1]) != pid:
+                continue
+            if not workers_only or b"spawn_main" in cmd:
                 out.add(int(d.name))
     return out
 
@@ -174,22 +178,28 @@ def test_run_serial_long_kernel_call(tmp_path: Path, terminal: Any) -> None:
     assert sorted(p.name for p in out.rglob("*")) == ["mine.png", "plots"]
 
 
-def test_run_pool(tmp_path: Path, terminal: Any) -> None:
+@pytest.mark.parametrize("when", ["starting", "running"])
+def test_run_pool(when: str, tmp_path: Path, terminal: Any) -> None:
+    """Ctrl-C while the pool's workers start (the driver must not be deaf then) and while
+    they run batches of minutes."""
     term = terminal(["run", str(_heavy(tmp_path)), "-n", "1000", "--workers", "2",
                      "--force-workers"])
     term.wait_for(r"(?<!\d)0/1000(?!\d)", MARKER_WITHIN_S)
-    # the workers are started (and deaf to SIGINT): wait until both exist
     deadline = time.monotonic() + MARKER_WITHIN_S
-    while len(_children(term.proc.pid)) < 2 and time.monotonic() < deadline:
-        time.sleep(0.2)
+    want = 1 if when == "starting" else 2
+    while (len(_children(term.proc.pid, workers_only=True)) < want
+           and time.monotonic() < deadline):
+        time.sleep(0.05)
+    if when == "running":
+        time.sleep(2.0)  # into the batches (the workers load the compiled kernel)
     kids = _children(term.proc.pid)
-    assert len(kids) >= 2
+    assert kids
     term.ctrl_c()
     assert term.proc.returncode == 130
     assert "no results kept" in term.message()
     assert term.proc.stdout is not None and term.proc.stdout.read() == b""
     time.sleep(1.0)
-    assert not [k for k in kids if _alive(k)]  # no worker outlives the interrupt
+    assert not [k for k in kids | _children(term.proc.pid) if _alive(k)]  # none outlives it
 
 
 # --------------------------------------------------------------------------- sweep
@@ -263,3 +273,38 @@ def test_simulate_interrupted_between_chunks(monkeypatch: pytest.MonkeyPatch) ->
     assert "no results kept" in exc.value.kept
     # chunks cover consecutive replications, starting at 0
     assert calls[0][0] == 0 and calls[1][0] == calls[0][1]
+
+
+def test_the_driver_is_deaf_only_while_it_forks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers start with SIGINT ignored, but the driver ignores it only for the instant of
+    each fork/exec: not while it pickles and sends a worker its start-up data (a Ctrl-C
+    there would be lost, and the run would go on for minutes)."""
+    import multiprocessing.popen_spawn_posix as popen
+    from multiprocessing import util
+
+    from skyshield.interrupt import spawn_pool, stop_pool
+
+    seen: dict[str, list[Any]] = {"fork": [], "pickle": []}
+    real_spawn, real_dump = util.spawnv_passfds, popen.reduction.dump
+
+    def spawn(path: Any, args: Any, passfds: Any) -> Any:
+        # multiprocessing's resource tracker (started by the pool's queue) sees to itself
+        if not any("resource_tracker" in str(a) for a in args):
+            seen["fork"].append(signal.getsignal(signal.SIGINT))
+        return real_spawn(path, args, passfds)
+
+    def dump(*args: Any, **kw: Any) -> Any:
+        seen["pickle"].append(signal.getsignal(signal.SIGINT))
+        return real_dump(*args, **kw)
+
+    monkeypatch.setattr(util, "spawnv_passfds", spawn)
+    monkeypatch.setattr(popen.reduction, "dump", dump)
+    pool = spawn_pool(2)
+    try:
+        assert pool.submit(signal.getsignal, signal.SIGINT).result() == signal.SIG_IGN
+    finally:
+        stop_pool(pool)
+    assert seen["fork"] and all(h == signal.SIG_IGN for h in seen["fork"])
+    assert seen["pickle"] and all(h is signal.default_int_handler for h in seen["pickle"])
+    assert util.spawnv_passfds is spawn  # put back
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
