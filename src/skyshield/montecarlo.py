@@ -39,7 +39,7 @@ BATCH = 250
 PRECISION_CAP = 100_000
 #: seconds of work per call of the compiled kernel, so that Ctrl-C is seen within about
 #: that long (see ``_ChunkSizer``).
-CHUNK_S = 0.5
+CHUNK_S = 1.0
 
 
 def _outcome_dict(out: Any) -> dict[str, np.ndarray]:
@@ -101,7 +101,10 @@ def _run_chunked(cs: CompiledScenario, seed: int, start: int, count: int, sizer:
     parts = []
     done = 0
     while done < count:
-        k = min(sizer.size, count - done)
+        # what is left in equal chunks (no short tail), each a whole number of thread loads
+        left = count - done
+        n = -(-left // sizer.size)
+        k = min(left, -(-left // n // sizer.step) * sizer.step) if n > 1 else left
         t0 = time.perf_counter()
         parts.append(_outcome_dict(run_batch(cs, seed, start + done, k)))
         sizer.update(k, time.perf_counter() - t0)
@@ -196,7 +199,13 @@ def simulate(
     batches = _batches(replications)
     vip = cs.asset_kinds.index("moving") if "moving" in cs.asset_kinds else 0
     parts: list[dict[str, np.ndarray]] = []
-    advance, stop = progress_bar("replications", replications, enabled=progress)
+    bar, stop = progress_bar("replications", replications, enabled=progress)
+    ran = [0]  # replications finished, batch or not (what an interrupt had done)
+
+    def advance(n: int) -> None:
+        ran[0] += n
+        bar(n)
+
     stopped = False
     lost = done = 0
     try:
@@ -210,7 +219,7 @@ def simulate(
                 gen.close()
                 break
     except KeyboardInterrupt:
-        raise Interrupted(f"no results kept ({done} of {replications} replications had "
+        raise Interrupted(f"no results kept ({ran[0]} of {replications} replications had "
                           "run)") from None
     finally:
         stop()
