@@ -23,7 +23,8 @@ PKG = SRC / "skyshield"
 #: The key is a top-level module or package of ``skyshield``; every ``cli`` module of a
 #: package belongs to the CLI layer whatever its package.
 LAYERS: list[set[str]] = [
-    {"_version", "errors", "progress", "args", "clock", "contract", "limits"},
+    {"_version", "errors", "progress", "args", "clock", "contract", "limits", "display",
+     "interrupt", "outfolder"},
     {"scenario"},
     {"wta"},
     {"engine"},

@@ -143,3 +143,22 @@ def check_run_args(
                                replications_field=replications_field)
     if problem is not None:
         raise InputError(problem[1], file=ARG, field=problem[0])
+
+
+def cap_workers(workers: int | None, *, force: bool = False,
+                option: str = "--workers") -> int | None:
+    """``workers``, capped at the machine's CPU count (``os.cpu_count()``) unless ``force``.
+
+    More worker processes than CPUs only share the same cores (each one a process of its
+    own, ~160 MB), so a larger request is reduced, with a one-line notice on stderr saying
+    so; ``--force-workers`` keeps it. ``None`` (the command's default) passes unchanged.
+    """
+    import os
+    import sys
+
+    cpus = os.cpu_count() or 1
+    if workers is None or force or workers <= cpus:
+        return workers
+    print(f"skyshield: note: {option} {workers} is more than this machine's {cpus} CPUs; "
+          f"using {cpus} (--force-workers to start {workers})", file=sys.stderr)
+    return cpus

@@ -38,33 +38,51 @@ def _register_subcommands() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: runs the app and turns bad input into one line on stderr and exit code 2."""
+    """Entry point: runs the app and turns bad input into one line on stderr and exit code 2,
+    and an interrupt (Ctrl-C) into one line saying what was kept and exit code 130."""
     # typer vendors its own copy of click: its exceptions are not `click`'s
     from typer._click import exceptions as cexc
 
+    from skyshield.display import term
+    from skyshield.interrupt import EXIT_INTERRUPTED, Interrupted
+
     _register_subcommands()
     command = typer.main.get_command(app)
+    args = sys.argv[1:] if argv is None else list(argv)
     try:
-        command.main(args=argv, prog_name="skyshield", standalone_mode=False)
+        # what click's main() does, without its turning an interrupt into a bare exit code
+        with command.make_context("skyshield", args) as ctx:
+            command.invoke(ctx)
     except InputError as exc:
-        print(f"skyshield: error: {exc}", file=sys.stderr)
+        print(f"skyshield: error: {term(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt as exc:
+        kept = exc.kept if isinstance(exc, Interrupted) else "stopped"
+        print(f"skyshield: interrupted: {term(kept)}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except cexc.UsageError as exc:
         # one line, like every other bad input; the usage text stays behind --help
         cmd = exc.ctx.command_path if exc.ctx is not None else "skyshield"
         msg = " ".join(exc.format_message().split())
-        print(f"skyshield: error: {msg} (see '{cmd} --help')", file=sys.stderr)
+        print(f"skyshield: error: {term(msg)} (see '{cmd} --help')", file=sys.stderr)
         return EXIT_BAD_INPUT
     except typer.Abort:
         print("Aborted.", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except typer.Exit as exc:
         return int(exc.exit_code or 0)
     except cexc.ClickException as exc:
-        exc.show()
+        print(f"skyshield: error: {term(' '.join(exc.format_message().split()))}",
+              file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        # the machine refused a read or write the checks could not foresee (disk full, a
+        # folder made read-only meanwhile): one line too, naming the file
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"skyshield: error: {term(where)}{term(exc.strerror or exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     return 0
 
 

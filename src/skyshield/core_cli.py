@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from skyshield.args import OBJECTIVE_HELP, check_run_args, parse_objective
+from skyshield.args import OBJECTIVE_HELP, cap_workers, check_run_args, parse_objective
 
 
 def run(
@@ -32,26 +32,43 @@ def run(
              "in which the VIP was lost, then the first in which any asset was lost.")] = 2,
     objective: Annotated[str | None, typer.Option(
         help=OBJECTIVE_HELP + " Printed (and added to the JSON) with its 95 % interval.")] = None,
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="Replace the skyshield files of another scenario found in --out "
+                            "(files skyshield did not write are kept).")] = False,
+    force_workers: Annotated[bool, typer.Option(
+        "--force-workers", help="Start --workers processes even beyond the CPU count.")]
+    = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Run the Monte Carlo on a scenario and summarise the outcome with 95 % intervals."""
     check_run_args(replications, seed, workers, precision=precision)
     obj = None if objective is None else parse_objective(objective)
+    workers = cap_workers(workers, force=force_workers) or 1
+    from skyshield.interrupt import Interrupted
     from skyshield.montecarlo import PRECISION_CAP, simulate
     from skyshield.results.objective import asset_names_values, resolve_objective
     from skyshield.scenario import load_scenario
 
+    sc = load_scenario(scenario)
+    if out is not None:
+        from skyshield.results.folder import check_run_out
+
+        check_run_out(out, sc, overwrite=overwrite)  # refused now, not after the run
     n = replications if replications is not None else (
         PRECISION_CAP if precision is not None else 1000)
     show = not quiet and not json_out and sys.stderr.isatty()
     if obj is not None:  # checked before any replication runs
-        obj = resolve_objective(obj, asset_names_values(load_scenario(scenario))[0])
-    # the file, not the loaded scenario: a refusal of the request names it
-    res = simulate(scenario, n, seed, workers=workers, precision=precision, record=record,
-                   progress=show)
+        obj = resolve_objective(obj, asset_names_values(sc)[0])
+    try:
+        # the file, not the loaded scenario: a refusal of the request names it
+        res = simulate(scenario, n, seed, workers=workers, precision=precision,
+                       record=record, progress=show)
+    except Interrupted as exc:
+        where = f"; {out} is as it was" if out is not None else ""
+        raise Interrupted(f"{exc.kept}{where}") from None
     if out is not None:
-        res.save(out, objective=obj)
+        res.save(out, overwrite=overwrite, objective=obj)
     sys.stdout.write(res.to_json(obj) if json_out else res.describe(out, obj))
 
 

@@ -14,8 +14,8 @@ point too is independent of the number of workers).
 from __future__ import annotations
 
 import concurrent.futures as cf
-import multiprocessing as mp
-from collections.abc import Generator
+import time
+from collections.abc import Callable, Generator
 from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from skyshield.args import run_args_problem
+from skyshield.interrupt import Interrupted, spawn_pool, stop_pool
 from skyshield.progress import progress_bar
 from skyshield.results.core import Results
 from skyshield.results.stats import wilson_half_width
@@ -36,6 +37,9 @@ if TYPE_CHECKING:  # pragma: no cover
 BATCH = 250
 #: the most replications a run with ``precision`` may use when no cap is given.
 PRECISION_CAP = 100_000
+#: seconds of work per call of the compiled kernel, so that Ctrl-C is seen within about
+#: that long (see ``_ChunkSizer``).
+CHUNK_S = 1.0
 
 
 def _outcome_dict(out: Any) -> dict[str, np.ndarray]:
@@ -67,20 +71,65 @@ def _batches(total: int) -> list[tuple[int, int]]:
     return [(s, min(BATCH, total - s)) for s in range(0, total, BATCH)]
 
 
-def _run_batches(
-    scenario: Scenario, cs: CompiledScenario, seed: int, batches: list[tuple[int, int]],
-    workers: int,
-) -> Generator[dict[str, np.ndarray], None, None]:
-    """Yield batch outcomes in batch order."""
+class _ChunkSizer:
+    """How many replications one call of the compiled kernel runs.
+
+    A compiled call cannot be interrupted: SIGINT is seen only when it returns. A batch is
+    therefore run in chunks of about :data:`CHUNK_S` seconds each (at least one replication
+    per compute thread, at most the batch), sized from the time the last chunk took. Only
+    the work's slicing depends on the clock, never the results: replication r's row is the
+    same in any chunk.
+    """
+
+    def __init__(self, threads: int) -> None:
+        self.step = max(1, threads)
+        self.size = self.step
+
+    def update(self, count: int, seconds: float) -> None:
+        per_rep = seconds / max(count, 1)
+        want = CHUNK_S / per_rep if per_rep > 0 else float(BATCH)
+        steps = max(1, int(min(want, BATCH) // self.step))
+        # grow by at most 4x a time (the first call's time includes compilation)
+        self.size = min(steps * self.step, 4 * max(self.size, self.step), BATCH)
+
+
+def _run_chunked(cs: CompiledScenario, seed: int, start: int, count: int, sizer: _ChunkSizer,
+                 advance: Callable[[int], None]) -> dict[str, np.ndarray]:
+    """One batch in chunks (see :class:`_ChunkSizer`), as one outcome."""
     from skyshield.engine import run_batch
 
+    parts = []
+    done = 0
+    while done < count:
+        # what is left in equal chunks (no short tail), each a whole number of thread loads
+        left = count - done
+        n = -(-left // sizer.size)
+        k = min(left, -(-left // n // sizer.step) * sizer.step) if n > 1 else left
+        t0 = time.perf_counter()
+        parts.append(_outcome_dict(run_batch(cs, seed, start + done, k)))
+        sizer.update(k, time.perf_counter() - t0)
+        done += k
+        advance(k)
+    if len(parts) == 1:
+        return parts[0]
+    return {key: np.concatenate([p[key] for p in parts], axis=0) for key in parts[0]}
+
+
+def _run_batches(
+    scenario: Scenario, cs: CompiledScenario, seed: int, batches: list[tuple[int, int]],
+    workers: int, advance: Callable[[int], None],
+) -> Generator[dict[str, np.ndarray], None, None]:
+    """Yield batch outcomes in batch order; ``advance(n)`` as replications finish."""
     if workers <= 1:
+        import numba
+
+        sizer = _ChunkSizer(numba.get_num_threads())
         for start, count in batches:
-            yield _outcome_dict(run_batch(cs, seed, start, count))
+            yield _run_chunked(cs, seed, start, count, sizer, advance)
         return
     text = scenario.model_dump_json()
-    ctx = mp.get_context("spawn")
-    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
+    pool = spawn_pool(workers, initializer=_worker_init)
+    finished = False
     try:
         pending: dict[int, cf.Future[dict[str, np.ndarray]]] = {}
         nxt = 0
@@ -89,9 +138,17 @@ def _run_batches(
                 s, c = batches[nxt]
                 pending[nxt] = pool.submit(_worker_batch, text, seed, s, c)
                 nxt += 1
-            yield pending.pop(i).result()
+            part = pending.pop(i).result()
+            advance(batches[i][1])
+            yield part
+        finished = True
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if finished:
+            pool.shutdown(wait=True)
+        else:
+            # interrupted, or stopped early by the precision rule: the batches still running
+            # are not wanted, and a compiled call would not notice a request to stop
+            stop_pool(pool)
 
 
 def simulate(
@@ -154,20 +211,28 @@ def simulate(
     batches = _batches(replications)
     vip = cs.asset_kinds.index("moving") if "moving" in cs.asset_kinds else 0
     parts: list[dict[str, np.ndarray]] = []
-    advance, stop = progress_bar("replications", replications, enabled=progress)
+    bar, stop = progress_bar("replications", replications, enabled=progress)
+    ran = [0]  # replications finished, batch or not (what an interrupt had done)
+
+    def advance(n: int) -> None:
+        ran[0] += n
+        bar(n)
+
     stopped = False
     lost = done = 0
     try:
-        gen = _run_batches(scenario, cs, seed, batches, workers)
+        gen = _run_batches(scenario, cs, seed, batches, workers, advance)
         for part in gen:
             parts.append(part)
             done += part["asset_lost"].shape[0]
             lost += int(part["asset_lost"][:, vip].sum())
-            advance(part["asset_lost"].shape[0])
             if precision is not None and wilson_half_width(lost, done) <= precision:
                 stopped = True
                 gen.close()
                 break
+    except KeyboardInterrupt:
+        raise Interrupted(f"no results kept ({ran[0]} of {replications} replications had "
+                          "run)") from None
     finally:
         stop()
     outcome = {k: np.concatenate([p[k] for p in parts], axis=0) for k in parts[0]}
@@ -184,8 +249,12 @@ def simulate(
         outcome=outcome,
         stopped_by_precision=stopped,
     )
-    for rep in _reps_to_record(res, vip, record):
-        res.recordings[rep] = record_replication(cs, seed, rep)
+    try:
+        for rep in _reps_to_record(res, vip, record):
+            res.recordings[rep] = record_replication(cs, seed, rep)
+    except KeyboardInterrupt:
+        raise Interrupted(f"no results kept (all {done} replications had run; interrupted "
+                          "while recording replays)") from None
     return res
 
 

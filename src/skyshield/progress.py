@@ -14,7 +14,6 @@ def progress_bar(
     """
     if not enabled:
         return (lambda n: None), (lambda: None)
-    from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -24,8 +23,11 @@ def progress_bar(
         TimeRemainingColumn,
     )
 
-    prog = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    TimeRemainingColumn(), transient=True, console=Console(stderr=True))
+    from skyshield.display import console, term
+
+    prog = Progress(TextColumn(term(label), markup=False), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), TimeRemainingColumn(), transient=True,
+                    console=console(stderr=True))
     task = prog.add_task(label, total=total, completed=completed)
     prog.start()
     return (lambda n: prog.advance(task, n)), prog.stop

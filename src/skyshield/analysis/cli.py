@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from skyshield.args import OBJECTIVE_HELP, check_run_args, parse_objective
+from skyshield.args import OBJECTIVE_HELP, cap_workers, check_run_args, parse_objective
 
 
 def sweep(
@@ -41,7 +41,11 @@ def sweep(
     workers: Annotated[int | None, typer.Option(
         help="Worker processes (default: the CPU count).")] = None,
     overwrite: Annotated[bool, typer.Option(
-        "--overwrite", help="Replace a different sweep found in --out.")] = False,
+        "--overwrite", help="Replace a different sweep, or another scenario's skyshield "
+                            "files, found in --out.")] = False,
+    force_workers: Annotated[bool, typer.Option(
+        "--force-workers", help="Start --workers processes even beyond the CPU count.")]
+    = False,
     objective: Annotated[str, typer.Option(help=OBJECTIVE_HELP)] = "vip",
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -53,6 +57,7 @@ def sweep(
     """
     check_run_args(replications, seed, workers, backend=backend, address=address)
     obj = parse_objective(objective)
+    workers = cap_workers(workers, force=force_workers or address is not None)
     from skyshield.analysis.sweep import sweep_scenario
 
     show = not quiet and not json_out and sys.stderr.isatty()
@@ -88,6 +93,12 @@ def faults(
     address: Annotated[str | None, typer.Option(help="Ray cluster address.")] = None,
     workers: Annotated[int | None, typer.Option(
         help="Worker processes (default: the CPU count).")] = None,
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="Replace the skyshield files of another scenario found in --out "
+                            "(files skyshield did not write are kept).")] = False,
+    force_workers: Annotated[bool, typer.Option(
+        "--force-workers", help="Start --workers processes even beyond the CPU count.")]
+    = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -101,15 +112,21 @@ def faults(
     check_run_args(replications, seed, workers, backend=backend, address=address,
                    min_replications=2)
     obj = parse_objective(objective)
-    from skyshield.analysis.faults import analyse_faults
+    workers = cap_workers(workers, force=force_workers or address is not None)
+    from skyshield.analysis.faults import analyse_faults, check_faults_out
+    from skyshield.scenario import load_scenario, scenario_hash
 
+    sc = load_scenario(scenario)
+    if out is not None:  # refused now, not after the analysis
+        check_faults_out(out, sc.name, scenario_hash(sc), overwrite=overwrite)
     show = not quiet and not json_out and sys.stderr.isatty()
-    rep = analyse_faults(scenario, replications=replications, seed=seed, tornado=tornado,
+    rep = analyse_faults(sc, replications=replications, seed=seed, tornado=tornado,
                          late_s=late, pk_factor=pk_factor, misid_p=misid,
                          spof_threshold=spof_threshold, backend=backend, workers=workers,
-                         address=address, progress=show, objective=obj)
+                         address=address, progress=show, objective=obj,
+                         scenario_file=str(scenario))
     if out is not None:
-        rep.save(out, plot=True)
+        rep.save(out, plot=True, overwrite=overwrite)
     sys.stdout.write(rep.to_json() if json_out else rep.describe(out=out))
 
 

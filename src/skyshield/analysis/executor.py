@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from skyshield.interrupt import spawn_pool, stop_pool
+
 #: The function that runs one point, as ``module:attribute``.
 DEFAULT_SIMULATOR = "skyshield:simulate"  # the public entry point, wherever it lives
 BACKENDS = ("process", "ray", "serial")
@@ -125,18 +127,16 @@ def _process_backend(tasks: Sequence[PointTask], workers: int,
     death while a point runs alone is its own, and only such deaths count against
     ``max_retries``; then the points go back to running in parallel.
     """
-    import multiprocessing as mp
-
-    # never fork: numba's thread pool and Ray do not survive it
-    ctx = mp.get_context("spawn")
     queue = list(tasks)[::-1]  # pop() from the end hands them out in the order given
     suspects: list[PointTask] = []
     deaths: dict[int, int] = {}
     while queue or suspects:
-        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
-                                      initializer=_pool_init, initargs=(os.getpid(),))
+        # spawned (never forked: numba's thread pool and Ray do not survive it), deaf to
+        # SIGINT: the driver decides what an interrupt means
+        pool = spawn_pool(workers, initializer=_pool_init, initargs=(os.getpid(),))
         in_flight: dict[cf.Future[PointOutcome], PointTask | _Suspect] = {}
         broken = False
+        leaving = True  # until the loop ends normally: interrupted, or the caller stopped
         try:
             while not broken and (queue or suspects or in_flight):
                 solo = bool(suspects) or (len(in_flight) == 1 and _is_suspect(in_flight))
@@ -171,8 +171,12 @@ def _process_backend(tasks: Sequence[PointTask], workers: int,
                         suspects.append(t)
                     else:
                         suspects.extend(x.task if isinstance(x, _Suspect) else x for x in lost)
+            leaving = False
         finally:
-            pool.shutdown(wait=not broken, cancel_futures=True)
+            if leaving:
+                stop_pool(pool)  # the points running are not wanted; do not wait for them
+            else:
+                pool.shutdown(wait=not broken, cancel_futures=True)
 
 
 class _Suspect:

@@ -25,8 +25,6 @@ with the same seeds, and ranks the parameters by the swing of the objective.
 from __future__ import annotations
 
 import copy
-import json
-import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +37,7 @@ from skyshield.analysis.executor import DEFAULT_SIMULATOR, PointOutcome, PointTa
 from skyshield.analysis.sweep import cost_proxy
 from skyshield.args import Objective, check_run_args
 from skyshield.errors import InputError
+from skyshield.interrupt import Interrupted
 from skyshield.progress import progress_bar
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -122,7 +121,8 @@ def fault_variants(
         raise InputError(f"must be a positive number of seconds, at most 1e9 (got {late_s})",
                          file="<argument>", field="--late")
     if not 0.0 <= pk_factor < 1.0:
-        raise InputError("must be in [0, 1)", file="<argument>", field="--pk-factor")
+        raise InputError(f"must be in [0, 1) (got {pk_factor!r})", file="<argument>",
+                         field="--pk-factor")
     eq = _equipment(scenario)
     base = scenario.model_dump(mode="json")
     out: list[Fault] = []
@@ -150,7 +150,7 @@ def fault_variants(
     p0 = float(base["c2"]["p_misidentification"])
     p1 = min(1.0, max(0.02, 10.0 * p0)) if misid_p is None else misid_p
     if not 0.0 <= p1 <= 1.0:
-        raise InputError("must be in [0, 1]", file="<argument>", field="--misid")
+        raise InputError(f"must be in [0, 1] (got {p1!r})", file="<argument>", field="--misid")
     if p1 != p0:
         d = copy.deepcopy(base)
         d["c2"]["p_misidentification"] = p1
@@ -269,6 +269,7 @@ class FaultReport:
     cpu_seconds: float = 0.0  # CPU time of all its runs, summed over workers
     #: what ranks the faults: {objective, measures, interval, spof_change}
     objective: dict[str, Any] = field(default_factory=dict)
+    scenario_hash: str = ""  # skyshield.scenario.scenario_hash of the scenario analysed
 
     @property
     def single_points_of_failure(self) -> list[dict[str, Any]]:
@@ -292,35 +293,69 @@ class FaultReport:
     def to_json(self) -> str:
         """:meth:`to_dict` as JSON text: ``faults.json``, and what ``skyshield faults --json``
         prints."""
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        from skyshield.display import json_text
+
+        return json_text(self.to_dict())
 
     def describe(self, top: int = 10, out: str | Path | None = None) -> str:
         """The ranking and the single points of failure for the terminal (``top`` faults);
         ``out``: the folder the report was saved in, named at the end."""
+        from skyshield.display import term_block
+
         lines = list(_describe_lines(self, top))
         if out is not None:
             lines.append(f"Written: {out}/faults.json, faults.duckdb, plots/tornado.png")
-        return "\n".join(lines) + "\n"
+        return term_block("\n".join(lines) + "\n")
 
-    def save(self, out_dir: str | Path, *, plot: bool = True) -> Path:
-        """Write ``faults.json``, ``faults.duckdb`` and ``plots/tornado.png`` (each atomically)."""
-        out = Path(out_dir)
-        (out / "plots").mkdir(parents=True, exist_ok=True)
-        _atomic_text(out / "faults.json", self.to_json())
-        _write_duckdb(self, out / "faults.duckdb")
+    def save(self, out_dir: str | Path, *, plot: bool = True, overwrite: bool = False) -> Path:
+        """Write ``faults.json``, ``faults.duckdb`` and ``plots/tornado.png`` (each atomically,
+        the figure drawn before anything is written), on the rules of
+        :mod:`skyshield.outfolder`: a folder holding another scenario's files is refused
+        unless ``overwrite``."""
+        from skyshield.interrupt import deferred_sigint
+        from skyshield.outfolder import atomic_path, atomic_write, commit, locked
+
+        out = check_faults_out(out_dir, self.scenario, self.scenario_hash, overwrite=overwrite)
+        names = ["faults.json", "faults.duckdb"] + (["plots/tornado.png"] if plot else [])
+        figure: bytes | None = None
         if plot:
+            import io
+
             from skyshield.analysis.plots import tornado_chart
 
-            tmp = out / "plots" / f".tornado.{os.getpid()}.png"
-            tornado_chart(self, tmp)
-            os.replace(tmp, out / "plots" / "tornado.png")
+            buf = io.BytesIO()
+            tornado_chart(self, buf)
+            figure = buf.getvalue()
+        with deferred_sigint(), locked(out):
+            if self.scenario_hash:
+                from skyshield.outfolder import claim
+
+                claim(out, "faults", names, scenario=self.scenario,
+                      scenario_hash=self.scenario_hash, overwrite=overwrite)
+            atomic_write(out / "faults.json", self.to_json())
+            with atomic_path(out / "faults.duckdb") as tmp:
+                _write_duckdb(self, tmp)
+            if figure is not None:
+                (out / "plots").mkdir(exist_ok=True)
+                atomic_write(out / "plots" / "tornado.png", figure)
+            if self.scenario_hash:
+                commit(out, "faults", names)
         return out
 
 
-def _atomic_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+def check_faults_out(out: str | Path, scenario: str, scenario_hash: str, *,
+                     overwrite: bool = False, option: str = "--out") -> Path:
+    """The folder ``out`` for a fault analysis, checked (and created) before the analysis
+    runs: writable, nothing in the way of its files, no other scenario's results in it
+    unless ``overwrite`` (:mod:`skyshield.outfolder`)."""
+    from skyshield.outfolder import ARTEFACTS, check_claim, check_entries, out_folder
+
+    folder = out_folder(out, option=option, what="faults folder")
+    check_entries(folder, ARTEFACTS["faults"], option=option)
+    if scenario_hash:
+        check_claim(folder, scenario=scenario, scenario_hash=scenario_hash,
+                    overwrite=overwrite, option=option)
+    return folder
 
 
 FAULT_COLUMNS = ("rank", "fault", "kind", "target", "description", "vip_p_loss", "vip_lo",
@@ -335,11 +370,11 @@ def _insert(con: Any, table: str, width: int, rows: Sequence[Sequence[Any]]) -> 
 
 
 def _write_duckdb(rep: FaultReport, path: Path) -> None:
+    """Write the tables into a new DuckDB file ``path`` (a temporary name: see ``save``)."""
     import duckdb
 
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
+    path.unlink(missing_ok=True)
+    con = duckdb.connect(str(path))
     try:
         con.execute("CREATE TABLE faults (rank INTEGER, fault VARCHAR, kind VARCHAR, "
                     "target VARCHAR, description VARCHAR, vip_p_loss DOUBLE, vip_lo DOUBLE, "
@@ -368,7 +403,7 @@ def _write_duckdb(rep: FaultReport, path: Path) -> None:
                  for s in rep.sensitivity for side in ("low", "high") if s.get(side)])
         con.execute("CREATE TABLE baseline (key VARCHAR, value VARCHAR)")
         _insert(con, "baseline", 2, [
-            ("scenario", rep.scenario), ("vip", rep.vip),
+            ("scenario", rep.scenario), ("scenario_hash", rep.scenario_hash), ("vip", rep.vip),
             ("replications", str(rep.replications)), ("seed", str(rep.seed)),
             ("vip_p_loss", str(rep.baseline["vip_p_loss"])),
             ("spof_threshold", str(rep.spof_threshold)),
@@ -376,7 +411,6 @@ def _write_duckdb(rep: FaultReport, path: Path) -> None:
             ("objective_value", str(rep.baseline["objective"]["value"]))])
     finally:
         con.close()
-    os.replace(tmp, path)
 
 
 def analyse_faults(
@@ -395,6 +429,7 @@ def analyse_faults(
     progress: bool = False,
     simulator: str = DEFAULT_SIMULATOR,
     objective: Objective | str = "vip",
+    scenario_file: str | None = None,
 ) -> FaultReport:
     """Run the baseline and every single failure (and the sensitivity settings) with common
     random numbers; rank the failures by the change of the objective (by default the VIP's
@@ -419,6 +454,9 @@ def analyse_faults(
         See :func:`skyshield.analysis.executor.execute`.
     objective
         ``vip``, ``value`` or ``asset:NAME`` (:class:`~skyshield.args.Objective`).
+    scenario_file
+        The file the scenario came from, named by errors (default: ``scenario`` when it is a
+        path).
 
     Returns
     -------
@@ -431,7 +469,7 @@ def analyse_faults(
         objective_per_replication,
         resolve_objective,
     )
-    from skyshield.scenario import load_scenario, scenario_from_dict
+    from skyshield.scenario import load_scenario
     from skyshield.scenario.schema import VIP_INDEX
 
     check_run_args(replications, min_replications=2)
@@ -439,7 +477,9 @@ def analyse_faults(
     file = None
     if isinstance(scenario, str | Path):
         file = str(scenario)
+        scenario_file = scenario_file or file
         scenario = load_scenario(scenario)
+    scenario_file = scenario_file or "<scenario>"
     if not 0.0 <= spof_threshold <= 1.0:
         raise InputError("must be in [0, 1]", file="<argument>", field="--spof-threshold")
     names, values = asset_names_values(scenario)
@@ -448,9 +488,10 @@ def analyse_faults(
     t0 = time.perf_counter()
     faults = fault_variants(scenario, late_s=late_s, pk_factor=pk_factor, misid_p=misid_p)
     bounds = sensitivity_variants(scenario) if tornado else []
-    datas = [scenario.model_dump(mode="json")] + [f.data for f in faults] + [
-        b.data for b in bounds]
-    variants = [scenario_from_dict(d, file="<variant>") for d in datas]
+    variants = [scenario] + [_variant(f.data, _FAULT_OPTION.get(f.kind), f.description,
+                                      scenario_file) for f in faults] + [
+        _variant(b.data, None, f"the sensitivity setting '{b.parameter} {b.label}'",
+                 scenario_file) for b in bounds]
     from skyshield.engine.size import check_runs
 
     check_runs(variants, replications, workers=1 if backend == "serial" else workers,
@@ -465,6 +506,9 @@ def analyse_faults(
         for o in execute(tasks, backend=backend, workers=workers, address=address):
             outs[o.index] = o
             advance(1)
+    except KeyboardInterrupt:
+        raise Interrupted(f"nothing written ({len(outs)} of {len(tasks)} runs had finished; "
+                          "the analysis starts afresh when run again)") from None
     finally:
         stop()
     base = outs[0]
@@ -522,12 +566,37 @@ def analyse_faults(
         ds = [entry[s]["objective"]["delta"] for s in ("low", "high") if s in entry] + [0.0]
         entry["swing"] = _r(max(ds) - min(ds))
     sensitivity = sorted(sens.values(), key=lambda e: -e["swing"])
+    from skyshield.scenario.identity import scenario_hash
+
     block = {"objective": obj.label, "measures": describe_objective(obj, names),
              "interval": "normal" if obj.kind == "value" else "wilson",
              "spof_change": _r(spof_change)}
     return FaultReport(scenario.name, vip["name"], replications, seed, spof_threshold,
                        baseline, ranked, sensitivity, time.perf_counter() - t0,
-                       sum(o.cpu_seconds for o in outs.values()), block)
+                       sum(o.cpu_seconds for o in outs.values()), block,
+                       scenario_hash(scenario))
+
+
+#: The command-line option that sizes each generic fault: an invalid variant names it.
+_FAULT_OPTION = {"late_reaction": "--late", "degraded_pk": "--pk-factor",
+                 "missed_identification": "--misid"}
+
+
+def _variant(data: Data, option: str | None, what: str, scenario_file: str) -> Scenario:
+    """The validated scenario of a fault or sensitivity setting; an invalid one is an error
+    of what made it: the option that sized it, else the scenario (e.g. a parameter at the
+    edge of its range that the setting moves past it)."""
+    from skyshield.scenario import scenario_from_dict
+
+    try:
+        return scenario_from_dict(data, file="<variant>")
+    except InputError as exc:
+        where = f", field '{exc.field}'" if exc.field else ""
+        if option is not None:
+            raise InputError(f"makes an invalid scenario ({what}{where}: {exc.message})",
+                             file="<argument>", field=option) from None
+        raise InputError(f"{what} makes an invalid scenario{where}: {exc.message}",
+                         file=scenario_file) from None
 
 
 def _describe_lines(report: FaultReport, top: int) -> Sequence[str]:

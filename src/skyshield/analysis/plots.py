@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:  # pragma: no cover
     from skyshield.analysis.faults import FaultReport
@@ -19,11 +19,19 @@ def _pyplot() -> Any:
     return plt
 
 
-def tornado_chart(report: FaultReport, path: str | Path) -> Path:
+def tornado_chart(report: FaultReport, path: str | Path | BinaryIO) -> str | Path | BinaryIO:
     """Draw the change of the objective (by default the VIP's loss probability) when each
     main parameter moves to its low and its high setting, largest swing on top, with paired
-    95 % intervals; the single-failure ranking (top 10) is drawn beside it.
+    95 % intervals; the single-failure ranking (top 10) is drawn beside it. ``path``: a file
+    name or a binary file object to write the PNG to; returned.
     """
+    from skyshield.results.plots import plain_text
+
+    with plain_text():
+        return _tornado_chart(report, path)
+
+
+def _tornado_chart(report: FaultReport, path: str | Path | BinaryIO) -> str | Path | BinaryIO:
     plt = _pyplot()
     sens = report.sensitivity
     faults = report.faults[:10]
@@ -72,22 +80,19 @@ def tornado_chart(report: FaultReport, path: str | Path) -> Path:
     fig.suptitle(f"{report.scenario}: {report.replications} replications, seed {report.seed}, "
                  "common random numbers", fontsize=9)
     fig.tight_layout()
-    out = Path(path)
-    fig.savefig(out, dpi=110, format="png")
+    fig.savefig(path, dpi=110, format="png")
     plt.close(fig)
-    return out
+    return path
 
 
 def plot_frontier(res: FrontierResult, path: str | Path) -> Path:
     """P(VIP lost) against the expected value lost at the fixed sites, one point per design
     with its 95 % intervals; the frontier (designs no other beats on both) joined, safest for
     the VIP first; the scenario as written marked."""
-    import matplotlib
-
-    from skyshield.results.plots import PLAIN_TEXT, plain
+    from skyshield.results.plots import plain, plain_text
 
     plt = _pyplot()
-    with matplotlib.rc_context(PLAIN_TEXT):
+    with plain_text():
         fig, ax = plt.subplots(figsize=(10, 6.2))
         front = set(res.frontier)
         # designs that land on the same point (a doctrine that changes nothing here) share

@@ -49,9 +49,9 @@ def run_raid_sweep(run_dir: str | Path, *, replications: int = 200, seed: int | 
     """
     import json
 
-    from skyshield.analysis.spec import digest
     from skyshield.analysis.sweep import SweepPlan, run_sweep
     from skyshield.scenario import load_scenario, scenario_from_dict
+    from skyshield.scenario.identity import digest
 
     folder = Path(run_dir)
     path = folder / "scenario.yaml"

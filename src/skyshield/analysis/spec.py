@@ -19,9 +19,7 @@ Paths are dotted with list indices or names: ``raids[0].count``,
 from __future__ import annotations
 
 import copy
-import hashlib
 import itertools
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -272,16 +270,7 @@ def point_scenarios(
             out.append(scenario_from_dict(data, file=f"<sweep point {i}>"))
         except InputError as exc:
             values = ", ".join(f"{k}={v!r}" for k, v in pt.items())
+            where = f"field '{exc.field}': " if exc.field else ""
             raise InputError(f"sweep point {i} ({values}) makes an invalid scenario: "
-                             f"{exc.message}", file=_ARG, field=exc.field) from None
+                             f"{where}{exc.message}", file=_ARG, field="--vary") from None
     return out
-
-
-def canonical_json(obj: Any) -> str:
-    """JSON with sorted keys and no spaces: the text hashed into keys."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def digest(obj: Any) -> str:
-    """SHA-256 (hex) of :func:`canonical_json`."""
-    return hashlib.sha256(canonical_json(obj).encode("utf-8")).hexdigest()

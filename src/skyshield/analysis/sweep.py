@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import time
 from collections.abc import Sequence
@@ -27,13 +26,15 @@ from skyshield.analysis.executor import DEFAULT_SIMULATOR, PointTask, execute
 from skyshield.analysis.spec import (
     Vary,
     design,
-    digest,
     parse_vary,
     point_scenarios,
 )
 from skyshield.analysis.store import SweepStore, point_row
 from skyshield.args import Objective, check_run_args
+from skyshield.interrupt import Interrupted, deferred_sigint
+from skyshield.outfolder import ARTEFACTS, atomic_path, check_entries, claim, out_folder
 from skyshield.progress import progress_bar
+from skyshield.scenario.identity import digest, scenario_hash
 from skyshield.scenario.paths import Scalar
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -87,6 +88,7 @@ class SweepPlan:
 
         return {
             "scenario": self.scenario.name,
+            "scenario_hash": scenario_hash(self.scenario),
             "scenario_json": self.scenario.model_dump_json(),
             "vary_json": json.dumps([_vary_json(v) for v in self.varies]),
             "lhs": "" if self.lhs is None else str(self.lhs),
@@ -174,6 +176,8 @@ class SweepResult:
     #: what the sweep is read by (``--objective``); a view of the points, not part of the key
     objective: Objective = field(default_factory=Objective)
 
+    scenario_hash: str = ""  # of the base scenario (skyshield.scenario.scenario_hash)
+
     def _objective(self, r: dict[str, Any]) -> dict[str, Any]:
         from skyshield.results.objective import objective_from_summary
 
@@ -212,7 +216,9 @@ class SweepResult:
 
     def to_json(self) -> str:
         """:meth:`to_dict` as JSON text (what ``skyshield sweep --json`` prints)."""
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        from skyshield.display import json_text
+
+        return json_text(self.to_dict())
 
     def describe(self) -> str:
         """The sweep for the terminal: per point the objective with its 95 % interval, and
@@ -232,7 +238,9 @@ class SweepResult:
                 f"{a['name']} {a['p_loss']:.3f}" for a in assets))
         lines.append(f"Stored in {self.out_dir}/sweep.duckdb (table sweep_points) and "
                      "sweep_points.parquet")
-        return "\n".join(lines) + "\n"
+        from skyshield.display import term_block
+
+        return term_block("\n".join(lines) + "\n")
 
     def save(self, out: str | Path) -> Path:
         """Write the sweep's files into ``out``: ``sweep_points.parquet`` (point order) and,
@@ -242,13 +250,24 @@ class SweepResult:
         if target.resolve() != self.out_dir.resolve():
             import shutil
 
-            target.mkdir(parents=True, exist_ok=True)
-            tmp = target / f".{store.path.name}.tmp"
-            shutil.copyfile(store.path, tmp)
-            os.replace(tmp, target / store.path.name)
+            target = _claim_sweep_folder(target, self.scenario, self.scenario_hash)
+            with atomic_path(target / store.path.name) as tmp:
+                shutil.copyfile(store.path, tmp)
             store = SweepStore(target)
         store.export_parquet()
         return target
+
+
+def _claim_sweep_folder(out: str | Path, scenario: str, scenario_hash: str, *,
+                        overwrite: bool = False) -> Path:
+    """The sweep folder ``out``, checked and made the sweep's (:mod:`skyshield.outfolder`)."""
+    folder = out_folder(out, what="sweep folder")
+    names = ARTEFACTS["sweep"]
+    check_entries(folder, names)
+    if scenario_hash:
+        claim(folder, "sweep", names, scenario=scenario, scenario_hash=scenario_hash,
+              overwrite=overwrite)
+    return folder
 
 
 def _slug(text: str) -> str:
@@ -337,6 +356,8 @@ def run_sweep(
 
     obj = resolve_objective(objective, asset_names_values(plan.scenario)[0])
     t0 = time.perf_counter()
+    h = scenario_hash(plan.scenario)
+    out = _claim_sweep_folder(out, plan.scenario.name, h, overwrite=overwrite)
     store = SweepStore(out)
     design_rows = [(i, json.dumps(p, ensure_ascii=False), s)
                    for i, (p, s) in enumerate(zip(plan.points, plan.seeds, strict=True))]
@@ -355,17 +376,22 @@ def run_sweep(
         for out_pt in execute(todo, backend=backend, workers=workers, address=address,
                               max_retries=max_retries):
             i = out_pt.index
-            store.add(point_row(i, plan.points[i], plan.replications, plan.seeds[i],
-                                out_pt.summary, plan.key))
+            with deferred_sigint():  # a point is stored whole or not at all
+                store.add(point_row(i, plan.points[i], plan.replications, plan.seeds[i],
+                                    out_pt.summary, plan.key))
             secs[i] = out_pt.seconds
             cpu[i] = out_pt.cpu_seconds
             advance(1)
+        res = SweepResult(plan.key, Path(out), plan.scenario.name, plan.paths,
+                          plan.replications, plan.seed, store.points(), len(todo), len(done),
+                          0.0, secs, cpu, objective=obj, scenario_hash=h)
+        res.save(out)
+    except KeyboardInterrupt:
+        kept = len(done) + len(secs)
+        raise Interrupted(f"{kept} of {len(plan.points)} sweep points kept in {store.path}; "
+                          "run the same command again to finish the sweep") from None
     finally:
         stop()
-    res = SweepResult(plan.key, Path(out), plan.scenario.name, plan.paths,
-                      plan.replications, plan.seed, store.points(), len(todo), len(done),
-                      0.0, secs, cpu, obj)
-    res.save(out)
     res.seconds = time.perf_counter() - t0
     return res
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from skyshield.args import check_run_args
+from skyshield.args import cap_workers, check_run_args
 from skyshield.errors import InputError
 
 
@@ -37,6 +37,12 @@ def plan(
         "--replications", "-n", help="Monte Carlo replications per plan (0: no check).")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed of the Monte Carlo check.")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes for the Monte Carlo.")] = 1,
+    force_workers: Annotated[bool, typer.Option(
+        "--force-workers", help="Start --workers processes even beyond the CPU count.")]
+    = False,
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="Replace the skyshield files of another scenario found in --out "
+                            "(files skyshield did not write are kept).")] = False,
     out: Annotated[Path | None, typer.Option(
         help="Output folder: plan.json, strategy.json (for plan-draw), plots/plan_map.png.",
     )] = None,
@@ -50,11 +56,16 @@ def plan(
     if alternatives is not None and not 0 <= alternatives <= 20:
         raise InputError("must be in [0, 20]", file="<argument>", field="--alternatives")
     check_run_args(replications, seed, workers, min_replications=0)
+    workers = cap_workers(workers, force=force_workers) or 1
     from skyshield.plan.planner import plan_flight
     from skyshield.plan.spec import PlanSpec, load_spec
     from skyshield.scenario import load_scenario
 
     sc = load_scenario(scenario)
+    if out is not None:  # refused now, not after the planning
+        from skyshield.plan.outcome import check_plan_out
+
+        check_plan_out(out, sc, overwrite=overwrite)
     spec = load_spec(plan_spec) if plan_spec is not None else PlanSpec()
     over: dict[str, Any] = {
         "alternatives": alternatives, "leak_probability": leak,
@@ -69,7 +80,7 @@ def plan(
             raise
         raise _located(exc, scenario, plan_spec) from None
     if out is not None:
-        outcome.save(out)
+        outcome.save(out, overwrite=overwrite)
     if json_out:
         sys.stdout.write(outcome.to_json())
         return

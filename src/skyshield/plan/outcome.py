@@ -12,7 +12,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,6 +22,9 @@ from skyshield.plan.hazard import HazardField, Setting
 from skyshield.plan.occupancy import Candidate
 from skyshield.plan.route import expand_moves
 from skyshield.plan.route_game import GameLog
+
+if TYPE_CHECKING:  # pragma: no cover
+    from skyshield.scenario.schema import Scenario
 
 
 @dataclass
@@ -231,23 +234,50 @@ class PlanOutcome:
                 f"{r['adversary']['options']} of {r['adversary']['options_offered']} ambush "
                 f"options relevant, {r['timings_s']['game']:.1f} s")
         lines.append(f"decision: {r['decision'].upper()} (threshold {r['risk_threshold']})")
-        return "\n".join(lines) + "\n"
+        from skyshield.display import term_block
 
-    def save(self, out: str | Path) -> Path:
+        return term_block("\n".join(lines) + "\n")
+
+    def save(self, out: str | Path, *, overwrite: bool = False) -> Path:
         """Write the output folder ``out``: ``plan.json`` (:meth:`to_json`), ``strategy.json``
         (the plans the strategy plays and their probabilities, for ``skyshield plan-draw``)
-        and ``plots/plan_map.png`` (:func:`~skyshield.plan.plot.plot_plan`)."""
+        and ``plots/plan_map.png`` (:func:`~skyshield.plan.plot.plot_plan`), each atomically
+        and on the rules of :mod:`skyshield.outfolder` (a folder holding another scenario's
+        files is refused unless ``overwrite``)."""
+        from skyshield.interrupt import deferred_sigint
+        from skyshield.outfolder import atomic_write, claim, commit, locked
         from skyshield.plan.plot import plot_plan
+        from skyshield.scenario.identity import scenario_hash
 
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "plan.json").write_text(self.to_json(), encoding="utf-8")
+        sc = self.setting.scenario
+        folder = check_plan_out(out, sc, overwrite=overwrite)
+        names = ["plan.json", "strategy.json", "plots/plan_map.png"]
         sampler = self.sampler()
-        (out / "strategy.json").write_text(json.dumps(
-            {"plans": sampler.plans, "probabilities": sampler.p.tolist()}, indent=2) + "\n",
-            encoding="utf-8")
-        plot_plan(self, out / "plots" / "plan_map.png")
-        return out
+        strategy = json.dumps({"plans": sampler.plans, "probabilities": sampler.p.tolist()},
+                              indent=2) + "\n"
+        with deferred_sigint(), locked(folder):
+            claim(folder, "plan", names, scenario=sc.name, scenario_hash=scenario_hash(sc),
+                  overwrite=overwrite)
+            atomic_write(folder / "plan.json", self.to_json())
+            atomic_write(folder / "strategy.json", strategy)
+            plot_plan(self, folder / "plots" / "plan_map.png")
+            commit(folder, "plan", names)
+        return folder
+
+
+def check_plan_out(out: str | Path, scenario: Scenario, *, overwrite: bool = False,
+                   option: str = "--out") -> Path:
+    """The folder ``out`` for a plan, checked (and created) before the planning runs:
+    writable, nothing in the way of its files, no other scenario's results in it unless
+    ``overwrite`` (:mod:`skyshield.outfolder`)."""
+    from skyshield.outfolder import ARTEFACTS, check_claim, check_entries, out_folder
+    from skyshield.scenario.identity import scenario_hash
+
+    folder = out_folder(out, option=option)
+    check_entries(folder, ARTEFACTS["plan"], option=option)
+    check_claim(folder, scenario=scenario.name, scenario_hash=scenario_hash(scenario),
+                overwrite=overwrite, option=option)
+    return folder
 
 
 def strategy_problem(plans: Any, probabilities: Any) -> tuple[str, str] | None:

@@ -16,8 +16,15 @@ def plot_plan(outcome: PlanOutcome, path: str | Path) -> Path:
 
     Line width grows with each plan's probability in the mixed strategy; dashed lines are
     listed plans the strategy does not use (the least-risk route, the alternatives, the best
-    fixed plan).
+    fixed plan). The file is written whole or not at all.
     """
+    from skyshield.results.plots import plain_text
+
+    with plain_text():
+        return _plot_plan(outcome, path)
+
+
+def _plot_plan(outcome: PlanOutcome, path: str | Path) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -59,8 +66,11 @@ def plot_plan(outcome: PlanOutcome, path: str | Path) -> Path:
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=7, ncol=3,
               frameon=False)
     fig.tight_layout()
+    from skyshield.outfolder import atomic_path
+
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out)
+    with atomic_path(out) as tmp:
+        fig.savefig(tmp, format="png")
     plt.close(fig)
     return out

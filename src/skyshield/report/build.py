@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,12 +34,15 @@ class ReportOutput:
         The replications the page replays.
     sweep
         The sweep database the loss-against-raid-size figure comes from, or ``None``.
+    notes
+        What the report left out and why (a sweep of another scenario...).
     """
 
     html: Path
     figures: dict[str, Path] = field(default_factory=dict)
     replays: list[int] = field(default_factory=list)
     sweep: str | None = None
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         """The ``skyshield report --json`` object."""
@@ -51,6 +52,7 @@ class ReportOutput:
             "figures": {k: str(v) for k, v in self.figures.items()},
             "replays": self.replays,
             "sweep": self.sweep,
+            "notes": self.notes,
         }
 
     def to_json(self) -> str:
@@ -64,10 +66,13 @@ class ReportOutput:
             lines.append(f"figures: {', '.join(str(p) for p in self.figures.values())}")
         reps = ", ".join(map(str, self.replays)) if self.replays else "none recorded"
         lines.append(f"replays: {reps}")
-        if self.sweep is None:
+        if self.sweep is None and not self.notes:
             lines.append("no sweep.duckdb in the folder: the loss-against-raid-size figure is "
                          "left out")
-        return "\n".join(lines) + "\n"
+        lines += [f"note: {n}" for n in self.notes]
+        from skyshield.display import term_block
+
+        return term_block("\n".join(lines) + "\n")
 
 
 def choose_replays(data: RunData, replays: list[int] | None) -> list[int]:
@@ -122,29 +127,43 @@ def build_report(run_dir: str | Path, *, replays: list[int] | None = None,
     data = load_run(run_dir)
     reps = choose_replays(data, replays)
     figures = render_figures(data)
-    html = render_page(data, figures, reps, version=__version__, sweep_hint=SWEEP_HINT)
-    out = Path(run_dir) / "report"
-    out.mkdir(exist_ok=True)
-    result = ReportOutput(html=out / "index.html", replays=reps, sweep=data.sweep_source)
+    from html import escape
+
+    hint = SWEEP_HINT if data.sweep_skipped is None else escape(data.sweep_skipped)
+    html = render_page(data, figures, reps, version=__version__, sweep_hint=hint)
+    from skyshield.interrupt import deferred_sigint
+    from skyshield.outfolder import (
+        atomic_write,
+        check_entries,
+        commit,
+        locked,
+        out_folder,
+        record,
+    )
+
+    folder = Path(run_dir)
+    out = folder / "report"
     written = {"index.html": html.encode("utf-8")}
     if png:
         for stem, blob in figures.items():
             written[f"{stem}.png"] = blob
-            result.figures[stem] = out / f"{stem}.png"
-    for name, blob in written.items():
-        fd, tmp = tempfile.mkstemp(prefix=".report-", dir=out)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(blob)
-            os.replace(tmp, out / name)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    names = [f"report/{name}" for name in written]
+    check_entries(folder, names, option="OUTDIR")
+    out_folder(out, option="OUTDIR", what="report folder")
+    result = ReportOutput(html=out / "index.html", replays=reps, sweep=data.sweep_source,
+                          notes=list(data.notes))
     if png:
-        # a figure of an earlier report that this folder no longer supports must not linger
-        for stale in out.glob("*.png"):
-            if stale.stem not in figures:
-                stale.unlink()
+        result.figures = {stem: out / f"{stem}.png" for stem in figures}
+    with deferred_sigint(), locked(folder):
+        out.mkdir(exist_ok=True)
+        for name, blob in written.items():
+            atomic_write(out / name, blob)
+        if png:
+            # a figure of an earlier report that this folder no longer supports must not
+            # linger; only what a report wrote goes (the manifest's list, else its own names)
+            commit(folder, "report", names)
+        else:
+            record(folder, "report", names)
     return result
 
 

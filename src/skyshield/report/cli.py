@@ -30,6 +30,9 @@ def report(
     sweep_replications: Annotated[int, typer.Option(
         help="Replications per point of --raid-sweep.")] = 200,
     workers: Annotated[int, typer.Option(help="Worker processes for --raid-sweep.")] = 1,
+    force_workers: Annotated[bool, typer.Option(
+        "--force-workers", help="Start --workers processes even beyond the CPU count.")]
+    = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print what was written as JSON.")]
     = False,
 ) -> None:
@@ -38,6 +41,9 @@ def report(
     from skyshield.report import build_report
 
     if raid_sweep:
+        from skyshield.args import cap_workers
+
+        workers = cap_workers(workers, force=force_workers) or 1
         from skyshield.analysis.raid_sweep import ensure_raid_sweep
         from skyshield.report.data import load_run
 

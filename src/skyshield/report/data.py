@@ -12,12 +12,13 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from skyshield.contract import REPORT_TABLES
-from skyshield.errors import InputError
+from skyshield.errors import InputError, field_path
 from skyshield.results.folder import check_run_folder
 
 
@@ -56,6 +57,8 @@ class RunData:
     sweep: list[SweepPoint] | None = None
     sweep_source: str | None = None
     notes: list[str] = field(default_factory=list)
+    #: why a ``sweep.duckdb`` in the folder is not shown (another scenario's), or ``None``
+    sweep_skipped: str | None = None
 
     @property
     def recorded_reps(self) -> list[int]:
@@ -67,13 +70,165 @@ class RunData:
 
 def _read_json(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise InputError(f"not UTF-8 text (byte {exc.start + 1})", file=str(path),
+                         line=line) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg}", file=str(path), line=exc.lineno) from None
+    except RecursionError:
+        raise InputError("not valid JSON: nested too deeply", file=str(path)) from None
+
+
+def _check(model: type[BaseModel], obj: Any, path: Path, what: str) -> None:
+    """Raise one line naming the file and field when ``obj`` is not what the report reads."""
+    try:
+        model.model_validate(obj)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise InputError(f"not a skyshield {what}: {err['msg'].lower()}", file=str(path),
+                         field=field_path(err["loc"]) or None) from None
+
+
+# What the report reads of summary.json and layout.json (other keys are allowed): their types
+# are checked before anything is drawn. Strict: a number is a JSON number, never a string.
+_Num = float | None
+_Pair = Annotated[list[_Num], Field(min_length=2, max_length=2)]
+_FINITE = ConfigDict(strict=True, extra="allow", allow_inf_nan=False)
+_ANY = ConfigDict(strict=True, extra="allow")
+
+
+class _Asset(BaseModel):
+    model_config = _ANY
+    name: str
+    kind: str
+    value: _Num = None
+    p_loss: _Num
+    p_loss_ci95: _Pair
+    hits_mean: _Num = None
+
+
+class _Wave(BaseModel):
+    model_config = _ANY
+    name: str
+    launched_mean: _Num = None
+    killed_mean: _Num = None
+    leaked_mean: _Num = None
+    expired_mean: _Num = None
+
+
+class _Threats(_Wave):
+    name: str = ""
+    waves: list[_Wave] = []
+
+
+class _Effector(BaseModel):
+    model_config = _ANY
+    name: str
+    shots_mean: _Num = None
+    kills_mean: _Num = None
+    cost_mean: _Num = None
+    cost_per_kill: _Num = None
+
+
+class _Cost(BaseModel):
+    model_config = _ANY
+    defence_mean: _Num = None
+    defence_ci95: _Pair | None = None
+    attack_mean: _Num = None
+    exchange_ratio: _Num = None
+    damage_value_mean: _Num = None
+
+
+class _FriendlyFire(BaseModel):
+    model_config = _ANY
+    p_event: _Num = None
+    p_event_ci95: _Pair | None = None
+
+
+class _Leak(BaseModel):
+    model_config = _ANY
+    p_leaked: _Num = None
+
+
+class _Summary(BaseModel):
+    model_config = _ANY
+    scenario: str | None = None
+    replications: int
+    seed: int
+    assets: list[_Asset]
+    threats: _Threats = _Threats()
+    effectors: list[_Effector] = []
+    cost: _Cost = _Cost()
+    friendly_fire: _FriendlyFire = _FriendlyFire()
+    leak: _Leak | None = None
+
+
+_XY = Annotated[list[float], Field(min_length=2, max_length=2)]
+
+
+class _Area(BaseModel):
+    model_config = _FINITE
+    west_m: float
+    east_m: float
+    south_m: float
+    north_m: float
+
+
+class _Circle(BaseModel):
+    model_config = _FINITE
+    center: _XY
+    radius_m: float
+
+
+class _Named(BaseModel):
+    model_config = _FINITE
+    name: str
+
+
+class _Raid(_Named):
+    threat: str
+    launch_area: _Circle
+
+
+class _LeakArea(BaseModel):
+    model_config = _FINITE
+    threat: str
+    launch_area: _Circle
+
+
+class _Equipment(_Named):
+    kind: int
+    position: _XY | None = None
+    range_m: float
+
+
+class _Fixed(_Named):
+    position: _XY
+
+
+class _Moving(_Named):
+    waypoints: list[_XY]
+
+
+class _Layout(BaseModel):
+    model_config = _FINITE
+    name: str | None = None
+    area: _Area
+    moving: list[_Moving] = []
+    fixed: list[_Fixed] = []
+    sensors: list[_Equipment] = []
+    effectors: list[_Equipment] = []
+    raids: list[_Raid] = []
+    leak: _LeakArea | None = None
+    weapons_free_zones: list[_Circle] = []
 
 
 def _table_columns(table: Any) -> dict[str, np.ndarray]:
@@ -90,8 +245,52 @@ def _table_columns(table: Any) -> dict[str, np.ndarray]:
     return out
 
 
+#: The columns the report reads, by table: ``f`` a number, ``i`` an integer, ``s`` text;
+#: upper case: never NULL (and, for numbers, finite).
+_COLUMNS: dict[str, dict[str, str]] = {
+    "summary_effectors": {"effector": "s"},
+    "effector_timeline": {"t_s": "F", "effector": "s", "shots_mean": "f"},
+    "timeline": {"t_s": "F", "wave": "s", "launched_mean": "f", "killed_mean": "f",
+                 "leaked_mean": "f"},
+    "events": {"rep": "I", "t_s": "F", "kind": "S", "drone": "i", "wave": "s",
+               "effector": "s", "asset": "s", "x": "f", "y": "f"},
+    "positions": {"rep": "I", "t_s": "F", "entity": "S", "id": "I", "x": "F", "y": "F",
+                  "state": "s"},
+}
+
+
+def _check_table(name: str, table: Any, path: Path) -> None:
+    """Raise one line naming the file and column when a table lacks a column the report
+    reads, holds it with the wrong type, or has a NULL (or a NaN) where it needs a value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kinds = {"f": (pa.types.is_floating, pa.types.is_integer, pa.types.is_decimal),
+             "i": (pa.types.is_integer,),
+             "s": (pa.types.is_string, pa.types.is_large_string)}
+    words = {"f": "numbers", "i": "integers", "s": "text"}
+    for col, spec in _COLUMNS.get(name, {}).items():
+        kind = spec.lower()
+        if col not in table.column_names:
+            raise InputError(f"table '{name}' has no column '{col}'", file=str(path))
+        column = table.column(col)
+        typ = column.type
+        if not (pa.types.is_null(typ) or any(ok(typ) for ok in kinds[kind])):
+            raise InputError(f"table '{name}', column '{col}': {typ}, not {words[kind]}",
+                             file=str(path))
+        if spec.isupper() and table.num_rows:
+            missing = column.null_count > 0 or pa.types.is_null(typ)
+            if not missing and pa.types.is_floating(typ):
+                missing = not pc.all(pc.is_finite(column)).as_py()
+            if missing:
+                raise InputError(f"table '{name}', column '{col}': a row without a value "
+                                 "(NULL or not finite)", file=str(path))
+
+
 def _read_tables(folder: Path) -> dict[str, dict[str, np.ndarray]]:
     """Read the report's tables from ``results.duckdb`` (or ``parquet/`` as a fallback)."""
+    import pyarrow as pa
+
     db = folder / "results.duckdb"
     pq_dir = folder / "parquet"
     tables: dict[str, dict[str, np.ndarray]] = {}
@@ -101,15 +300,21 @@ def _read_tables(folder: Path) -> dict[str, dict[str, np.ndarray]]:
         try:
             con = duckdb.connect(str(db), read_only=True)
         except duckdb.Error as exc:
-            raise InputError(f"not a readable DuckDB database ({exc})", file=str(db)) from None
+            raise InputError(f"not a readable DuckDB database ({_first_line(exc)})",
+                             file=str(db)) from None
         try:
             present = {r[0] for r in con.execute(
                 "SELECT table_name FROM information_schema.tables").fetchall()}
             for name in REPORT_TABLES:
                 if name not in present:
                     raise InputError(f"table '{name}' is missing", file=str(db))
-                tables[name] = _table_columns(con.sql(f'SELECT * FROM "{name}"')
-                                              .to_arrow_table())
+                try:
+                    table = con.sql(f'SELECT * FROM "{name}"').to_arrow_table()
+                except duckdb.Error as exc:
+                    raise InputError(f"table '{name}' cannot be read ({_first_line(exc)})",
+                                     file=str(db)) from None
+                _check_table(name, table, db)
+                tables[name] = _table_columns(table)
         finally:
             con.close()
         return tables
@@ -120,11 +325,84 @@ def _read_tables(folder: Path) -> dict[str, dict[str, np.ndarray]]:
             path = pq_dir / f"{name}.parquet"
             if not path.is_file():
                 raise InputError(f"table '{name}' is missing", file=str(path))
-            tables[name] = _table_columns(pq.read_table(path))
+            try:
+                table = pq.read_table(path)
+            except (pa.ArrowException, OSError, ValueError) as exc:
+                raise InputError(f"not a readable Parquet file ({_first_line(exc)})",
+                                 file=str(path)) from None
+            _check_table(name, table, path)
+            tables[name] = _table_columns(table)
         return tables
     raise InputError(
         "no results in this folder (no results.duckdb or parquet/); "
         "write one with `skyshield run SCENARIO --out DIR`", file=str(folder))
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def run_scenario_hash(folder: Path) -> str | None:
+    """The scenario hash of the run in ``folder``: its ``run`` table's ``scenario_hash``
+    (``results.duckdb``, else ``parquet/run.parquet``), else the folder's manifest; ``None``
+    when nothing records it (a folder written by hand or by an older skyshield)."""
+    import duckdb
+    import pyarrow as pa
+
+    rows: list[tuple[Any, Any]] = []
+    db, pq_path = folder / "results.duckdb", folder / "parquet" / "run.parquet"
+    # an unreadable record is no record: the tables, read next, say what is wrong
+    try:
+        if db.is_file():
+            con = duckdb.connect(str(db), read_only=True)
+            try:
+                rows = con.execute('SELECT key, value FROM "run"').fetchall()
+            finally:
+                con.close()
+        elif pq_path.is_file():
+            import pyarrow.parquet as pq
+
+            t = pq.read_table(pq_path).to_pydict()
+            rows = list(zip(t.get("key", []), t.get("value", []), strict=False))
+    except (duckdb.Error, pa.ArrowException, OSError, ValueError):
+        rows = []
+    for k, v in rows:
+        if k == "scenario_hash" and isinstance(v, str) and v:
+            return v
+    from skyshield.outfolder import read_manifest
+
+    m = read_manifest(folder)
+    h = m.get("scenario_hash") if m else None
+    return h if isinstance(h, str) and h else None
+
+
+def sweep_scenario(path: Path) -> tuple[str | None, str | None]:
+    """``(scenario name, scenario hash)`` of the base scenario of a sweep database, from its
+    ``sweep_meta`` (``scenario_hash``, else the hash of ``scenario_json``); ``(None, None)``
+    when it has no such record (a hand-made table)."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise InputError(f"not a readable DuckDB database ({_first_line(exc)})",
+                         file=str(path)) from None
+    try:
+        meta = dict(con.execute("SELECT key, value FROM sweep_meta").fetchall())
+    except duckdb.Error:
+        return None, None
+    finally:
+        con.close()
+    name = meta.get("scenario")
+    h = meta.get("scenario_hash")
+    if not h and meta.get("scenario_json"):
+        from skyshield.scenario.identity import digest
+
+        try:
+            h = digest(json.loads(str(meta["scenario_json"])))
+        except (ValueError, RecursionError):
+            h = None
+    return (None if name is None else str(name)), (None if not h else str(h))
 
 
 def _float(v: Any) -> float:
@@ -157,15 +435,24 @@ def read_sweep(path: Path) -> list[SweepPoint]:
         except json.JSONDecodeError as exc:
             raise InputError(f"sweep point {point}: bad JSON ({exc.msg})", file=str(path),
                              field="sweep_points") from None
-        points.append(SweepPoint(
-            point=int(point), params=params if isinstance(params, dict) else {"value": params},
-            replications=int(reps), seed=int(seed), vip_p_loss=_float(p), vip_lo=_float(lo),
-            vip_hi=_float(hi), summary=summary if isinstance(summary, dict) else {}))
+        try:
+            points.append(SweepPoint(
+                point=int(point),
+                params=params if isinstance(params, dict) else {"value": params},
+                replications=int(reps), seed=int(seed), vip_p_loss=_float(p),
+                vip_lo=_float(lo), vip_hi=_float(hi),
+                summary=summary if isinstance(summary, dict) else {}))
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"sweep point {point}: a value of the wrong type ({exc})",
+                             file=str(path), field="sweep_points") from None
     return points
 
 
 def load_run(folder: str | Path) -> RunData:
     """Read a run folder written by ``skyshield run SCENARIO --out DIR``.
+
+    A ``sweep.duckdb`` whose base scenario is not the run's (by scenario hash) is skipped,
+    and :attr:`RunData.notes` says so: its figure would describe another scenario.
 
     Raises
     ------
@@ -177,15 +464,25 @@ def load_run(folder: str | Path) -> RunData:
     if not isinstance(summary, dict) or "assets" not in summary:
         raise InputError("not a skyshield run summary (no 'assets')",
                          file=str(folder / "summary.json"))
+    _check(_Summary, summary, folder / "summary.json", "run summary")
     if not (folder / "layout.json").is_file():
         raise InputError("layout.json is missing", file=str(folder / "layout.json"))
     layout = _read_json(folder / "layout.json")
     if not isinstance(layout, dict) or "area" not in layout:
         raise InputError("not a skyshield map layout (no 'area')",
                          file=str(folder / "layout.json"))
+    _check(_Layout, layout, folder / "layout.json", "map layout")
     data = RunData(folder=folder, summary=summary, layout=layout, tables=_read_tables(folder))
     sweep = folder / "sweep.duckdb"
     if sweep.is_file():
-        data.sweep = read_sweep(sweep)
-        data.sweep_source = str(sweep)
+        name, h = sweep_scenario(sweep)
+        own = run_scenario_hash(folder)
+        if h is not None and own is not None and h != own:
+            data.sweep_skipped = (
+                f"{sweep} skipped: it is a sweep of another scenario ('{name}', hash "
+                f"{h[:12]}), not of this run's (hash {own[:12]})")
+            data.notes.append(data.sweep_skipped)
+        else:
+            data.sweep = read_sweep(sweep)
+            data.sweep_source = str(sweep)
     return data

@@ -353,14 +353,13 @@ FIGURES: tuple[tuple[str, str, Callable[[RunData], Figure | None]], ...] = (
 
 
 def render_figures(data: RunData) -> dict[str, bytes]:
-    """PNG bytes of every figure the folder supports, keyed by file stem, in page order."""
-    import matplotlib
-
-    from skyshield.results.plots import PLAIN_TEXT
+    """PNG bytes of every figure the folder supports, keyed by file stem, in page order
+    (drawn as plain text: :func:`skyshield.results.plots.plain_text`)."""
+    from skyshield.results.plots import plain_text
 
     out = {}
-    for stem, _title, make in FIGURES:
-        with matplotlib.rc_context(PLAIN_TEXT):
+    with plain_text():
+        for stem, _title, make in FIGURES:
             fig = make(data)
             if fig is not None:
                 out[stem] = png_bytes(fig)

@@ -3,7 +3,6 @@ the output folder (DuckDB, Parquet, JSON, plots)."""
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -27,6 +26,13 @@ def _proportion(k: int, n: int, key: str) -> dict[str, Any]:
         return {"replications": 0, "losses": 0, key: None, f"{key}_ci95": [None, None]}
     lo, hi = wilson_interval(k, n)
     return {"replications": n, "losses": k, key: _r(k / n), f"{key}_ci95": [_r(lo), _r(hi)]}
+
+
+def _utc_now() -> str:
+    """The time now, ISO-8601 UTC to the second (``2025-01-31T12:00:00Z``)."""
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _r(x: float, digits: int = 6) -> float | None:
@@ -73,11 +79,21 @@ class Results:
     outcome: dict[str, np.ndarray]
     recordings: dict[int, Any] = field(default_factory=dict)
     stopped_by_precision: bool = False
+    #: when the run finished (ISO-8601 UTC): metadata, in the ``run`` table only, never in
+    #: the summary (which stays byte-identical for identical input and seed)
+    created: str = field(default_factory=_utc_now)
 
     # ------------------------------------------------------------------ basic views
     @property
     def scenario_name(self) -> str:
         return self.scenario.name
+
+    @cached_property
+    def scenario_hash(self) -> str:
+        """:func:`skyshield.scenario.scenario_hash` of the scenario run."""
+        from skyshield.scenario.identity import scenario_hash
+
+        return scenario_hash(self.scenario)
 
     @property
     def replications(self) -> int:
@@ -281,7 +297,9 @@ class Results:
 
     def to_json(self, objective: Objective | None = None) -> str:
         """:meth:`to_dict` as JSON text (byte-identical for identical input and seed)."""
-        return json.dumps(self.to_dict(objective), indent=2, ensure_ascii=False) + "\n"
+        from skyshield.display import json_text
+
+        return json_text(self.to_dict(objective))
 
     def describe(self, out: str | Path | None = None,
                  objective: Objective | None = None) -> str:
@@ -292,10 +310,12 @@ class Results:
         return describe_results(self, None if out is None else Path(out), objective)
 
     # ------------------------------------------------------------------ storage
-    def save(self, out_dir: str | Path, *, plots: bool = True,
+    def save(self, out_dir: str | Path, *, plots: bool = True, overwrite: bool = False,
              objective: Objective | None = None) -> Path:
-        """Write the output folder (see ``docs/architecture.md``) atomically;
-        ``summary.json`` is :meth:`to_json` (``objective``)."""
+        """Write the output folder (see ``docs/architecture.md``): atomically, and refused
+        (:class:`~skyshield.errors.InputError`) when it holds another scenario's results,
+        unless ``overwrite``; ``summary.json`` is :meth:`to_json` (``objective``)."""
         from skyshield.results.store import save_results
 
-        return save_results(self, Path(out_dir), plots=plots, objective=objective)
+        return save_results(self, Path(out_dir), plots=plots, overwrite=overwrite,
+                            objective=objective)

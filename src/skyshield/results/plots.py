@@ -3,13 +3,15 @@ losses by cause, kills and leakers per wave over time, effector expenditure, rou
 by wave × effector, and the scenario map.
 
 ``draw_map``, ``draw_loss_causes`` and ``draw_wave_effectors`` are the project's one renderer
-of each: the report (and, for the map, the planner) use them too. Names in the figures drawn
-by ``draw_loss_causes`` and ``draw_wave_effectors`` are plain text (:func:`plain`, under
-:data:`PLAIN_TEXT`).
+of each: the report (and, for the map, the planner) use them too. ``plain_text`` is the one
+rule for text in figures (math parsing off: names are plain text), which every figure of the
+project is drawn under.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,19 +29,14 @@ EFFECTOR_COLOURS = {0: "tab:red", 1: "tab:orange", 2: "tab:green", 3: "tab:brown
 #: Colour of the friendly-fire cause (waves take ``tab10`` by wave index).
 FRIENDLY_FIRE_COLOUR = "0.25"
 #: matplotlib settings under which names are drawn as plain text (no LaTeX).
-PLAIN_TEXT: dict[Any, Any] = {"text.usetex": False}
+PLAIN_TEXT: dict[Any, Any] = {"text.usetex": False, "text.parse_math": False}
 
 
 def plain(text: object) -> str:
-    """A name as plain text in a figure.
-
-    Notes
-    -----
-    matplotlib reads text between two ``$`` as mathtext (a malformed formula raises while
-    drawing); ``\\$`` is a literal dollar sign. With ``text.usetex`` off (:data:`PLAIN_TEXT`)
-    nothing else in a string is interpreted.
-    """
-    return str(text).replace("$", "\\$")
+    """A name as figure text: drawn as it is, since every figure is drawn under
+    :func:`plain_text` (:data:`PLAIN_TEXT`: no mathtext, no LaTeX), where ``$`` is just a
+    character."""
+    return str(text)
 
 
 def _cause_colour(cause: dict[str, Any]) -> Any:
@@ -130,6 +127,25 @@ def _pyplot() -> Any:
     return plt
 
 
+@contextlib.contextmanager
+def plain_text() -> Iterator[None]:
+    """Draw (and save) figures inside this block: their text is plain text.
+
+    Names are data in figures too: a scenario, asset or wave named ``$\\frac{`` must not be
+    read as mathtext (matplotlib raises ``ParseSyntaxException`` when it draws it), so math
+    parsing is off for every text created or drawn in the block. A control character has no
+    glyph (it is drawn as a box); matplotlib's warning about the missing glyph is silenced.
+    """
+    import warnings
+
+    import matplotlib
+
+    with matplotlib.rc_context(PLAIN_TEXT), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from",
+                                category=UserWarning)
+        yield
+
+
 def draw_map(ax: Axes, lay: dict[str, Any], *, coverage: bool = True) -> None:
     """Draw sites, flight plans, sensor and effector coverage, launch areas and zones (km)."""
     from matplotlib.patches import Circle
@@ -183,6 +199,11 @@ def draw_map(ax: Axes, lay: dict[str, Any], *, coverage: bool = True) -> None:
 
 def write_plots(res: Results, folder: Path) -> list[Path]:
     """Write the run's figures as PNG into ``folder``; return their paths."""
+    with plain_text():
+        return _write_plots(res, folder)
+
+
+def _write_plots(res: Results, folder: Path) -> list[Path]:
     from skyshield.scenario.layout import layout
 
     plt = _pyplot()

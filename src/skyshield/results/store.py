@@ -1,23 +1,17 @@
-"""The output folder: DuckDB database, Parquet tables, JSON summary, map layout, plots.
+"""The tables of a run (DuckDB database, Parquet): :func:`build_tables`, :func:`write_duckdb`.
 
-Everything is first written into a temporary folder beside the target and then moved into
-place file by file with ``os.replace`` (atomic on POSIX), so an interrupted run never leaves a
-half-written file; files of other tools in the same folder (``sweep.duckdb``...) are kept.
+How they land in the output folder, with the summary, map layout and plots, is
+:mod:`skyshield.results.folder`.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from skyshield.contract import BIN_S
-from skyshield.scenario.layout import layout
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
@@ -33,6 +27,14 @@ def _names(values: np.ndarray, names: list[str]) -> list[str | None]:
     return [None if v is None or v == "" else str(v) for v in values]
 
 
+def _nullable(values: np.ndarray) -> pa.Array:
+    """A float64 column whose NaN (no value: an asset not lost has no loss time) is NULL."""
+    import pyarrow as pa
+
+    v = np.asarray(values, dtype=np.float64)
+    return pa.array(v, pa.float64(), mask=np.isnan(v))
+
+
 def build_tables(res: Results) -> dict[str, pa.Table]:
     """All result tables as Arrow tables (the schema is in ``docs/architecture.md``)."""
     import pyarrow as pa
@@ -45,9 +47,12 @@ def build_tables(res: Results) -> dict[str, pa.Table]:
     A, E, W = len(res.asset_names), len(res.effector_names), len(res.wave_names)
     vip = res.asset_kinds.index("moving") if "moving" in res.asset_kinds else None
     t: dict[str, pa.Table] = {}
+    # metadata: `created` differs between two runs of the same input (nothing else does)
     t["run"] = pa.table({
-        "key": ["scenario", "seed", "replications", "skyshield_version"],
-        "value": [res.scenario_name, str(res.seed), str(n), __version__],
+        "key": ["scenario", "scenario_hash", "seed", "replications", "skyshield_version",
+                "created"],
+        "value": [res.scenario_name, res.scenario_hash, str(res.seed), str(n), __version__,
+                  res.created],
     })
     t["replications"] = pa.table({
         "rep": reps,
@@ -66,7 +71,7 @@ def build_tables(res: Results) -> dict[str, pa.Table]:
         "rep": np.repeat(reps, A),
         "asset": np.tile(np.array(res.asset_names, dtype=object), n),
         "lost": o["asset_lost"].reshape(-1),
-        "loss_time_s": o["asset_loss_time_s"].reshape(-1).astype(np.float64),
+        "loss_time_s": _nullable(o["asset_loss_time_s"].reshape(-1)),
         "cause": pa.array([cause_name.get(int(c)) for c in o["asset_cause"].reshape(-1)],
                           pa.string()),
         "leak": np.repeat(o["leak"].astype(bool), A),
@@ -199,38 +204,9 @@ def write_duckdb(path: Path, tables: dict[str, pa.Table]) -> None:
 
 
 def save_results(res: Results, out_dir: Path, *, plots: bool = True,
-                 objective: Objective | None = None) -> Path:
-    """Write the whole output folder; see the module docstring for atomicity."""
-    import pyarrow.parquet as pq
-    import yaml
+                 overwrite: bool = False, objective: Objective | None = None) -> Path:
+    """Write the whole output folder (:func:`skyshield.results.folder.write_run_folder`)."""
+    from skyshield.results.folder import write_run_folder
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".skyshield-", dir=out_dir))
-    try:
-        tables = build_tables(res)
-        write_duckdb(tmp / "results.duckdb", tables)
-        (tmp / "parquet").mkdir()
-        for name, table in tables.items():
-            pq.write_table(table, tmp / "parquet" / f"{name}.parquet")
-        (tmp / "summary.json").write_text(res.to_json(objective), encoding="utf-8")
-        (tmp / "layout.json").write_text(
-            json.dumps(layout(res.scenario), indent=1, ensure_ascii=False) + "\n", "utf-8")
-        (tmp / "scenario.yaml").write_text(
-            yaml.safe_dump(res.scenario.model_dump(mode="json"), sort_keys=False,
-                           allow_unicode=True), "utf-8")
-        if plots:
-            from skyshield.results.plots import write_plots
-
-            (tmp / "plots").mkdir()
-            write_plots(res, tmp / "plots")
-        for entry in sorted(tmp.iterdir()):
-            target = out_dir / entry.name
-            if entry.is_dir():
-                if target.exists():
-                    shutil.rmtree(target)
-                os.replace(entry, target)
-            else:
-                os.replace(entry, target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return out_dir
+    return write_run_folder(res, out_dir, plots=plots, overwrite=overwrite,
+                            objective=objective)

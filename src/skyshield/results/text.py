@@ -33,10 +33,11 @@ def describe_results(res: Results, out: Path | None = None,
                      objective: Objective | None = None) -> str:
     """The summary as the terminal shows it: rich tables, rendered for this process's console
     (its width; colours only on a terminal). ``out``: the folder the run was saved in;
-    ``objective``: printed with its interval at the end."""
-    from rich.console import Console
+    ``objective``: printed with its interval at the end. Names are printed as they are, never
+    as markup or escape sequences (:func:`skyshield.display.console`)."""
+    from skyshield.display import console as safe_console
 
-    console = Console()
+    console = safe_console()
     with console.capture() as cap:
         _print_summary(console, res, out, objective)
     return cap.get()
@@ -55,10 +56,13 @@ def objective_line(block: dict[str, Any]) -> str:
 def _print_summary(console: Console, res: Results, out: Path | None,
                    objective: Objective | None) -> None:
     from rich.table import Table
+    from rich.text import Text
+
+    from skyshield.display import term
 
     s = res.summary
-    console.print(f"[bold]{s['scenario']}[/bold]: {s['replications']} replications, "
-                  f"seed {s['seed']}")
+    console.print(Text.assemble((term(s["scenario"]), "bold"),
+                                f": {s['replications']} replications, seed {s['seed']}"))
     t = Table(title="Loss probability (95 % Wilson interval)")
     t.add_column("asset")
     t.add_column("kind")

@@ -29,8 +29,10 @@ def scenario_json(sc: Scenario) -> str:
 
 def describe_scenario(sc: Scenario, path: str | Path) -> str:
     """One line naming the file and what it holds (``skyshield validate``)."""
+    from skyshield.display import term
+
     info = scenario_info(sc)
-    return (f"{path}: valid — {info['assets']} assets, {info['raids']} raids "
+    return (f"{term(path)}: valid — {info['assets']} assets, {info['raids']} raids "
             f"({info['drones']} drones), {info['sensors']} sensors, "
             f"{info['effectors']} effectors\n")
 
@@ -52,10 +54,11 @@ def catalogue_json(cat: Catalogue) -> str:
 def describe_catalogue(cat: Catalogue) -> str:
     """One rich table per section, rendered for this process's console
     (``skyshield catalogue``)."""
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    from skyshield.display import console as safe_console
+
+    console = safe_console()
     with console.capture() as cap:
         for sec, entries in _sections(cat).items():
             table = Table(title=sec, show_lines=False)

@@ -77,6 +77,10 @@ def generate(
     check(f"an instance of {weapons:,} weapon types x {n_t:,} targets x {units:,} units",
           memory=float(BYTES_PER_PAIR) * weapons * n_t + float(BYTES_PER_UNIT) * weapons * units,
           file="<argument>", field="--weapons")
+
+    from skyshield.outfolder import out_file
+
+    out = out_file(out, option="OUT")
     from skyshield.wta import ahuja_instance, andersen_instance, write_instance
 
     if recipe == "ahuja":

@@ -148,7 +148,9 @@ def write_instance(problem: WTAProblem, path: str | Path) -> None:
     out += [f"{i} {j} {problem.pk[i, j]:.12f}" for i, j in zip(ii, jj, strict=True)]
     data = ("\n".join(out) + "\n").encode()
     path = Path(path)
-    path.write_bytes(gzip.compress(data, mtime=0) if path.suffix == ".gz" else data)
+    from skyshield.outfolder import atomic_write
+
+    atomic_write(path, gzip.compress(data, mtime=0) if path.suffix == ".gz" else data)
 
 
 def ahuja_instance(n_weapons: int, n_targets: int | None = None, *, seed: int = 0,
