@@ -46,8 +46,8 @@ MANIFEST_FORMAT = 1
 #: The figures of a run (``plots/<name>.png``) and of its report (``report/<name>.png``).
 RUN_PLOTS = ("loss_probability", "timeline", "loss_causes", "wave_effectors", "effectors",
              "means", "map")
-REPORT_FIGURES = ("raid_sweep", "loss_probability", "loss_causes", "wave_effectors", "leakers",
-                  "expenditure", "cost_exchange", "map")
+REPORT_FIGURES = ("raid_sweep", "frontier", "loss_probability", "loss_causes", "wave_effectors",
+                  "leakers", "expenditure", "cost_exchange", "map")
 
 #: Every name each writer may write, relative to the folder: all skyshield ever removes from a
 #: folder without a manifest.

@@ -291,3 +291,35 @@ def test_page_shows_the_leak_split_and_the_causes() -> None:
     assert page.count("<tr>") >= len(causes)
     assert "Rounds and kills by wave × effector" in page and "rounds at it" in page
     assert "attack cost of the drones killed ÷ defence cost" in page
+
+
+def _frontier_json(folder: Path, scenario_hash: str | None) -> None:
+    from skyshield.report.data import run_scenario_hash
+
+    d = {"designs": [{"name": n, "p_vip": p, "p_vip_ci95": [p - 0.02, p + 0.02],
+                      "site_value": v, "site_value_ci95": [v - 2.0, v + 2.0]}
+                     for n, p, v in ((f"as written {HOSTILE}", 0.30, 200.0),
+                                     ("escort", 0.25, 210.0), ("area", 0.40, 190.0))],
+         "frontier": ["escort", f"as written {HOSTILE}", "area"], "neighbours": [],
+         "scenario": "x", "vip": HOSTILE, "replications": 10, "seed": 1,
+         "scenario_hash": scenario_hash if scenario_hash is not None else
+         run_scenario_hash(folder)}
+    (folder / "frontier.json").write_text(json.dumps(d), encoding="utf-8")
+
+
+def test_frontier_figure_when_a_frontier_of_this_scenario_is_present(run_copy: Path) -> None:
+    """``skyshield frontier --out`` into the run folder: the report draws it (names as
+    plain text); a frontier of another scenario is skipped with a note; a malformed one is
+    one error naming the file."""
+    _frontier_json(run_copy, None)
+    out = build_report(run_copy)
+    assert "frontier" in out.figures and (run_copy / "report" / "frontier.png").is_file()
+    assert 'id="fig-frontier"' in out.html.read_text(encoding="utf-8")
+    _frontier_json(run_copy, "0" * 64)
+    out = build_report(run_copy)
+    assert "frontier" not in out.figures
+    assert any("frontier of another scenario" in n for n in out.notes)
+    (run_copy / "frontier.json").write_text('{"designs": 3}', encoding="utf-8")
+    with pytest.raises(InputError, match="not a skyshield frontier") as err:
+        build_report(run_copy)
+    assert err.value.file == str(run_copy / "frontier.json")

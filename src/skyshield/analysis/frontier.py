@@ -144,11 +144,13 @@ class FrontierResult:
     frontier: list[int]  # design indices on the frontier, by P(VIP lost) ascending
     neighbours: list[dict[str, Any]]
     seconds: float = 0.0
+    scenario_hash: str = ""  # of the scenario as written (skyshield.scenario.scenario_hash)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``skyshield frontier --json`` object (no timings: deterministic)."""
         return {
-            "scenario": self.scenario_name, "replications": self.replications,
+            "scenario": self.scenario_name, "scenario_hash": self.scenario_hash,
+            "replications": self.replications,
             "seed": self.seed, "vip": self.vip_name, "designs": self.designs,
             "frontier": [self.designs[i]["name"] for i in self.frontier],
             "neighbours": self.neighbours,
@@ -382,5 +384,7 @@ def split_frontier(
             "site_value": _r(dv[0], 4), "site_value_ci95": _ci(dv[1], dv[2], 4),
             "separated": bool(dp[1] > 0.0 and dv[2] < 0.0),
         })
+    from skyshield.scenario.identity import scenario_hash
+
     return FrontierResult(scenario.name, replications, seed, scenario.vip.name, rows, front,
-                          neighbours, time.perf_counter() - t0)
+                          neighbours, time.perf_counter() - t0, scenario_hash(scenario))

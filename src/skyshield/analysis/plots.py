@@ -85,54 +85,63 @@ def _tornado_chart(report: FaultReport, path: str | Path | BinaryIO) -> str | Pa
     return path
 
 
+def draw_frontier(ax: Any, d: dict[str, Any]) -> None:
+    """Draw a frontier (the ``frontier.json`` object, :meth:`FrontierResult.to_dict`): P(VIP
+    lost) against the expected value lost at the fixed sites, one point per design with its
+    95 % intervals; the frontier joined, safest for the VIP first; design 0 (the scenario as
+    written) marked. Designs on the same point share one marker and label."""
+    from skyshield.results.plots import plain
+
+    designs = d["designs"]
+    names = [x["name"] for x in designs]
+    frontier = [names.index(n) for n in d["frontier"]]
+    front = set(frontier)
+    spots: dict[tuple[float, float], list[int]] = {}
+    for k, x in enumerate(designs):
+        spots.setdefault((x["p_vip"], x["site_value"]), []).append(k)
+    placed: list[tuple[float, float]] = []
+    for ks in sorted(spots.values(), key=lambda ks: 0 in ks):  # design 0 drawn last
+        k = ks[0]
+        x = designs[k]
+        px, py = 100.0 * x["p_vip"], x["site_value"]
+        xlo, xhi = (100.0 * v for v in x["p_vip_ci95"])
+        ylo, yhi = x["site_value_ci95"]
+        colour = "black" if 0 in ks else ("tab:red" if k in front else "0.6")
+        ax.errorbar([px], [py], xerr=[[px - xlo], [xhi - px]], yerr=[[py - ylo], [yhi - py]],
+                    fmt="s" if 0 in ks else "o", color=colour, ecolor=colour, alpha=0.85,
+                    capsize=2, lw=0.8, ms=6, zorder=3 if 0 in ks else 2)
+        label = " = ".join(f"{j}: {designs[j]['name']}" for j in ks)
+        # labels of nearby points alternate above and below their marker
+        near = sum(1 for (qx, qy) in placed if abs(qx - px) < 1.0 and abs(qy - py) < 1.5)
+        placed.append((px, py))
+        ax.annotate(plain(label), (px, py), xytext=(5, 4 - 11 * (near % 2) - 11 * (near // 2)),
+                    textcoords="offset points", fontsize=7, color=colour)
+    ax.plot([100.0 * designs[i]["p_vip"] for i in frontier],
+            [designs[i]["site_value"] for i in frontier], color="tab:red", lw=1.2, alpha=0.7,
+            label="frontier")
+    ax.plot([], [], "s", color="black", label="the scenario as written")
+    ax.plot([], [], "o", color="0.6", label="dominated design")
+    ax.set_xlabel(plain(f"P(loss of {d['vip']}) (%; 95 % Wilson interval)"))
+    ax.set_ylabel("expected value lost at the fixed sites (value units; 95 % interval)")
+    separated = sum(1 for n in d["neighbours"] if n["separated"])
+    ax.set_title(plain(
+        f"{d['scenario']}: the escort/area split — {len(designs)} designs, "
+        f"{d['replications']} replications each, seed {d['seed']}, common random numbers\n"
+        "bars: each design's own 95 % interval; the paired differences between frontier "
+        f"neighbours separate {separated} of {len(d['neighbours'])} pairs at 95 % "
+        "(frontier.json)"), fontsize=9)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="upper right")
+
+
 def plot_frontier(res: FrontierResult, path: str | Path) -> Path:
-    """P(VIP lost) against the expected value lost at the fixed sites, one point per design
-    with its 95 % intervals; the frontier (designs no other beats on both) joined, safest for
-    the VIP first; the scenario as written marked."""
-    from skyshield.results.plots import plain, plain_text
+    """:func:`draw_frontier` of ``res`` into a PNG at ``path``."""
+    from skyshield.results.plots import plain_text
 
     plt = _pyplot()
     with plain_text():
         fig, ax = plt.subplots(figsize=(10, 6.2))
-        front = set(res.frontier)
-        # designs that land on the same point (a doctrine that changes nothing here) share
-        # one marker and one label
-        spots: dict[tuple[float, float], list[int]] = {}
-        for k, d in enumerate(res.designs):
-            spots.setdefault((d["p_vip"], d["site_value"]), []).append(k)
-        placed: list[tuple[float, float]] = []
-        for ks in sorted(spots.values(), key=lambda ks: 0 in ks):  # design 0 drawn last
-            k = ks[0]
-            d = res.designs[k]
-            x, y = 100.0 * d["p_vip"], d["site_value"]
-            xlo, xhi = (100.0 * v for v in d["p_vip_ci95"])
-            ylo, yhi = d["site_value_ci95"]
-            colour = "black" if 0 in ks else ("tab:red" if k in front else "0.6")
-            ax.errorbar([x], [y], xerr=[[x - xlo], [xhi - x]], yerr=[[y - ylo], [yhi - y]],
-                        fmt="s" if 0 in ks else "o", color=colour, ecolor=colour, alpha=0.85,
-                        capsize=2, lw=0.8, ms=6, zorder=3 if 0 in ks else 2)
-            label = " = ".join(f"{j}: {res.designs[j]['name']}" for j in ks)
-            # labels of nearby points alternate above and below their marker
-            near = sum(1 for (px, py) in placed if abs(px - x) < 1.0 and abs(py - y) < 1.5)
-            placed.append((x, y))
-            ax.annotate(plain(label), (x, y), xytext=(5, 4 - 11 * (near % 2) - 11 * (near // 2)),
-                        textcoords="offset points", fontsize=7, color=colour)
-        fx = [100.0 * res.designs[i]["p_vip"] for i in res.frontier]
-        fy = [res.designs[i]["site_value"] for i in res.frontier]
-        ax.plot(fx, fy, color="tab:red", lw=1.2, alpha=0.7, label="frontier")
-        ax.plot([], [], "s", color="black", label="the scenario as written")
-        ax.plot([], [], "o", color="0.6", label="dominated design")
-        ax.set_xlabel(plain(f"P(loss of {res.vip_name}) (%; 95 % Wilson interval)"))
-        ax.set_ylabel("expected value lost at the fixed sites (value units; 95 % interval)")
-        separated = sum(1 for n in res.neighbours if n["separated"])
-        ax.set_title(plain(
-            f"{res.scenario_name}: the escort/area split — {len(res.designs)} designs, "
-            f"{res.replications} replications each, seed {res.seed}, common random numbers\n"
-            "bars: each design's own 95 % interval; the paired differences between frontier "
-            f"neighbours separate {separated} of {len(res.neighbours)} pairs at 95 % "
-            "(frontier.json)"), fontsize=9)
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8, loc="upper right")
+        draw_frontier(ax, res.to_dict())
         fig.tight_layout()
         fig.savefig(path, dpi=110, format="png")
         plt.close(fig)

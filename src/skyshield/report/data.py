@@ -59,6 +59,8 @@ class RunData:
     notes: list[str] = field(default_factory=list)
     #: why a ``sweep.duckdb`` in the folder is not shown (another scenario's), or ``None``
     sweep_skipped: str | None = None
+    #: ``frontier.json`` of ``skyshield frontier --out`` into this folder (same scenario)
+    frontier: dict[str, Any] | None = None
 
     @property
     def recorded_reps(self) -> list[int]:
@@ -136,6 +138,12 @@ class _Effector(BaseModel):
     kills_mean: _Num = None
     cost_mean: _Num = None
     cost_per_kill: _Num = None
+    magazine: _Num = None
+    stock: _Num = None
+    delivered: _Num = None
+    p_dry: _Num = None
+    dry_time_median_s: _Num = None
+    rounds_left_mean: _Num = None
 
 
 class _Cost(BaseModel):
@@ -485,4 +493,18 @@ def load_run(folder: str | Path) -> RunData:
         else:
             data.sweep = read_sweep(sweep)
             data.sweep_source = str(sweep)
+    front = folder / "frontier.json"
+    if front.is_file():
+        fd = _read_json(front)
+        if not (isinstance(fd, dict) and isinstance(fd.get("designs"), list)
+                and isinstance(fd.get("frontier"), list)
+                and isinstance(fd.get("neighbours"), list)):
+            raise InputError("not a skyshield frontier (no designs, frontier, neighbours)",
+                             file=str(front))
+        own = run_scenario_hash(folder)
+        if fd.get("scenario_hash") and own is not None and fd["scenario_hash"] != own:
+            data.notes.append(f"{front} skipped: it is a frontier of another scenario "
+                              f"('{fd.get('scenario')}')")
+        else:
+            data.frontier = fd
     return data

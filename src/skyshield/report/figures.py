@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from skyshield.errors import InputError
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
@@ -340,8 +342,25 @@ def fig_map(data: RunData) -> Figure:
 
 
 #: (file stem, title, renderer) in page order.
+def fig_frontier(data: RunData) -> Figure | None:
+    """The escort/area frontier of ``skyshield frontier --out`` into this folder."""
+    if data.frontier is None:
+        return None
+    from skyshield.analysis.plots import draw_frontier
+
+    fig = _figure(10, 6.2)
+    try:
+        draw_frontier(fig.subplots(), data.frontier)
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise InputError(f"a malformed frontier ({exc!r})",
+                         file=str(data.folder / "frontier.json")) from None
+    return fig
+
+
 FIGURES: tuple[tuple[str, str, Callable[[RunData], Figure | None]], ...] = (
     ("raid_sweep", "Loss probability against raid size", fig_raid_sweep),
+    ("frontier", "The escort/area split: designs of doctrine (skyshield frontier)",
+     fig_frontier),
     ("loss_probability", "Loss probability per asset", fig_loss),
     ("loss_causes", "Losses by cause", fig_loss_causes),
     ("wave_effectors", "Rounds and kills by wave × effector", fig_wave_effectors),

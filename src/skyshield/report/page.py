@@ -123,6 +123,20 @@ def summary_html(s: dict[str, Any]) -> str:
             for e in s.get("effectors", [])]
     parts.append("<h3>Effectors (mean per replication)</h3>" + _table(
         ["effector", "shots", "kills", "cost (USD)", "cost per kill (USD)"], rows, "num"))
+
+    def minutes(v: Any) -> str:
+        return "—" if v is None else f"{float(v) / 60:.1f} min"
+
+    rows = [[escape(str(e["name"])), _num(e.get("magazine"), ".0f"),
+             "unlimited" if e.get("stock") is None else _num(e.get("stock"), ".0f"),
+             _num(e.get("delivered"), ".0f"), _pct(e.get("p_dry")),
+             minutes(e.get("dry_time_median_s")),
+             "—" if e.get("rounds_left_mean") is None else _num(e.get("rounds_left_mean"))]
+            for e in s.get("effectors", []) if e.get("magazine") is not None]
+    if rows:
+        parts.append("<h3>Means: when each effector runs dry (Winchester)</h3>" + _table(
+            ["effector", "magazine", "stock", "delivered", "P(runs dry)", "median time dry",
+             "rounds left (mean)"], rows, "num"))
     c = s.get("cost", {})
     ci = c.get("defence_ci95") or [None, None]
     ff = s.get("friendly_fire", {})
