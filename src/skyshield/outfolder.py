@@ -59,6 +59,7 @@ ARTEFACTS: dict[str, tuple[str, ...]] = {
     "sweep": ("sweep.duckdb", "sweep.duckdb.wal", "sweep_points.parquet"),
     "faults": ("faults.json", "faults.duckdb", "plots/tornado.png"),
     "plan": ("plan.json", "strategy.json", "plots/plan_map.png"),
+    "frontier": ("frontier.json", "frontier.duckdb", "frontier.png"),
 }
 #: Sub-folders the writers create (removed again when a removal leaves them empty).
 FOLDERS = ("parquet", "plots", "report")

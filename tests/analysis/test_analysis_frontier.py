@@ -156,3 +156,29 @@ def test_the_flagship_designs_file_loads_and_every_design_validates(flagship) ->
     variants = design_scenarios(flagship, designs, file=str(path))
     assert len(variants) == len(designs) + 1 >= 6
     assert all(v.model_dump() != flagship.model_dump() for v in variants[1:])
+
+
+def test_the_frontier_folder_follows_the_output_folder_rules(flagship, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]
+                                                             ) -> None:
+    """A frontier goes into a run folder of the same scenario (user files kept, 0644); into
+    another scenario's folder it is refused before any design runs, unless --overwrite."""
+    from skyshield.scenario import scenario_from_dict
+
+    out = tmp_path / "f"
+    out.mkdir()
+    (out / "my_notes.txt").write_text("mine", encoding="utf-8")
+    res = split_frontier(flagship, [Design("x", {"c2.escort_priority": 0.9})],
+                         replications=50, seed=1, backend="serial", simulator=FAKE)
+    res.save(out)
+    assert (out / "my_notes.txt").read_text(encoding="utf-8") == "mine"
+    d = flagship.model_dump(mode="json")
+    d["name"] = "other"
+    other = scenario_from_dict(d)
+    res2 = split_frontier(other, [Design("x", {"c2.escort_priority": 0.9})],
+                          replications=50, seed=1, backend="serial", simulator=FAKE)
+    with pytest.raises(InputError, match="another scenario"):
+        res2.save(out)
+    res2.save(out, overwrite=True)
+    assert json.loads((out / "frontier.json").read_text(encoding="utf-8"))["scenario"] == "other"
+    assert (out / "my_notes.txt").is_file()

@@ -145,6 +145,12 @@ def frontier(
     address: Annotated[str | None, typer.Option(help="Ray cluster address.")] = None,
     workers: Annotated[int | None, typer.Option(
         help="Worker processes (default: the CPU count).")] = None,
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="Replace another scenario's skyshield files found in --out.")]
+    = False,
+    force_workers: Annotated[bool, typer.Option(
+        "--force-workers", help="Start --workers processes even beyond the CPU count.")]
+    = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -156,16 +162,22 @@ def frontier(
     """
     check_run_args(replications, seed, workers, backend=backend, address=address,
                    min_replications=2)
+    workers = cap_workers(workers, force=force_workers or address is not None)
     from skyshield.analysis.frontier import load_designs, split_frontier
     from skyshield.scenario import load_scenario
 
     ds = load_designs(designs)
     sc = load_scenario(scenario)
+    if out is not None:  # refused now, not after the designs ran
+        from skyshield.analysis.frontier import check_frontier_out
+        from skyshield.scenario import scenario_hash
+
+        check_frontier_out(out, sc.name, scenario_hash(sc), overwrite=overwrite)
     show = not quiet and not json_out and sys.stderr.isatty()
     res = split_frontier(sc, ds, replications=replications, seed=seed, backend=backend,
                          workers=workers, address=address, progress=show, file=str(designs))
     if out is not None:
-        res.save(out)
+        res.save(out, overwrite=overwrite)
     sys.stdout.write(res.to_json() if json_out else res.describe(out=out))
 
 

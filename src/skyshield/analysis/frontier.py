@@ -19,8 +19,6 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import os
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -197,40 +195,60 @@ class FrontierResult:
             lines.append(f"Written: {out}/frontier.json, frontier.duckdb, frontier.png")
         return "\n".join(lines) + "\n"
 
-    def save(self, out_dir: str | Path, *, plot: bool = True) -> Path:
+    def save(self, out_dir: str | Path, *, plot: bool = True, overwrite: bool = False
+             ) -> Path:
         """``frontier.json``, ``frontier.duckdb`` (tables ``designs``, ``neighbours``) and
-        ``frontier.png`` in ``out_dir``, each written to a temporary file and renamed."""
-        folder = Path(out_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        _atomic_bytes(folder / "frontier.json", self.to_json().encode("utf-8"))
-        _write_duckdb(self, folder / "frontier.duckdb")
+        ``frontier.png`` in ``out_dir``, each atomically (the figure drawn before anything is
+        written), on the rules of :mod:`skyshield.outfolder`: a folder holding another
+        scenario's files is refused unless ``overwrite``."""
+        import io
+
+        from skyshield.interrupt import deferred_sigint
+        from skyshield.outfolder import atomic_path, atomic_write, claim, commit, locked
+
+        out = check_frontier_out(out_dir, self.scenario_name, self.scenario_hash,
+                                 overwrite=overwrite)
+        names = ["frontier.json", "frontier.duckdb"] + (["frontier.png"] if plot else [])
+        figure: bytes | None = None
         if plot:
             from skyshield.analysis.plots import plot_frontier
 
-            tmp = folder / ".frontier.png.tmp"
-            plot_frontier(self, tmp)
-            os.replace(tmp, folder / "frontier.png")
-        return folder
+            buf = io.BytesIO()
+            plot_frontier(self, buf)
+            figure = buf.getvalue()
+        with deferred_sigint(), locked(out):
+            if self.scenario_hash:
+                claim(out, "frontier", names, scenario=self.scenario_name,
+                      scenario_hash=self.scenario_hash, overwrite=overwrite)
+            atomic_write(out / "frontier.json", self.to_json())
+            with atomic_path(out / "frontier.duckdb") as tmp:
+                _write_duckdb(self, tmp)
+            if figure is not None:
+                atomic_write(out / "frontier.png", figure)
+            if self.scenario_hash:
+                commit(out, "frontier", names)
+        return out
 
 
-def _atomic_bytes(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def check_frontier_out(out: str | Path, scenario: str, scenario_hash: str, *,
+                       overwrite: bool = False, option: str = "--out") -> Path:
+    """The folder ``out`` for a frontier, checked (and created) before the designs run:
+    writable, nothing in the way of its files, no other scenario's results in it unless
+    ``overwrite`` (:mod:`skyshield.outfolder`)."""
+    from skyshield.outfolder import ARTEFACTS, check_claim, check_entries, out_folder
+
+    folder = out_folder(out, option=option, what="frontier folder")
+    check_entries(folder, ARTEFACTS["frontier"], option=option)
+    if scenario_hash:
+        check_claim(folder, scenario=scenario, scenario_hash=scenario_hash,
+                    overwrite=overwrite, option=option)
+    return folder
 
 
 def _write_duckdb(res: FrontierResult, path: Path) -> None:
     import duckdb
 
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
+    con = duckdb.connect(str(path))
     try:
         con.execute("CREATE TABLE designs (design INTEGER, name VARCHAR, changes VARCHAR, "
                     "p_vip DOUBLE, p_vip_lo DOUBLE, p_vip_hi DOUBLE, site_value DOUBLE, "
@@ -259,8 +277,6 @@ def _write_duckdb(res: FrontierResult, path: Path) -> None:
             con.executemany(f"INSERT INTO neighbours VALUES ({', '.join('?' * 9)})", nrows)
     finally:
         con.close()
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
 
 
 def _r(x: float, digits: int = 6) -> float | None:

@@ -134,8 +134,9 @@ def draw_frontier(ax: Any, d: dict[str, Any]) -> None:
     ax.legend(fontsize=8, loc="upper right")
 
 
-def plot_frontier(res: FrontierResult, path: str | Path) -> Path:
-    """:func:`draw_frontier` of ``res`` into a PNG at ``path``."""
+def plot_frontier(res: FrontierResult, path: str | Path | BinaryIO) -> str | Path | BinaryIO:
+    """:func:`draw_frontier` of ``res`` into a PNG at ``path`` (a file name or a binary file
+    object); returned."""
     from skyshield.results.plots import plain_text
 
     plt = _pyplot()
@@ -145,4 +146,4 @@ def plot_frontier(res: FrontierResult, path: str | Path) -> Path:
         fig.tight_layout()
         fig.savefig(path, dpi=110, format="png")
         plt.close(fig)
-    return Path(path)
+    return path
