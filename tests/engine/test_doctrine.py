@@ -54,7 +54,8 @@ def _same(cs, reps: int = 3) -> None:
     for r in range(reps):
         ref = run_replication(cs, 3, r)
         for name in ("eff_shots", "eff_kills", "eff_shots_t", "wave_killed", "asset_lost",
-                     "min_magazine", "eff_dry_s", "eff_left"):
+                     "asset_loss_time_s", "asset_hits", "asset_cause", "min_magazine",
+                     "eff_dry_s", "eff_left"):
             np.testing.assert_array_equal(getattr(out.row(r), name), getattr(ref, name),
                                           err_msg=f"{name} {r}")
 
@@ -241,3 +242,33 @@ def test_ground_time_removes_exposure_to_air_attack() -> None:
     ev = record_replication(flying, 3, 0).events
     hit_t = ev["t_s"][(ev["kind"] == "hit") & (ev["asset"] == 0)]
     assert len(hit_t) > 0 and (hit_t < takeoff).all()
+
+
+def test_a_strike_on_the_landing_point_hits_the_aircraft_on_the_ground() -> None:
+    """A one-way attack drone aimed at a helipad site at the VIP's stop (0, -2000) impacts at
+    ~200 s. With a 300-s stop from ~133 s the helicopter is on the ground there and its
+    ground vulnerability 1 loses it (cause: that wave); with a 30-s stop it has left, and the
+    strike cannot touch an aircraft in the air."""
+    def scenario(ground: float) -> dict:
+        vip = _vip(waypoints=[
+            {"position": [-8000, -2000]},
+            {"position": [0, -2000], "ground_s": ground,
+             "ground_vulnerability": {"owa_piston": 1.0}},
+            {"position": [8000, -2000]}])
+        d = _scenario(missile(pk=NEVER, magazine=1, reload_s=0.0), count=1, vip=vip)
+        d["assets"]["fixed"].append({"name": "Helipad", "position": [0, -2000], "value": 1,
+                                     "radius_m": 20, "vulnerability": {"owa_piston": 0.0}})
+        d["raids"][0]["launch_area"] = {"center": [0, 8000], "radius_m": 1e-6}
+        d["raids"][0]["launch"] = {"start_s": 0, "end_s": 1}
+        d["raids"][0]["targeting"] = {"weights": {"Helipad": 1}}
+        return d
+
+    cs = build(scenario(300.0))
+    out = run_batch(cs, 3, 0, 20)
+    assert out.asset_lost[:, 0].all() and (out.asset_cause[:, 0] == 0).all()
+    assert ((out.asset_loss_time_s[:, 0] > 133.0) & (out.asset_loss_time_s[:, 0] < 433.0)).all()
+    _same(cs)
+    cs = build(scenario(30.0))
+    out = run_batch(cs, 3, 0, 20)
+    assert not out.asset_lost[:, 0].any() and (out.asset_hits[:, 0] == 0).all()
+    _same(cs)

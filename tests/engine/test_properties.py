@@ -24,7 +24,9 @@ def scenarios(draw: st.DrawFn) -> dict:
         "name": "VIP", "value": 100, "speed_mps": draw(st.floats(20, 80)),
         "departure_s": draw(st.floats(0, 200)),
         "waypoints": [{"position": [-8000, 0]},
-                      {"position": [0, 3000], "ground_s": draw(st.sampled_from([0.0, 0.0, 90.0]))},
+                      {"position": [0, 3000], "ground_s": (g := draw(st.sampled_from(
+                          [0.0, 0.0, 90.0]))),
+                       "ground_vulnerability": {"owa_piston": 0.8, "fpv": 0.5} if g else {}},
                       {"position": [8000, 0]}],
         "vulnerability": {"fpv": draw(st.floats(0, 1)), "loitering": draw(st.floats(0, 1))}}]
     d["assets"]["fixed"][0]["vulnerability"] = {t: draw(st.floats(0, 1)) for t in THREATS}

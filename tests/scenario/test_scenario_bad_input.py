@@ -217,6 +217,16 @@ CASES = [
     case("ground-on-a-site", "      value: 10\n      vulnerability: {owa_piston: 0.5}",
          "      value: 10\n      ground_s: 60\n      vulnerability: {owa_piston: 0.5}",
          at="ground_s: 60", field="assets.fixed[0].ground_s", says="ground_s"),
+    case("ground-vulnerability-without-stop", "        - {position: [0, 5000], t_s: 600}",
+         "        - {position: [0, 5000], t_s: 600, ground_vulnerability: {owa_piston: 1}}",
+         at="ground_vulnerability", field="assets.moving[0].waypoints[1].ground_vulnerability",
+         says="needs ground time"),
+    case("ground-vulnerability-unknown-class", "        - {position: [0, 5000], t_s: 600}",
+         "        - {position: [0, 5000], t_s: 600, ground_s: 30,\n"
+         "           ground_vulnerability: {zeppelin: 1}}",
+         at="ground_vulnerability",
+         field="assets.moving[0].waypoints[1].ground_vulnerability.zeppelin",
+         says="unknown threat class 'zeppelin'"),
     # --- finite means (stock, resupply)
     case("stock-negative", "params: {max_range_m: 3500}}",
          "params: {max_range_m: 3500}, stock: -4}", at="stock: -4",

@@ -71,6 +71,8 @@ class KernelParams(NamedTuple):
     plan_n: np.ndarray  # (M,) int64 points used
     plan_alt: np.ndarray  # (M,) float64 m
     plan_gnd: np.ndarray  # (M, K) bool leg k (point k to k+1) is on the ground
+    plan_stops: np.ndarray  # (M,) bool the plan has a ground stop
+    ground_leth: np.ndarray  # (M, K, W) float64 P(lost | a strike's impact) on ground leg k
     # assets (A = M moving then fixed)
     asset_x: np.ndarray  # (A,) float64 m (moving: first waypoint)
     asset_y: np.ndarray  # (A,) float64 m
@@ -370,6 +372,19 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         [rng.drone_key(wave_specs[w][0], i) for w, c in enumerate(wave_count)
          for i in range(int(c))], dtype=np.uint64)
 
+    # ---- strikes on an aircraft on the ground: vulnerability per ground leg and wave
+    ground_leth = np.zeros((M, K, max(W, 1)))
+    for i, m in enumerate(moving):
+        q = 0  # the plan point of each waypoint: a stop adds one
+        for wp in m.waypoints:
+            if wp.ground_s > 0.0:
+                for w, spec in enumerate(wave_specs):
+                    tp = cat.threats[spec[1]].params
+                    if tp["warhead"] > 0:
+                        ground_leth[i, q, w] = wp.ground_vulnerability.get(spec[1], 0.0)
+                q += 1
+            q += 1
+
     # ---- leak: ambush point = the flight-path point nearest the launch-area centre
     leak_p, leak_wave, leak_asset = 0.0, -1, VIP_INDEX
     leak_x = leak_y = leak_t = leak_spread = 0.0
@@ -496,6 +511,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
     params = KernelParams(
         dt=dt, n_steps=n_steps, duration=float(scenario.duration_s), n_bins=n_bins,
         plan_x=plan_x, plan_y=plan_y, plan_t=plan_t, plan_n=plan_n, plan_alt=plan_alt, plan_gnd=plan_gnd,
+        plan_stops=plan_gnd.any(axis=1), ground_leth=ground_leth,
         asset_x=asset_x, asset_y=asset_y, asset_radius=asset_radius, asset_value=asset_value,
         asset_weight=asset_weight, asset_key=asset_key, n_moving=M,
         lethality=lethality, perceived=perceived,

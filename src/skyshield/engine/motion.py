@@ -46,6 +46,19 @@ from skyshield.engine.state import (
 
 
 @njit(cache=True)
+def ground_leg(p: KernelParams, m: int, t: float) -> int:
+    """The plan point ``k`` whose ground leg (a stop) holds moving asset ``m`` at ``t``, or
+    -1: the same leg as :func:`plan_state`'s."""
+    n = p.plan_n[m]
+    if t < p.plan_t[m, 0] or t > p.plan_t[m, n - 1]:
+        return -1
+    k = 0
+    while k < n - 2 and t > p.plan_t[m, k + 1]:
+        k += 1
+    return k if p.plan_gnd[m, k] else -1
+
+
+@njit(cache=True)
 def plan_state(p: KernelParams, m: int, t: float) -> tuple[float, float, float, float, bool]:
     """Position, velocity and airborne flag of moving asset ``m`` at time ``t`` (the first
     leg whose end is not before ``t``; a ground leg: at its point, not airborne)."""
@@ -106,6 +119,7 @@ def assets(p: KernelParams, st: State, t: float) -> None:
     mvy = st.mvy
     mair = st.mair
     M = p.n_moving
+    mgnd = st.mgnd
     for m in range(M):
         px, py, vx, vy, air = plan_state(p, m, t)
         mx[m] = px
@@ -113,6 +127,7 @@ def assets(p: KernelParams, st: State, t: float) -> None:
         mvx[m] = vx
         mvy[m] = vy
         mair[m] = air
+        mgnd[m] = ground_leg(p, m, t) if p.plan_stops[m] else -1
 
 
 @njit(inline="always")
@@ -215,6 +230,24 @@ def move(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: float
                                 out.asset_cause[r, s_] = w
                                 emit(st, t, EV_ASSET_LOST, i, w, -1,
                                      s_, x[i], y[i])
+                    # an aircraft on the ground at a stop within lethal reach (§4.2.4)
+                    for m in range(M):
+                        k = st.mgnd[m]
+                        if k < 0 or p.ground_leth[m, k, w] <= 0.0:
+                            continue
+                        ddx = x[i] - mx[m]
+                        ddy = y[i] - my[m]
+                        if ddx * ddx + ddy * ddy > p_wf[w, W_LETHAL] * p_wf[w, W_LETHAL]:
+                            continue
+                        out.asset_hits[r, m] += 1
+                        emit(st, t, EV_HIT, i, w, -1, m, x[i], y[i])
+                        if u2(h_airhit, p_drone_key[i], p_asset_key[m]) < \
+                                p.ground_leth[m, k, w] and not lost[m]:
+                            lost[m] = True
+                            out.asset_lost[r, m] = True
+                            out.asset_loss_time_s[r, m] = t
+                            out.asset_cause[r, m] = w
+                            emit(st, t, EV_ASSET_LOST, i, w, -1, m, x[i], y[i])
                     continue
             else:
                 x[i] += dx / d * step

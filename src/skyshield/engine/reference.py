@@ -108,6 +108,18 @@ class _Rep:
                 return float(xs[k] + vx * (t - ts[k])), float(ys[k] + vy * (t - ts[k])), vx, vy, True
         raise AssertionError("unreachable")
 
+    def ground_stop(self, m: int, t: float) -> int:
+        """The plan point whose ground leg holds moving asset ``m`` at ``t``, or -1."""
+        p = self.p
+        n = int(p.plan_n[m])
+        ts = p.plan_t[m, :n]
+        if t < ts[0] or t > ts[-1]:
+            return -1
+        for k in range(n - 1):
+            if t <= ts[k + 1] or k == n - 2:
+                return k if p.plan_gnd[m, k] else -1
+        return -1
+
     # ------------------------------------------------------------------ drawn once
     def draw_drones(self) -> list[Drone]:
         p, cs = self.p, self.cs
@@ -517,6 +529,16 @@ class _Rep:
                     self.hits[s] += 1
                     if self.U(rng.S_IMPACT, d.key, int(p.asset_key[s])) < L:
                         self.lose(s, t, w)
+            for m in range(p.n_moving):  # an aircraft on the ground at a stop
+                k = self.ground_stop(m, t)
+                if k < 0 or p.ground_leth[m, k, w] <= 0:
+                    continue
+                mx, my = self.ac[m][0], self.ac[m][1]
+                if _d2(d.x, d.y, mx, my) <= float(wf[C.W_LETHAL]) ** 2:
+                    self.hits[m] += 1
+                    if (self.U(rng.S_AIR_HIT, d.key, int(p.asset_key[m]))
+                            < p.ground_leth[m, k, w]) and not self.lost[m]:
+                        self.lose(m, t, w)
             return
         a = d.target
         ax, ay, avx, avy, airborne = self.ac[a]

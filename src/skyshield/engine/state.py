@@ -184,6 +184,7 @@ class State(NamedTuple):
     mvx: np.ndarray
     mvy: np.ndarray
     mair: np.ndarray  # (M,) bool airborne
+    mgnd: np.ndarray  # (M,) int64 the plan point of the stop it is on the ground at, or -1
     # C2 scratch (per cycle)
     cand: np.ndarray  # (N,) int64 candidate drones
     cval: np.ndarray  # (N,) float64 their value
@@ -283,7 +284,7 @@ def new_state(p: KernelParams, seed: int, rep: int | np.integer, rec: bool, evf:
         eng_s0=np.zeros((E, C), np.int64), elist=np.empty((E, N), np.int64),
         en=np.zeros(E, np.int64), jammers=jammers, jlist=np.empty(N, np.int64),
         lost=np.zeros(A, np.bool_), mx=np.zeros(M), my=np.zeros(M), mvx=np.zeros(M),
-        mvy=np.zeros(M), mair=np.zeros(M, np.bool_),
+        mvy=np.zeros(M), mair=np.zeros(M, np.bool_), mgnd=np.full(M, -1, np.int64),
         cand=np.empty(N, np.int64), cval=np.empty(N), ctight=np.zeros(N, np.int8),
         cidx=np.full(N, -1, np.int64),
         pe=np.empty(npair_max, np.int64), pi=np.empty(npair_max, np.int64),

@@ -108,6 +108,12 @@ def check_consistency(
                             m.waypoints[k - 1].ground_s > 0 else ""),
                          "assets", "moving", i, "waypoints", k, "t_s")
                 last_t = wp.t_s
+            if wp.ground_vulnerability:
+                if wp.ground_s <= 0:
+                    fail("ground_vulnerability needs ground time at this waypoint (ground_s)",
+                         "assets", "moving", i, "waypoints", k, "ground_vulnerability")
+                check_classes(wp.ground_vulnerability, "assets", "moving", i, "waypoints", k,
+                              "ground_vulnerability")
             if wp.ground_s > 0:
                 if k == 0:
                     fail("ground time at the first waypoint: set the take-off with departure_s",

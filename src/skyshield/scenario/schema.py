@@ -179,6 +179,10 @@ class Waypoint(Model):
     """Time on the ground at this waypoint, seconds (an intermediate waypoint: a landing and
     a take-off): not airborne, so not a target for air attack; later waypoint times derived
     from speed start at the take-off."""
+    ground_vulnerability: dict[str, Prob] = Field(default_factory=dict)
+    """P(lost | a strike drone of this class impacts within its lethal radius of the aircraft
+    while it is on the ground here), by threat class (with ``ground_s``): strikes aimed at a
+    fixed site at the landing point (an airstrip, a helipad) can destroy it there."""
 
 
 class FlightLimits(Model):
