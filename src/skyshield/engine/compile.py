@@ -511,7 +511,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
     params = KernelParams(
         dt=dt, n_steps=n_steps, duration=float(scenario.duration_s), n_bins=n_bins,
         plan_x=plan_x, plan_y=plan_y, plan_t=plan_t, plan_n=plan_n, plan_alt=plan_alt, plan_gnd=plan_gnd,
-        plan_stops=plan_gnd.any(axis=1), ground_leth=ground_leth,
+        plan_stops=np.asarray(plan_gnd.any(axis=1), dtype=np.bool_), ground_leth=ground_leth,
         asset_x=asset_x, asset_y=asset_y, asset_radius=asset_radius, asset_value=asset_value,
         asset_weight=asset_weight, asset_key=asset_key, n_moving=M,
         lethality=lethality, perceived=perceived,
