@@ -397,3 +397,32 @@ def test_impossible_requests_name_the_file_they_come_from(tmp_path, capsys):
     assert main(["plan", str(sc), "--plan-spec", str(spec)]) == 2
     err = capsys.readouterr().err
     assert f"{spec}:2, field 'endurance_s'" in err and "unreachable within endurance" in err
+
+
+def test_the_hazard_model_reads_roles_and_the_relative_rule(flagship):
+    """The planner's defence model honours the doctrine the kernel runs: an effector on
+    ``area`` (or ``hold``) for the whole scenario does not defend the VIP; one on ``escort`` is
+    never taken by site raiders; under ``priority_rule: relative`` the VIP's attacker scores
+    ``escort_priority``."""
+    from skyshield.plan.hazard import c2_value, defence_kill, resolve
+    from skyshield.scenario.paths import with_changes
+
+    def kill(sc):
+        st = resolve(sc, PlanSpec())
+        px = np.array([70000.0, 72000.0])
+        py = np.array([22000.0, 19000.0])
+        return defence_kill(st, px, py, "fpv", 60.0), st
+
+    base, st = kill(flagship)
+    area, _ = kill(with_changes(flagship, {"effectors[Gepard Brenholt].role": "area",
+                                           "effectors[SAM Brenholt].role": "area"}))
+    assert (area < base).all()
+    # under the relative rule with a low escort priority the Shaheds at Brenholt outrank the
+    # VIP's attacker at the Brenholt group (busy channels) unless it is on escort only
+    rel = {"c2.priority_rule": "relative", "c2.escort_priority": 0.01}
+    shared, st_rel = kill(with_changes(flagship, rel))
+    escort, _ = kill(with_changes(flagship, {**rel, "effectors[Gepard Brenholt].role": "escort",
+                                             "effectors[SAM Brenholt].role": "escort"}))
+    assert (shared < base).all() and (escort > shared).all()
+    assert c2_value(st_rel, "fpv") == 0.01
+    assert c2_value(st, "fpv") == 1000 * 0.5 * 0.5

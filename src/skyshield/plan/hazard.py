@@ -268,11 +268,30 @@ def blocked_cells(st: Setting) -> np.ndarray:
 
 
 def c2_value(st: Setting, threat: str) -> float:
-    """The C2's value at risk of a drone of class ``threat`` attacking the planned asset:
-    ``value · escort_priority · L̃`` (``docs/model.md`` §4.7.1), ``L̃`` the asset's
-    vulnerability to the class the C2 takes it for (a decoy looks armed)."""
+    """The C2's value at risk of a drone of class ``threat`` attacking the planned asset
+    (``docs/model.md`` §4.7.1): ``value · escort_priority · L̃`` under ``priority_rule:
+    value``, ``L̃`` the asset's vulnerability to the class the C2 takes it for (a decoy looks
+    armed); under ``relative``, ``escort_priority`` (the attacker is taken for the escort
+    mission's most valuable threat) when ``L̃ > 0``."""
     seen = perceived_class(threat)
-    return st.asset.value * st.scenario.c2.escort_priority * st.asset.vulnerability.get(seen, 0.0)
+    lv = st.asset.vulnerability.get(seen, 0.0)
+    if st.scenario.c2.priority_rule == "relative":
+        return st.scenario.c2.escort_priority if lv > 0.0 else 0.0
+    return st.asset.value * st.scenario.c2.escort_priority * lv
+
+
+def static_role(st: Setting, name: str) -> str:
+    """An effector's role towards the planned asset: its ``role`` when it is one role for the
+    whole scenario (``escort`` only if it escorts the planned asset, else it is ``area``); a
+    schedule of phases counts as ``both`` (the hazard field has no clock for it)."""
+    e = next(x for x in st.scenario.effectors if x.name == name)
+    if not isinstance(e.role, str):
+        return "both"
+    guard = e.escorts if e.escorts is not None else (
+        st.scenario.vip.name if st.scenario.vip is not None else None)
+    if e.role == "escort" and guard != st.asset.name:
+        return "area"
+    return str(e.role)
 
 
 def defence_kill(st: Setting, px: np.ndarray, py: np.ndarray, threat: str,
@@ -294,7 +313,12 @@ def defence_kill(st: Setting, px: np.ndarray, py: np.ndarray, threat: str,
 
     The C2's threat evaluation (``docs/model.md`` §4.7.1) ranks a drone by its score
     ``V · pk``, ``V = value · ω · L̃`` (:func:`c2_value`; ``ω`` = ``c2.escort_priority`` for
-    moving assets, ``1 − escort_priority`` for fixed sites). A drone with ``V = 0`` is never
+    moving assets, ``1 − escort_priority`` for fixed sites; under ``priority_rule: relative``
+    each value over its mission's largest, the VIP's attacker taken for the escort mission's
+    and the largest site value at risk of the raids for the area mission's). An effector whose
+    role is ``area`` or ``hold`` for the whole scenario (or that escorts another asset) takes
+    no part; one on ``escort`` is always free for the attacker (no site raider competes);
+    role schedules, reserves and stocks are not modelled here. A drone with ``V = 0`` is never
     engaged: with ``escort_priority = 0`` only jammers act on the VIP's attacker. An effector
     is free for the VIP's attacker with probability ``c / (c + L)``: ``c`` channels, ``L``
     the mean number of other raiders in its envelope that the C2 ranks at least as high
@@ -329,6 +353,8 @@ def defence_kill(st: Setting, px: np.ndarray, py: np.ndarray, threat: str,
             continue
         if not e.is_jammer and value <= 0.0:
             continue  # not a candidate of the C2's threat evaluation
+        if not e.is_jammer and static_role(st, e.name) in ("area", "hold"):
+            continue  # its role keeps it off the planned asset's attackers
         if e.position is None:
             d = np.zeros(px.shape)
             reach = np.full(px.shape, 0.5 * tp["seeker_range_m"])
@@ -355,10 +381,16 @@ def _availability(st: Setting, e: ResolvedEffector, score: float) -> float:
     """``c / (c + L)``: the chance an effector is free for the VIP's attacker, whose C2 score
     at ``e`` is ``score`` (see :func:`defence_kill`)."""
     sc = st.scenario
-    if e.position is None:
-        return 1.0
+    if e.position is None or static_role(st, e.name) == "escort":
+        return 1.0  # no site raider competes for it
     ep = sc.c2.escort_priority
     sites = {f.name: (local_xy(f.position, sc), f) for f in sc.assets.fixed}
+    # under the relative rule a site raider's value is taken against the most valuable one
+    s_fix = 1.0
+    if sc.c2.priority_rule == "relative":
+        s_fix = max([sites[k][1].value * sites[k][1].vulnerability.get(
+            perceived_class(r.threat), 0.0) for r in sc.raids for k in r.targeting.weights
+            if k in sites], default=0.0) or 1.0
     load = 0.0
     for raid in sc.raids:
         w = raid.targeting.weights
@@ -370,7 +402,7 @@ def _availability(st: Setting, e: ResolvedEffector, score: float) -> float:
             if k not in sites:
                 continue
             xy, site = sites[k]
-            rival = site.value * (1.0 - ep) * site.vulnerability.get(seen, 0.0) * p
+            rival = site.value * (1.0 - ep) * site.vulnerability.get(seen, 0.0) * p / s_fix
             if rival >= score and rival > 0.0 and math.dist(xy, e.position) <= e.range_m:
                 near += v
         if near <= 0.0 or total <= 0.0:
