@@ -8,7 +8,8 @@ Volatile keys, replaced by a placeholder in the file and in the test: the sweep'
 (the folder, a temporary path). Nothing else is left out: the JSON of both commands holds no
 timings. The sweep's ``sweep_key`` hashes the scenario as validated: it changed twice since,
 when ``assets.moving[].rcs_m2`` (never read) left the schema, and once when effectors gained
-``stock``, ``resupply``, roles, reserves, zones and ground time (finite means and doctrine; the cut-down
+``stock``, ``resupply``, roles, reserves, zones, ground time and ground vulnerability (finite means
+and doctrine; the cut-down
 flagship never runs dry and its defaults are today's doctrine); every value is
 unchanged.
 """
