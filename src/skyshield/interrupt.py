@@ -67,14 +67,15 @@ def deferred_sigint() -> Iterator[None]:
 
 @contextlib.contextmanager
 def _children_deaf_to_sigint() -> Iterator[None]:
-    """Start the processes spawned in this block with SIGINT ignored.
+    """Start the processes spawned in this block with SIGINT blocked.
 
-    A child inherits an ignored signal across ``exec`` and Python keeps it ignored (it
-    installs its own SIGINT handler only over the default one), so such a worker never sees
-    the terminal's Ctrl-C, not even while it imports. The parent ignores SIGINT only for the
-    instant of each ``fork``/``exec`` (``multiprocessing.util.spawnv_passfds``, which the
-    spawn start method calls), not while it pickles and sends the child its work: an
-    interrupt in the rest of the block is raised as usual.
+    For the instant of each ``fork``/``exec`` (``multiprocessing.util.spawnv_passfds``,
+    which the spawn start method calls) the parent's thread blocks SIGINT. A child inherits
+    the blocked mask across ``exec``, so the terminal's Ctrl-C stays pending in it, never
+    delivered, until the worker's initializer ignores SIGINT (which discards it): a worker
+    never sees Ctrl-C, not even while it imports. The parent does not lose it: the signal
+    goes to another of its threads or waits until the mask is restored, and is raised as
+    usual (ignoring SIGINT for that instant, as before, discarded a Ctrl-C that landed in it).
     """
     if not _main_thread():
         yield
@@ -84,11 +85,11 @@ def _children_deaf_to_sigint() -> Iterator[None]:
     real = util.spawnv_passfds
 
     def spawnv_passfds(path: Any, args: Any, passfds: Any) -> Any:
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             return real(path, args, passfds)
         finally:
-            signal.signal(signal.SIGINT, previous)
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
     util.spawnv_passfds = spawnv_passfds
     try:

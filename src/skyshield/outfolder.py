@@ -335,6 +335,20 @@ def check_claim(folder: Path, *, scenario: str, scenario_hash: str, overwrite: b
                          file=str(folder), field=option)
 
 
+def check_out(out: str | Path, group: str, scenario: str, scenario_hash: str, *,
+              overwrite: bool = False, option: str = "--out",
+              what: str = "output folder") -> Path:
+    """The folder ``out`` for writer ``group``, checked (and created) before its work runs:
+    writable, nothing in the way of the files it writes (:data:`ARTEFACTS`), no other
+    scenario's results in it unless ``overwrite``."""
+    folder = out_folder(out, option=option, what=what)
+    check_entries(folder, ARTEFACTS[group], option=option)
+    if scenario_hash:
+        check_claim(folder, scenario=scenario, scenario_hash=scenario_hash,
+                    overwrite=overwrite, option=option)
+    return folder
+
+
 def claim(folder: Path, group: str, files: list[str] | tuple[str, ...], *, scenario: str,
           scenario_hash: str, overwrite: bool = False, option: str = "--out") -> None:
     """Make ``folder`` the writer ``group``'s, for the scenario ``scenario_hash``, before it

@@ -113,12 +113,14 @@ def faults(
                    min_replications=2)
     obj = parse_objective(objective)
     workers = cap_workers(workers, force=force_workers or address is not None)
-    from skyshield.analysis.faults import analyse_faults, check_faults_out
+    from skyshield.analysis.faults import analyse_faults
+    from skyshield.outfolder import check_out
     from skyshield.scenario import load_scenario, scenario_hash
 
     sc = load_scenario(scenario)
     if out is not None:  # refused now, not after the analysis
-        check_faults_out(out, sc.name, scenario_hash(sc), overwrite=overwrite)
+        check_out(out, "faults", sc.name, scenario_hash(sc), overwrite=overwrite,
+                  what="faults folder")
     show = not quiet and not json_out and sys.stderr.isatty()
     rep = analyse_faults(sc, replications=replications, seed=seed, tornado=tornado,
                          late_s=late, pk_factor=pk_factor, misid_p=misid,
@@ -169,10 +171,11 @@ def frontier(
     ds = load_designs(designs)
     sc = load_scenario(scenario)
     if out is not None:  # refused now, not after the designs ran
-        from skyshield.analysis.frontier import check_frontier_out
+        from skyshield.outfolder import check_out
         from skyshield.scenario import scenario_hash
 
-        check_frontier_out(out, sc.name, scenario_hash(sc), overwrite=overwrite)
+        check_out(out, "frontier", sc.name, scenario_hash(sc), overwrite=overwrite,
+                  what="frontier folder")
     show = not quiet and not json_out and sys.stderr.isatty()
     res = split_frontier(sc, ds, replications=replications, seed=seed, backend=backend,
                          workers=workers, address=address, progress=show, file=str(designs))

@@ -313,9 +313,10 @@ class FaultReport:
         :mod:`skyshield.outfolder`: a folder holding another scenario's files is refused
         unless ``overwrite``."""
         from skyshield.interrupt import deferred_sigint
-        from skyshield.outfolder import atomic_path, atomic_write, commit, locked
+        from skyshield.outfolder import atomic_path, atomic_write, check_out, commit, locked
 
-        out = check_faults_out(out_dir, self.scenario, self.scenario_hash, overwrite=overwrite)
+        out = check_out(out_dir, "faults", self.scenario, self.scenario_hash,
+                        overwrite=overwrite, what="faults folder")
         names = ["faults.json", "faults.duckdb"] + (["plots/tornado.png"] if plot else [])
         figure: bytes | None = None
         if plot:
@@ -341,21 +342,6 @@ class FaultReport:
             if self.scenario_hash:
                 commit(out, "faults", names)
         return out
-
-
-def check_faults_out(out: str | Path, scenario: str, scenario_hash: str, *,
-                     overwrite: bool = False, option: str = "--out") -> Path:
-    """The folder ``out`` for a fault analysis, checked (and created) before the analysis
-    runs: writable, nothing in the way of its files, no other scenario's results in it
-    unless ``overwrite`` (:mod:`skyshield.outfolder`)."""
-    from skyshield.outfolder import ARTEFACTS, check_claim, check_entries, out_folder
-
-    folder = out_folder(out, option=option, what="faults folder")
-    check_entries(folder, ARTEFACTS["faults"], option=option)
-    if scenario_hash:
-        check_claim(folder, scenario=scenario, scenario_hash=scenario_hash,
-                    overwrite=overwrite, option=option)
-    return folder
 
 
 FAULT_COLUMNS = ("rank", "fault", "kind", "target", "description", "vip_p_loss", "vip_lo",

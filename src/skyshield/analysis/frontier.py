@@ -204,10 +204,17 @@ class FrontierResult:
         import io
 
         from skyshield.interrupt import deferred_sigint
-        from skyshield.outfolder import atomic_path, atomic_write, claim, commit, locked
+        from skyshield.outfolder import (
+            atomic_path,
+            atomic_write,
+            check_out,
+            claim,
+            commit,
+            locked,
+        )
 
-        out = check_frontier_out(out_dir, self.scenario_name, self.scenario_hash,
-                                 overwrite=overwrite)
+        out = check_out(out_dir, "frontier", self.scenario_name, self.scenario_hash,
+                        overwrite=overwrite, what="frontier folder")
         names = ["frontier.json", "frontier.duckdb"] + (["frontier.png"] if plot else [])
         figure: bytes | None = None
         if plot:
@@ -228,21 +235,6 @@ class FrontierResult:
             if self.scenario_hash:
                 commit(out, "frontier", names)
         return out
-
-
-def check_frontier_out(out: str | Path, scenario: str, scenario_hash: str, *,
-                       overwrite: bool = False, option: str = "--out") -> Path:
-    """The folder ``out`` for a frontier, checked (and created) before the designs run:
-    writable, nothing in the way of its files, no other scenario's results in it unless
-    ``overwrite`` (:mod:`skyshield.outfolder`)."""
-    from skyshield.outfolder import ARTEFACTS, check_claim, check_entries, out_folder
-
-    folder = out_folder(out, option=option, what="frontier folder")
-    check_entries(folder, ARTEFACTS["frontier"], option=option)
-    if scenario_hash:
-        check_claim(folder, scenario=scenario, scenario_hash=scenario_hash,
-                    overwrite=overwrite, option=option)
-    return folder
 
 
 def _write_duckdb(res: FrontierResult, path: Path) -> None:
