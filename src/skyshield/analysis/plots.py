@@ -90,8 +90,6 @@ def draw_frontier(ax: Any, d: dict[str, Any]) -> None:
     lost) against the expected value lost at the fixed sites, one point per design with its
     95 % intervals; the frontier joined, safest for the VIP first; design 0 (the scenario as
     written) marked. Designs on the same point share one marker and label."""
-    from skyshield.results.plots import plain
-
     designs = d["designs"]
     names = [x["name"] for x in designs]
     frontier = [names.index(n) for n in d["frontier"]]
@@ -114,22 +112,22 @@ def draw_frontier(ax: Any, d: dict[str, Any]) -> None:
         # labels of nearby points alternate above and below their marker
         near = sum(1 for (qx, qy) in placed if abs(qx - px) < 1.0 and abs(qy - py) < 1.5)
         placed.append((px, py))
-        ax.annotate(plain(label), (px, py), xytext=(5, 4 - 11 * (near % 2) - 11 * (near // 2)),
+        ax.annotate(label, (px, py), xytext=(5, 4 - 11 * (near % 2) - 11 * (near // 2)),
                     textcoords="offset points", fontsize=7, color=colour)
     ax.plot([100.0 * designs[i]["p_vip"] for i in frontier],
             [designs[i]["site_value"] for i in frontier], color="tab:red", lw=1.2, alpha=0.7,
             label="frontier")
     ax.plot([], [], "s", color="black", label="the scenario as written")
     ax.plot([], [], "o", color="0.6", label="dominated design")
-    ax.set_xlabel(plain(f"P(loss of {d['vip']}) (%; 95 % Wilson interval)"))
+    ax.set_xlabel(f"P(loss of {d['vip']}) (%; 95 % Wilson interval)")
     ax.set_ylabel("expected value lost at the fixed sites (value units; 95 % interval)")
     separated = sum(1 for n in d["neighbours"] if n["separated"])
-    ax.set_title(plain(
+    ax.set_title(
         f"{d['scenario']}: the escort/area split — {len(designs)} designs, "
         f"{d['replications']} replications each, seed {d['seed']}, common random numbers\n"
         "bars: each design's own 95 % interval; the paired differences between frontier "
         f"neighbours separate {separated} of {len(d['neighbours'])} pairs at 95 % "
-        "(frontier.json)"), fontsize=9)
+        "(frontier.json)", fontsize=9)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper right")
 

@@ -32,13 +32,6 @@ FRIENDLY_FIRE_COLOUR = "0.25"
 PLAIN_TEXT: dict[Any, Any] = {"text.usetex": False, "text.parse_math": False}
 
 
-def plain(text: object) -> str:
-    """A name as figure text: drawn as it is, since every figure is drawn under
-    :func:`plain_text` (:data:`PLAIN_TEXT`: no mathtext, no LaTeX), where ``$`` is just a
-    character."""
-    return str(text)
-
-
 def _cause_colour(cause: dict[str, Any]) -> Any:
     from matplotlib import colormaps
 
@@ -50,7 +43,7 @@ def draw_loss_causes(ax: Axes, summary: dict[str, Any]) -> None:
     """Loss probability per asset as horizontal bars stacked by cause (the wave of the fatal
     hit, or friendly fire), with the 95 % Wilson interval of the total."""
     assets = summary["assets"]
-    names = [plain(a["name"]) for a in assets][::-1]
+    names = [str(a["name"]) for a in assets][::-1]
     y = np.arange(len(assets))
     causes: dict[str, dict[str, Any]] = {}
     for a in assets:
@@ -63,7 +56,7 @@ def draw_loss_causes(ax: Axes, summary: dict[str, Any]) -> None:
     for cname, c in order:
         width = np.array([next((float(x["p"]) for x in a.get("causes", [])
                                 if x["cause"] == cname), 0.0) for a in assets][::-1])
-        ax.barh(y, width, left=left, color=_cause_colour(c), alpha=0.85, label=plain(cname))
+        ax.barh(y, width, left=left, color=_cause_colour(c), alpha=0.85, label=str(cname))
         left += width
     p = np.array([float(a["p_loss"]) for a in assets][::-1])
     lo = np.array([float(a["p_loss_ci95"][0]) for a in assets][::-1])
@@ -108,10 +101,10 @@ def draw_wave_effectors(ax: Axes, summary: dict[str, Any]) -> None:
                 ax.text(j, i, f"{shots[i, j]:.1f}\n{kills[i, j]:.1f}", ha="center",
                         va="center", fontsize=6,
                         color="white" if top > 0 and shots[i, j] > 0.6 * top else "black")
-    ax.set_xticks(np.arange(len(effs)), [plain(n) for n in effs], rotation=40, ha="right",
+    ax.set_xticks(np.arange(len(effs)), [str(n) for n in effs], rotation=40, ha="right",
                   fontsize=7)
     ax.set_yticks(np.arange(len(waves)),
-                  [f"{plain(w['name'])} ({float(w.get('defence_cost_mean') or 0.0):,.0f} USD)"
+                  [f"{w['name']} ({float(w.get('defence_cost_mean') or 0.0):,.0f} USD)"
                    for w in waves], fontsize=7)
     ax.figure.colorbar(im, ax=ax, label="rounds per replication (mean)")
     ax.set_title("Rounds (top) and kills (bottom) by wave × effector, mean per replication; "
@@ -247,24 +240,21 @@ def _write_plots(res: Results, folder: Path) -> list[Path]:
     plt.close(fig)
 
     # losses by cause, rounds and kills by wave × effector
-    import matplotlib
-
-    with matplotlib.rc_context(PLAIN_TEXT):
-        fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * len(s["assets"])))
-        draw_loss_causes(ax, s)
-        ax.set_title(plain(f"{res.scenario_name}: losses by cause"))
-        fig.tight_layout()
-        paths.append(folder / "loss_causes.png")
-        fig.savefig(paths[-1], dpi=110)
-        plt.close(fig)
-        n_eff = len({x["effector"] for x in s["wave_effectors"]})
-        fig, ax = plt.subplots(figsize=(max(6.0, 2.5 + 0.8 * n_eff),
-                                        1.8 + 0.45 * len(s["threats"]["waves"])))
-        draw_wave_effectors(ax, s)
-        fig.tight_layout()
-        paths.append(folder / "wave_effectors.png")
-        fig.savefig(paths[-1], dpi=110)
-        plt.close(fig)
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * len(s["assets"])))
+    draw_loss_causes(ax, s)
+    ax.set_title(f"{res.scenario_name}: losses by cause")
+    fig.tight_layout()
+    paths.append(folder / "loss_causes.png")
+    fig.savefig(paths[-1], dpi=110)
+    plt.close(fig)
+    n_eff = len({x["effector"] for x in s["wave_effectors"]})
+    fig, ax = plt.subplots(figsize=(max(6.0, 2.5 + 0.8 * n_eff),
+                                    1.8 + 0.45 * len(s["threats"]["waves"])))
+    draw_wave_effectors(ax, s)
+    fig.tight_layout()
+    paths.append(folder / "wave_effectors.png")
+    fig.savefig(paths[-1], dpi=110)
+    plt.close(fig)
 
     # effector expenditure and kills
     fig, ax = plt.subplots(figsize=(8, 0.6 + 0.4 * max(1, len(s["effectors"]))))
@@ -284,35 +274,32 @@ def _write_plots(res: Results, folder: Path) -> list[Path]:
     held = [(e, res.rounds_held_t(e)) for e in range(len(res.effector_names))]
     held = [(e, h) for e, h in held if h is not None]
     if held:
-        import matplotlib
-
-        with matplotlib.rc_context(PLAIN_TEXT):
-            fig, ax = plt.subplots(figsize=(12, 4.6))
-            tb = (np.arange(B) + 1) * BIN_S / 60.0
-            colours = plt.get_cmap("tab20").colors
-            for k, (e, h) in enumerate(held):
-                lg = res.logistics[e]
-                start = float(lg.magazine + (lg.stock or 0))
-                pct = 100.0 * np.concatenate([[start], h]) / max(start, 1.0)
-                ent = s["effectors"][e]
-                colour = colours[k % len(colours)]
-                ax.step(np.concatenate([[0.0], tb]), pct, where="post", color=colour,
-                        label=plain(f"{res.effector_names[e]} ({start:g} rounds"
-                                    f"{', +' + str(ent['delivered']) if ent['delivered'] else ''})"))
-                dry = ent["dry_time_median_s"]
-                if dry is not None:
-                    ax.plot([dry / 60.0], [0.0], marker="v", color=colour, ms=9, clip_on=False)
-            ax.set_xlabel("time (min)")
-            ax.set_ylabel("rounds held, % of the starting magazine + stock (mean)")
-            ax.set_title(plain(f"{res.scenario_name}: means over time "
-                               "(▼ median time the effector runs dry)"))
-            ax.set_ylim(0, 105)
-            ax.grid(alpha=0.3)
-            ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-            fig.tight_layout()
-            paths.append(folder / "means.png")
-            fig.savefig(paths[-1], dpi=110)
-            plt.close(fig)
+        fig, ax = plt.subplots(figsize=(12, 4.6))
+        tb = (np.arange(B) + 1) * BIN_S / 60.0
+        colours = plt.get_cmap("tab20").colors
+        for k, (e, h) in enumerate(held):
+            lg = res.logistics[e]
+            start = float(lg.magazine + (lg.stock or 0))
+            pct = 100.0 * np.concatenate([[start], h]) / max(start, 1.0)
+            ent = s["effectors"][e]
+            colour = colours[k % len(colours)]
+            ax.step(np.concatenate([[0.0], tb]), pct, where="post", color=colour,
+                    label=f"{res.effector_names[e]} ({start:g} rounds"
+                          f"{', +' + str(ent['delivered']) if ent['delivered'] else ''})")
+            dry = ent["dry_time_median_s"]
+            if dry is not None:
+                ax.plot([dry / 60.0], [0.0], marker="v", color=colour, ms=9, clip_on=False)
+        ax.set_xlabel("time (min)")
+        ax.set_ylabel("rounds held, % of the starting magazine + stock (mean)")
+        ax.set_title(f"{res.scenario_name}: means over time "
+                     "(▼ median time the effector runs dry)")
+        ax.set_ylim(0, 105)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        fig.tight_layout()
+        paths.append(folder / "means.png")
+        fig.savefig(paths[-1], dpi=110)
+        plt.close(fig)
 
     # map
     lay = layout(res.scenario)
