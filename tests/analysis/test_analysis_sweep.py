@@ -3,6 +3,7 @@ sweep killed by SIGKILL resumes to the same table as an uninterrupted run."""
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import itertools
 import json
 import os
@@ -114,6 +115,43 @@ def test_dead_worker_is_retried(flagship, tmp_path: Path, monkeypatch) -> None:
         assert o.vip_lost is not None
         assert (o.vip_lost == (fake_sim.uniforms(o.index, 50)
                                < fake_sim.vip_probability(flagship))).all()
+
+
+class _LatePool:
+    """A real pool whose ``submit`` first waits until the point handed out before has ended:
+    a point that kills its worker at once has then broken the pool before the next is handed
+    out, which a loaded machine does by chance."""
+
+    def __init__(self, pool) -> None:
+        self.pool, self.last = pool, None
+
+    def submit(self, fn, *args):
+        if self.last is not None:
+            cf.wait([self.last])
+        self.last = self.pool.submit(fn, *args)
+        return self.last
+
+    def __getattr__(self, name):
+        return getattr(self.pool, name)
+
+
+def test_a_pool_broken_before_the_next_point_is_handed_out(flagship, tmp_path: Path,
+                                                            monkeypatch) -> None:
+    from skyshield.analysis import executor
+
+    crash = tmp_path / "crash"
+    crash.mkdir()
+    monkeypatch.setenv("SKYSHIELD_FAKE_CRASH_DIR", str(crash))
+    real = executor.spawn_pool
+    monkeypatch.setattr(executor, "spawn_pool", lambda *a, **k: _LatePool(real(*a, **k)))
+    sc = flagship.model_dump_json()
+    tasks = [PointTask(i, sc, 50, i, keep_vip=True, simulator=FAKE) for i in range(4)]
+    # every point dies alone once (charged: max_retries=1 holds) and the refused point goes
+    # back unrun, uncharged
+    outs = sorted(execute(tasks, backend="process", workers=2, max_retries=1),
+                  key=lambda o: o.index)
+    assert len(list(crash.iterdir())) == 4
+    assert [o.index for o in outs] == [0, 1, 2, 3]
 
 
 def test_a_worker_that_always_dies_is_reported(flagship, tmp_path: Path, monkeypatch) -> None:

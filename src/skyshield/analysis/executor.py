@@ -142,13 +142,21 @@ def _process_backend(tasks: Sequence[PointTask], workers: int,
                 solo = bool(suspects) or (len(in_flight) == 1 and _is_suspect(in_flight))
                 if suspects and not in_flight:
                     t = suspects.pop()
-                    in_flight[pool.submit(run_point, t)] = _Suspect(t)
+                    broken = not _submit(pool, in_flight, _Suspect(t))
+                    if broken:
+                        suspects.append(t)  # it never ran: nothing to charge it with
                 elif not solo:
                     # one point per worker in flight, so that a break loses little work
-                    while queue and len(in_flight) < workers:
+                    while queue and len(in_flight) < workers and not broken:
                         t = queue.pop()
-                        in_flight[pool.submit(run_point, t)] = t
-                done, _ = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
+                        # a point just handed out may already have killed its worker (the
+                        # pool then refuses the next): the refused one goes back, unrun
+                        broken = not _submit(pool, in_flight, t)
+                        if broken:
+                            queue.append(t)
+                done: set[cf.Future[PointOutcome]] = set()
+                if not broken:
+                    done, _ = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
                 lost: list[PointTask | _Suspect] = []
                 for fut in done:
                     gone = in_flight.pop(fut)
@@ -177,6 +185,18 @@ def _process_backend(tasks: Sequence[PointTask], workers: int,
                 stop_pool(pool)  # the points running are not wanted; do not wait for them
             else:
                 pool.shutdown(wait=not broken, cancel_futures=True)
+
+
+def _submit(pool: cf.ProcessPoolExecutor,
+            in_flight: dict[cf.Future[PointOutcome], PointTask | _Suspect],
+            item: PointTask | _Suspect) -> bool:
+    """Hand one point to the pool; False when the pool has broken already."""
+    task = item.task if isinstance(item, _Suspect) else item
+    try:
+        in_flight[pool.submit(run_point, task)] = item
+    except cf.process.BrokenProcessPool:
+        return False
+    return True
 
 
 class _Suspect:
