@@ -26,7 +26,7 @@ LAYERS: list[set[str]] = [
     {"_version", "errors", "progress", "args", "clock", "contract", "limits", "display",
      "interrupt", "outfolder"},
     {"scenario"},
-    {"wta"},
+    {"wta", "track"},
     {"engine"},
     {"results"},
     {"montecarlo"},
