@@ -230,10 +230,10 @@ def _cell_loglik(m: np.ndarray, pm: np.ndarray, q: float, s2: float, tau: float,
             gperp = max(px_ * (ia * px_ + ib * py_) + py_ * (ib * px_ + ic * py_), 0.0)
             k = math.sqrt(0.5 * alpha)
             li = log_int_exp_negsq(k * (-h - s0), k * (h - s0))
-            return (-LOG_2PI - 0.5 * math.log(det) - 0.5 * gperp
-                    + 0.5 * math.log(2.0 / alpha) + li - math.log(2.0 * h))
+            return float(-LOG_2PI - 0.5 * math.log(det) - 0.5 * gperp
+                         + 0.5 * math.log(2.0 / alpha) + li - math.log(2.0 * h))
     quad = (sc * r0x * r0x - 2.0 * sb * r0x * r0y + sa * r0y * r0y) / det
-    return -LOG_2PI - 0.5 * math.log(det) - 0.5 * quad
+    return float(-LOG_2PI - 0.5 * math.log(det) - 0.5 * quad)
 
 
 @njit(cache=True)
