@@ -511,7 +511,7 @@ def test_retargeting_decoy() -> None:
         truth, t_turn = _fly(rng, a, False, retarget=b)
         assert math.isfinite(t_turn)
         top = _methods(truth, 30.0, rng)[:, 2]
-        i_turn = int(round(t_turn / DT))
+        i_turn = round(t_turn / DT)
         wrong = np.nonzero(top != b)[0]
         i_ok = wrong[-1] + 1
         assert i_ok < len(top), "bridge never settled on the new target before arrival"
