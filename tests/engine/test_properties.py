@@ -98,6 +98,7 @@ def scenarios(draw: st.DrawFn) -> dict:
     d["effectors"] = effs
     d["c2"] = {"cycle_s": draw(st.sampled_from([1.0, 2.0, 5.0])),
                "priority_rule": draw(st.sampled_from(["value", "relative"])),
+               "intent": draw(st.sampled_from(["oracle", "nearest", "heading"])),
                "escort_priority": draw(st.sampled_from([0.5, 0.05, 0.95])),
                "doctrine": draw(st.sampled_from(["shoot-look-shoot", "salvo"])),
                "salvo_size": draw(st.integers(1, 4)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 
 import numpy as np
+import pytest
 from engine_scenarios import base, build, missile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -59,6 +60,17 @@ def test_identical_on_a_cut_down_flagship() -> None:
     # the comparison exercises shots, kills, leaks and EW (not a vacuous run)
     assert out.eff_shots.sum() > 0 and out.wave_killed.sum() > 0 and out.wave_leaked.sum() > 0
     _same(cs, 3, 3)
+
+
+@pytest.mark.parametrize("intent", ["nearest", "heading"])
+def test_identical_on_a_cut_down_flagship_with_inferred_intent(intent: str) -> None:
+    """The cut-down flagship with C2 inferring each threat's target (§4.7.1)."""
+    from skyshield.engine import compile_scenario
+
+    cs = compile_scenario(_cut_down_flagship(intent=intent))
+    out = run_batch(cs, 3, 0, 2)
+    assert out.eff_shots.sum() > 0 and out.wave_killed.sum() > 0
+    _same(cs, 3, 2)
 
 
 def test_identical_on_the_analytic_cases() -> None:

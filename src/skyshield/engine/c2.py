@@ -31,6 +31,8 @@ from skyshield.engine.compile import (
     E_Y,
     E_ZONE_POS,
     E_ZONED,
+    I_HEADING,
+    I_ORACLE,
     K_GUN,
     K_JAMMER,
     R_AREA,
@@ -58,6 +60,7 @@ from skyshield.engine.state import (
     Outcome,
     State,
 )
+from skyshield.track.intent import heading_target, nearest_target
 from skyshield.wta.asset_based import greedy_asset_based_nb, local_asset_based_nb
 
 # assignment policies (compile.POLICIES)
@@ -211,6 +214,41 @@ def reserve_capacity(p: KernelParams, st: State, e: int, t: float, free: int, ro
 
 
 @njit(inline="always")
+def intent_picture(p: KernelParams, st: State) -> None:
+    """The assets as C2 sees them this cycle, for intent: positions ``st.dxy`` and velocities
+    ``st.dv`` now (a fixed site: its centre, at rest)."""
+    M = p.n_moving
+    for a in range(p.asset_value.shape[0]):
+        if a < M:
+            st.dxy[a, 0] = st.mx[a]
+            st.dxy[a, 1] = st.my[a]
+            st.dv[a, 0] = st.mvx[a]
+            st.dv[a, 1] = st.mvy[a]
+        else:
+            st.dxy[a, 0] = p.asset_x[a]
+            st.dxy[a, 1] = p.asset_y[a]
+            st.dv[a, 0] = 0.0
+            st.dv[a, 1] = 0.0
+
+
+@njit(inline="always")
+def infer_target(p: KernelParams, st: State, i: int) -> int:
+    """§4.7.1 intent: the asset C2 takes drone ``i`` to be going for (after
+    :func:`intent_picture`): ``oracle`` its goal, else :func:`skyshield.track.intent.heading_target`
+    or :func:`~skyshield.track.intent.nearest_target` on its position and observed velocity."""
+    if p.intent == I_ORACLE:
+        return int(st.tgt[i])
+    if p.intent == I_HEADING:
+        m4 = st.m4
+        m4[0] = st.x[i]
+        m4[1] = st.y[i]
+        m4[2] = st.vx[i]
+        m4[3] = st.vy[i]
+        return heading_target(m4, st.dxy, st.dv)[0]
+    return nearest_target(st.x[i], st.y[i], st.dxy)
+
+
+@njit(inline="always")
 def candidates(p: KernelParams, st: State, t: float) -> int:
     """Threat evaluation: the airborne drones C2 sees, not engaged, aimed at an asset it
     values; ``st.cand[:nc]`` with their values. Returns ``nc``."""
@@ -222,12 +260,14 @@ def candidates(p: KernelParams, st: State, t: float) -> int:
     status = st.status
     engaged = st.engaged
     seen = st.seen
-    tgt = st.tgt
+    ptgt = st.ptgt
     cand = st.cand
     cval = st.cval
     ctight = st.ctight
     cidx = st.cidx
     # candidate threats
+    if p.intent != I_ORACLE:
+        intent_picture(p, st)
     nc = 0
     for jj in range(n_act):
         i = act[jj]
@@ -236,7 +276,8 @@ def candidates(p: KernelParams, st: State, t: float) -> int:
         if t + EPS_T < seen[i]:
             continue
         w = p_drone_wave[i]
-        a = tgt[i]
+        a = infer_target(p, st, i)
+        ptgt[i] = a
         v = p_asset_weight[a] * p_perceived[a, w]
         if v <= 0.0:
             continue
@@ -252,7 +293,7 @@ def candidates(p: KernelParams, st: State, t: float) -> int:
         s_move, s_fix = mission_scale(p, st, nc)
         M = p.n_moving
         for q in range(nc):
-            cval[q] /= s_move if tgt[cand[q]] < M else s_fix
+            cval[q] /= s_move if ptgt[cand[q]] < M else s_fix
     return nc
 
 
@@ -266,7 +307,7 @@ def mission_scale(p: KernelParams, st: State, nc: int) -> tuple[float, float]:
     M = p.n_moving
     for q in range(nc):
         i = st.cand[q]
-        a = st.tgt[i]
+        a = st.ptgt[i]
         r = p.asset_value[a] * p.perceived[a, p.drone_wave[i]]
         if a < M:
             s_move = max(s_move, r)
@@ -306,9 +347,12 @@ def pairs(p: KernelParams, st: State, nc: int, t: float) -> int:
     mode = st.mode
     aimx = st.aimx
     aimy = st.aimy
-    tgt = st.tgt
+    ptgt = st.ptgt
     mx = st.mx
     my = st.my
+    p_asset_x = p.asset_x
+    p_asset_y = p.asset_y
+    oracle = p.intent == I_ORACLE
     pe = st.pe
     pi = st.pi
     ps = st.ps
@@ -349,7 +393,7 @@ def pairs(p: KernelParams, st: State, nc: int, t: float) -> int:
             q = cidx[i]
             if q < 0:
                 continue
-            a = tgt[i]
+            a = ptgt[i]
             if role == R_ESCORT and a != guard:
                 continue
             if role == R_AREA and a < M:
@@ -360,12 +404,15 @@ def pairs(p: KernelParams, st: State, nc: int, t: float) -> int:
                 if zone_pos:
                     zx = x[i]
                     zy = y[i]
-                elif mode[i] == MD_FIXED:
+                elif oracle and mode[i] == MD_FIXED:
                     zx = aimx[i]
                     zy = aimy[i]
-                else:
+                elif a < M:
                     zx = mx[a]
                     zy = my[a]
+                else:  # an inferred site: its centre (C2 does not know the aim point)
+                    zx = p_asset_x[a]
+                    zy = p_asset_y[a]
                 if not in_zones(p, e, zx, zy):
                     continue
             w = p_drone_wave[i]
@@ -386,12 +433,15 @@ def pairs(p: KernelParams, st: State, nc: int, t: float) -> int:
             pe[npair] = e
             pi[npair] = q
             ps[npair] = cval[q] * (1.0 - (1.0 - pkw) ** rounds)
-            if mode[i] == MD_FIXED:
+            if oracle and mode[i] == MD_FIXED:
                 ddx = aimx[i] - x[i]
                 ddy = aimy[i] - y[i]
+            elif a < M:
+                ddx = mx[a] - x[i]
+                ddy = my[a] - y[i]
             else:
-                ddx = mx[tgt[i]] - x[i]
-                ddy = my[tgt[i]] - y[i]
+                ddx = p_asset_x[a] - x[i]
+                ddy = p_asset_y[a] - y[i]
             pt[npair] = math.sqrt(ddx * ddx + ddy * ddy) / p_wf[w, W_SPEED]
             pn[npair] = rounds
             pd_[npair] = math.sqrt(r2)
@@ -414,7 +464,7 @@ def assign(p: KernelParams, st: State, nc: int, npair: int) -> int:
     p_ef = p.ef
     E = p_ef.shape[0]
     cand = st.cand
-    tgt = st.tgt
+    ptgt = st.ptgt
     cap = st.cap
     capa = st.capa
     taken = st.taken
@@ -448,7 +498,7 @@ def assign(p: KernelParams, st: State, nc: int, npair: int) -> int:
             e = pe[best]
             if cap[e] <= 0 or taken[pi[best]]:
                 continue
-            if capa[e] <= 0 and tgt[cand[pi[best]]] != int(p_ef[e, E_GUARD]):
+            if capa[e] <= 0 and ptgt[cand[pi[best]]] != int(p_ef[e, E_GUARD]):
                 continue  # the reserve is kept for threats to the escorted asset
             taken[pi[best]] = True
             cap[e] -= 1
@@ -474,8 +524,8 @@ def assign(p: KernelParams, st: State, nc: int, npair: int) -> int:
         le = np.empty(nc)
         for q in range(nc):
             i = cand[q]
-            ta[q] = tgt[i]
-            le[q] = p_perceived[tgt[i], p_drone_wave[i]]
+            ta[q] = ptgt[i]
+            le[q] = p_perceived[ptgt[i], p_drone_wave[i]]
         av = p_asset_weight
         if p.priority_rule == PR_RELATIVE:
             s_move, s_fix = mission_scale(p, st, nc)

@@ -2,7 +2,7 @@
 
 numba stamps a cached function with its own file's modification time and size only. The
 kernel's ``replication`` inlines phases from six modules and calls njit functions of
-``engine/rng.py`` and ``skyshield.wta``, and a cached caller carries its callees' machine
+``engine/rng.py``, ``skyshield.wta`` and ``skyshield.track``, and a cached caller carries its callees' machine
 code: after an edit of ``engine/motion.py``, say, numba would still load the old kernel from
 its cache, silently.
 
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 #: The packages (folders of ``skyshield``) whose njit functions call into each other's files.
-PACKAGES = ("engine", "wta")
+PACKAGES = ("engine", "wta", "track")
 #: Single modules whose values are compiled into the kernel as constants.
 MODULES = ("contract.py",)
 #: The stamp file, in the engine's cache folder.

@@ -53,6 +53,9 @@ K_RADAR, K_ACOUSTIC, K_EOIR = (
     SENSOR_CODES["radar"], SENSOR_CODES["acoustic"], SENSOR_CODES["eo_ir"])
 POLICIES = {"greedy": 0, "local": 1, "exact": 2}
 PRIORITY_RULES = {"value": 0, "relative": 1}
+#: How C2 infers a threat's target (docs/model.md §4.7.1).
+INTENTS = {"oracle": 0, "nearest": 1, "heading": 2}
+I_ORACLE, I_NEAREST, I_HEADING = INTENTS["oracle"], INTENTS["nearest"], INTENTS["heading"]
 DOCTRINES = {"shoot-look-shoot": 0, "salvo": 1}
 
 
@@ -125,6 +128,7 @@ class KernelParams(NamedTuple):
     policy: int  # POLICIES: 0 greedy, 1 local, 2 exact
     policy_time_s: float  # s, time limit of one exact solve (exact only)
     priority_rule: int  # PRIORITY_RULES: 0 value, 1 relative
+    intent: int  # INTENTS: 0 oracle, 1 nearest, 2 heading
     doctrine: int
     salvo_size: int
     tight_r: float  # m
@@ -526,6 +530,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         sup_t=sup_t, sup_n=sup_n, sup_cnt=sup_cnt,
         cycle_s=float(c2.cycle_s), policy=POLICIES[c2.policy],
         policy_time_s=float(c2.policy_time_s), priority_rule=PRIORITY_RULES[c2.priority_rule],
+        intent=INTENTS[c2.intent],
         doctrine=DOCTRINES[c2.doctrine],
         salvo_size=int(c2.salvo_size), tight_r=float(c2.weapons_tight_radius_m),
         p_misid=float(c2.p_misidentification), wfz=wfz,

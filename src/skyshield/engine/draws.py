@@ -129,6 +129,9 @@ def draw(p: KernelParams, st: State, out: Outcome, r: int | np.integer) -> None:
             rad = math.sqrt(-2.0 * math.log(1.0 - g1))
             aimx[i] = p_asset_x[a] + sc * rad * math.cos(2.0 * math.pi * g2)
             aimy[i] = p_asset_y[a] + sc * rad * math.sin(2.0 * math.pi * g2)
+    st.ptgt[:] = tgt  # until C2 first infers otherwise
+    st.ox[:] = lx  # a drone is first observed at its launch point
+    st.oy[:] = ly
     order = st.order
     order[:] = np.argsort(tl, kind="mergesort")
     n_launch = 0

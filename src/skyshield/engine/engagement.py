@@ -348,7 +348,7 @@ def effectors(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: 
                 ok = in_envelope(p, e, r2, z[i])
             if ok and p_ef[e, E_ESCORT] <= 0.0 and p_tight_r > 0.0:
                 ok = not own_aircraft_near(p, st, x[i], y[i])
-            if ok and tgt[i] != int(p_ef[e, E_GUARD]):
+            if ok and st.ptgt[i] != int(p_ef[e, E_GUARD]):
                 ok = keeps_reserve(p, st, e, t)
             if not ok:
                 eng_d[e, c] = -1

@@ -8,7 +8,7 @@ recording always reproduces the outcome of its replication.
 
 This module keeps the time loop; each phase of a step is a function of its own module,
 named as in ``docs/model.md`` (§3 ``draws.draw``; §4.1–4.3 ``motion.assets``, ``move``,
-``launch``; §4.4 ``engagement.ew``; §4.5 ``sensing.sense``; §4.6 ``engagement.effectors``;
+``launch``, ``observe``; §4.4 ``engagement.ew``; §4.5 ``sensing.sense``; §4.6 ``engagement.effectors``;
 §4.7 ``c2.c2``, ``c2.friendly_fire``; recording ``events.positions``; §4.8 :func:`end`).
 Phases take ``(p, st, out, r, ...)``: the parameters (:class:`KernelParams`), the state
 (:class:`~skyshield.engine.state.State`) and the outcome row. They are inlined
@@ -35,7 +35,7 @@ from skyshield.engine.draws import draw
 from skyshield.engine.engagement import effectors, ew
 from skyshield.engine.events import EV_EXPIRE, emit, positions
 from skyshield.engine.fuse import KernelCompiler
-from skyshield.engine.motion import assets, launch, move
+from skyshield.engine.motion import assets, launch, move, observe
 from skyshield.engine.sensing import sense
 from skyshield.engine.state import (
     C_N_ACT,
@@ -45,6 +45,7 @@ from skyshield.engine.state import (
     State,
     new_state,
 )
+from skyshield.track.intent import nearest_target
 from skyshield.wta.asset_based import greedy_asset_based_nb
 
 
@@ -105,6 +106,7 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
         if k > 0:
             move(p, st, out, r, t, b)  # §4.2 (drones launched in earlier steps)
         launch(p, st, out, r, t, b)  # §4.3
+        observe(p, st)  # §4.3, under c2.intent: heading
         ew(p, st, out, r, t, k, b)  # §4.4
         sense(p, st, t, k)  # §4.5
         effectors(p, st, out, r, t, b)  # §4.6
@@ -133,5 +135,5 @@ def batch(p: KernelParams, seed: int, rep_start: int, out: Outcome) -> None:
 
 
 # numba's cache sees only this file's stamp, but the kernel is compiled from the phase modules
-# and skyshield.wta too: drop stale cache entries before anything is loaded from them
-cache.check([replication, greedy_asset_based_nb])
+# skyshield.wta and skyshield.track too: drop stale cache entries before anything is loaded from them
+cache.check([replication, greedy_asset_based_nb, nearest_target])

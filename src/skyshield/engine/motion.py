@@ -10,6 +10,7 @@ from numba import njit
 
 from skyshield.engine import rng
 from skyshield.engine.compile import (
+    I_HEADING,
     W_ALT,
     W_ENDUR,
     W_LETHAL,
@@ -363,3 +364,28 @@ def launch(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: flo
     ctr[C_N_ACT] = n_act
     ctr[C_PTR] = ptr
     ctr[C_JN] = jn
+
+
+@njit(inline="always")
+def observe(p: KernelParams, st: State) -> None:
+    """§4.3, last: under ``c2.intent: heading`` each airborne drone's observed velocity is its
+    displacement since the previous step over the nominal ``dt`` (0 in the step it launches)."""
+    if p.intent != I_HEADING:
+        return
+    inv_dt = 1.0 / p.dt
+    act = st.act
+    status = st.status
+    x = st.x
+    y = st.y
+    ox = st.ox
+    oy = st.oy
+    vx = st.vx
+    vy = st.vy
+    for jj in range(st.ctr[C_N_ACT]):
+        i = act[jj]
+        if status[i] != ST_AIR:
+            continue
+        vx[i] = (x[i] - ox[i]) * inv_dt
+        vy[i] = (y[i] - oy[i]) * inv_dt
+        ox[i] = x[i]
+        oy[i] = y[i]

@@ -44,6 +44,15 @@ class Drone:
     leg: int = 0
     engaged: int = 0
     rounds: int = 0
+    ptgt: int = -1  # the target C2 infers (§4.7.1); the true one until C2 first looks
+    vx: float = 0.0  # observed velocity (§4.3, under intent: heading)
+    vy: float = 0.0
+    ox: float = 0.0  # position at the previous observation
+    oy: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.ptgt = self.target
+        self.ox, self.oy = self.launch_x, self.launch_y
 
 
 @dataclass
@@ -241,6 +250,11 @@ class _Rep:
             if k > 0:
                 self.move(t)
             self.launch(t)
+            if p.intent == 2:  # heading: observed velocities
+                for d in self.order:
+                    if d.status == "air":
+                        d.vx, d.vy = (d.x - d.ox) / p.dt, (d.y - d.oy) / p.dt
+                        d.ox, d.oy = d.x, d.y
             self.ew(t, k)
             self.sense(t)
             self.effectors(t)
@@ -359,7 +373,7 @@ class _Rep:
                         and d.z <= ef[C.E_MAXALT]
                         and (ef[C.E_ESCORT] > 0 or p.tight_r <= 0
                              or not self.own_aircraft_near(d.x, d.y, p.tight_r))
-                        and (d.target == int(ef[C.E_GUARD]) or self.keeps_reserve(e, t)))
+                        and (d.ptgt == int(ef[C.E_GUARD]) or self.keeps_reserve(e, t)))
                 if not fire:
                     self.chans[e][c] = None
                     d.engaged -= 1
@@ -581,19 +595,18 @@ class _Rep:
         for d in order:
             if d.status != "air" or d.engaged > 0 or not self.seen(d, t):
                 continue
-            a, w = d.target, d.wave
+            a, w = self.infer_target(d), d.wave
+            d.ptgt = a
             value = p.asset_weight[a] * p.perceived[a, w]
             if value <= 0:
                 continue
-            if d.mode == "strike":
-                ttg = math.sqrt(_d2(d.aim_x, d.aim_y, d.x, d.y))
-            else:
-                ttg = math.sqrt(_d2(self.ac[a][0], self.ac[a][1], d.x, d.y))
+            gx, gy = self.goal_seen(d)
+            ttg = math.sqrt(_d2(gx, gy, d.x, d.y))
             tight = p.tight_r > 0 and self.own_aircraft_near(d.x, d.y, p.tight_r)
             cands.append((d, float(value), ttg / p.wf[w, C.W_SPEED], tight))
         if p.priority_rule == 1:  # relative: over the mission's most valuable threat
             risk = self.mission_scale(cands)
-            cands = [(d, v / risk[d.target < p.n_moving], tg, ti) for d, v, tg, ti in cands]
+            cands = [(d, v / risk[d.ptgt < p.n_moving], tg, ti) for d, v, tg, ti in cands]
         pairs = []
         cap = {}
         capa = {}  # capacity at threats to other assets than the escorted one (reserve)
@@ -621,7 +634,7 @@ class _Rep:
             guard = int(ef[C.E_GUARD])
             ex, ey = self.where(p.ef, e, C.E_X, C.E_Y, C.E_ESCORT)
             for d, value, ttg, tight in cands:
-                a = d.target
+                a = d.ptgt
                 if role == "escort" and a != guard:
                     continue
                 if role == "area" and a < p.n_moving:
@@ -631,10 +644,8 @@ class _Rep:
                 if ef[C.E_ZONED] > 0:
                     if ef[C.E_ZONE_POS] > 0:
                         zx, zy = d.x, d.y
-                    elif d.mode == "strike":
-                        zx, zy = d.aim_x, d.aim_y
                     else:
-                        zx, zy = self.ac[a][0], self.ac[a][1]
+                        zx, zy = self.goal_seen(d)
                     if not any(p.ezone[e, k] and _d2(zx, zy, p.zone[k, 0], p.zone[k, 1])
                                <= p.zone[k, 2] * p.zone[k, 2] for k in range(len(p.zone))):
                         continue
@@ -652,7 +663,7 @@ class _Rep:
             for _score, _ttg, i, e, n, dist in pairs:
                 if cap.get(e, 0) <= 0 or i in assigned:
                     continue
-                if capa[e] <= 0 and drones[i].target != int(p.ef[e, C.E_GUARD]):
+                if capa[e] <= 0 and drones[i].ptgt != int(p.ef[e, C.E_GUARD]):
                     continue
                 assigned.add(i)
                 cap[e] -= 1
@@ -661,7 +672,7 @@ class _Rep:
         elif pairs:
             go = []
             for e, i, n, dist in self.wta(cands, pairs, cap):
-                if drones[i].target != int(p.ef[e, C.E_GUARD]) and capa[e] <= 0:
+                if drones[i].ptgt != int(p.ef[e, C.E_GUARD]) and capa[e] <= 0:
                     continue  # beyond the reserve: dropped
                 capa[e] -= 1
                 go.append((e, i, n, dist))
@@ -701,13 +712,13 @@ class _Rep:
                 miss *= 1.0 - float(p.pk[e, cands[col[i]][0].wave])
             pk[e, col[i]] = 1.0 - miss
             info[e, col[i]] = (n, dist)
-        ta = np.array([d.target for d, *_ in cands], np.int64)
-        le = np.array([p.perceived[d.target, d.wave] for d, *_ in cands], np.float64)
+        ta = np.array([d.ptgt for d, *_ in cands], np.int64)
+        le = np.array([p.perceived[d.ptgt, d.wave] for d, *_ in cands], np.float64)
         capa = np.array([cap.get(e, 0) for e in range(self.E)], np.int64)
         av = np.array(p.asset_weight, np.float64)
         if p.priority_rule == 1:
             risk = self.mission_scale(cands)
-            av = np.array([av[a] / risk[a < p.n_moving] for a in range(len(av))], np.float64)
+            av = np.array([float(av[a]) / risk[a < p.n_moving] for a in range(len(av))], np.float64)
         if p.policy == 1:
             x = greedy_asset_based_nb(av, ta, le, pk, capa)
             local_asset_based_nb(av, ta, le, pk, capa, x, LOCAL_MAX_EVALS)
@@ -727,10 +738,49 @@ class _Rep:
         p = self.p
         risk = {True: 0.0, False: 0.0}
         for d, *_ in cands:
-            m = d.target < p.n_moving
-            risk[m] = max(risk[m], float(p.asset_value[d.target] * p.perceived[d.target,
-                                                                                d.wave]))
+            m = d.ptgt < p.n_moving
+            risk[m] = max(risk[m], float(p.asset_value[d.ptgt] * p.perceived[d.ptgt, d.wave]))
         return {k: v if v > 0 else 1.0 for k, v in risk.items()}
+
+    def asset_now(self, a: int) -> tuple[float, float, float, float]:
+        """Position and velocity of asset ``a`` now (a fixed site: its centre, at rest)."""
+        if a < self.p.n_moving:
+            ax, ay, avx, avy, _air = self.ac[a]
+            return ax, ay, avx, avy
+        return float(self.p.asset_x[a]), float(self.p.asset_y[a]), 0.0, 0.0
+
+    def infer_target(self, d: Drone) -> int:
+        """§4.7.1 intent: the asset C2 takes ``d`` to be going for."""
+        p = self.p
+        if p.intent == 0:  # oracle
+            return d.target
+        if p.intent == 2:  # heading: the nearest closest approach ahead
+            best: tuple[float, float, int] | None = None
+            for a in range(self.A):
+                ax, ay, avx, avy = self.asset_now(a)
+                rx, ry = ax - d.x, ay - d.y
+                ux, uy = d.vx - avx, d.vy - avy
+                uu = ux * ux + uy * uy
+                if uu <= 0:
+                    continue
+                tc = (rx * ux + ry * uy) / uu
+                if tc <= 0:
+                    continue
+                dx, dy = rx - ux * tc, ry - uy * tc
+                key = (dx * dx + dy * dy, tc, a)
+                if best is None or key < best:
+                    best = key
+            if best is not None:
+                return best[2]
+        return min(range(self.A), key=lambda a: (_d2(*self.asset_now(a)[:2], d.x, d.y), a))
+
+    def goal_seen(self, d: Drone) -> tuple[float, float]:
+        """Where C2 takes ``d`` to be going: its aim point (``oracle``, a strike), else the
+        position of the target it infers now (a site's centre)."""
+        if self.p.intent == 0 and d.mode == "strike":
+            return d.aim_x, d.aim_y
+        ax, ay, _vx, _vy = self.asset_now(d.ptgt)
+        return ax, ay
 
     def role(self, e: int, t: float) -> str:
         """Effector ``e``'s role at ``t``: the scenario's role, or the schedule's phase that

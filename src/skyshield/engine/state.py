@@ -139,6 +139,7 @@ class State(NamedTuple):
     lx: np.ndarray  # float64 launch point
     ly: np.ndarray
     tgt: np.ndarray  # int64 target asset
+    ptgt: np.ndarray  # int64 the target C2 infers (its last cycle's view; = tgt under oracle)
     aimx: np.ndarray  # float64 aim point (fixed targets)
     aimy: np.ndarray
     order: np.ndarray  # int64 drones by launch time
@@ -155,6 +156,10 @@ class State(NamedTuple):
     tend: np.ndarray  # float64 time it ended (inf: not yet)
     seen: np.ndarray  # float64 when C2 first sees it through its current tracks
     act: np.ndarray  # int64 active list act[:n_act]
+    vx: np.ndarray  # float64 observed velocity (displacement over the last step / dt)
+    vy: np.ndarray
+    ox: np.ndarray  # float64 position at the previous observation
+    oy: np.ndarray
     # sensors (S) and drone × sensor
     hdet: np.ndarray  # (N, S) uint64 detection keys (10, drone, sensor) absorbed
     hist: np.ndarray  # (N, S) int64 detection history bits
@@ -202,6 +207,9 @@ class State(NamedTuple):
     cap: np.ndarray  # (E,) int64 engagements each effector can start
     capa: np.ndarray  # (E,) int64 ... of them at threats to other assets than it escorts
     taken: np.ndarray  # (N,) bool
+    dxy: np.ndarray  # (A, 2) float64 the assets' positions as C2 sees them (intent)
+    dv: np.ndarray  # (A, 2) float64 ... and velocities
+    m4: np.ndarray  # (4,) float64 one drone's position and velocity (intent)
     go_e: np.ndarray  # (E·C,) int64 the cycle's engagements
     go_q: np.ndarray
     go_n: np.ndarray
@@ -270,12 +278,14 @@ def new_state(p: KernelParams, seed: int, rep: int | np.integer, rec: bool, evf:
         rec=rec, evf=evf, evi=evi, posf=posf, posi=posi, cnt=cnt,
         ctr=ctr, fl=fl, hk=hk,
         mode=np.zeros(N, np.int8), tl=np.empty(N), lx=np.empty(N), ly=np.empty(N),
-        tgt=np.zeros(N, np.int64), aimx=np.zeros(N), aimy=np.zeros(N),
+        tgt=np.zeros(N, np.int64), ptgt=np.zeros(N, np.int64), aimx=np.zeros(N),
+        aimy=np.zeros(N),
         order=np.empty(N, np.int64),
         status=np.zeros(N, np.int8), x=np.zeros(N), y=np.zeros(N), z=np.zeros(N),
         hz=np.zeros(N), leg=np.zeros(N, np.int64), engaged=np.zeros(N, np.int64),
         nshot=np.zeros(N, np.int64), ntrk=np.zeros(N, np.int64), tend=np.full(N, np.inf),
         seen=np.full(N, np.inf), act=np.empty(N, np.int64),
+        vx=np.zeros(N), vy=np.zeros(N), ox=np.zeros(N), oy=np.zeros(N),
         hdet=hdet, hist=np.zeros((N, S), np.int64), miss=np.zeros((N, S), np.int64),
         trk_t=np.full((N, S), -1.0), next_scan=np.zeros(S), scan_no=np.zeros(S, np.int64),
         slist=np.empty((S, N), np.int64), sn=np.zeros(S, np.int64),
@@ -292,6 +302,7 @@ def new_state(p: KernelParams, seed: int, rep: int | np.integer, rec: bool, evf:
         pd_=np.empty(npair_max), pdr=np.empty(npair_max, np.int64),
         porder=np.empty(npair_max, np.int64), ptmp=np.empty(npair_max, np.int64),
         cap=np.zeros(E, np.int64), capa=np.zeros(E, np.int64), taken=np.zeros(N, np.bool_),
+        dxy=np.zeros((A, 2)), dv=np.zeros((A, 2)), m4=np.zeros(4),
         go_e=np.empty(go_max, np.int64), go_q=np.empty(go_max, np.int64),
         go_n=np.empty(go_max, np.int64), go_d=np.empty(go_max),
     )

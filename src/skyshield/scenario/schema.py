@@ -615,6 +615,11 @@ class C2(Model):
     ``relative`` = ``ω`` (escort) or ``1 − ω`` (area) times the threat's value relative to
     its mission's most valuable threat this cycle, so that ``ω`` weighs the missions against
     each other by degrees (at 0.5 the worst threat of each weighs the same)."""
+    intent: Literal["oracle", "nearest", "heading"] = "oracle"
+    """How C2 infers the asset each threat is going for (``docs/model.md`` §4.7.1):
+    ``oracle`` = it knows the threat's current goal; ``nearest`` = the asset nearest the
+    threat; ``heading`` = the asset ahead whose closest point of approach along the threat's
+    observed velocity (its displacement over the last step) is nearest."""
     weapons_tight_radius_m: NonNegFloat = 300.0
     """No engagement of a threat closer than this to an own aircraft, metres."""
     p_misidentification: Prob = 0.0
