@@ -1,0 +1,112 @@
+"""Synthetic truth and detections for the tracker's tests and benchmarks (plain numpy, seeded
+``np.random.default_rng``; ``docs/tracking.md`` §7).
+
+Truth: ``n`` targets, positions uniform in the square ``[0, box]²``, headings uniform, the
+given speed, then the exact discrete constant-velocity model: ``x_{k+1} = F(dt) x_k + w_k``,
+``w_k ~ N(0, Q(dt))``. Detections per scan: each target detected with probability ``pd`` at
+``p + N(0, σ² I)`` (``R = (σ², 0, σ²)``, label = target index); ``Poisson(clutter_per_scan)``
+false alarms uniform in the box (label -1); the scan's detections in a random order.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from skyshield.track.kalman import cv_F, cv_Q
+
+
+class Truth(NamedTuple):
+    """Ground truth: ``t (steps,)`` scan times, ``x (steps, n, 4)`` states, ``box`` (m)."""
+
+    t: np.ndarray
+    x: np.ndarray
+    box: float
+
+
+class Detections(NamedTuple):
+    """All scans' detections, flat: scan ``k`` is ``start[k]:start[k+1]``."""
+
+    t: np.ndarray      #: (steps,) scan times
+    start: np.ndarray  #: (steps + 1,) int64 offsets
+    zx: np.ndarray     #: (N,) metres
+    zy: np.ndarray     #: (N,)
+    zR: np.ndarray     #: (N, 3) (Rxx, Rxy, Ryy)
+    zlab: np.ndarray   #: (N,) int64 target index, -1 = clutter
+    n_clutter: np.ndarray  #: (steps,) int64 false alarms per scan
+
+
+def make_truth(n_targets: int, steps: int, dt: float, box_m: float, speed: float, q: float,
+               seed: int) -> Truth:
+    """Seeded constant-velocity truth (see the module docstring)."""
+    rng = np.random.default_rng(seed)
+    n = int(n_targets)
+    x = np.empty((steps, n, 4))
+    hd = rng.uniform(0.0, 2.0 * np.pi, n)
+    x[0, :, 0] = rng.uniform(0.0, box_m, n)
+    x[0, :, 1] = rng.uniform(0.0, box_m, n)
+    x[0, :, 2] = speed * np.sin(hd)
+    x[0, :, 3] = speed * np.cos(hd)
+    f = cv_F(dt)
+    chol = np.linalg.cholesky(cv_Q(dt, q) + 1e-12 * np.eye(4)) if q > 0 else np.zeros((4, 4))
+    for k in range(1, steps):
+        w = rng.standard_normal((n, 4)) @ chol.T
+        x[k] = x[k - 1] @ f.T + w
+    return Truth(t=np.arange(steps) * float(dt), x=x, box=float(box_m))
+
+
+def make_detections(truth: Truth, pd: float, sigma: float, clutter_per_scan: float,
+                    seed: int) -> Detections:
+    """Seeded detections of ``truth`` (see the module docstring)."""
+    rng = np.random.default_rng(seed)
+    steps, n, _ = truth.x.shape
+    zx_l, zy_l, lab_l, ncl = [], [], [], []
+    start = np.zeros(steps + 1, dtype=np.int64)
+    for k in range(steps):
+        det = rng.random(n) < pd
+        idx = np.flatnonzero(det)
+        px = truth.x[k, idx, 0] + sigma * rng.standard_normal(idx.size)
+        py = truth.x[k, idx, 1] + sigma * rng.standard_normal(idx.size)
+        nc = int(rng.poisson(clutter_per_scan))
+        cx = rng.uniform(0.0, truth.box, nc)
+        cy = rng.uniform(0.0, truth.box, nc)
+        x = np.concatenate([px, cx])
+        y = np.concatenate([py, cy])
+        lab = np.concatenate([idx.astype(np.int64), np.full(nc, -1, dtype=np.int64)])
+        perm = rng.permutation(x.size)
+        zx_l.append(x[perm])
+        zy_l.append(y[perm])
+        lab_l.append(lab[perm])
+        ncl.append(nc)
+        start[k + 1] = start[k] + x.size
+    nz = int(start[-1])
+    zR = np.zeros((nz, 3))
+    zR[:, 0] = sigma * sigma
+    zR[:, 2] = sigma * sigma
+    return Detections(t=truth.t.copy(), start=start, zx=np.concatenate(zx_l),
+                      zy=np.concatenate(zy_l), zR=zR, zlab=np.concatenate(lab_l),
+                      n_clutter=np.asarray(ncl, dtype=np.int64))
+
+
+def run_scans(det: Detections, prm: np.ndarray, capacity_tracks: int,
+              record: bool = True) -> tuple[list[np.ndarray], np.ndarray]:
+    """Feed every scan of ``det`` to :func:`~skyshield.track.tracker.process_scan` (coverage:
+    everything). Returns (per scan, the confirmed tracks' positions ``(k, 2)`` after the scan
+    if ``record``; per scan, ``work.stats`` ``(steps, N_STATS)``)."""
+    from skyshield.track.tracker import N_STATS, make_tracks, make_work, process_scan
+
+    tracks = make_tracks(capacity_tracks)
+    maxd = int(np.diff(det.start).max()) if det.start.size > 1 else 1
+    work = make_work(capacity_tracks, max(maxd, 1))
+    steps = det.t.size
+    out: list[np.ndarray] = []
+    stats = np.zeros((steps, N_STATS), dtype=np.int64)
+    for k in range(steps):
+        a, b = int(det.start[k]), int(det.start[k + 1])
+        process_scan(tracks, work, prm, float(det.t[k]), det.zx[a:b], det.zy[a:b],
+                     det.zR[a:b], det.zlab[a:b], b - a, 0.0, 0.0, np.inf)
+        stats[k] = work.stats
+        if record:
+            out.append(tracks.tx[tracks.tstat == 2, :2].copy())
+    return out, stats
