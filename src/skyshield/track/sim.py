@@ -110,3 +110,84 @@ def run_scans(det: Detections, prm: np.ndarray, capacity_tracks: int,
         if record:
             out.append(tracks.tx[tracks.tstat == 2, :2].copy())
     return out, stats
+
+
+def run_stonesoup(det: Detections, q: float, gate: float, m: int, drop: int, v0: float,
+                  mode: int = 0, pd: float = 0.9,
+                  clutter_density: float = 1e-6) -> list[np.ndarray]:
+    """The same scans through Stone Soup (the reference; needs the ``track-ref`` extra).
+
+    Components: ``KalmanPredictor`` (two ``ConstantVelocity(q)`` combined; state order
+    ``[px, vx, py, vy]``), ``KalmanUpdater(force_symmetric_covariance=True)``,
+    ``LinearGaussian`` measurement model per detection (mapping (0, 2), its ``R``);
+    GNN (``mode = 0``): ``DistanceHypothesiser(Mahalanobis, missed_distance=√γ)`` +
+    ``GNNWith2DAssignment`` in a ``MultiTargetTracker``; JPDA (``mode = 1``):
+    ``PDAHypothesiser(λ, Pd, Pg = 1 − e^{−γ/2})`` + ``JPDAwithEHM`` in a
+    ``MultiTargetMixtureTracker``; ``MultiMeasurementInitiator(min_points = m)`` whose holding
+    tracks use the GNN above and ``UpdateTimeStepsDeleter(1)`` (= our m-of-m rule), and
+    ``UpdateTimeStepsDeleter(drop)`` for confirmed tracks. Returns, per scan, the tracks'
+    positions ``(k, 2)``.
+    """
+    from datetime import datetime, timedelta
+
+    from stonesoup.dataassociator.neighbour import GNNWith2DAssignment
+    from stonesoup.dataassociator.probability import JPDAwithEHM
+    from stonesoup.deleter.time import UpdateTimeStepsDeleter
+    from stonesoup.hypothesiser.distance import DistanceHypothesiser
+    from stonesoup.hypothesiser.probability import PDAHypothesiser
+    from stonesoup.initiator.simple import MultiMeasurementInitiator
+    from stonesoup.measures import Mahalanobis
+    from stonesoup.models.measurement.linear import LinearGaussian
+    from stonesoup.models.transition.linear import (
+        CombinedLinearGaussianTransitionModel,
+        ConstantVelocity,
+    )
+    from stonesoup.predictor.kalman import KalmanPredictor
+    from stonesoup.tracker.simple import MultiTargetMixtureTracker, MultiTargetTracker
+    from stonesoup.types.detection import Detection
+    from stonesoup.types.state import GaussianState
+    from stonesoup.updater.kalman import KalmanUpdater
+
+    t0 = datetime(2025, 1, 1)
+    models: dict[tuple[float, float, float], LinearGaussian] = {}
+    scans = []
+    for k in range(det.t.size):
+        ts = t0 + timedelta(seconds=float(det.t[k]))
+        ds = set()
+        for i in range(int(det.start[k]), int(det.start[k + 1])):
+            key = (float(det.zR[i, 0]), float(det.zR[i, 1]), float(det.zR[i, 2]))
+            mm = models.get(key)
+            if mm is None:
+                mm = LinearGaussian(ndim_state=4, mapping=(0, 2), noise_covar=np.array(
+                    [[key[0], key[1]], [key[1], key[2]]]))
+                models[key] = mm
+            ds.add(Detection(np.array([[det.zx[i]], [det.zy[i]]]), timestamp=ts,
+                             measurement_model=mm))
+        scans.append((ts, ds))
+    trans = CombinedLinearGaussianTransitionModel([ConstantVelocity(q), ConstantVelocity(q)])
+    predictor = KalmanPredictor(trans)
+    updater = KalmanUpdater(measurement_model=None, force_symmetric_covariance=True)
+    gnn = GNNWith2DAssignment(DistanceHypothesiser(predictor, updater, Mahalanobis(),
+                                                   missed_distance=float(np.sqrt(gate))))
+    prior = GaussianState(np.zeros((4, 1)), np.diag([0.0, v0 * v0, 0.0, v0 * v0]))
+    initiator = MultiMeasurementInitiator(prior_state=prior,
+                                          deleter=UpdateTimeStepsDeleter(1),
+                                          data_associator=gnn, updater=updater,
+                                          min_points=m)
+    deleter = UpdateTimeStepsDeleter(drop)
+    tracker: MultiTargetTracker | MultiTargetMixtureTracker
+    if mode == 0:
+        tracker = MultiTargetTracker(initiator=initiator, deleter=deleter, detector=scans,
+                                     data_associator=gnn, updater=updater)
+    else:
+        hyp = PDAHypothesiser(predictor, updater, clutter_spatial_density=clutter_density,
+                              prob_detect=pd, prob_gate=1.0 - float(np.exp(-0.5 * gate)))
+        tracker = MultiTargetMixtureTracker(initiator=initiator, deleter=deleter,
+                                            detector=scans, data_associator=JPDAwithEHM(hyp),
+                                            updater=updater)
+    out = []
+    for _, tracks in tracker:
+        pts = np.array([[float(tr.state_vector[0, 0]), float(tr.state_vector[2, 0])]
+                        for tr in tracks]).reshape(-1, 2)
+        out.append(pts)
+    return out

@@ -32,7 +32,7 @@ from skyshield.track.kalman import innovation, predict_inplace, update_inplace
 # ---- parameter vector ``prm`` (float64), index constants
 P_Q = 0          #: q, spectral density of the white-noise acceleration (m²/s³ per axis)
 P_GATE = 1       #: γ, χ² gate on d² (2 degrees of freedom)
-P_M = 2          #: m of the m-of-n confirmation
+P_M = 2          #: m of the m-of-n confirmation (2 <= m <= n)
 P_N = 3          #: n of the m-of-n confirmation (1 <= n <= 62)
 P_DROP = 4       #: a confirmed track is deleted after this many consecutive misses
 P_V0 = 5         #: initial velocity standard deviation (m/s)
@@ -184,8 +184,8 @@ def make_params(q: float, gate: float, m: int, n: int, drop: int, v0: float, mod
     """The parameter vector ``prm`` (index constants ``P_*``), checked."""
     if not (q >= 0 and gate > 0 and v0 >= 0):
         raise ValueError("need q >= 0, gate > 0, v0 >= 0")
-    if not (1 <= m <= n <= 62 and drop >= 1):
-        raise ValueError("need 1 <= m <= n <= 62 and drop >= 1")
+    if not (2 <= m <= n <= 62 and drop >= 1):
+        raise ValueError("need 2 <= m <= n <= 62 and drop >= 1")
     if mode not in (0, 1) or staged not in (0, 1):
         raise ValueError("mode and staged are 0 or 1")
     if mode == 1 and not (0 < pd <= 1 and clutter_density > 0 and jpda_cap >= 1):
