@@ -46,7 +46,7 @@ def _case(n: int, steps: int, clutter: float, box: float,
 @pytest.mark.parametrize(("n", "steps", "clutter"), [(10, 25, 5.0), (50, 15, 20.0),
                                                      (150, 10, 20.0)])
 def test_gnn_gospa_matches_stone_soup(n: int, steps: int, clutter: float) -> None:
-    tx, det, lam = _case(n, steps, clutter, 1000.0 * math.sqrt(n), n)
+    tx, det, _ = _case(n, steps, clutter, 1000.0 * math.sqrt(n), n)
     ss = _mean_gospa(tx, run_stonesoup(det, Q, GATE, M, DROP, V0))
     prm = make_params(q=Q, gate=GATE, m=M, n=M, drop=DROP, v0=V0, staged=1)
     ours = _mean_gospa(tx, run_scans(det, prm, 4 * n + 100)[0])

@@ -114,7 +114,8 @@ def run_scans(det: Detections, prm: np.ndarray, capacity_tracks: int,
 
 def run_stonesoup(det: Detections, q: float, gate: float, m: int, drop: int, v0: float,
                   mode: int = 0, pd: float = 0.9,
-                  clutter_density: float = 1e-6) -> list[np.ndarray]:
+                  clutter_density: float = 1e-6,
+                  scan_times: list[float] | None = None) -> list[np.ndarray]:
     """The same scans through Stone Soup (the reference; needs the ``track-ref`` extra).
 
     Components: ``KalmanPredictor`` (two ``ConstantVelocity(q)`` combined; state order
@@ -126,8 +127,9 @@ def run_stonesoup(det: Detections, q: float, gate: float, m: int, drop: int, v0:
     ``MultiTargetMixtureTracker``; ``MultiMeasurementInitiator(min_points = m)`` whose holding
     tracks use the GNN above and ``UpdateTimeStepsDeleter(1)`` (= our m-of-m rule), and
     ``UpdateTimeStepsDeleter(drop)`` for confirmed tracks. Returns, per scan, the tracks'
-    positions ``(k, 2)``.
+    positions ``(k, 2)``; ``scan_times``, if given, receives each scan's wall time (s).
     """
+    import time
     from datetime import datetime, timedelta
 
     from stonesoup.dataassociator.neighbour import GNNWith2DAssignment
@@ -186,7 +188,15 @@ def run_stonesoup(det: Detections, q: float, gate: float, m: int, drop: int, v0:
                                             detector=scans, data_associator=JPDAwithEHM(hyp),
                                             updater=updater)
     out = []
-    for _, tracks in tracker:
+    it = iter(tracker)
+    while True:
+        c0 = time.perf_counter()
+        try:
+            _, tracks = next(it)
+        except StopIteration:
+            break
+        if scan_times is not None:
+            scan_times.append(time.perf_counter() - c0)
         pts = np.array([[float(tr.state_vector[0, 0]), float(tr.state_vector[2, 0])]
                         for tr in tracks]).reshape(-1, 2)
         out.append(pts)

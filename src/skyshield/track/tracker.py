@@ -234,8 +234,8 @@ def _build_hash(work: Work, zx: np.ndarray, zy: np.ndarray, nz: int,
         h = 1.0
     while (math.floor((x1 - x0) / h) + 1.0) * (math.floor((y1 - y0) / h) + 1.0) > cap:
         h *= 2.0
-    nx = int(math.floor((x1 - x0) / h)) + 1
-    ny = int(math.floor((y1 - y0) / h)) + 1
+    nx = math.floor((x1 - x0) / h) + 1
+    ny = math.floor((y1 - y0) / h) + 1
     ncell = nx * ny
     cs = work.cstart
     for c in range(ncell + 1):
@@ -279,10 +279,10 @@ def _gate(tracks: Tracks, work: Work, prm: np.ndarray, zx: np.ndarray, zy: np.nd
         pyy = tracks.tP[k, 1, 1]
         lam = 0.5 * (pxx + pyy) + math.sqrt(0.25 * (pxx - pyy) ** 2 + pxy * pxy)
         r = math.sqrt(gate * (lam + rmax))
-        ix0 = max(0, int(math.floor((px - r - x0) / h)))
-        ix1 = min(nx - 1, int(math.floor((px + r - x0) / h)))
-        iy0 = max(0, int(math.floor((py - r - y0) / h)))
-        iy1 = min(ny - 1, int(math.floor((py + r - y0) / h)))
+        ix0 = max(0, math.floor((px - r - x0) / h))
+        ix1 = min(nx - 1, math.floor((px + r - x0) / h))
+        iy0 = max(0, math.floor((py - r - y0) / h))
+        iy1 = min(ny - 1, math.floor((py + r - y0) / h))
         for iy in range(iy0, iy1 + 1):
             for ix in range(ix0, ix1 + 1):
                 c = iy * nx + ix
