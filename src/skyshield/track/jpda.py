@@ -89,6 +89,7 @@ def pda_update(tx: np.ndarray, tP: np.ndarray, k: int, b0: float, dets: np.ndarr
     (x_h − x)(x_h − x)ᵀ)`` over the hypotheses ``h`` (missed: ``x̂, P̂``; detection ``j``: the
     Kalman update of ``x̂, P̂`` with ``z_j, R_j``). ``dets[:nd]``, ``betas[:nd]``: detections
     and their β. ``sx (1, 4)``, ``sP (1, 4, 4)``, ``ax (2, 4)``, ``aP (4, 4)``: scratch."""
+    z0 = k - k  # int64 zero (a literal 0 would make numba compile a second update_inplace)
     # ax[1] = x̂ (kept), ax[0] = mean
     for c in range(4):
         ax[1, c] = tx[k, c]
@@ -99,7 +100,7 @@ def pda_update(tx: np.ndarray, tP: np.ndarray, k: int, b0: float, dets: np.ndarr
             sx[0, c] = ax[1, c]
             for d in range(4):
                 sP[0, c, d] = tP[k, c, d]
-        update_inplace(sx, sP, 0, zx[j], zy[j], zR[j, 0], zR[j, 1], zR[j, 2])
+        update_inplace(sx, sP, z0, zx[j], zy[j], zR[j, 0], zR[j, 1], zR[j, 2])
         for c in range(4):
             ax[0, c] += betas[h] * sx[0, c]
     for c in range(4):
@@ -112,7 +113,7 @@ def pda_update(tx: np.ndarray, tP: np.ndarray, k: int, b0: float, dets: np.ndarr
             sx[0, c] = ax[1, c]
             for d in range(4):
                 sP[0, c, d] = tP[k, c, d]
-        update_inplace(sx, sP, 0, zx[j], zy[j], zR[j, 0], zR[j, 1], zR[j, 2])
+        update_inplace(sx, sP, z0, zx[j], zy[j], zR[j, 0], zR[j, 1], zR[j, 2])
         bh = betas[h]
         for c in range(4):
             dc = sx[0, c] - ax[0, c]

@@ -429,7 +429,7 @@ def _associate(tracks: Tracks, work: Work, prm: np.ndarray, zx: np.ndarray, zy: 
                     if work.bnum[e] > bbest:
                         bbest = work.bnum[e]
                         best = j
-                pda_update(tracks.tx, tracks.tP, k, b0, work.hdet, work.hbeta, nh, zx, zy, zR,
+                pda_update(tracks.tx, tracks.tP, k, b0, work.hdet, work.hbeta, nh + 0, zx, zy, zR,
                            work.sx, work.sP, work.ax, work.aP)
                 if best >= 0:
                     work.hit[lo + a] = 1
@@ -533,10 +533,15 @@ def process_scan(tracks: Tracks, work: Work, prm: np.ndarray, t: float, zx: np.n
             lam = 0.5 * (pxx + pyy) + math.sqrt(0.25 * (pxx - pyy) ** 2 + pxy * pxy)
             hsum += math.sqrt(gate * (lam + rmax))
         grid = _build_hash(work, zx, zy, nz, hsum / nc)
+        # (+ 0 / nc - nc: plain int64, not literal ints, so that numba compiles one version)
+        nz_ = nz + 0
+        nc_ = nc + 0
+        na_ = na + 0
         if na > 0:
-            _associate(tracks, work, prm, zx, zy, zR, zlab, nz, nc, 0, na, grid, rmax, jpda)
+            _associate(tracks, work, prm, zx, zy, zR, zlab, nz_, nc_, nc - nc, na_, grid, rmax,
+                       jpda)
         if nc > na:
-            _associate(tracks, work, prm, zx, zy, zR, zlab, nz, nc, na, nc, grid, rmax,
+            _associate(tracks, work, prm, zx, zy, zR, zlab, nz_, nc_, na_, nc_, grid, rmax,
                        jpda and not staged)
     # 5. history and miss counters
     for a in range(nc):
