@@ -10,7 +10,8 @@ timings. The sweep's ``sweep_key`` hashes the scenario as validated: it changed 
 when ``assets.moving[].rcs_m2`` (never read) left the schema, and once when effectors gained
 ``stock``, ``resupply``, roles, reserves, zones, ground time and ground vulnerability (finite means
 and doctrine; the cut-down
-flagship never runs dry and its defaults are today's doctrine); every value is
+flagship never runs dry and its defaults are today's doctrine), and once when ``c2.intent``
+and the raids' ``feint_fraction`` came (defaults: today's model); every value is
 unchanged.
 """
 

@@ -28,8 +28,8 @@ from skyshield.scenario.sizes import time_grid
 
 # wave float columns (WF)
 W_SPEED, W_ALT, W_ACOU, W_LETHAL, W_SEEKER, W_ENDUR, W_COST = range(7)
-W_LCX, W_LCY, W_LR, W_SCATTER, W_AMBUSH = range(7, 12)
-N_WF = 12
+W_LCX, W_LCY, W_LR, W_SCATTER, W_AMBUSH, W_FEINT = range(7, 13)
+N_WF = 13
 # sensor float columns (SF)
 (S_KIND, S_X, S_Y, S_ESCORT, S_MAST, S_SLOPE, S_MAXR, S_SCAN, S_MINALT,
  S_TM, S_TN, S_DROP, S_LAT, S_NETR, S_PD) = range(15)  # fmt: skip
@@ -92,6 +92,7 @@ class KernelParams(NamedTuple):
     prof_cum: np.ndarray  # (W, P+1) float64 cumulative normalised mass at the edges
     prof_n: np.ndarray  # (W,) int64 segments
     target_cum: np.ndarray  # (W, A) float64 cumulative normalised weights
+    feint_w: np.ndarray  # (W, A) float64 the raid's site weights (0 for moving assets): feints
     route_x: np.ndarray  # (W, Q) float64 m
     route_y: np.ndarray  # (W, Q) float64 m
     route_n: np.ndarray  # (W,) int64
@@ -318,6 +319,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
     prof_cum = np.ones((W, P + 1))
     prof_n = np.ones(W, dtype=np.int64)
     target_cum = np.ones((W, A))
+    feint_w = np.zeros((W, A))
     route_x = np.zeros((W, Q))
     route_y = np.zeros((W, Q))
     route_n = np.zeros(W, dtype=np.int64)
@@ -363,6 +365,11 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
             tc = np.cumsum(weights) / weights.sum()
             tc[np.flatnonzero(weights)[-1]:] = 1.0
             target_cum[w] = tc
+            fw = weights.copy()
+            fw[:M] = 0.0
+            if tp.get("feint_fraction", 0.0) > 0.0 and np.count_nonzero(fw) >= 2:
+                wf[w, W_FEINT] = tp["feint_fraction"]
+                feint_w[w] = fw
             for k, rp in enumerate(raid.route):
                 route_x[w, k], route_y[w, k] = loc(rp)
             route_n[w] = len(raid.route)
@@ -520,6 +527,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         asset_weight=asset_weight, asset_key=asset_key, n_moving=M,
         lethality=lethality, perceived=perceived,
         wf=wf, prof_t=prof_t, prof_cum=prof_cum, prof_n=prof_n, target_cum=target_cum,
+        feint_w=feint_w,
         route_x=route_x, route_y=route_y, route_n=route_n,
         drone_wave=drone_wave, drone_key=drone_key,
         leak_p=float(leak_p), leak_wave=int(leak_wave), leak_asset=int(leak_asset),

@@ -17,10 +17,12 @@ from skyshield.engine.compile import (
     E_MAG,
     K_JAMMER,
     W_AMBUSH,
+    W_FEINT,
     W_LCX,
     W_LCY,
     W_LR,
     W_SCATTER,
+    W_SPEED,
     KernelParams,
 )
 from skyshield.engine.rng import absorb, to_unit, u2
@@ -85,6 +87,11 @@ def draw(p: KernelParams, st: State, out: Outcome, r: int | np.integer) -> None:
     h_aim2 = hk[rng.S_AIM_2]
     h_surge_r = hk[rng.S_SURGE_R]
     h_surge_a = hk[rng.S_SURGE_A]
+    h_feint = hk[rng.S_FEINT]
+    p_feint_w = p.feint_w
+    fx = st.fx
+    fy = st.fy
+    tsw = st.tsw
 
     leak = False
     if p_leak_wave >= 0:
@@ -129,6 +136,30 @@ def draw(p: KernelParams, st: State, out: Outcome, r: int | np.integer) -> None:
             rad = math.sqrt(-2.0 * math.log(1.0 - g1))
             aimx[i] = p_asset_x[a] + sc * rad * math.cos(2.0 * math.pi * g2)
             aimy[i] = p_asset_y[a] + sc * rad * math.sin(2.0 * math.pi * g2)
+            f = p_wf[w, W_FEINT]
+            if f > 0.0:  # a feint at another site, drawn from the raid's other site weights
+                tot = 0.0
+                for j in range(M, A):
+                    if j != a:
+                        tot += p_feint_w[w, j]
+                uf = u2(h_feint, dk, zero) * tot
+                acc = 0.0
+                af = -1
+                last = a
+                for j in range(M, A):
+                    if j == a or p_feint_w[w, j] <= 0.0:
+                        continue
+                    acc += p_feint_w[w, j]
+                    last = j
+                    if af < 0 and uf < acc:
+                        af = j
+                if af < 0:
+                    af = last
+                fx[i] = p_asset_x[af]
+                fy[i] = p_asset_y[af]
+                ddx = fx[i] - lx[i]
+                ddy = fy[i] - ly[i]
+                tsw[i] = tl[i] + f * math.sqrt(ddx * ddx + ddy * ddy) / p_wf[w, W_SPEED]
     st.ptgt[:] = tgt  # until C2 first infers otherwise
     st.ox[:] = lx  # a drone is first observed at its launch point
     st.oy[:] = ly

@@ -162,6 +162,7 @@ def move(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: float
     tgt = st.tgt
     aimx = st.aimx
     aimy = st.aimy
+    tsw = st.tsw
     leg = st.leg
     x = st.x
     y = st.y
@@ -191,9 +192,14 @@ def move(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: float
         a = tgt[i]
         md = mode[i]
         if md == MD_FIXED or (md == MD_AIR and leg[i] < p_route_n[w]):
+            feint = False
             if leg[i] < p_route_n[w]:
                 gx = p_route_x[w, leg[i]]
                 gy = p_route_y[w, leg[i]]
+            elif t + EPS_T < tsw[i]:  # the feint: towards the decoy site
+                gx = st.fx[i]
+                gy = st.fy[i]
+                feint = True
             else:
                 gx = aimx[i]
                 gy = aimy[i]
@@ -205,6 +211,8 @@ def move(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: float
                 y[i] = gy
                 if leg[i] < p_route_n[w]:
                     leg[i] += 1
+                elif feint:
+                    tsw[i] = t  # over the decoy site: the feint ends
                 else:
                     # impact at the aim point (§4.2)
                     status[i] = ST_LEAKED

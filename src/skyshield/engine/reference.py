@@ -44,6 +44,9 @@ class Drone:
     leg: int = 0
     engaged: int = 0
     rounds: int = 0
+    feint_x: float = 0.0  # the feint: a decoy site's centre, until t_switch (§3)
+    feint_y: float = 0.0
+    t_switch: float = -1.0
     ptgt: int = -1  # the target C2 infers (§4.7.1); the true one until C2 first looks
     vx: float = 0.0  # observed velocity (§4.3, under intent: heading)
     vy: float = 0.0
@@ -168,9 +171,27 @@ class _Rep:
                 rad = math.sqrt(-2.0 * math.log(1.0 - self.U(rng.S_AIM_1, dk, 0)))
                 phi = 2.0 * math.pi * self.U(rng.S_AIM_2, dk, 0)
                 sc = wf[C.W_SCATTER]
-                drones.append(Drone(i, w, dk, float(tl), float(lx), float(ly), a, "strike",
-                                    float(p.asset_x[a] + sc * rad * math.cos(phi)),
-                                    float(p.asset_y[a] + sc * rad * math.sin(phi))))
+                d = Drone(i, w, dk, float(tl), float(lx), float(ly), a, "strike",
+                          float(p.asset_x[a] + sc * rad * math.cos(phi)),
+                          float(p.asset_y[a] + sc * rad * math.sin(phi)))
+                f = float(wf[C.W_FEINT])
+                if f > 0:  # a feint at another site, from the raid's other site weights
+                    others = [j for j in range(M, self.A) if j != a and p.feint_w[w, j] > 0]
+                    tot = 0.0
+                    for j in range(M, self.A):
+                        if j != a:
+                            tot += float(p.feint_w[w, j])
+                    uf = self.U(rng.S_FEINT, dk, 0) * tot
+                    acc, af = 0.0, others[-1]
+                    for j in others:
+                        acc += float(p.feint_w[w, j])
+                        if uf < acc:
+                            af = j
+                            break
+                    d.feint_x, d.feint_y = float(p.asset_x[af]), float(p.asset_y[af])
+                    dx, dy = d.feint_x - d.launch_x, d.feint_y - d.launch_y
+                    d.t_switch = d.t_launch + f * math.sqrt(dx * dx + dy * dy) / wf[C.W_SPEED]
+                drones.append(d)
         return drones
 
     # ------------------------------------------------------------------ bookkeeping
@@ -521,8 +542,11 @@ class _Rep:
         step = wf[C.W_SPEED] * p.dt
         nroute = int(p.route_n[w])
         if d.mode == "strike" or (d.mode == "air" and d.leg < nroute):
+            feint = False
             if d.leg < nroute:
                 gx, gy = float(p.route_x[w, d.leg]), float(p.route_y[w, d.leg])
+            elif t + EPS < d.t_switch:  # the feint, towards the decoy site
+                gx, gy, feint = d.feint_x, d.feint_y, True
             else:
                 gx, gy = d.aim_x, d.aim_y
             dx, dy = gx - d.x, gy - d.y
@@ -534,6 +558,9 @@ class _Rep:
             d.x, d.y = gx, gy
             if d.leg < nroute:
                 d.leg += 1
+                return
+            if feint:
+                d.t_switch = t  # over the decoy site: the feint ends
                 return
             self.finish(d, "leaked", t)
             for s in range(p.n_moving, self.A):

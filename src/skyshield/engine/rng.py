@@ -46,6 +46,7 @@ S_IMPACT = 13
 S_AIR_HIT = 14
 S_FF_ID = 15
 S_FF_HIT = 16
+S_FEINT = 17
 
 
 @njit(cache=True)

@@ -13,7 +13,7 @@ Notes
 
 - the parameters (:class:`~skyshield.engine.compile.KernelParams`), once per process;
 - one replication's state (:func:`~skyshield.engine.state.new_state`) per thread running a
-  replication at once: per drone 220 B, per drone × sensor 40 B (detection keys, history,
+  replication at once: per drone 244 B, per drone × sensor 40 B (detection keys, history,
   misses, track starts, watch lists), per drone × effector 80 B (the C2's pair arrays and the
   effectors' watch lists; 48 B more under the ``local``/``exact`` policies, whose per-cycle
   WTA arrays are effectors × candidates), per effector × channel 64 B;
@@ -51,7 +51,7 @@ from skyshield.scenario.sizes import time_grid
 
 #: Bytes of the state of one replication, per drone, drone × sensor, drone × effector
 #: (greedy; more under local/exact), effector × channel (see the module notes).
-B_DRONE, B_DRONE_SENSOR, B_DRONE_EFFECTOR, B_WTA, B_CHANNEL = 220, 40, 80, 48, 64
+B_DRONE, B_DRONE_SENSOR, B_DRONE_EFFECTOR, B_WTA, B_CHANNEL = 244, 40, 80, 48, 64
 #: Bytes of one row of the recording buffers (events and positions alike).
 B_RECORD_ROW = 44
 #: The fixed cost of a time step (its phases, watch-list rebuilds, bookkeeping) in

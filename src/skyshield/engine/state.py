@@ -53,7 +53,7 @@ F_V_DRONE = 1  # fastest drone speed (m/s), for the watch lists
 F_V_SENSOR = 2  # fastest speed of a moving asset (escort mounts), for the watch lists
 N_FL = 3
 #: Stream keys absorbed into the replication key: hk[stream] = absorb(h_rep, stream).
-N_HK = 17
+N_HK = 18
 
 
 class Outcome(NamedTuple):
@@ -142,6 +142,9 @@ class State(NamedTuple):
     ptgt: np.ndarray  # int64 the target C2 infers (its last cycle's view; = tgt under oracle)
     aimx: np.ndarray  # float64 aim point (fixed targets)
     aimy: np.ndarray
+    fx: np.ndarray  # float64 feint point (a decoy site's centre)
+    fy: np.ndarray
+    tsw: np.ndarray  # float64 the feint ends at (-1: no feint)
     order: np.ndarray  # int64 drones by launch time
     # drones (N), dynamic
     status: np.ndarray  # int8 ST_*
@@ -279,7 +282,7 @@ def new_state(p: KernelParams, seed: int, rep: int | np.integer, rec: bool, evf:
         ctr=ctr, fl=fl, hk=hk,
         mode=np.zeros(N, np.int8), tl=np.empty(N), lx=np.empty(N), ly=np.empty(N),
         tgt=np.zeros(N, np.int64), ptgt=np.zeros(N, np.int64), aimx=np.zeros(N),
-        aimy=np.zeros(N),
+        aimy=np.zeros(N), fx=np.zeros(N), fy=np.zeros(N), tsw=np.full(N, -1.0),
         order=np.empty(N, np.int64),
         status=np.zeros(N, np.int8), x=np.zeros(N), y=np.zeros(N), z=np.zeros(N),
         hz=np.zeros(N), leg=np.zeros(N, np.int64), engaged=np.zeros(N, np.int64),

@@ -182,6 +182,8 @@ def raid_params(raid: Raid, catalogue: Catalogue | None = None) -> dict[str, flo
     out["speed_mps"] = raid.speed_mps or out["speed_mps"]
     out["altitude_m"] = raid.altitude_m or out["altitude_m"]
     out["rcs_m2"] = raid.rcs_m2 or out["rcs_m2"]
+    if raid.feint_fraction is not None:
+        out["feint_fraction"] = raid.feint_fraction
     return out
 
 

@@ -108,3 +108,69 @@ def test_a_threat_to_the_aircraft_is_recognised_by_heading(intent: str) -> None:
         assert shots.min() <= 4.0
     else:
         assert shots.min() > 30.0
+
+
+def _feint_scenario(intent: str, fraction: float) -> dict:
+    """The zone case above with the raid feinting: weights Site 1, Far 1e-12, so the real
+    target is "Site" and the feint site "Far" (the other site with weight)."""
+    d = _scenario(intent)
+    d["raids"][0]["targeting"] = {"weights": {"Site": 1.0, "Far": 1e-12}}
+    d["raids"][0]["feint_fraction"] = fraction
+    return d
+
+
+def test_a_feint_heads_for_the_decoy_site_then_turns() -> None:
+    """Launched at (0, 40 km) with the feint site "Far" at (3 km, 25 km), |F − L| =
+    √(3000² + 15000²) = 15 297 m; with fraction 0.6 it turns at 0.6 · 15 297 / 50 = 183.6 s,
+    at 0.6 of the way to "Far", and then flies straight to its aim point (the site)."""
+    from skyshield.scenario import scenario_from_dict
+
+    cs = build(_feint_scenario("oracle", 0.6))
+    rec = record_replication(cs, 3, 0)
+    pos = rec.positions
+    dr = (np.asarray(pos["entity"]) == "drone")
+    t = np.asarray(pos["t_s"])[dr]
+    x = np.asarray(pos["x"])[dr]
+    y = np.asarray(pos["y"])[dr]
+    dist = math.sqrt(3000.0**2 + 15000.0**2)
+    t_sw = 0.6 * dist / SPEED
+    tl = float(np.asarray(rec.events["t_s"])[np.asarray(rec.events["kind"]) == "launch"][0])
+    before = (t > tl) & (t < tl + t_sw - 1.0)
+    assert before.sum() >= 10
+    # on the launch-feint line: (x, y − 40000) parallel to (3000, −15000)
+    cross = x[before] * -15000.0 - (y[before] - 40000.0) * 3000.0
+    assert np.abs(cross / dist).max() < 1e-6
+    after = t > tl + t_sw + 1.0
+    # then towards the site at the origin: on the line from the turn point to (0, 0)
+    px, py = 0.6 * 3000.0, 40000.0 - 0.6 * 15000.0
+    cross2 = x[after] * py - y[after] * px
+    assert np.abs(cross2 / math.hypot(px, py)).max() < 60.0  # within a step of the turn
+    assert scenario_from_dict(_feint_scenario("oracle", 0.6)).raids[0].feint_fraction == 0.6
+
+
+@pytest.mark.parametrize("intent", ["oracle", "nearest", "heading"])
+def test_a_feint_deceives_inferred_intent_not_the_oracle(intent: str) -> None:
+    """The effector may engage threats to "Site" only (impact zone): the oracle knows the
+    real target and fires from the first cycle; `heading` takes the feinting drone for a threat
+    to "Far" until it turns (183.6 s after launch); `nearest` until it is nearer "Site"."""
+    t = np.asarray(_shot_times_of(_feint_scenario(intent, 0.6)))
+    first = t.min()
+    if intent == "oracle":
+        assert first <= 2.0
+    elif intent == "heading":
+        assert 183.6 - 1.0 <= first <= 183.6 + 2 * 2.0 + 1.0
+    else:
+        assert first > 183.6
+
+
+def _shot_times_of(d: dict) -> np.ndarray:
+    cs = build(d)
+    ev = record_replication(cs, 3, 0).events
+    out = run_batch(cs, 3, 0, 2)
+    for r in range(2):
+        ref = run_replication(cs, 3, r)
+        for name in ("eff_shots", "eff_shots_t", "asset_lost", "asset_hits", "min_magazine",
+                     "asset_loss_time_s"):
+            np.testing.assert_array_equal(getattr(out.row(r), name), getattr(ref, name),
+                                          err_msg=f"{name} {r}")
+    return np.asarray(ev["t_s"][ev["kind"] == "shot"])
