@@ -7,7 +7,7 @@ from dataclasses import fields
 
 import numpy as np
 from engine_scenarios import base, build, missile
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from skyshield.engine import BatchOutcome, run_batch
@@ -46,6 +46,8 @@ def _brute_force(av: np.ndarray, ta: np.ndarray, le: np.ndarray, pk: np.ndarray,
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(c=cycles())
+@example(c=(np.array([1.0]), np.array([0, 0], np.int64), np.array([1.1920929e-07] * 2),
+            np.array([[0.1, 1.0], [0.0, 0.7]]), np.array([1, 2], np.int64)))
 def test_exact_is_optimal_and_never_worse_than_local_or_greedy(c: tuple) -> None:
     av, ta, le, pk, cap = c
     xg = greedy_asset_based_nb(av, ta, le, pk, cap)
@@ -56,8 +58,12 @@ def test_exact_is_optimal_and_never_worse_than_local_or_greedy(c: tuple) -> None
     jg, jl, je = (asset_objective_nb(av, ta, le, pk, x) for x in (xg, xl, xe))
     tol = 1e-9 * av.sum()
     assert jl >= jg - tol
-    assert je >= jl - tol
-    assert je >= _brute_force(av, ta, le, pk, cap) - tol
+    # the MILP is optimal up to HiGHS's tolerances (feasibility 1e-7 on the outer
+    # approximation's cuts): with a lethality of 1e-7 the whole stake of a threat is of that
+    # order (a case Hypothesis found: short of brute force by 1.2e-9 of a value of 1)
+    tol_milp = 1e-6 * av.sum()
+    assert je >= jl - tol_milp
+    assert je >= _brute_force(av, ta, le, pk, cap) - tol_milp
 
 
 def test_local_concentrates_fire_greedy_spreads_it() -> None:
