@@ -34,16 +34,7 @@ def _scenario(intent: str) -> dict:
 
 
 def _shot_times(intent: str) -> np.ndarray:
-    cs = build(_scenario(intent))
-    ev = record_replication(cs, 3, 0).events
-    times = np.asarray(ev["t_s"][ev["kind"] == "shot"])
-    out = run_batch(cs, 3, 0, 2)
-    for r in range(2):
-        ref = run_replication(cs, 3, r)
-        for name in ("eff_shots", "eff_shots_t", "asset_lost", "asset_hits", "min_magazine"):
-            np.testing.assert_array_equal(getattr(out.row(r), name), getattr(ref, name),
-                                          err_msg=f"{intent}: {name} {r}")
-    return times
+    return _shot_times_of(_scenario(intent))
 
 
 def test_oracle_engages_from_the_first_cycle() -> None:

@@ -745,7 +745,8 @@ class _Rep:
         av = np.array(p.asset_weight, np.float64)
         if p.priority_rule == 1:
             risk = self.mission_scale(cands)
-            av = np.array([float(av[a]) / risk[a < p.n_moving] for a in range(len(av))], np.float64)
+            av = np.array([float(av[a]) / risk[a < p.n_moving] for a in range(len(av))],
+                          np.float64)
         if p.policy == 1:
             x = greedy_asset_based_nb(av, ta, le, pk, capa)
             local_asset_based_nb(av, ta, le, pk, capa, x, LOCAL_MAX_EVALS)

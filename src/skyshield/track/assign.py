@@ -36,6 +36,20 @@ def uf_union(parent: np.ndarray, a: int, b: int) -> None:
         parent[ra] = rb
 
 
+@njit(inline="always")
+def _reset(todo: np.ndarray, ntodo: int, scl: np.ndarray, nsc: int, shortest: np.ndarray,
+           path: np.ndarray, insc: np.ndarray) -> None:
+    """Put back the work entries one shortest-path search touched (the columns still to do
+    and the scanned ones), so the next search starts clean without an O(ncol) sweep."""
+    for kk in range(ntodo):
+        shortest[todo[kk]] = INF
+        path[todo[kk]] = -1
+    for kk in range(nsc):
+        shortest[scl[kk]] = INF
+        path[scl[kk]] = -1
+        insc[scl[kk]] = 0
+
+
 @njit(cache=True)
 def sparse_lap(nr: int, ncol: int, rs: np.ndarray, ci: np.ndarray, cc: np.ndarray,
                u: np.ndarray, v: np.ndarray, shortest: np.ndarray, path: np.ndarray,
@@ -99,13 +113,7 @@ def sparse_lap(nr: int, ncol: int, rs: np.ndarray, ci: np.ndarray, cc: np.ndarra
                     lowest = s
                     best = kk
             if best == -1:
-                for kk in range(ntodo):
-                    shortest[todo[kk]] = INF
-                    path[todo[kk]] = -1
-                for kk in range(nsc):
-                    shortest[scl[kk]] = INF
-                    path[scl[kk]] = -1
-                    insc[scl[kk]] = 0
+                _reset(todo, ntodo, scl, nsc, shortest, path, insc)
                 return INF
             j = todo[best]
             ntodo -= 1
@@ -135,13 +143,7 @@ def sparse_lap(nr: int, ncol: int, rs: np.ndarray, ci: np.ndarray, cc: np.ndarra
             j = tmp
             if i == cur:
                 break
-        for kk in range(ntodo):
-            shortest[todo[kk]] = INF
-            path[todo[kk]] = -1
-        for kk in range(nsc):
-            shortest[scl[kk]] = INF
-            path[scl[kk]] = -1
-            insc[scl[kk]] = 0
+        _reset(todo, ntodo, scl, nsc, shortest, path, insc)
     total = 0.0
     for i in range(nr):
         j = col4row[i]
