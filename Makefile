@@ -28,9 +28,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
+# The kernel compiles into numba's disk cache beside the linters (one core each), so that
+# the two test workers load it instead of both compiling it at once.
 test: $(STAMP) browser
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/mypy
+	@$(BIN)/python -m skyshield.engine.warm examples/vip-transit.yaml & warm=$$!; \
+	  $(BIN)/ruff check src tests benchmarks && $(BIN)/mypy; lint=$$?; \
+	  wait $$warm; w=$$?; test $$lint -eq 0 && test $$w -eq 0
 	$(BIN)/pytest -n 2 -q
 
 # The tests without a browser and without Ray (no `make browser` needed), on two workers.
