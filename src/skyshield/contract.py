@@ -13,7 +13,7 @@ BIN_S = 60.0
 #: Event kinds of the event log; the index is the code the kernel writes.
 EVENT_KINDS = (
     "launch", "track", "track_lost", "shot", "kill", "miss", "jammed", "leak", "hit", "expire",
-    "friendly_fire", "asset_lost",
+    "friendly_fire", "asset_lost", "false_kill", "missed_kill",
 )  # fmt: skip
 
 #: Entity and state codes of the ``positions`` table (index = code).

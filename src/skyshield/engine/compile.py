@@ -32,13 +32,14 @@ W_LCX, W_LCY, W_LR, W_SCATTER, W_AMBUSH, W_FEINT = range(7, 13)
 N_WF = 13
 # sensor float columns (SF)
 (S_KIND, S_X, S_Y, S_ESCORT, S_MAST, S_SLOPE, S_MAXR, S_SCAN, S_MINALT,
- S_TM, S_TN, S_DROP, S_LAT, S_NETR, S_PD) = range(15)  # fmt: skip
-N_SF = 15
+ S_TM, S_TN, S_DROP, S_LAT, S_NETR, S_PD, S_SIGR, S_SIGB, S_FA, S_RES, S_PMK,
+ S_PFK) = range(21)  # fmt: skip
+N_SF = 21
 # effector float columns (EF)
 (E_KIND, E_X, E_Y, E_ESCORT, E_MINR, E_MAXR, E_MAXALT, E_VP, E_MAG, E_RELOAD, E_CHAN,
  E_REACT, E_INTERVAL, E_COST, E_PKFF, E_STOCK, E_GUARD, E_RES_R, E_RES_K, E_RES_FROM,
- E_RES_TO, E_ZONED, E_ZONE_POS, E_RES_M) = range(24)  # fmt: skip
-N_EF = 24
+ E_RES_TO, E_ZONED, E_ZONE_POS, E_RES_M, E_BASKET) = range(25)  # fmt: skip
+N_EF = 25
 #: Effector roles (docs/model.md §4.7.3), the codes of ``role_r``.
 ROLES = {"both": 0, "escort": 1, "area": 2, "hold": 3}
 R_BOTH, R_ESCORT, R_AREA, R_HOLD = ROLES["both"], ROLES["escort"], ROLES["area"], ROLES["hold"]
@@ -57,6 +58,9 @@ PRIORITY_RULES = {"value": 0, "relative": 1}
 INTENTS = {"oracle": 0, "nearest": 1, "heading": 2}
 I_ORACLE, I_NEAREST, I_HEADING = INTENTS["oracle"], INTENTS["nearest"], INTENTS["heading"]
 DOCTRINES = {"shoot-look-shoot": 0, "salvo": 1}
+#: What C2 acts on (docs/model.md §4.5.2).
+INFORMATION = {"truth": 0, "tracks": 1}
+INF_TRUTH, INF_TRACKS = INFORMATION["truth"], INFORMATION["tracks"]
 
 
 class KernelParams(NamedTuple):
@@ -135,6 +139,13 @@ class KernelParams(NamedTuple):
     tight_r: float  # m
     p_misid: float
     wfz: np.ndarray  # (Z, 3) float64 centre x, y, radius
+    # information (§4.5.2)
+    information: int  # INFORMATION: 0 truth, 1 tracks
+    trk_prm: np.ndarray  # (N_PARAMS,) float64 the tracker's parameters (track.tracker.P_*)
+    trk_cap: int  # track store slots (1 under truth)
+    det_cap: int  # detections one scan can hold (1 under truth)
+    fa_cap: np.ndarray  # (S,) int64 most false alarms a scan of the sensor draws
+    wave_default: int  # the wave C2 takes a false track for: the most numerous one
 
 
 @dataclass(frozen=True)
@@ -228,6 +239,33 @@ def _role_breaks(role: str | list[Any]) -> list[tuple[float, int]]:
         else:
             merged.append((tb, code))
     return merged
+
+
+def fa_cap(mean: float) -> int:
+    """The most false alarms one scan draws: the Poisson count is truncated here, 10
+    standard deviations above a mean ``mean`` (P(beyond) < 1e-15 for every mean)."""
+    return 0 if mean <= 0.0 else int(math.ceil(mean + 10.0 * math.sqrt(mean) + 10.0))
+
+
+def _information(c2: Any, sf: np.ndarray, wave_count: np.ndarray) -> dict[str, Any]:
+    """The :class:`KernelParams` of §4.5.2: the tracker's parameters and the stores' sizes."""
+    from skyshield.track.tracker import make_params
+
+    tr = c2.tracker
+    prm = make_params(tr.q_m2s3, tr.gate, tr.confirm_m, tr.confirm_n, tr.drop_misses,
+                      tr.v0_mps)
+    caps = np.array([fa_cap(float(m)) for m in sf[:, S_FA]], dtype=np.int64)
+    N = int(wave_count.sum())
+    tracks = c2.information == "tracks"
+    det = N + int(caps.max(initial=0))
+    return {
+        "information": INFORMATION[c2.information], "trk_prm": prm,
+        # every drone and a scan's false alarms twice over (tentative tracks live a few scans)
+        "trk_cap": max(1, 2 * det + 16) if tracks else 1,
+        "det_cap": max(1, det) if tracks else 1,
+        "fa_cap": caps,
+        "wave_default": int(np.argmax(wave_count)) if wave_count.size else 0,
+    }
 
 
 def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> CompiledScenario:
@@ -444,6 +482,12 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         sf[s, S_LAT] = rs.get("latency_s")
         sf[s, S_NETR] = rs.get("net_radius_m")
         sf[s, S_PD] = rs.get("pd_scan")
+        sf[s, S_SIGR] = rs.get("sigma_range_m")
+        sf[s, S_SIGB] = math.radians(rs.get("sigma_bearing_deg")) if rs.kind != "acoustic" else 0.0
+        sf[s, S_FA] = rs.get("false_alarms_per_scan")
+        sf[s, S_RES] = rs.get("resolution_m")
+        sf[s, S_PMK] = rs.get("p_missed_kill")
+        sf[s, S_PFK] = rs.get("p_false_kill")
         sen_rmax[s] = rs.coverage_m
         if rs.kind == "acoustic":
             sen_pd[s] = np.minimum(1.0, sf[s, S_PD] * wf[:, W_ACOU])
@@ -501,6 +545,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         # an aircraft is at least as easy a target as the easiest drone class
         ef[e, E_PKFF] = 0.0 if re_.is_jammer else max(re_.pk.values(), default=0.0)
         ef[e, E_STOCK] = STOCK_UNLIMITED if re_.stock is None else float(re_.stock)
+        ef[e, E_BASKET] = 0.0 if re_.is_jammer else re_.get("basket_m")
         for w, spec in enumerate(wave_specs):
             pk[e, w] = re_.pk_against(spec[1])
     eff_key = np.array([name_key(e.name) for e in scenario.effectors], dtype=np.uint64)
@@ -542,6 +587,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         doctrine=DOCTRINES[c2.doctrine],
         salvo_size=int(c2.salvo_size), tight_r=float(c2.weapons_tight_radius_m),
         p_misid=float(c2.p_misidentification), wfz=wfz,
+        **_information(c2, sf, wave_count),
     )
     return CompiledScenario(
         name=scenario.name,

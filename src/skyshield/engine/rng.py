@@ -47,6 +47,12 @@ S_AIR_HIT = 14
 S_FF_ID = 15
 S_FF_HIT = 16
 S_FEINT = 17
+S_MEAS_1 = 18
+S_MEAS_2 = 19
+S_FA_N = 20
+S_FA_R = 21
+S_FA_A = 22
+S_ASSESS = 23
 
 
 @njit(cache=True)

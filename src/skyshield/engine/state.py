@@ -53,7 +53,7 @@ F_V_DRONE = 1  # fastest drone speed (m/s), for the watch lists
 F_V_SENSOR = 2  # fastest speed of a moving asset (escort mounts), for the watch lists
 N_FL = 3
 #: Stream keys absorbed into the replication key: hk[stream] = absorb(h_rep, stream).
-N_HK = 18
+N_HK = 24
 
 
 class Outcome(NamedTuple):

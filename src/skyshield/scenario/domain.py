@@ -166,6 +166,18 @@ SENSORS = Table("sensors", _S, (
     Param("drop_misses", "count", "scans", 1.0, _S, "consecutive missed scans that drop a "
           "track", maximum=1000.0),
     Param("latency_s", "real", "s", 0.0, _S, "delay from detection to a track reported to C2"),
+    Param("sigma_range_m", "real", "m", 10.0, _S, "measurement noise under information: "
+          "tracks, standard deviation: range (acoustic: position, per axis)"),
+    Param("sigma_bearing_deg", "real", "deg", 1.0, ("radar", "eo_ir"),
+          "... and bearing", positive=("radar", "eo_ir"), maximum=30.0),
+    Param("false_alarms_per_scan", "real", "1", 0.0, _S, "mean number of false alarms per "
+          "scan, uniform in the coverage disc (information: tracks)", maximum=1000.0),
+    Param("resolution_m", "real", "m", 0.0, _S, "two drones closer than this give one "
+          "detection (information: tracks)"),
+    Param("p_missed_kill", "probability", "1", 0.0, _S,
+          "P(a kill it sees is judged a miss): kill assessment under information: tracks"),
+    Param("p_false_kill", "probability", "1", 0.0, _S,
+          "P(a miss it sees is judged a kill)"),
     Param("cost_usd", "real", "US$", None, _S, "unit cost (not used by the simulation)"),
 ))  # fmt: skip
 
@@ -188,6 +200,9 @@ EFFECTORS = Table("effectors", _E, (
     Param("reaction_s", "real", "s", None, _E, "from target assignment to the first shot"),
     Param("shot_interval_s", "real", "s", None, _E, "between shots of one channel"),
     Param("cost_per_shot_usd", "real", "US$", None, _E, "cost of one shot (gun: one burst)"),
+    Param("basket_m", "real", "m", 150.0, _SHOOTERS, "acquisition basket: under information: "
+          "tracks a shot can kill only a drone this close to the track estimate it is aimed at",
+          positive=_SHOOTERS),
 ))  # fmt: skip
 
 TABLES: dict[Section, Table] = {"threats": THREATS, "sensors": SENSORS, "effectors": EFFECTORS}

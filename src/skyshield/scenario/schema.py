@@ -596,6 +596,31 @@ class Zone(Model):
     """Radius, metres."""
 
 
+class Tracker(Model):
+    """The fused multi-target tracker C2 acts on under ``information: tracks``
+    (``docs/model.md`` §4.5.2, ``docs/tracking.md``)."""
+
+    q_m2s3: NonNegFloat = 1.0
+    """Spectral density of the constant-velocity model's white-noise acceleration, m²/s³ per
+    axis."""
+    gate: Annotated[Float, Field(gt=0.0, le=100.0)] = 13.8
+    """χ² gate on the normalised innovation (2 degrees of freedom; 13.8 ≈ 99.9 %)."""
+    confirm_m: Annotated[Int, Field(ge=2, le=30)] = 2
+    """Hits needed ... (m of n confirmation)."""
+    confirm_n: Annotated[Int, Field(ge=2, le=30)] = 3
+    """... within this many covering scans to confirm a tentative track."""
+    drop_misses: Annotated[Int, Field(ge=1, le=1000)] = 4
+    """Consecutive covering scans without a hit that delete a confirmed track."""
+    v0_mps: NonNegFloat = 60.0
+    """Standard deviation of a new track's velocity, m/s per axis."""
+
+    @model_validator(mode="after")
+    def _m_le_n(self) -> Tracker:
+        if self.confirm_m > self.confirm_n:
+            raise ValueError("confirm_m must not exceed confirm_n")
+        return self
+
+
 class C2(Model):
     """Command and control."""
 
@@ -625,6 +650,13 @@ class C2(Model):
     ``oracle`` = it knows the threat's current goal; ``nearest`` = the asset nearest the
     threat; ``heading`` = the asset ahead whose closest point of approach along the threat's
     observed velocity (its displacement over the last step) is nearest."""
+    information: Literal["truth", "tracks"] = "truth"
+    """What C2 acts on (``docs/model.md`` §4.5.2): ``truth`` = each tracked drone's true
+    position (the sensors' M-of-N tracks only decide when it is seen); ``tracks`` = the fused
+    tracker's confirmed tracks, built from noisy measurements and false alarms, with
+    engagements aimed at the estimate and kills judged by the sensors."""
+    tracker: Tracker = Field(default_factory=Tracker)
+    """The tracker of ``information: tracks``."""
     weapons_tight_radius_m: NonNegFloat = 300.0
     """No engagement of a threat closer than this to an own aircraft, metres."""
     p_misidentification: Prob = 0.0

@@ -134,6 +134,7 @@ class Work(NamedTuple):
     dused: np.ndarray
     conf: np.ndarray
     dele: np.ndarray
+    born: np.ndarray
     stats: np.ndarray
 
 
@@ -175,7 +176,8 @@ def make_work(capacity_tracks: int, capacity_dets: int,
         used=np.zeros(d + t, np.int8), hdet=np.zeros(d, i64), hbeta=np.zeros(d),
         sx=np.zeros((1, 4)), sP=np.zeros((1, 4, 4)), ax=np.zeros((2, 4)), aP=np.zeros((4, 4)),
         hit=np.zeros(t, np.int8), hlab=np.zeros(t, i64), dused=np.zeros(d, np.int8),
-        conf=np.zeros(t, i64), dele=np.zeros(t, i64), stats=np.zeros(N_STATS, i64))
+        conf=np.zeros(t, i64), dele=np.zeros(t, i64), born=np.zeros(t, i64),
+        stats=np.zeros(N_STATS, i64))
 
 
 def make_params(q: float, gate: float, m: int, n: int, drop: int, v0: float, mode: int = 0,
@@ -475,7 +477,8 @@ def process_scan(tracks: Tracks, work: Work, prm: np.ndarray, t: float, zx: np.n
     -------
     (int, int)
         Tracks confirmed and deleted this scan; their slots are ``work.conf[:n]`` and
-        ``work.dele[:n]``; more counts in ``work.stats`` (``S_*``).
+        ``work.dele[:n]``; more counts in ``work.stats`` (``S_*``); the slots of the
+        tracks born are ``work.born[:stats[S_BIRTHS]]``, in detection order.
     """
     T = tracks.tstat.shape[0]
     st = work.stats
@@ -616,6 +619,7 @@ def process_scan(tracks: Tracks, work: Work, prm: np.ndarray, t: float, zx: np.n
         tracks.tconf[k] = -1.0
         tracks.tage[k] = 1
         tracks.tnupd[k] = 1
+        work.born[st[S_BIRTHS]] = k
         st[S_BIRTHS] += 1
     st[S_CONFIRMED] = ncf
     st[S_DELETED] = ndel
