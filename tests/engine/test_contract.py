@@ -18,7 +18,8 @@ def test_kernel_event_codes_are_the_reports() -> None:
     names = {"launch": K.EV_LAUNCH, "track": K.EV_TRACK, "track_lost": K.EV_TRACK_LOST,
              "shot": K.EV_SHOT, "kill": K.EV_KILL, "miss": K.EV_MISS, "jammed": K.EV_JAMMED,
              "leak": K.EV_LEAK, "hit": K.EV_HIT, "expire": K.EV_EXPIRE,
-             "friendly_fire": K.EV_FF, "asset_lost": K.EV_ASSET_LOST}
+             "friendly_fire": K.EV_FF, "asset_lost": K.EV_ASSET_LOST,
+             "false_kill": K.EV_FALSE_KILL, "missed_kill": K.EV_MISSED_KILL}
     assert len(names) == len(contract.EVENT_KINDS)
     for name, code in names.items():
         assert contract.EVENT_KINDS[code] == name

@@ -33,11 +33,13 @@ from skyshield.engine.compile import (
     E_ZONED,
     I_HEADING,
     I_ORACLE,
+    INF_TRACKS,
     K_GUN,
     K_JAMMER,
     R_AREA,
     R_ESCORT,
     R_HOLD,
+    W_ALT,
     W_SPEED,
     KernelParams,
 )
@@ -49,6 +51,7 @@ from skyshield.engine.engagement import (
     spend_rounds,
 )
 from skyshield.engine.events import EV_ASSET_LOST, EV_FF, EV_SHOT, emit
+from skyshield.engine.information import estimate, track_class
 from skyshield.engine.rng import absorb, to_unit
 from skyshield.engine.state import (
     C_CYCLE,
@@ -61,6 +64,7 @@ from skyshield.engine.state import (
     State,
 )
 from skyshield.track.intent import heading_target, nearest_target
+from skyshield.track.tracker import CONFIRMED
 from skyshield.wta.asset_based import greedy_asset_based_nb, local_asset_based_nb
 
 # assignment policies (compile.POLICIES)
@@ -265,35 +269,65 @@ def candidates(p: KernelParams, st: State, t: float) -> int:
     cval = st.cval
     ctight = st.ctight
     cidx = st.cidx
-    # candidate threats
-    if p.intent != I_ORACLE:
-        intent_picture(p, st)
-    nc = 0
-    for jj in range(n_act):
-        i = act[jj]
-        if status[i] != ST_AIR or engaged[i] > 0:
-            continue
-        if t + EPS_T < seen[i]:
-            continue
-        w = p_drone_wave[i]
-        a = infer_target(p, st, i)
-        ptgt[i] = a
-        v = p_asset_weight[a] * p_perceived[a, w]
-        if v <= 0.0:
-            continue
-        # the tight-escort flag and time to go are needed only for the few
-        # candidates some effector can reach: worked out in the pair loop
-        cand[nc] = i
-        cval[nc] = v
-        ctight[nc] = -1
-        cidx[i] = nc
-        nc += 1
+    cta = st.cta
+    cwv = st.cwv
+    cpx = st.cpx
+    cpy = st.cpy
+    cpz = st.cpz
+    cgx = st.cgx
+    cgy = st.cgy
+    x = st.x
+    y = st.y
+    z = st.z
+    mode = st.mode
+    aimx = st.aimx
+    aimy = st.aimy
+    M = p.n_moving
+    if p.information == INF_TRACKS:
+        nc = track_candidates(p, st, t)
+    else:
+        # candidate threats
+        if p.intent != I_ORACLE:
+            intent_picture(p, st)
+        nc = 0
+        for jj in range(n_act):
+            i = act[jj]
+            if status[i] != ST_AIR or engaged[i] > 0:
+                continue
+            if t + EPS_T < seen[i]:
+                continue
+            w = p_drone_wave[i]
+            a = infer_target(p, st, i)
+            ptgt[i] = a
+            v = p_asset_weight[a] * p_perceived[a, w]
+            if v <= 0.0:
+                continue
+            # the tight-escort flag and time to go are needed only for the few
+            # candidates some effector can reach: worked out in the pair loop
+            cand[nc] = i
+            cval[nc] = v
+            ctight[nc] = -1
+            cidx[i] = nc
+            cta[nc] = a
+            cwv[nc] = w
+            cpx[nc] = x[i]
+            cpy[nc] = y[i]
+            cpz[nc] = z[i]
+            if p.intent == I_ORACLE and mode[i] == MD_FIXED:
+                cgx[nc] = aimx[i]
+                cgy[nc] = aimy[i]
+            elif a < M:
+                cgx[nc] = st.mx[a]
+                cgy[nc] = st.my[a]
+            else:  # an inferred site: its centre (C2 does not know the aim point)
+                cgx[nc] = p.asset_x[a]
+                cgy[nc] = p.asset_y[a]
+            nc += 1
     if p.priority_rule == PR_RELATIVE:
         # each threat relative to its mission's most valuable threat, times the mission weight
         s_move, s_fix = mission_scale(p, st, nc)
-        M = p.n_moving
         for q in range(nc):
-            cval[q] /= s_move if ptgt[cand[q]] < M else s_fix
+            cval[q] /= s_move if cta[q] < M else s_fix
     return nc
 
 
@@ -306,9 +340,8 @@ def mission_scale(p: KernelParams, st: State, nc: int) -> tuple[float, float]:
     s_fix = 0.0
     M = p.n_moving
     for q in range(nc):
-        i = st.cand[q]
-        a = st.ptgt[i]
-        r = p.asset_value[a] * p.perceived[a, p.drone_wave[i]]
+        a = st.cta[q]
+        r = p.asset_value[a] * p.perceived[a, st.cwv[q]]
         if a < M:
             s_move = max(s_move, r)
         else:
@@ -325,14 +358,13 @@ def pairs(p: KernelParams, st: State, nc: int, t: float) -> int:
     p_ef = p.ef
     p_pk = p.pk
     p_wf = p.wf
-    p_drone_wave = p.drone_wave
     p_doctrine = p.doctrine
     p_salvo_size = p.salvo_size
     p_tight_r = p.tight_r
     E = p_ef.shape[0]
     M = p.n_moving
     mag = st.mag
-    eng_d = st.eng_d
+    eng_k = st.eng_k
     cap = st.cap
     capa = st.capa
     en = st.en
@@ -341,18 +373,14 @@ def pairs(p: KernelParams, st: State, nc: int, t: float) -> int:
     cand = st.cand
     cval = st.cval
     ctight = st.ctight
-    x = st.x
-    y = st.y
-    z = st.z
-    mode = st.mode
-    aimx = st.aimx
-    aimy = st.aimy
-    ptgt = st.ptgt
-    mx = st.mx
-    my = st.my
-    p_asset_x = p.asset_x
-    p_asset_y = p.asset_y
-    oracle = p.intent == I_ORACLE
+    cta = st.cta
+    cwv = st.cwv
+    cpx = st.cpx
+    cpy = st.cpy
+    cpz = st.cpz
+    cgx = st.cgx
+    cgy = st.cgy
+    tracks = p.information == INF_TRACKS
     pe = st.pe
     pi = st.pi
     ps = st.ps
@@ -372,7 +400,7 @@ def pairs(p: KernelParams, st: State, nc: int, t: float) -> int:
             continue
         nfree = 0
         for c in range(int(p_ef[e, E_CHAN])):
-            if eng_d[e, c] < 0:
+            if eng_k[e, c] < 0:
                 nfree += 1
         rounds = 1
         if kind != K_GUN and p_doctrine == 1:
@@ -388,12 +416,15 @@ def pairs(p: KernelParams, st: State, nc: int, t: float) -> int:
         zoned = p_ef[e, E_ZONED] > 0.0
         zone_pos = p_ef[e, E_ZONE_POS] > 0.0
         ex, ey = effector_xy(p, st, e)
-        for jj in range(en[e]):
-            i = elist[e, jj]
-            q = cidx[i]
-            if q < 0:
-                continue
-            a = ptgt[i]
+        # truth: the effector's watch list; tracks: every candidate
+        for jj in range(nc if tracks else en[e]):
+            if tracks:
+                q = jj
+            else:
+                q = cidx[elist[e, jj]]
+                if q < 0:
+                    continue
+            a = cta[q]
             if role == R_ESCORT and a != guard:
                 continue
             if role == R_AREA and a < M:
@@ -402,52 +433,40 @@ def pairs(p: KernelParams, st: State, nc: int, t: float) -> int:
                 continue
             if zoned:
                 if zone_pos:
-                    zx = x[i]
-                    zy = y[i]
-                elif oracle and mode[i] == MD_FIXED:
-                    zx = aimx[i]
-                    zy = aimy[i]
-                elif a < M:
-                    zx = mx[a]
-                    zy = my[a]
-                else:  # an inferred site: its centre (C2 does not know the aim point)
-                    zx = p_asset_x[a]
-                    zy = p_asset_y[a]
+                    zx = cpx[q]
+                    zy = cpy[q]
+                else:
+                    zx = cgx[q]
+                    zy = cgy[q]
                 if not in_zones(p, e, zx, zy):
                     continue
-            w = p_drone_wave[i]
+            w = cwv[q]
             pkw = p_pk[e, w]
             if pkw <= 0.0:
                 continue
-            dx = x[i] - ex
-            dy = y[i] - ey
+            dx = cpx[q] - ex
+            dy = cpy[q] - ey
             r2 = dx * dx + dy * dy
-            if not in_envelope(p, e, r2, z[i]):
+            if not in_envelope(p, e, r2, cpz[q]):
                 continue
             if p_ef[e, E_ESCORT] <= 0.0:
                 if ctight[q] < 0:
-                    tight = p_tight_r > 0.0 and own_aircraft_near(p, st, x[i], y[i])
+                    tight = p_tight_r > 0.0 and own_aircraft_near(p, st, cpx[q], cpy[q])
                     ctight[q] = 1 if tight else 0
                 if ctight[q] == 1:
                     continue
             pe[npair] = e
             pi[npair] = q
             ps[npair] = cval[q] * (1.0 - (1.0 - pkw) ** rounds)
-            if oracle and mode[i] == MD_FIXED:
-                ddx = aimx[i] - x[i]
-                ddy = aimy[i] - y[i]
-            elif a < M:
-                ddx = mx[a] - x[i]
-                ddy = my[a] - y[i]
-            else:
-                ddx = p_asset_x[a] - x[i]
-                ddy = p_asset_y[a] - y[i]
+            ddx = cgx[q] - cpx[q]
+            ddy = cgy[q] - cpy[q]
             pt[npair] = math.sqrt(ddx * ddx + ddy * ddy) / p_wf[w, W_SPEED]
             pn[npair] = rounds
             pd_[npair] = math.sqrt(r2)
             npair += 1
-    for q in range(nc):
-        cidx[cand[q]] = -1
+    if not tracks:
+        for q in range(nc):
+            cidx[cand[q]] = -1
     return npair
 
 
@@ -456,7 +475,6 @@ def assign(p: KernelParams, st: State, nc: int, npair: int) -> int:
     """Weapon assignment: the cycle's engagements ``st.go_*[:n_go]`` (effector, candidate,
     rounds, distance) in the order they start. Returns ``n_go``."""
     p_pk = p.pk
-    p_drone_wave = p.drone_wave
     p_perceived = p.perceived
     p_asset_weight = p.asset_weight
     p_policy = p.policy
@@ -464,7 +482,8 @@ def assign(p: KernelParams, st: State, nc: int, npair: int) -> int:
     p_ef = p.ef
     E = p_ef.shape[0]
     cand = st.cand
-    ptgt = st.ptgt
+    cta = st.cta
+    cwv = st.cwv
     cap = st.cap
     capa = st.capa
     taken = st.taken
@@ -498,7 +517,7 @@ def assign(p: KernelParams, st: State, nc: int, npair: int) -> int:
             e = pe[best]
             if cap[e] <= 0 or taken[pi[best]]:
                 continue
-            if capa[e] <= 0 and ptgt[cand[pi[best]]] != int(p_ef[e, E_GUARD]):
+            if capa[e] <= 0 and cta[pi[best]] != int(p_ef[e, E_GUARD]):
                 continue  # the reserve is kept for threats to the escorted asset
             taken[pi[best]] = True
             cap[e] -= 1
@@ -517,15 +536,14 @@ def assign(p: KernelParams, st: State, nc: int, npair: int) -> int:
             e = pe[q]
             miss_p = 1.0
             for _ in range(pn[q]):
-                miss_p *= 1.0 - p_pk[e, p_drone_wave[cand[pi[q]]]]
+                miss_p *= 1.0 - p_pk[e, cwv[pi[q]]]
             pkm[e, pi[q]] = 1.0 - miss_p
             pix[e, pi[q]] = q
         ta = np.empty(nc, np.int64)
         le = np.empty(nc)
         for q in range(nc):
-            i = cand[q]
-            ta[q] = ptgt[i]
-            le[q] = p_perceived[ptgt[i], p_drone_wave[i]]
+            ta[q] = cta[q]
+            le[q] = p_perceived[cta[q], cwv[q]]
         av = p_asset_weight
         if p.priority_rule == PR_RELATIVE:
             s_move, s_fix = mission_scale(p, st, nc)
@@ -570,14 +588,21 @@ def start(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: floa
     go_q = st.go_q
     go_n = st.go_n
     go_d = st.go_d
+    tracks = p.information == INF_TRACKS
+    eng_k = st.eng_k
     for g in range(n_go):
         e = go_e[g]
-        i = cand[go_q[g]]
-        w = p_drone_wave[i]
+        q = go_q[g]
         kind = int(p_ef[e, E_KIND])
         c = 0
-        while eng_d[e, c] >= 0:
+        while eng_k[e, c] >= 0:
             c += 1
+        if tracks:
+            start_on_track(p, st, out, r, t, b, e, c, q, go_n[g], go_d[g])
+            continue
+        i = cand[q]
+        w = p_drone_wave[i]
+        eng_k[e, c] = i
         eng_d[e, c] = i
         engaged[i] += 1
         if kind == K_GUN:
@@ -590,6 +615,85 @@ def start(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: floa
             nshot[i] += n
             eng_t[e, c] = t + p_ef[e, E_REACT] + go_d[g] / p_ef[e, E_VP]
             spend_rounds(p, st, out, r, e, n, t, b, EV_SHOT, i, w, tgt[i], x[i], y[i])
+
+
+@njit(inline="always")
+def start_on_track(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: float,
+                   b: int, e: int, c: int, q: int, n: int, dist: float) -> None:
+    """An engagement of candidate ``q`` (a track) starts on channel ``c`` of ``e`` (§4.5.2):
+    its track's slot, serial, label and estimate are kept; rounds go to the label's drone
+    (a false alarm's track: to nothing)."""
+    k = st.cand[q]
+    lab = st.trk.tlab[k]
+    st.eng_k[e, c] = k
+    st.eng_d[e, c] = lab
+    st.eng_ser[e, c] = st.tser[k]
+    st.eng_a[e, c] = st.cta[q]
+    ex = st.eng_x[e, c]
+    ex[0] = st.cpx[q]
+    ex[1] = st.cpy[q]
+    ex[2] = st.trk.tx[k, 2]
+    ex[3] = st.trk.tx[k, 3]
+    ex[4] = t
+    st.teng[k] += 1
+    if int(p.ef[e, E_KIND]) == K_GUN:
+        st.eng_t[e, c] = t + p.ef[e, E_REACT]
+        st.eng_n[e, c] = 0
+        return
+    st.eng_n[e, c] = n
+    w = -1
+    asset = -1
+    if lab >= 0:
+        st.eng_s0[e, c] = st.nshot[lab]
+        st.nshot[lab] += n
+        w = int(p.drone_wave[lab])
+        asset = int(st.tgt[lab])
+    st.eng_t[e, c] = t + p.ef[e, E_REACT] + dist / p.ef[e, E_VP]
+    spend_rounds(p, st, out, r, e, n, t, b, EV_SHOT, lab, w, asset, st.cpx[q], st.cpy[q])
+
+
+@njit(inline="always")
+def track_candidates(p: KernelParams, st: State, t: float) -> int:
+    """Threat evaluation on tracks (§4.5.2): the confirmed tracks reported to C2 with no
+    engagement under way, in slot order, valued on their estimates. Returns ``nc``."""
+    trk = st.trk
+    tstat = trk.tstat
+    tx = trk.tx
+    tlab = trk.tlab
+    intent_picture(p, st)
+    m4 = st.m4
+    nc = 0
+    for k in range(tstat.shape[0]):
+        if tstat[k] != CONFIRMED or t + EPS_T < st.tav[k] or st.teng[k] > 0:
+            continue
+        px, py = estimate(st, k, t)
+        lab = tlab[k]
+        w = track_class(p, lab)
+        if p.intent == I_ORACLE and lab >= 0:
+            a = int(st.tgt[lab])
+        elif p.intent == I_HEADING:
+            m4[0] = px
+            m4[1] = py
+            m4[2] = tx[k, 2]
+            m4[3] = tx[k, 3]
+            a = heading_target(m4, st.dxy, st.dv)[0]
+        else:
+            a = nearest_target(px, py, st.dxy)
+        v = p.asset_weight[a] * p.perceived[a, w]
+        if v <= 0.0:
+            continue
+        st.cand[nc] = k
+        st.cval[nc] = v
+        st.ctight[nc] = -1
+        st.cta[nc] = a
+        st.cwv[nc] = w
+        st.cpx[nc] = px
+        st.cpy[nc] = py
+        st.cpz[nc] = p.wf[w, W_ALT]
+        st.cgx[nc] = st.dxy[a, 0]
+        st.cgy[nc] = st.dxy[a, 1]
+        nc += 1
+    return nc
 
 
 @njit(inline="always")

@@ -244,7 +244,7 @@ def _role_breaks(role: str | list[Any]) -> list[tuple[float, int]]:
 def fa_cap(mean: float) -> int:
     """The most false alarms one scan draws: the Poisson count is truncated here, 10
     standard deviations above a mean ``mean`` (P(beyond) < 1e-15 for every mean)."""
-    return 0 if mean <= 0.0 else int(math.ceil(mean + 10.0 * math.sqrt(mean) + 10.0))
+    return 0 if mean <= 0.0 else math.ceil(mean + 10.0 * math.sqrt(mean) + 10.0)
 
 
 def _information(c2: Any, sf: np.ndarray, wave_count: np.ndarray) -> dict[str, Any]:

@@ -39,8 +39,12 @@ from skyshield.engine.compile import (
     E_RES_TO,
     E_X,
     E_Y,
+    INF_TRACKS,
     K_GUN,
     K_JAMMER,
+    S_ESCORT,
+    S_X,
+    S_Y,
     KernelParams,
 )
 from skyshield.engine.events import EV_JAMMED, EV_KILL, EV_MISS, EV_SHOT, emit
@@ -73,6 +77,16 @@ def effector_xy(p: KernelParams, st: State, e: int) -> tuple[float, float]:
         m = int(p.ef[e, E_ESCORT]) - 1
         return st.mx[m], st.my[m]
     return p.ef[e, E_X], p.ef[e, E_Y]
+
+
+@njit(inline="always")
+def sensor_xy(p: KernelParams, st: State, s: int) -> tuple[float, float]:
+    """Position of sensor ``s``: escort-mounted = at the moving asset it flies with
+    (``S_ESCORT`` = 1 + its index), else fixed."""
+    if p.sf[s, S_ESCORT] > 0.0:
+        m = int(p.sf[s, S_ESCORT]) - 1
+        return st.mx[m], st.my[m]
+    return p.sf[s, S_X], p.sf[s, S_Y]
 
 
 @njit(inline="always")
@@ -300,6 +314,7 @@ def effectors(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: 
     h_kill = st.hk[rng.S_KILL]
     mag = st.mag
     eng_d = st.eng_d
+    eng_k = st.eng_k
     eng_t = st.eng_t
     eng_n = st.eng_n
     eng_s0 = st.eng_s0
@@ -311,11 +326,14 @@ def effectors(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: 
     x = st.x
     y = st.y
     z = st.z
+    tracks = p.information == INF_TRACKS
     for e in range(E):
         kind = int(p_ef[e, E_KIND])
         if kind == K_JAMMER:
             continue
         restock(p, st, t, e)
+        if tracks:
+            continue  # the channels resolve on tracks (information.resolve_tracks)
         ex, ey = effector_xy(p, st, e)
         for c in range(int(p_ef[e, E_CHAN])):
             i = eng_d[e, c]
@@ -325,6 +343,7 @@ def effectors(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: 
             if kind != K_GUN:
                 # a missile or interceptor drone arrives
                 eng_d[e, c] = -1
+                eng_k[e, c] = -1
                 engaged[i] -= 1
                 if status[i] != ST_AIR:
                     emit(st, t, EV_MISS, i, w, e, tgt[i], x[i], y[i])
@@ -352,6 +371,7 @@ def effectors(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: 
                 ok = keeps_reserve(p, st, e, t)
             if not ok:
                 eng_d[e, c] = -1
+                eng_k[e, c] = -1
                 engaged[i] -= 1
                 continue
             spend_rounds(p, st, out, r, e, 1, t, b, EV_SHOT, i, w, tgt[i], x[i], y[i])
@@ -360,6 +380,7 @@ def effectors(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: 
             if u2(h_kill, p_drone_key[i], np.uint64(q)) < p_pk[e, w]:
                 record_kill(st, out, r, i, w, e, t, b, EV_KILL)
                 eng_d[e, c] = -1
+                eng_k[e, c] = -1
                 engaged[i] -= 1
             else:
                 eng_t[e, c] += p_ef[e, E_INTERVAL]

@@ -26,6 +26,8 @@ EV_HIT = EVENT_KINDS.index("hit")
 EV_EXPIRE = EVENT_KINDS.index("expire")
 EV_FF = EVENT_KINDS.index("friendly_fire")
 EV_ASSET_LOST = EVENT_KINDS.index("asset_lost")
+EV_FALSE_KILL = EVENT_KINDS.index("false_kill")
+EV_MISSED_KILL = EVENT_KINDS.index("missed_kill")
 # positions: entity and state codes
 PE_DRONE = POS_ENTITIES.index("drone")
 PE_ASSET = POS_ENTITIES.index("asset")

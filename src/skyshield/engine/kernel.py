@@ -35,6 +35,7 @@ from skyshield.engine.draws import draw
 from skyshield.engine.engagement import effectors, ew
 from skyshield.engine.events import EV_EXPIRE, emit, positions
 from skyshield.engine.fuse import KernelCompiler
+from skyshield.engine.information import resolve_tracks
 from skyshield.engine.motion import assets, launch, move, observe
 from skyshield.engine.sensing import sense
 from skyshield.engine.state import (
@@ -46,6 +47,7 @@ from skyshield.engine.state import (
     new_state,
 )
 from skyshield.track.intent import nearest_target
+from skyshield.track.tracker import process_scan
 from skyshield.wta.asset_based import greedy_asset_based_nb
 
 
@@ -110,6 +112,7 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
         ew(p, st, out, r, t, k, b)  # §4.4
         sense(p, st, t, k)  # §4.5
         effectors(p, st, out, r, t, b)  # §4.6
+        resolve_tracks(p, st, out, r, t, b)  # §4.6 under c2.information: tracks (§4.5.2)
         cyc = c2(p, st, out, r, t, b)  # §4.7, when a decision cycle is due
         if cyc >= 0:
             friendly_fire(p, st, out, r, t, b, cyc)
@@ -168,4 +171,4 @@ def batch(p: KernelParams, seed: int, rep_start: int, out: Outcome,
 
 # numba's cache sees only this file's stamp, but the kernel is compiled from the phase modules
 # skyshield.wta and skyshield.track too: drop stale cache entries before anything is loaded from them
-cache.check([replication, greedy_asset_based_nb, nearest_target])
+cache.check([replication, greedy_asset_based_nb, nearest_target, process_scan])

@@ -14,6 +14,7 @@ import numpy as np
 from numba import njit
 
 from skyshield.engine.compile import (
+    INF_TRACKS,
     K_ACOUSTIC,
     S_DROP,
     S_ESCORT,
@@ -25,11 +26,11 @@ from skyshield.engine.compile import (
     S_SLOPE,
     S_TM,
     S_TN,
-    S_X,
-    S_Y,
     KernelParams,
 )
+from skyshield.engine.engagement import sensor_xy
 from skyshield.engine.events import EV_TRACK, EV_TRACK_LOST, emit
+from skyshield.engine.information import track_scan
 from skyshield.engine.rng import absorb, to_unit
 from skyshield.engine.state import (
     C_N_ACT,
@@ -66,16 +67,6 @@ def pd_scan(kind: int, min_alt: float, rmax: float, inv_r50sq: float, slope: flo
     else:
         x = q ** (0.5 * slope)
     return 1.0 / (1.0 + x)
-
-
-@njit(inline="always")
-def sensor_xy(p: KernelParams, st: State, s: int) -> tuple[float, float]:
-    """Position of sensor ``s``: escort-mounted = at the moving asset it flies with
-    (``S_ESCORT`` = 1 + its index), else fixed."""
-    if p.sf[s, S_ESCORT] > 0.0:
-        m = int(p.sf[s, S_ESCORT]) - 1
-        return st.mx[m], st.my[m]
-    return p.sf[s, S_X], p.sf[s, S_Y]
 
 
 @njit(inline="always")
@@ -144,6 +135,8 @@ def sense(p: KernelParams, st: State, t: float, k: int) -> None:
     ntrk = st.ntrk
     seen = st.seen
     mair = st.mair
+    dsel = st.dsel
+    tracks = p.information == INF_TRACKS
     for s in range(S):
         if t + EPS_T < next_scan[s]:
             continue
@@ -166,6 +159,7 @@ def sense(p: KernelParams, st: State, t: float, k: int) -> None:
         s_rmax = p_sen_rmax[s]
         s_slope = sf[S_SLOPE]
         hor_s = math.sqrt(2.0 * K_RE * hs)
+        nd = 0
         for jj in range(sn[s]):
             i = slist[s, jj]
             if status[i] != ST_AIR:
@@ -181,6 +175,9 @@ def sense(p: KernelParams, st: State, t: float, k: int) -> None:
             det = 0
             if pd > 0.0:
                 det = int(to_unit(absorb(hdet[i, s], usno)) < pd)
+                if tracks and det:
+                    dsel[nd] = i
+                    nd += 1
             hh = ((hist[i, s] << 1) | det) & mask
             hist[i, s] = hh
             if trk_t[i, s] < 0.0:
@@ -213,3 +210,5 @@ def sense(p: KernelParams, st: State, t: float, k: int) -> None:
                         if ntrk[i] == 0:
                             emit(st, t, EV_TRACK_LOST, i,
                                  p_drone_wave[i], -1, tgt[i], x[i], y[i])
+        if tracks:
+            track_scan(p, st, s, t, usno, sx, sy, nd)  # §4.5.2

@@ -23,6 +23,7 @@ from skyshield.contract import CAUSE_NONE, DRONE_STATUS
 from skyshield.engine import rng
 from skyshield.engine.compile import E_KIND, E_MAG, E_STOCK, K_JAMMER, W_SPEED, KernelParams
 from skyshield.engine.rng import absorb
+from skyshield.track.tracker import Tracks, Work, default_pairs, new_tracks, new_work
 
 #: 4/3-Earth radius for the radar horizon: k · Re (m).
 K_RE = 4.0 / 3.0 * 6_371_000.0
@@ -46,7 +47,8 @@ C_JN = 3  # jammers' watch list length, jlist[:jn]
 C_N_JAM = 4  # jammers, jammers[:n_jam]
 C_CYCLE = 5  # C2 decision cycles so far
 C_LAST_POS = 6  # last position-recording instant (multiple of POS_EVERY_S)
-N_CTR = 7
+C_NSER = 7  # tracks born so far (the next track serial, §4.5.2)
+N_CTR = 8
 # fl: float scalars of the state
 F_NEXT_C2 = 0  # time of the next C2 decision cycle
 F_V_DRONE = 1  # fastest drone speed (m/s), for the watch lists
@@ -217,6 +219,31 @@ class State(NamedTuple):
     go_q: np.ndarray
     go_n: np.ndarray
     go_d: np.ndarray  # float64
+    # candidates as C2 sees them (NC = max(N, T) each)
+    cta: np.ndarray  # int64 target asset
+    cwv: np.ndarray  # int64 class (wave)
+    cpx: np.ndarray  # float64 position (truth: the drone's; tracks: the estimate)
+    cpy: np.ndarray
+    cpz: np.ndarray  # float64 altitude (tracks: the class's cruise altitude)
+    cgx: np.ndarray  # float64 where C2 takes it to be going (aim point or target position)
+    cgy: np.ndarray
+    # engagements: the entity on each channel (truth: the drone; tracks: the track slot)
+    eng_k: np.ndarray  # (E, C) int64 (-1: free)
+    eng_ser: np.ndarray  # (E, C) int64 track serial (tracks)
+    eng_x: np.ndarray  # (E, C, 5) float64 estimate x, y, vx, vy and time at the start (tracks)
+    eng_a: np.ndarray  # (E, C) int64 the target C2 gave the track at the start (tracks)
+    nassess: np.ndarray  # (E,) int64 kill assessments so far (tracks)
+    # information: tracks (§4.5.2); T = trk_cap, D = det_cap (1 each under truth)
+    trk: Tracks
+    twk: Work
+    tser: np.ndarray  # (T,) int64 serial of the track in the slot
+    tav: np.ndarray  # (T,) float64 reported to C2 from
+    teng: np.ndarray  # (T,) int64 engagements under way on it
+    dsel: np.ndarray  # (N,) int64 drones detected in the scan
+    zx: np.ndarray  # (D,) float64 the scan's measurements
+    zy: np.ndarray
+    zR: np.ndarray  # (D, 3) float64
+    zlab: np.ndarray  # (D,) int64
 
 
 @njit(inline="always")
@@ -275,7 +302,10 @@ def new_state(p: KernelParams, seed: int, rep: int | np.integer, rec: bool, evf:
             n_jam += 1
     ctr[C_N_JAM] = n_jam
     C = max(p.max_channels, 1)
-    npair_max = max(E * N, 1)
+    T = p.trk_cap
+    D = p.det_cap
+    NC = max(N, T, 1)
+    npair_max = max(E * NC, 1)
     go_max = max(E * C, 1)
     return State(
         rec=rec, evf=evf, evi=evi, posf=posf, posi=posi, cnt=cnt,
@@ -298,15 +328,24 @@ def new_state(p: KernelParams, seed: int, rep: int | np.integer, rec: bool, evf:
         en=np.zeros(E, np.int64), jammers=jammers, jlist=np.empty(N, np.int64),
         lost=np.zeros(A, np.bool_), mx=np.zeros(M), my=np.zeros(M), mvx=np.zeros(M),
         mvy=np.zeros(M), mair=np.zeros(M, np.bool_), mgnd=np.full(M, -1, np.int64),
-        cand=np.empty(N, np.int64), cval=np.empty(N), ctight=np.zeros(N, np.int8),
+        cand=np.empty(NC, np.int64), cval=np.empty(NC), ctight=np.zeros(NC, np.int8),
         cidx=np.full(N, -1, np.int64),
         pe=np.empty(npair_max, np.int64), pi=np.empty(npair_max, np.int64),
         ps=np.empty(npair_max), pt=np.empty(npair_max), pn=np.empty(npair_max, np.int64),
         pd_=np.empty(npair_max), pdr=np.empty(npair_max, np.int64),
         porder=np.empty(npair_max, np.int64), ptmp=np.empty(npair_max, np.int64),
-        cap=np.zeros(E, np.int64), capa=np.zeros(E, np.int64), taken=np.zeros(N, np.bool_),
+        cap=np.zeros(E, np.int64), capa=np.zeros(E, np.int64), taken=np.zeros(NC, np.bool_),
         dxy=np.zeros((A, 2)), dv=np.zeros((A, 2)), m4=np.zeros(4),
         go_e=np.empty(go_max, np.int64), go_q=np.empty(go_max, np.int64),
         go_n=np.empty(go_max, np.int64), go_d=np.empty(go_max),
+        cta=np.zeros(NC, np.int64), cwv=np.zeros(NC, np.int64), cpx=np.zeros(NC),
+        cpy=np.zeros(NC), cpz=np.zeros(NC), cgx=np.zeros(NC), cgy=np.zeros(NC),
+        eng_k=np.full((E, C), -1, np.int64), eng_ser=np.full((E, C), -1, np.int64),
+        eng_x=np.zeros((E, C, 5)), eng_a=np.zeros((E, C), np.int64),
+        nassess=np.zeros(E, np.int64),
+        trk=new_tracks(T), twk=new_work(T, D, default_pairs(T, D)),
+        tser=np.full(T, -1, np.int64), tav=np.full(T, np.inf), teng=np.zeros(T, np.int64),
+        dsel=np.empty(max(N, 1), np.int64), zx=np.zeros(D), zy=np.zeros(D),
+        zR=np.zeros((D, 3)), zlab=np.zeros(D, np.int64),
     )
 

@@ -138,25 +138,23 @@ class Work(NamedTuple):
     stats: np.ndarray
 
 
-def make_tracks(capacity: int) -> Tracks:
-    """An empty track store of ``capacity`` slots."""
-    t = int(capacity)
+@njit(inline="always")
+def new_tracks(t: int) -> Tracks:
+    """An empty track store of ``t`` slots (compiled: the simulation kernel allocates its
+    store with it)."""
+    i64 = np.int64
     return Tracks(
         tx=np.zeros((t, 4)), tP=np.zeros((t, 4, 4)), tt=np.zeros(t),
-        tstat=np.zeros(t, dtype=np.int8), thist=np.zeros(t, dtype=np.int64),
-        tmiss=np.zeros(t, dtype=np.int64), tlab=np.full(t, -1, dtype=np.int64),
-        tborn=np.zeros(t), tconf=np.full(t, -1.0), tage=np.zeros(t, dtype=np.int64),
-        tnupd=np.zeros(t, dtype=np.int64))
+        tstat=np.zeros(t, np.int8), thist=np.zeros(t, i64),
+        tmiss=np.zeros(t, i64), tlab=np.full(t, -1, i64),
+        tborn=np.zeros(t), tconf=np.full(t, -1.0), tage=np.zeros(t, i64),
+        tnupd=np.zeros(t, i64))
 
 
-def make_work(capacity_tracks: int, capacity_dets: int,
-              capacity_pairs: int | None = None) -> Work:
-    """Work arrays for a store of ``capacity_tracks`` and scans of at most ``capacity_dets``
-    detections; gated pairs beyond ``capacity_pairs`` (default ``8 (T + D) + 1024``) are
-    ignored and counted in ``stats[S_PAIRS_DROPPED]``."""
-    t = int(capacity_tracks)
-    d = int(capacity_dets)
-    p = int(capacity_pairs) if capacity_pairs is not None else 8 * (t + d) + 1024
+@njit(inline="always")
+def new_work(t: int, d: int, p: int) -> Work:
+    """Work arrays for ``t`` track slots, ``d`` detections a scan and ``p`` gated pairs
+    (compiled; see :func:`make_work`)."""
     c = 4 * d + 64
     i64 = np.int64
     return Work(
@@ -178,6 +176,27 @@ def make_work(capacity_tracks: int, capacity_dets: int,
         hit=np.zeros(t, np.int8), hlab=np.zeros(t, i64), dused=np.zeros(d, np.int8),
         conf=np.zeros(t, i64), dele=np.zeros(t, i64), born=np.zeros(t, i64),
         stats=np.zeros(N_STATS, i64))
+
+
+@njit(inline="always")
+def default_pairs(capacity_tracks: int, capacity_dets: int) -> int:
+    """The default gated-pair capacity, ``8 (T + D) + 1024``."""
+    return 8 * (capacity_tracks + capacity_dets) + 1024
+
+
+def make_tracks(capacity: int) -> Tracks:
+    """An empty track store of ``capacity`` slots."""
+    return new_tracks(int(capacity))
+
+
+def make_work(capacity_tracks: int, capacity_dets: int,
+              capacity_pairs: int | None = None) -> Work:
+    """Work arrays for a store of ``capacity_tracks`` and scans of at most ``capacity_dets``
+    detections; gated pairs beyond ``capacity_pairs`` (default :func:`default_pairs`) are
+    ignored and counted in ``stats[S_PAIRS_DROPPED]``."""
+    p = (int(capacity_pairs) if capacity_pairs is not None
+         else default_pairs(capacity_tracks, capacity_dets))
+    return new_work(int(capacity_tracks), int(capacity_dets), p)
 
 
 def make_params(q: float, gate: float, m: int, n: int, drop: int, v0: float, mode: int = 0,
