@@ -60,10 +60,36 @@ class Drone:
 
 @dataclass
 class Engagement:
-    drone: int
+    drone: int  # under tracks: the label l0 of the track at the start (-1: a false track)
     due: float
     rounds: int
     first: int
+    # under information: tracks (§4.5.2), the track engaged and what C2 knew at the start
+    slot: int = -1
+    serial: int = -1
+    x0: float = 0.0
+    y0: float = 0.0
+    vx0: float = 0.0
+    vy0: float = 0.0
+    t0: float = 0.0
+    ptgt: int = -1  # the target C2 gave the track at the start (the gun's reserve rule)
+
+
+@dataclass
+class Cand:
+    """A candidate of C2 under information: tracks (§4.5.2): a confirmed, reported track,
+    with the attributes of a :class:`Drone` that the decision reads."""
+
+    index: int  # the track's slot: the tie-break index and the WTA's candidate order
+    serial: int
+    label: int  # the drone of the last measurement associated with the track, -1: clutter
+    wave: int  # the class C2 gives it
+    x: float  # the estimate now
+    y: float
+    z: float  # the class's cruise altitude
+    vx: float
+    vy: float
+    ptgt: int = -1
 
 
 def run_replication(cs: CompiledScenario, seed: int, rep: int) -> BatchOutcome:
@@ -265,6 +291,8 @@ class _Rep:
         self.order = sorted((d for d in drones if d.t_launch < math.inf),
                             key=lambda d: (d.t_launch, d.index))
         self.next_c2, self.cycle = 0.0, 0
+        if p.information == 1:
+            self.init_tracks()
         for k in range(cs.n_steps + 1):
             t = min(k * p.dt, p.duration)
             self.assets(t)
@@ -342,6 +370,7 @@ class _Rep:
             m = int(p.sf[s, C.S_ESCORT]) - 1
             if m >= 0 and self.ac[m][4]:
                 hs = hs + p.plan_alt[m]
+            detected: list[Drone] = []
             for d in self.order:
                 if d.status != "air":
                     continue
@@ -351,6 +380,8 @@ class _Rep:
                     continue
                 det = int(pd > 0.0 and self.U(rng.S_DETECT, d.key, int(p.sensor_key[s]),
                                               n_s) < pd)
+                if det:
+                    detected.append(d)
                 self.hist[i][s] = ((self.hist[i][s] << 1) | det) & ((1 << int(p.sf[s, C.S_TN])) - 1)
                 if self.trk_t[i][s] < 0:
                     if bin(self.hist[i][s]).count("1") >= int(p.sf[s, C.S_TM]):
@@ -364,6 +395,205 @@ class _Rep:
                         self.trk_t[i][s] = -1.0
                         self.hist[i][s] = 0
                         self.miss[i][s] = 0
+            if p.information == 1:
+                self.scan_tracks(s, n_s, t, sx, sy, sorted(detected, key=lambda d: d.index))
+
+    # ------------------------------------------------------------------ §4.5.2 tracks
+    def init_tracks(self) -> None:
+        """The replication's one track store and what the model keeps per slot."""
+        from skyshield.track.tracker import make_tracks, make_work
+
+        p = self.p
+        T, D = int(p.trk_cap), int(p.det_cap)
+        self.tracks = make_tracks(T)
+        self.twork = make_work(T, D)
+        self.serial = [-1] * T  # the serial of the track in the slot (its last birth)
+        self.reported = [math.inf] * T  # reported to C2 from (confirmation + latency)
+        self.teng = [0] * T  # engagements under way on the slot's serial
+        self.next_serial = 0
+        self.assessed = [0] * self.E  # a_e: kill assessments of effector e so far
+        self.zx = np.zeros(D)
+        self.zy = np.zeros(D)
+        self.zR = np.zeros((D, 3))
+        self.zlab = np.zeros(D, np.int64)
+
+    def scan_tracks(self, s: int, n_s: int, t: float, sx: float, sy: float,
+                    detected: list[Drone]) -> None:
+        """§4.5.2: scan ``n_s`` of sensor ``s`` at ``t`` (at ``(sx, sy)``), its drones
+        detected (in index order): measurements, false alarms, the tracker."""
+        from skyshield.track.tracker import S_BIRTHS, process_scan
+
+        p = self.p
+        sf = p.sf[s]
+        key_s = int(p.sensor_key[s])
+        acoustic = int(sf[C.S_KIND]) == C.K_ACOUSTIC
+        sr, sb = float(sf[C.S_SIGR]), float(sf[C.S_SIGB])
+        rho = float(sf[C.S_RES])
+        meas: list[tuple[float, float, float, float, float, int]] = []
+        kept: list[Drone] = []
+        for d in detected:
+            if rho > 0 and any(_d2(d.x, d.y, o.x, o.y) < rho * rho for o in kept):
+                continue  # merged with a drone kept earlier in this scan
+            kept.append(d)
+            u1 = self.U(rng.S_MEAS_1, d.key, key_s, n_s)
+            u2 = self.U(rng.S_MEAS_2, d.key, key_s, n_s)
+            g = math.sqrt(-2.0 * math.log(1.0 - u1))
+            n1 = g * math.cos(2.0 * math.pi * u2)
+            n2 = g * math.sin(2.0 * math.pi * u2)
+            if acoustic:
+                a = sr * sr
+                meas.append((d.x + sr * n1, d.y + sr * n2, a, 0.0, a, d.index))
+                continue
+            dx, dy = d.x - sx, d.y - sy
+            rng_ = math.sqrt(dx * dx + dy * dy)
+            th = math.atan2(dy, dx)
+            meas.append((*_polar(sx, sy, rng_ + sr * n1, th + sb * n2, sr, sb), d.index))
+        lam = float(sf[C.S_FA])
+        n_fa = 0
+        if lam > 0:
+            u = self.U(rng.S_FA_N, key_s, n_s)
+            kmax = int(p.fa_cap[s])
+            pk = math.exp(-lam)
+            cdf = pk
+            while u >= cdf and n_fa < kmax:
+                n_fa += 1
+                pk = pk * lam / n_fa
+                cdf += pk
+        cov = float(p.sen_rmax[s])
+        for j in range(n_fa):
+            r = cov * math.sqrt(self.U(rng.S_FA_R, key_s, n_s, j))
+            phi = 2.0 * math.pi * self.U(rng.S_FA_A, key_s, n_s, j)
+            if acoustic:
+                a = sr * sr
+                meas.append((sx + r * math.cos(phi), sy + r * math.sin(phi), a, 0.0, a, -1))
+            else:
+                meas.append((*_polar(sx, sy, r, phi, sr, sb), -1))
+        nz = len(meas)
+        if nz > len(self.zx):
+            raise AssertionError("more measurements than compile.det_cap")
+        for j, (mx, my, rxx, rxy, ryy, lab) in enumerate(meas):
+            self.zx[j], self.zy[j] = mx, my
+            self.zR[j, 0], self.zR[j, 1], self.zR[j, 2] = rxx, rxy, ryy
+            self.zlab[j] = lab
+        tr, wk = self.tracks, self.twork
+        ncf, _ndel = process_scan(tr, wk, p.trk_prm, float(t), self.zx, self.zy, self.zR,
+                                  self.zlab, int(nz), float(sx), float(sy), cov)
+        for b in range(int(wk.stats[S_BIRTHS])):
+            k = int(wk.born[b])
+            self.serial[k] = self.next_serial
+            self.next_serial += 1
+            self.reported[k] = math.inf
+            self.teng[k] = 0
+        for c in range(int(ncf)):
+            self.reported[int(wk.conf[c])] = t + float(sf[C.S_LAT])
+
+    def live(self, g: Engagement) -> bool:
+        """The engagement's track still holds its slot (same serial, not deleted)."""
+        return bool(self.tracks.tstat[g.slot] != 0 and self.serial[g.slot] == g.serial)
+
+    def estimate(self, k: int, t: float) -> tuple[float, float]:
+        """The estimate at ``t`` of the track in slot ``k``: its state extrapolated."""
+        tx, tt = self.tracks.tx, float(self.tracks.tt[k])
+        return (float(tx[k, 0] + (t - tt) * tx[k, 2]), float(tx[k, 1] + (t - tt) * tx[k, 3]))
+
+    def aim(self, g: Engagement, t: float) -> tuple[float, float]:
+        """The aim point at ``t``: the live track's estimate, else the start's estimate
+        extrapolated."""
+        if self.live(g):
+            return self.estimate(g.slot, t)
+        return g.x0 + (t - g.t0) * g.vx0, g.y0 + (t - g.t0) * g.vy0
+
+    def end_track_engagement(self, g: Engagement) -> None:
+        if self.serial[g.slot] == g.serial:
+            self.teng[g.slot] -= 1
+
+    def assess(self, e: int, g: Engagement, killed: bool, ax: float, ay: float) -> bool:
+        """§4.5.2 kill assessment by C2 of a round of ``e`` aimed at ``(ax, ay)``; a judged
+        kill deletes the engagement's track if it is live. True iff judged a kill."""
+        p = self.p
+        pmk = pfk = 1.0
+        covered = False
+        for s in range(p.sf.shape[0]):
+            sx, sy = self.where(p.sf, s, C.S_X, C.S_Y, C.S_ESCORT)
+            if _d2(ax, ay, sx, sy) <= p.sen_rmax[s] * p.sen_rmax[s]:
+                pmk = min(pmk, float(p.sf[s, C.S_PMK]))
+                pfk = min(pfk, float(p.sf[s, C.S_PFK]))
+                covered = True
+        a = self.assessed[e]
+        self.assessed[e] += 1
+        if not covered:
+            return False  # no sensor sees the aim point: no kill judged (no draw)
+        u = self.U(rng.S_ASSESS, int(p.eff_key[e]), a)
+        judged = (u >= pmk) if killed else (u < pfk)
+        if judged and self.live(g):
+            self.tracks.tstat[g.slot] = 0
+        return judged
+
+    def effector_tracks(self, e: int, c: int, g: Engagement, t: float) -> None:
+        """§4.5.2 effectors on tracks: channel ``c`` of ``e`` due with engagement ``g``."""
+        p = self.p
+        ef = p.ef[e]
+        lab = g.drone
+        d = self.drones[lab] if lab >= 0 else None
+        pk = float(p.pk[e, d.wave]) if d is not None else 0.0
+        basket2 = float(ef[C.E_BASKET]) * float(ef[C.E_BASKET])
+        if int(ef[C.E_KIND]) != C.K_GUN:
+            self.chans[e][c] = None
+            self.end_track_engagement(g)
+            ax, ay = self.aim(g, t)
+            killed = bool(d is not None and d.status == "air"
+                          and _d2(d.x, d.y, ax, ay) <= basket2
+                          and any(self.U(rng.S_KILL, d.key, g.first + j) < pk
+                                  for j in range(g.rounds)))
+            if killed:
+                assert d is not None
+                self.kill(d, e, t)
+            self.assess(e, g, killed, ax, ay)
+            return
+        ex, ey = self.where(p.ef, e, C.E_X, C.E_Y, C.E_ESCORT)
+        live = self.live(g)
+        ax, ay = self.aim(g, t)
+        r2 = _d2(ax, ay, ex, ey)
+        w = d.wave if d is not None else int(p.wave_default)
+        fire = (live and self.mag[e] > 0
+                and ef[C.E_MINR] ** 2 <= r2 <= ef[C.E_MAXR] ** 2
+                and p.wf[w, C.W_ALT] <= ef[C.E_MAXALT]
+                and (ef[C.E_ESCORT] > 0 or p.tight_r <= 0
+                     or not self.own_aircraft_near(ax, ay, p.tight_r))
+                and (g.ptgt == int(ef[C.E_GUARD]) or self.keeps_reserve(e, t)))
+        if not fire:
+            self.chans[e][c] = None
+            self.end_track_engagement(g)
+            return
+        self.spend(e, 1, t, d.wave if d is not None else -1)
+        killed = False
+        if d is not None:
+            q = d.rounds
+            d.rounds += 1
+            killed = (d.status == "air" and _d2(d.x, d.y, ax, ay) <= basket2
+                      and self.U(rng.S_KILL, d.key, q) < pk)
+            if killed:
+                self.kill(d, e, t)
+        if self.assess(e, g, killed, ax, ay):
+            self.chans[e][c] = None
+            self.end_track_engagement(g)
+        else:
+            g.due += ef[C.E_INTERVAL]
+
+    def track_candidates(self, t: float) -> list[Cand]:
+        """§4.5.2 C2 on tracks: the confirmed, reported tracks with no engagement under way
+        on their serial, in slot order, as C2 sees them now."""
+        p, tr = self.p, self.tracks
+        out = []
+        for k in range(tr.tstat.shape[0]):
+            if tr.tstat[k] != 2 or t + EPS < self.reported[k] or self.teng[k] > 0:
+                continue
+            lab = int(tr.tlab[k])
+            w = int(p.drone_wave[lab]) if lab >= 0 else int(p.wave_default)
+            x, y = self.estimate(k, t)
+            out.append(Cand(k, self.serial[k], lab, w, x, y, float(p.wf[w, C.W_ALT]),
+                            float(tr.tx[k, 2]), float(tr.tx[k, 3])))
+        return out
 
     def effectors(self, t: float) -> None:
         """§4.6: reloads, missiles arriving, gun bursts."""
@@ -377,6 +607,9 @@ class _Rep:
             ex, ey = self.where(p.ef, e, C.E_X, C.E_Y, C.E_ESCORT)
             for c, g in enumerate(self.chans[e]):
                 if g is None or t + EPS < g.due:
+                    continue
+                if p.information == 1:
+                    self.effector_tracks(e, c, g, t)
                     continue
                 d = self.drones[g.drone]
                 pk = p.pk[e, d.wave]
@@ -618,11 +851,21 @@ class _Rep:
                chans: list[list[Engagement | None]], mag: list[int], t: float,
                spend: object) -> None:
         p = self.p
-        cands = []
-        for d in order:
-            if d.status != "air" or d.engaged > 0 or not self.seen(d, t):
-                continue
-            a, w = self.infer_target(d), d.wave
+        tracks = p.information == 1
+        cands: list[tuple[Drone | Cand, float, float, bool]] = []
+        threats: list[Drone | Cand]
+        if tracks:
+            threats = list(self.track_candidates(t))
+        else:
+            threats = [d for d in order
+                       if d.status == "air" and d.engaged == 0 and self.seen(d, t)]
+        for d in threats:
+            if isinstance(d, Cand):  # C2 on tracks: intent on the estimate
+                true = drones[d.label].target if d.label >= 0 else None
+                a = self.infer(d.x, d.y, d.vx, d.vy, true)
+            else:
+                a = self.infer_target(d)
+            w = d.wave
             d.ptgt = a
             value = p.asset_weight[a] * p.perceived[a, w]
             if value <= 0:
@@ -631,6 +874,7 @@ class _Rep:
             ttg = math.sqrt(_d2(gx, gy, d.x, d.y))
             tight = p.tight_r > 0 and self.own_aircraft_near(d.x, d.y, p.tight_r)
             cands.append((d, float(value), ttg / p.wf[w, C.W_SPEED], tight))
+        by = {d.index: d for d, *_ in cands}
         if p.priority_rule == 1:  # relative: over the mission's most valuable threat
             risk = self.mission_scale(cands)
             cands = [(d, v / risk[d.ptgt < p.n_moving], tg, ti) for d, v, tg, ti in cands]
@@ -690,7 +934,7 @@ class _Rep:
             for _score, _ttg, i, e, n, dist in pairs:
                 if cap.get(e, 0) <= 0 or i in assigned:
                     continue
-                if capa[e] <= 0 and drones[i].ptgt != int(p.ef[e, C.E_GUARD]):
+                if capa[e] <= 0 and by[i].ptgt != int(p.ef[e, C.E_GUARD]):
                     continue
                 assigned.add(i)
                 cap[e] -= 1
@@ -699,13 +943,18 @@ class _Rep:
         elif pairs:
             go = []
             for e, i, n, dist in self.wta(cands, pairs, cap):
-                if drones[i].ptgt != int(p.ef[e, C.E_GUARD]) and capa[e] <= 0:
+                if by[i].ptgt != int(p.ef[e, C.E_GUARD]) and capa[e] <= 0:
                     continue  # beyond the reserve: dropped
                 capa[e] -= 1
                 go.append((e, i, n, dist))
         for e, i, n, dist in go:
             c = chans[e].index(None)
             ef = p.ef[e]
+            if tracks:
+                cd = by[i]
+                assert isinstance(cd, Cand)
+                self.start_track(e, c, cd, n, dist, t)
+                continue
             d = drones[i]
             d.engaged += 1
             if int(ef[C.E_KIND]) == C.K_GUN:
@@ -715,7 +964,26 @@ class _Rep:
                 d.rounds += n
                 spend(e, n, t, d.wave)  # type: ignore[operator]
 
-    def wta(self, cands: list[tuple[Drone, float, float, bool]],
+    def start_track(self, e: int, c: int, cd: Cand, n: int, dist: float, t: float) -> None:
+        """§4.5.2: an engagement of track ``cd`` by channel ``c`` of ``e`` starts at ``t``
+        (``n`` rounds, ``dist`` from ``e`` to the estimate)."""
+        p = self.p
+        ef = p.ef[e]
+        lab = cd.label
+        d = self.drones[lab] if lab >= 0 else None
+        g = Engagement(lab, t + ef[C.E_REACT], 0, 0, cd.index, cd.serial, cd.x, cd.y, cd.vx,
+                       cd.vy, t, cd.ptgt)
+        self.teng[cd.index] += 1
+        if int(ef[C.E_KIND]) != C.K_GUN:
+            g.due = t + ef[C.E_REACT] + dist / ef[C.E_VP]
+            g.rounds = n
+            if d is not None:
+                g.first = d.rounds
+                d.rounds += n
+            self.spend(e, n, t, d.wave if d is not None else -1)
+        self.chans[e][c] = g
+
+    def wta(self, cands: list[tuple[Drone | Cand, float, float, bool]],
             pairs: list[tuple[float, float, int, int, int, float]],
             cap: dict[int, int]) -> list[tuple[int, int, int, float]]:
         """The ``local``/``exact`` assignment: the cycle's asset-based WTA over the candidates
@@ -759,7 +1027,7 @@ class _Rep:
                 go.extend([(e, d.index, n, dist)] * int(x[e, q]))
         return go
 
-    def mission_scale(self, cands: list[tuple[Drone, float, float, bool]]
+    def mission_scale(self, cands: list[tuple[Drone | Cand, float, float, bool]]
                       ) -> dict[bool, float]:
         """The largest value at risk among the candidates aimed at moving assets (``True``)
         and among those aimed at fixed sites (``False``); 1 for a mission without any."""
@@ -779,15 +1047,20 @@ class _Rep:
 
     def infer_target(self, d: Drone) -> int:
         """§4.7.1 intent: the asset C2 takes ``d`` to be going for."""
+        return self.infer(d.x, d.y, d.vx, d.vy, d.target)
+
+    def infer(self, x: float, y: float, vx: float, vy: float, true: int | None) -> int:
+        """§4.7.1 intent of a threat at ``(x, y)`` with velocity ``(vx, vy)``; ``true`` its
+        true target (``oracle``; ``None``: a false track, taken as ``nearest``)."""
         p = self.p
-        if p.intent == 0:  # oracle
-            return d.target
+        if p.intent == 0 and true is not None:  # oracle
+            return true
         if p.intent == 2:  # heading: the nearest closest approach ahead
             best: tuple[float, float, int] | None = None
             for a in range(self.A):
                 ax, ay, avx, avy = self.asset_now(a)
-                rx, ry = ax - d.x, ay - d.y
-                ux, uy = d.vx - avx, d.vy - avy
+                rx, ry = ax - x, ay - y
+                ux, uy = vx - avx, vy - avy
                 uu = ux * ux + uy * uy
                 if uu <= 0:
                     continue
@@ -800,12 +1073,12 @@ class _Rep:
                     best = key
             if best is not None:
                 return best[2]
-        return min(range(self.A), key=lambda a: (_d2(*self.asset_now(a)[:2], d.x, d.y), a))
+        return min(range(self.A), key=lambda a: (_d2(*self.asset_now(a)[:2], x, y), a))
 
-    def goal_seen(self, d: Drone) -> tuple[float, float]:
-        """Where C2 takes ``d`` to be going: its aim point (``oracle``, a strike), else the
-        position of the target it infers now (a site's centre)."""
-        if self.p.intent == 0 and d.mode == "strike":
+    def goal_seen(self, d: Drone | Cand) -> tuple[float, float]:
+        """Where C2 takes ``d`` to be going: its aim point (``oracle``, a strike; not on
+        tracks), else the position of the target it infers now (a site's centre)."""
+        if isinstance(d, Drone) and self.p.intent == 0 and d.mode == "strike":
             return d.aim_x, d.aim_y
         ax, ay, _vx, _vy = self.asset_now(d.ptgt)
         return ax, ay
@@ -878,3 +1151,15 @@ def _intercept(px: float, py: float, tx: float, ty: float, vx: float, vy: float,
         tau = min(positive)
         return tx + vx * tau, ty + vy * tau
     return tx, ty
+
+
+def _polar(sx: float, sy: float, r: float, th: float, sr: float, sb: float
+           ) -> tuple[float, float, float, float, float]:
+    """A measurement at range ``r``, bearing ``th`` from ``(sx, sy)`` and its converted
+    covariance (§4.5.2), computed as written: ``(x, y, Rxx, Rxy, Ryy)``."""
+    c = math.cos(th)
+    s = math.sin(th)
+    a = sr * sr
+    b = r * r * sb * sb
+    return (sx + r * c, sy + r * s, a * c * c + b * s * s, (a - b) * c * s,
+            a * s * s + b * c * c)
