@@ -145,6 +145,7 @@ class KernelParams(NamedTuple):
     trk_cap: int  # track store slots (1 under truth)
     det_cap: int  # detections one scan can hold (1 under truth)
     fa_cap: np.ndarray  # (S,) int64 most false alarms a scan of the sensor draws
+    sen_miss_r: np.ndarray  # (S,) float64 m a scan counts misses against tracks within this
     wave_default: int  # the wave C2 takes a false track for: the most numerous one
 
 
@@ -247,8 +248,11 @@ def fa_cap(mean: float) -> int:
     return 0 if mean <= 0.0 else math.ceil(mean + 10.0 * math.sqrt(mean) + 10.0)
 
 
-def _information(c2: Any, sf: np.ndarray, wave_count: np.ndarray) -> dict[str, Any]:
-    """The :class:`KernelParams` of §4.5.2: the tracker's parameters and the stores' sizes."""
+def _information(c2: Any, sf: np.ndarray, wave_count: np.ndarray, sen_rmax: np.ndarray,
+                 sen_q: np.ndarray) -> dict[str, Any]:
+    """The :class:`KernelParams` of §4.5.2: the tracker's parameters, the stores' sizes and
+    each sensor's miss radius: its coverage, for a radar or EO/IR no farther than its largest
+    R50 over the scenario's waves (where it expects to detect at least half the time)."""
     from skyshield.track.tracker import make_params
 
     tr = c2.tracker
@@ -265,6 +269,10 @@ def _information(c2: Any, sf: np.ndarray, wave_count: np.ndarray) -> dict[str, A
         "det_cap": max(1, det) if tracks else 1,
         "fa_cap": caps,
         "wave_default": int(np.argmax(wave_count)) if wave_count.size else 0,
+        "sen_miss_r": np.array([
+            float(sen_rmax[s]) if int(sf[s, S_KIND]) == K_ACOUSTIC or not (sen_q[s] > 0).any()
+            else min(float(sen_rmax[s]), float(1.0 / math.sqrt(sen_q[s][sen_q[s] > 0].min())))
+            for s in range(sf.shape[0])], dtype=np.float64),
     }
 
 
@@ -587,7 +595,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         doctrine=DOCTRINES[c2.doctrine],
         salvo_size=int(c2.salvo_size), tight_r=float(c2.weapons_tight_radius_m),
         p_misid=float(c2.p_misidentification), wfz=wfz,
-        **_information(c2, sf, wave_count),
+        **_information(c2, sf, wave_count, sen_rmax, sen_q),
     )
     return CompiledScenario(
         name=scenario.name,

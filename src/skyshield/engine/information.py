@@ -49,7 +49,7 @@ from skyshield.engine.engagement import (
 from skyshield.engine.events import EV_FALSE_KILL, EV_KILL, EV_MISS, EV_MISSED_KILL, EV_SHOT, emit
 from skyshield.engine.rng import absorb, to_unit, u2
 from skyshield.engine.state import C_NSER, EPS_T, ST_AIR, Outcome, State
-from skyshield.track.tracker import FREE, S_BIRTHS, process_scan
+from skyshield.track.tracker import FREE, P_MISS_R, S_BIRTHS, process_scan
 
 TWO_PI = 2.0 * math.pi
 
@@ -165,7 +165,8 @@ def track_scan(p: KernelParams, st: State, s: int, t: float, usno: np.uint64, sx
             meas_cov(acoustic, sr, sb, r_, c, s_, zR, nz)
             zlab[nz] = -1
             nz += 1
-    ncf, _ndel = process_scan(st.trk, st.twk, p.trk_prm, t, zx, zy, zR, zlab, nz, sx, sy, cr)
+    st.tprm[P_MISS_R] = p.sen_miss_r[s]
+    ncf, _ndel = process_scan(st.trk, st.twk, st.tprm, t, zx, zy, zR, zlab, nz, sx, sy, cr)
     born = st.twk.born
     for q in range(st.twk.stats[S_BIRTHS]):
         k = born[q]

@@ -421,7 +421,7 @@ class _Rep:
                     detected: list[Drone]) -> None:
         """§4.5.2: scan ``n_s`` of sensor ``s`` at ``t`` (at ``(sx, sy)``), its drones
         detected (in index order): measurements, false alarms, the tracker."""
-        from skyshield.track.tracker import S_BIRTHS, process_scan
+        from skyshield.track.tracker import P_MISS_R, S_BIRTHS, process_scan
 
         p = self.p
         sf = p.sf[s]
@@ -476,7 +476,9 @@ class _Rep:
             self.zR[j, 0], self.zR[j, 1], self.zR[j, 2] = rxx, rxy, ryy
             self.zlab[j] = lab
         tr, wk = self.tracks, self.twork
-        ncf, _ndel = process_scan(tr, wk, p.trk_prm, float(t), self.zx, self.zy, self.zR,
+        prm = p.trk_prm.copy()
+        prm[P_MISS_R] = p.sen_miss_r[s]  # misses only where the sensor expects to see
+        ncf, _ndel = process_scan(tr, wk, prm, float(t), self.zx, self.zy, self.zR,
                                   self.zlab, int(nz), float(sx), float(sy), cov)
         for b in range(int(wk.stats[S_BIRTHS])):
             k = int(wk.born[b])

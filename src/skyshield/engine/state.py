@@ -236,6 +236,7 @@ class State(NamedTuple):
     # information: tracks (§4.5.2); T = trk_cap, D = det_cap (1 each under truth)
     trk: Tracks
     twk: Work
+    tprm: np.ndarray  # (N_PARAMS,) float64 the tracker's parameters, P_MISS_R set per scan
     tser: np.ndarray  # (T,) int64 serial of the track in the slot
     tav: np.ndarray  # (T,) float64 reported to C2 from
     teng: np.ndarray  # (T,) int64 engagements under way on it
@@ -343,7 +344,7 @@ def new_state(p: KernelParams, seed: int, rep: int | np.integer, rec: bool, evf:
         eng_k=np.full((E, C), -1, np.int64), eng_ser=np.full((E, C), -1, np.int64),
         eng_x=np.zeros((E, C, 5)), eng_a=np.zeros((E, C), np.int64),
         nassess=np.zeros(E, np.int64),
-        trk=new_tracks(T), twk=new_work(T, D, default_pairs(T, D)),
+        trk=new_tracks(T), twk=new_work(T, D, default_pairs(T, D)), tprm=p.trk_prm.copy(),
         tser=np.full(T, -1, np.int64), tav=np.full(T, np.inf), teng=np.zeros(T, np.int64),
         dsel=np.empty(max(N, 1), np.int64), zx=np.zeros(D), zy=np.zeros(D),
         zR=np.zeros((D, 3)), zlab=np.zeros(D, np.int64),

@@ -243,6 +243,12 @@
         } else if (kind === K.kill && age <= 15) {
           ctx.strokeStyle = "rgba(46,125,50," + (1 - age / 16).toFixed(3) + ")"; ctx.lineWidth = 2;
           ctx.beginPath(); ctx.moveTo(ex - 5, ey - 5); ctx.lineTo(ex + 5, ey + 5); ctx.moveTo(ex + 5, ey - 5); ctx.lineTo(ex - 5, ey + 5); ctx.stroke(); ctx.lineWidth = 1;
+        } else if ((kind === K.false_kill || kind === K.missed_kill) && age <= 15) {
+          // information: tracks: a kill judged where there was none (orange), or missed (grey)
+          ctx.strokeStyle = (kind === K.false_kill ? "rgba(239,108,0," : "rgba(97,97,97,") + (1 - age / 16).toFixed(3) + ")";
+          ctx.lineWidth = 2; ctx.setLineDash([3, 2]);
+          ctx.beginPath(); ctx.moveTo(ex - 6, ey - 6); ctx.lineTo(ex + 6, ey + 6); ctx.moveTo(ex + 6, ey - 6); ctx.lineTo(ex - 6, ey + 6); ctx.stroke();
+          ctx.setLineDash([]); ctx.lineWidth = 1;
         } else if (kind === K.jammed && age <= 15) {
           ctx.strokeStyle = "rgba(142,36,170," + (1 - age / 16).toFixed(3) + ")";
           ctx.beginPath(); ctx.arc(ex, ey, 7, 0, 2 * Math.PI); ctx.stroke();

@@ -41,7 +41,8 @@ P_PD = 7         #: Pd, detection probability (JPDA)
 P_LAMBDA = 8     #: λ, clutter density per m² (JPDA)
 P_JPDA_CAP = 9   #: clusters with more tracks than this are associated by GNN (JPDA mode)
 P_STAGED = 10    #: 0 = one association of all covered tracks; 1 = confirmed first (Stone Soup)
-N_PARAMS = 11
+P_MISS_R = 11    #: misses count only for tracks this close to the scan's centre (inf: all covered)
+N_PARAMS = 12
 
 # ---- per-scan statistics ``work.stats`` (int64), index constants
 S_CONFIRMED = 0       #: tracks confirmed this scan (slots in work.conf[:n])
@@ -223,6 +224,7 @@ def make_params(q: float, gate: float, m: int, n: int, drop: int, v0: float, mod
     prm[P_LAMBDA] = clutter_density
     prm[P_JPDA_CAP] = jpda_cap
     prm[P_STAGED] = staged
+    prm[P_MISS_R] = np.inf
     return prm
 
 
@@ -565,9 +567,14 @@ def process_scan(tracks: Tracks, work: Work, prm: np.ndarray, t: float, zx: np.n
         if nc > na:
             _associate(tracks, work, prm, zx, zy, zR, zlab, nz_, nc_, na_, nc_, grid, rmax,
                        jpda and not staged)
-    # 5. history and miss counters
+    # 5. history and miss counters (a miss counts only inside the miss disc, radius
+    # prm[P_MISS_R] about the sensor: beyond it the track is left as it was)
+    cm = prm[P_MISS_R]
     for a in range(nc):
         k = work.cov[a]
+        if not work.hit[a] and cm < cr and \
+                (tracks.tx[k, 0] - cx) ** 2 + (tracks.tx[k, 1] - cy) ** 2 > cm * cm:
+            continue
         tracks.tage[k] += 1
         if work.hit[a]:
             tracks.thist[k] = ((tracks.thist[k] << 1) | 1) & HIST_MASK
