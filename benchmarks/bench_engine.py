@@ -84,6 +84,27 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {steps / med:,.3e} airborne drone-steps/s ({steps / reps:,.0f} per replication); "
           f"{nominal / med:,.3e} nominal drone-steps/s (all drones x all steps)")
 
+    # ---- what C2 knows: the flagship under c2.information: tracks (+ intent), CPU per
+    # replication against truth, interleaved on the same machine (docs/model.md §4.5.2)
+    info_reps = max(20, reps // 10)
+    variants = [("truth", {}), ("tracks", {"information": "tracks"}),
+                ("tracks + heading", {"information": "tracks", "intent": "heading"})]
+    compiled = [compile_scenario(sc.model_copy(update={"c2": sc.c2.model_copy(update=u)}))
+                for _n, u in variants]
+    cpu_v: dict[str, list[float]] = {n: [] for n, _u in variants}
+    for k in range(max(2, repeats // 2)):
+        for (name, _u), csv in zip(variants, compiled, strict=True):
+            c0 = time.process_time()
+            run_batch(csv, k + 1, 0, info_reps)
+            cpu_v[name].append((time.process_time() - c0) / info_reps)
+    base_cpu = statistics.median(cpu_v["truth"])
+    print(f"\nwhat C2 knows (flagship, {info_reps} replications x {max(2, repeats // 2)} "
+          f"interleaved timings, CPU time per replication, median [min, max]):")
+    for name, xs in cpu_v.items():
+        m = statistics.median(xs)
+        print(f"  {name:<17} {m * 1000:8.2f} ms [{min(xs) * 1000:.2f}, {max(xs) * 1000:.2f}]"
+              f"  x{m / base_cpu:.2f} of truth (target <= 3 with tracks + intent)")
+
     # ---- scaling with raid size (one raid grows; the others as in the flagship)
     counts = [140, 1400, 10000] if not args.quick else [140, 2000]
     print("\nscaling: 'Shahed wave west' grows to N drones (CPU time: robust to shared cores)")

@@ -17,8 +17,8 @@ EVENT_KINDS = (
 )  # fmt: skip
 
 #: Entity and state codes of the ``positions`` table (index = code).
-POS_ENTITIES = ("drone", "asset")
-POS_STATES = ("flying", "tracked", "dead")
+POS_ENTITIES = ("drone", "asset", "track")
+POS_STATES = ("flying", "tracked", "dead", "false")
 #: Interval of the recorded positions (s).
 POS_EVERY_S = 5.0
 

@@ -31,6 +31,15 @@ def eight_gb(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SKYSHIELD_WORK_LIMIT", raising=False)
 
 
+def _nbytes(x: object) -> int:
+    """Bytes of every array in a (nested) tuple of arrays."""
+    if isinstance(x, np.ndarray):
+        return int(x.nbytes)
+    if isinstance(x, tuple):
+        return sum(_nbytes(y) for y in x)
+    return 0
+
+
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 def test_memory_estimate_bounds_the_allocation_closely(path: Path) -> None:
     sc = load_scenario(path)
@@ -41,8 +50,18 @@ def test_memory_estimate_bounds_the_allocation_closely(path: Path) -> None:
     p = cs.params
     st = new_state(p, 0, 0, False, np.zeros((0, 3)), np.zeros((0, 5), np.int32),
                    np.zeros((0, 4)), np.zeros((0, 3), np.int32), np.zeros(2, np.int64))
-    state = sum(a.nbytes for a in st if isinstance(a, np.ndarray))
+    state = _nbytes(st)
     assert state <= size.state_bytes <= 1.1 * state + 4096
+    # under information: tracks (the tracker's store and work arrays)
+    st2 = compile_scenario(sc.model_copy(update={"c2": sc.c2.model_copy(
+        update={"information": "tracks"})}))
+    size2 = run_size(st2_sc := sc.model_copy(update={"c2": sc.c2.model_copy(
+        update={"information": "tracks"})}))
+    assert size2.tracks and st2_sc.c2.information == "tracks"
+    state2 = _nbytes(new_state(st2.params, 0, 0, False, np.zeros((0, 3)),
+                               np.zeros((0, 5), np.int32), np.zeros((0, 4)),
+                               np.zeros((0, 3), np.int32), np.zeros(2, np.int64)))
+    assert state2 <= size2.state_bytes <= 1.1 * state2 + 4096
     out = new_outcome(1, len(cs.asset_names), len(cs.wave_names), len(cs.effector_names),
                       cs.n_bins)
     assert size.outcome_bytes == sum(a.nbytes for a in out)

@@ -24,7 +24,7 @@ from skyshield.scenario.equipment import perceived_class, raid_params, resolve_e
 from skyshield.scenario.geo import to_local
 from skyshield.scenario.keys import LEAK_WAVE_NAME, name_key
 from skyshield.scenario.schema import VIP_INDEX, Raid, Scenario
-from skyshield.scenario.sizes import time_grid
+from skyshield.scenario.sizes import fa_cap, time_grid
 
 # wave float columns (WF)
 W_SPEED, W_ALT, W_ACOU, W_LETHAL, W_SEEKER, W_ENDUR, W_COST = range(7)
@@ -240,12 +240,6 @@ def _role_breaks(role: str | list[Any]) -> list[tuple[float, int]]:
         else:
             merged.append((tb, code))
     return merged
-
-
-def fa_cap(mean: float) -> int:
-    """The most false alarms one scan draws: the Poisson count is truncated here, 10
-    standard deviations above a mean ``mean`` (P(beyond) < 1e-15 for every mean)."""
-    return 0 if mean <= 0.0 else math.ceil(mean + 10.0 * math.sqrt(mean) + 10.0)
 
 
 def _information(c2: Any, sf: np.ndarray, wave_count: np.ndarray, sen_rmax: np.ndarray,

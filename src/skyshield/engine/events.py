@@ -10,8 +10,9 @@ import numpy as np
 from numba import njit
 
 from skyshield.contract import EVENT_KINDS, POS_ENTITIES, POS_EVERY_S, POS_STATES
-from skyshield.engine.compile import KernelParams
+from skyshield.engine.compile import INF_TRACKS, KernelParams
 from skyshield.engine.state import C_LAST_POS, EPS_T, ST_AIR, ST_KILLED, State
+from skyshield.track.tracker import CONFIRMED
 
 # event kinds: codes = indices in contract.EVENT_KINDS
 EV_LAUNCH = EVENT_KINDS.index("launch")
@@ -31,9 +32,11 @@ EV_MISSED_KILL = EVENT_KINDS.index("missed_kill")
 # positions: entity and state codes
 PE_DRONE = POS_ENTITIES.index("drone")
 PE_ASSET = POS_ENTITIES.index("asset")
+PE_TRACK = POS_ENTITIES.index("track")
 PS_FLYING = POS_STATES.index("flying")
 PS_TRACKED = POS_STATES.index("tracked")
 PS_DEAD = POS_STATES.index("dead")
+PS_FALSE = POS_STATES.index("false")
 
 
 @njit(cache=True)
@@ -116,3 +119,13 @@ def positions(p: KernelParams, st: State, t: float) -> None:
             emit_pos(st, t, PE_DRONE, i, x[i], y[i], z[i], s)
         elif status[i] >= ST_KILLED and tend[i] > t - POS_EVERY_S + EPS_T:
             emit_pos(st, t, PE_DRONE, i, x[i], y[i], z[i], PS_DEAD)
+    # information: tracks: the confirmed tracks' estimates (id = serial; state "tracked" for
+    # a track whose last measurement was a drone's, "false" for a false alarm's)
+    if p.information == INF_TRACKS:
+        trk = st.trk
+        for k in range(trk.tstat.shape[0]):
+            if trk.tstat[k] == CONFIRMED:
+                d = t - trk.tt[k]
+                emit_pos(st, t, PE_TRACK, st.tser[k], trk.tx[k, 0] + d * trk.tx[k, 2],
+                         trk.tx[k, 1] + d * trk.tx[k, 3], 0.0,
+                         PS_TRACKED if trk.tlab[k] >= 0 else PS_FALSE)

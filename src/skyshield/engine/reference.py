@@ -3,7 +3,11 @@
 One object per drone, loops over every drone at every step, draws computed from the full key
 each time (Python integers, :mod:`skyshield.engine.rng`'s ``py_*`` twins). It shares nothing
 with the kernel but the compiled arrays, so that comparing the two replication by replication
-catches compilation, vectorisation and bookkeeping bugs in the fast path.
+catches compilation, vectorisation and bookkeeping bugs in the fast path. One exception: under
+``c2.information: tracks`` (§4.5.2) it builds the measurements, false alarms, candidates,
+engagements and kill assessments itself but runs the multi-target tracker of
+:mod:`skyshield.track.tracker` (tested on its own against brute force and Stone Soup,
+``tests/track``), as the WTA policies call :mod:`skyshield.wta`.
 
 :func:`run_replication` returns a :class:`BatchOutcome` with R = 1.
 """

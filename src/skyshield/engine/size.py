@@ -47,11 +47,14 @@ from skyshield.limits import check, format_bytes, memory_limit, work_limit
 from skyshield.scenario.catalogue import Catalogue, default_catalogue
 from skyshield.scenario.equipment import resolve_equipment
 from skyshield.scenario.schema import Scenario
-from skyshield.scenario.sizes import time_grid
+from skyshield.scenario.sizes import fa_cap, time_grid
 
 #: Bytes of the state of one replication, per drone, drone × sensor, drone × effector
 #: (greedy; more under local/exact), effector × channel (see the module notes).
-B_DRONE, B_DRONE_SENSOR, B_DRONE_EFFECTOR, B_WTA, B_CHANNEL = 244, 40, 80, 48, 64
+B_DRONE, B_DRONE_SENSOR, B_DRONE_EFFECTOR, B_WTA, B_CHANNEL = 308, 40, 80, 48, 128
+#: Bytes of the tracker (information: tracks) per track slot and per detection of a scan (the
+#: store, its work arrays with 8 (T + D) + 1024 gated pairs, the scan's measurements).
+B_TRACK, B_DETECTION, B_TRACKER = 1020, 707, 66_700
 #: Bytes of one row of the recording buffers (events and positions alike).
 B_RECORD_ROW = 44
 #: The fixed cost of a time step (its phases, watch-list rebuilds, bookkeeping) in
@@ -85,6 +88,18 @@ class RunSize:
     dt_s: float
     greedy: bool
     logistics: int = 0  # Σ_e (deliveries + role breakpoints) + engagement zones
+    tracks: bool = False  # c2.information: tracks
+    false_alarms: int = 0  # the most false alarms one scan draws (compile.fa_cap), over sensors
+
+    @property
+    def track_slots(self) -> int:
+        """T, the track store's slots (1 under truth; as ``compile._information``)."""
+        return 2 * (self.drones + self.false_alarms) + 16 if self.tracks else 1
+
+    @property
+    def detections(self) -> int:
+        """D, the detections one scan holds (1 under truth)."""
+        return max(1, self.drones + self.false_alarms) if self.tracks else 1
 
     @property
     def params_bytes(self) -> float:
@@ -99,10 +114,13 @@ class RunSize:
     def state_bytes(self) -> float:
         """One replication's state (``new_state``)."""
         N, S, E = self.drones, self.sensors, self.effectors
+        T, D = self.track_slots, self.detections
+        nc = max(N, T, 1)  # candidates: drones (truth) or track slots (tracks)
         pair = B_DRONE_EFFECTOR + (0 if self.greedy else B_WTA)
-        return float(B_DRONE * N + B_DRONE_SENSOR * N * S + pair * E * max(N, 1)
-                     + B_CHANNEL * E * max(self.channels, 1) + 88 * (S + E + self.assets)
-                     + 2048)
+        tracker = B_TRACK * T + B_DETECTION * D + B_TRACKER if self.tracks else 1024
+        return float(B_DRONE * N + B_DRONE_SENSOR * N * S + pair * E * nc
+                     + 64 * max(nc - N, 0) + B_CHANNEL * E * max(self.channels, 1)
+                     + 96 * (S + E + self.assets) + tracker + 2048)
 
     @property
     def outcome_bytes(self) -> float:
@@ -157,7 +175,10 @@ def run_size(scenario: Scenario, catalogue: Catalogue | None = None) -> RunSize:
         dt_s=float(scenario.dt_s), greedy=scenario.c2.policy == "greedy",
         logistics=sum(len(e.deliveries) for e in eq.effectors)
         + sum(len(e.role) + 1 if isinstance(e.role, list) else 1 for e in scenario.effectors)
-        + len(scenario.c2.engagement_zones) * max(len(eq.effectors), 1))
+        + len(scenario.c2.engagement_zones) * max(len(eq.effectors), 1),
+        tracks=scenario.c2.information == "tracks",
+        false_alarms=max([fa_cap(s.get("false_alarms_per_scan")) for s in eq.sensors],
+                         default=0))
 
 
 @dataclass(frozen=True)

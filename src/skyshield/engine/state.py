@@ -306,6 +306,9 @@ def new_state(p: KernelParams, seed: int, rep: int | np.integer, rec: bool, evf:
     T = p.trk_cap
     D = p.det_cap
     NC = max(N, T, 1)
+    n_pairs = 1  # the tracker's gated pairs: none under truth
+    if T > 1:
+        n_pairs = default_pairs(T, D)
     npair_max = max(E * NC, 1)
     go_max = max(E * C, 1)
     return State(
@@ -344,7 +347,7 @@ def new_state(p: KernelParams, seed: int, rep: int | np.integer, rec: bool, evf:
         eng_k=np.full((E, C), -1, np.int64), eng_ser=np.full((E, C), -1, np.int64),
         eng_x=np.zeros((E, C, 5)), eng_a=np.zeros((E, C), np.int64),
         nassess=np.zeros(E, np.int64),
-        trk=new_tracks(T), twk=new_work(T, D, default_pairs(T, D)), tprm=p.trk_prm.copy(),
+        trk=new_tracks(T), twk=new_work(T, D, n_pairs), tprm=p.trk_prm.copy(),
         tser=np.full(T, -1, np.int64), tav=np.full(T, np.inf), teng=np.zeros(T, np.int64),
         dsel=np.empty(max(N, 1), np.int64), zx=np.zeros(D), zy=np.zeros(D),
         zR=np.zeros((D, 3)), zlab=np.zeros(D, np.int64),

@@ -229,6 +229,16 @@
         }
         markers.drones.push([px, py, R.pos.i[j], waveColour(R.pos.i[j])]);
       }
+      // information: tracks: the confirmed tracks' estimates (hollow squares; orange: a false
+      // alarm's track), drawn over the true positions
+      for (var jt = R.start[k]; inRange && jt < R.start[k + 1]; jt++) {
+        if (R.pos.e[jt] !== 2) { continue; }
+        var tx_ = R.pos.x[jt], ty_ = R.pos.y[jt];
+        var nt = next ? next.get(2 * 16777216 + R.pos.i[jt]) : undefined;
+        if (nt !== undefined) { tx_ += al * (R.pos.x[nt] - tx_); ty_ += al * (R.pos.y[nt] - ty_); }
+        ctx.strokeStyle = R.pos.s[jt] === 3 ? "#ef6c00" : "#1565c0"; ctx.lineWidth = 1.2;
+        ctx.strokeRect(sx(tx_) - 4, sy(ty_) - 4, 8, 8); ctx.lineWidth = 1;
+      }
       var ev = R.ev, upto = upper(ev.t, T);
       // transient effects: shots (3 s), kills and jamming (15 s), friendly fire (20 s)
       for (var e = upto - 1; e >= 0 && ev.t[e] > T - 20; e--) {

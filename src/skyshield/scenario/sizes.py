@@ -23,3 +23,9 @@ def time_grid(duration_s: float, dt_s: float) -> tuple[int, int]:
     the 60-s outcome bins, ``B = ⌈duration/60 − 10⁻⁹⌉`` (at least 1) — ``docs/model.md`` §1."""
     return (max(1, math.ceil(duration_s / dt_s - 1e-9)),
             max(1, math.ceil(duration_s / BIN_S - 1e-9)))
+
+
+def fa_cap(mean: float) -> int:
+    """The most false alarms one scan draws: the Poisson count is truncated here, 10
+    standard deviations above a mean ``mean`` (P(beyond) < 1e-15 for every mean)."""
+    return 0 if mean <= 0.0 else math.ceil(mean + 10.0 * math.sqrt(mean) + 10.0)

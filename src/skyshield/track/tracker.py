@@ -252,7 +252,9 @@ def _build_hash(work: Work, zx: np.ndarray, zy: np.ndarray, nz: int,
         x1 = max(x1, zx[j])
         y0 = min(y0, zy[j])
         y1 = max(y1, zy[j])
-    cap = work.cstart.shape[0] - 1
+    # at most 4 cells a detection (the grid's work is then proportional to the scan, not to
+    # the work arrays' capacity)
+    cap = min(work.cstart.shape[0] - 1, 4 * nz + 64)
     if not h > 0.0:
         h = 1.0
     while (math.floor((x1 - x0) / h) + 1.0) * (math.floor((y1 - y0) / h) + 1.0) > cap:
