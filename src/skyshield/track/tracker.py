@@ -569,12 +569,12 @@ def process_scan(tracks: Tracks, work: Work, prm: np.ndarray, t: float, zx: np.n
         if nc > na:
             _associate(tracks, work, prm, zx, zy, zR, zlab, nz_, nc_, na_, nc_, grid, rmax,
                        jpda and not staged)
-    # 5. history and miss counters (a miss counts only inside the miss disc, radius
-    # prm[P_MISS_R] about the sensor: beyond it the track is left as it was)
+    # 5. history and miss counters (a confirmed track's miss counts only inside the miss
+    # disc, radius prm[P_MISS_R] about the sensor: beyond it the track is left as it was)
     cm = prm[P_MISS_R]
     for a in range(nc):
         k = work.cov[a]
-        if not work.hit[a] and cm < cr and \
+        if not work.hit[a] and cm < cr and tracks.tstat[k] == CONFIRMED and \
                 (tracks.tx[k, 0] - cx) ** 2 + (tracks.tx[k, 1] - cy) ** 2 > cm * cm:
             continue
         tracks.tage[k] += 1
