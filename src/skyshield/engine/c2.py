@@ -51,7 +51,7 @@ from skyshield.engine.engagement import (
     spend_rounds,
 )
 from skyshield.engine.events import EV_ASSET_LOST, EV_FF, EV_SHOT, emit
-from skyshield.engine.information import estimate, track_class
+from skyshield.engine.information import track_class
 from skyshield.engine.rng import absorb, to_unit
 from skyshield.engine.state import (
     C_CYCLE,
@@ -62,6 +62,7 @@ from skyshield.engine.state import (
     ST_AIR,
     Outcome,
     State,
+    estimate,
 )
 from skyshield.track.intent import heading_target, nearest_target
 from skyshield.track.tracker import CONFIRMED

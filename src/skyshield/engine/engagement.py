@@ -70,23 +70,26 @@ ECULL_STEPS = 32
 
 
 @njit(inline="always")
-def effector_xy(p: KernelParams, st: State, e: int) -> tuple[float, float]:
-    """Position of effector ``e``: escort-mounted = at the moving asset it flies with
-    (``E_ESCORT`` = 1 + its index), else fixed."""
-    if p.ef[e, E_ESCORT] > 0.0:
-        m = int(p.ef[e, E_ESCORT]) - 1
+def mount_xy(st: State, tab: np.ndarray, i: int, c_escort: int, c_x: int,
+             c_y: int) -> tuple[float, float]:
+    """Position of row ``i`` of an equipment table (``p.ef`` or ``p.sf``): escort-mounted
+    (column ``c_escort`` = 1 + the moving asset's index) = at that asset, else fixed."""
+    if tab[i, c_escort] > 0.0:
+        m = int(tab[i, c_escort]) - 1
         return st.mx[m], st.my[m]
-    return p.ef[e, E_X], p.ef[e, E_Y]
+    return tab[i, c_x], tab[i, c_y]
+
+
+@njit(inline="always")
+def effector_xy(p: KernelParams, st: State, e: int) -> tuple[float, float]:
+    """Position of effector ``e`` (:func:`mount_xy`)."""
+    return mount_xy(st, p.ef, e, E_ESCORT, E_X, E_Y)
 
 
 @njit(inline="always")
 def sensor_xy(p: KernelParams, st: State, s: int) -> tuple[float, float]:
-    """Position of sensor ``s``: escort-mounted = at the moving asset it flies with
-    (``S_ESCORT`` = 1 + its index), else fixed."""
-    if p.sf[s, S_ESCORT] > 0.0:
-        m = int(p.sf[s, S_ESCORT]) - 1
-        return st.mx[m], st.my[m]
-    return p.sf[s, S_X], p.sf[s, S_Y]
+    """Position of sensor ``s`` (:func:`mount_xy`)."""
+    return mount_xy(st, p.sf, s, S_ESCORT, S_X, S_Y)
 
 
 @njit(inline="always")

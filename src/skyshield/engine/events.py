@@ -11,7 +11,7 @@ from numba import njit
 
 from skyshield.contract import EVENT_KINDS, POS_ENTITIES, POS_EVERY_S, POS_STATES
 from skyshield.engine.compile import INF_TRACKS, KernelParams
-from skyshield.engine.state import C_LAST_POS, EPS_T, ST_AIR, ST_KILLED, State
+from skyshield.engine.state import C_LAST_POS, EPS_T, ST_AIR, ST_KILLED, State, estimate
 from skyshield.track.tracker import CONFIRMED
 
 # event kinds: codes = indices in contract.EVENT_KINDS
@@ -125,7 +125,6 @@ def positions(p: KernelParams, st: State, t: float) -> None:
         trk = st.trk
         for k in range(trk.tstat.shape[0]):
             if trk.tstat[k] == CONFIRMED:
-                d = t - trk.tt[k]
-                emit_pos(st, t, PE_TRACK, st.tser[k], trk.tx[k, 0] + d * trk.tx[k, 2],
-                         trk.tx[k, 1] + d * trk.tx[k, 3], 0.0,
+                ex, ey = estimate(st, k, t)
+                emit_pos(st, t, PE_TRACK, st.tser[k], ex, ey, 0.0,
                          PS_TRACKED if trk.tlab[k] >= 0 else PS_FALSE)

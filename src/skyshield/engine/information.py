@@ -48,7 +48,7 @@ from skyshield.engine.engagement import (
 )
 from skyshield.engine.events import EV_FALSE_KILL, EV_KILL, EV_MISS, EV_MISSED_KILL, EV_SHOT, emit
 from skyshield.engine.rng import absorb, to_unit, u2
-from skyshield.engine.state import C_NSER, EPS_T, ST_AIR, Outcome, State
+from skyshield.engine.state import C_NSER, EPS_T, ST_AIR, Outcome, State, estimate
 from skyshield.track.tracker import FREE, P_MISS_R, S_BIRTHS, process_scan
 
 TWO_PI = 2.0 * math.pi
@@ -187,11 +187,9 @@ def track_class(p: KernelParams, lab: int) -> int:
 
 
 @njit(inline="always")
-def estimate(st: State, k: int, t: float) -> tuple[float, float]:
-    """Track ``k``'s position estimate at ``t`` (its state predicted without noise)."""
-    tx = st.trk.tx
-    d = t - st.trk.tt[k]
-    return tx[k, 0] + d * tx[k, 2], tx[k, 1] + d * tx[k, 3]
+def label_wave(p: KernelParams, lab: int) -> int:
+    """The true wave of the drone behind label ``lab`` (-1 for a false alarm's)."""
+    return int(p.drone_wave[lab]) if lab >= 0 else -1
 
 
 @njit(inline="always")
@@ -240,7 +238,7 @@ def assess(p: KernelParams, st: State, e: int, k: int, lab: int, t: float, kille
     if covered:
         u = to_unit(absorb(absorb(st.hk[rng.S_ASSESS], p.eff_key[e]), np.uint64(a_e)))
         judged = (killed and u >= pmk) or (not killed and u < pfk)
-    w = int(p.drone_wave[lab]) if lab >= 0 else -1
+    w = label_wave(p, lab)
     if judged and live:
         st.trk.tstat[k] = FREE
     if judged and not killed:
@@ -282,7 +280,7 @@ def resolve_on_track(p: KernelParams, st: State, out: Outcome, r: int | np.integ
         if killed:
             record_kill(st, out, r, lab, p.drone_wave[lab], e, t, b, EV_KILL)
         else:
-            emit(st, t, EV_MISS, lab, int(p.drone_wave[lab]) if lab >= 0 else -1, e, -1, ax, ay)
+            emit(st, t, EV_MISS, lab, label_wave(p, lab), e, -1, ax, ay)
         assess(p, st, e, k, lab, t, killed, ax, ay, live)
         return
     wc = track_class(p, lab)
@@ -298,7 +296,7 @@ def resolve_on_track(p: KernelParams, st: State, out: Outcome, r: int | np.integ
     if not ok:
         release(st, e, c, live)
         return
-    w = int(p.drone_wave[lab]) if lab >= 0 else -1
+    w = label_wave(p, lab)
     spend_rounds(p, st, out, r, e, 1, t, b, EV_SHOT, lab, w,
                  int(st.tgt[lab]) if lab >= 0 else -1, ax, ay)
     killed = False

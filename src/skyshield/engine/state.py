@@ -353,3 +353,10 @@ def new_state(p: KernelParams, seed: int, rep: int | np.integer, rec: bool, evf:
         zR=np.zeros((D, 3)), zlab=np.zeros(D, np.int64),
     )
 
+
+@njit(inline="always")
+def estimate(st: State, k: int, t: float) -> tuple[float, float]:
+    """Track ``k``'s position estimate at ``t`` (its state predicted without noise)."""
+    tx = st.trk.tx
+    d = t - st.trk.tt[k]
+    return tx[k, 0] + d * tx[k, 2], tx[k, 1] + d * tx[k, 3]
