@@ -62,6 +62,8 @@ def _store_with(xs: np.ndarray, P: np.ndarray, t: float, status: int = tk.CONFIR
         tr.tstat[k] = status
         tr.thist[k] = 1
         tr.tage[k] = 1
+        tr.tupd[k] = t
+    tr.thw[0] = len(xs)  # slots filled by hand: the store's high-water mark above them
     return tr
 
 
@@ -236,8 +238,9 @@ def test_uncovered_tracks_are_untouched() -> None:
     tk.process_scan(tr, work, prm, 2.0, z, np.zeros(1), np.array([[100.0, 0.0, 100.0]]),
                     np.zeros(1, dtype=np.int64), 1, 0.0, 0.0, 1000.0)
     assert work.stats[tk.S_COVERED] == 1
-    for b, a in zip(before, tr, strict=True):
-        assert np.array_equal(b[1], a[1])
+    for name, b, a in zip(tr._fields, before, tr, strict=True):
+        if name != "thw":  # (the store's high-water mark, not a slot)
+            assert np.array_equal(b[1], a[1])
     assert tr.tt[0] == 2.0 and tr.thist[0] == 3 and tr.tx[0, 0] != xs[0, 0]
 
 
@@ -361,3 +364,24 @@ def test_jpda_cluster_cap_falls_back_to_gnn() -> None:
     _, s = run_scans(det, prm, 400)
     assert s[:, tk.S_JPDA_FALLBACK].sum() > 0 and s[:, tk.S_JPDA_CLUSTERS].sum() > 0
     assert s[:, tk.S_MAX_CLUSTER].max() >= 2
+
+
+def test_a_track_coasting_beyond_coast_s_is_deleted_wherever_it_is() -> None:
+    """P_COAST: a confirmed track no scan covers (so no miss counts) is deleted at the first
+    scan later than coast seconds after its last detection; a covered track is not."""
+    xs = np.array([[0.0, 0.0, 0.0, 0.0], [50_000.0, 0.0, 0.0, 0.0]])
+    tr = _store_with(xs, np.diag([100.0, 100.0, 25.0, 25.0]), 0.0)
+    work = tk.make_work(2, 2)
+    prm = tk.make_params(q=1.0, gate=16.0, m=2, n=3, drop=3, v0=30.0, coast=10.0)
+    for t in (4.0, 8.0, 10.0):  # the sensor covers track 0 only, and detects it
+        _ncf, ndel = tk.process_scan(tr, work, prm, t, np.array([0.0]), np.zeros(1),
+                                    np.array([[100.0, 0.0, 100.0]]),
+                                    np.zeros(1, dtype=np.int64), 1, 0.0, 0.0, 1000.0)
+        assert ndel == 0 and tr.tstat[1] == tk.CONFIRMED
+    _ncf, ndel = tk.process_scan(tr, work, prm, 10.5, np.array([0.0]), np.zeros(1),
+                                np.array([[100.0, 0.0, 100.0]]), np.zeros(1, dtype=np.int64),
+                                1, 0.0, 0.0, 1000.0)
+    assert ndel == 1 and work.dele[0] == 1 and tr.tstat[1] == tk.FREE
+    assert tr.tstat[0] == tk.CONFIRMED and tr.tupd[0] == 10.5
+    with pytest.raises(ValueError):
+        tk.make_params(q=1.0, gate=16.0, m=2, n=3, drop=3, v0=30.0, coast=0.0)

@@ -251,7 +251,7 @@ def _information(c2: Any, sf: np.ndarray, wave_count: np.ndarray, sen_rmax: np.n
 
     tr = c2.tracker
     prm = make_params(tr.q_m2s3, tr.gate, tr.confirm_m, tr.confirm_n, tr.drop_misses,
-                      tr.v0_mps)
+                      tr.v0_mps, coast=tr.coast_s)
     caps = np.array([fa_cap(float(m)) for m in sf[:, S_FA]], dtype=np.int64)
     N = int(wave_count.sum())
     tracks = c2.information == "tracks"

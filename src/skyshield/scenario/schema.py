@@ -613,6 +613,10 @@ class Tracker(Model):
     """Consecutive covering scans without a hit that delete a confirmed track."""
     v0_mps: NonNegFloat = 60.0
     """Standard deviation of a new track's velocity, m/s per axis."""
+    coast_s: PosFloat = 30.0
+    """A track with no detection associated for longer than this, seconds, is deleted at the
+    next scan of any sensor, wherever it is (misses count only inside a sensor's miss radius,
+    so without it a track coasting out of every miss radius would live for ever)."""
 
     @model_validator(mode="after")
     def _m_le_n(self) -> Tracker:

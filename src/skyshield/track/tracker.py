@@ -5,6 +5,7 @@ called from inside the simulation kernel.
 
 Event order within a scan (fixed):
 
+0. deletion of every live track with no detection associated for longer than ``P_COAST``;
 1. predict the covered live tracks (predicted position inside the sensor's disc) to ``t``;
 2. gating (``d² ≤ γ``) through a uniform spatial hash of the detections;
 3. clusters = connected components of the gated bipartite graph (union–find);
@@ -42,7 +43,8 @@ P_LAMBDA = 8     #: λ, clutter density per m² (JPDA)
 P_JPDA_CAP = 9   #: clusters with more tracks than this are associated by GNN (JPDA mode)
 P_STAGED = 10    #: 0 = one association of all covered tracks; 1 = confirmed first (Stone Soup)
 P_MISS_R = 11    #: misses count only for tracks this close to the scan's centre (inf: all covered)
-N_PARAMS = 12
+P_COAST = 12     #: a track with no detection for longer than this (s) is deleted (inf: never)
+N_PARAMS = 13
 
 # ---- per-scan statistics ``work.stats`` (int64), index constants
 S_CONFIRMED = 0       #: tracks confirmed this scan (slots in work.conf[:n])
@@ -59,6 +61,10 @@ S_COVERED = 10        #: live tracks covered by the scan
 S_DETS_DROPPED = 11   #: detections beyond capacity_dets (ignored)
 N_STATS = 16
 
+#: scans with at most this many (covered track, detection) combinations gate every pair
+#: directly; larger ones through the spatial hash (the same pairs, in the same order)
+BRUTE_PAIRS = 2048
+
 FREE = 0
 TENTATIVE = 1
 CONFIRMED = 2
@@ -66,7 +72,9 @@ HIST_MASK = (1 << 62) - 1
 
 
 class Tracks(NamedTuple):
-    """Track store of capacity ``T`` (slot ``k`` is free when ``tstat[k] == 0``)."""
+    """Track store of capacity ``T`` (slot ``k`` is free when ``tstat[k] == 0``; every slot
+    from ``thw[0]`` on is free: :func:`process_scan` keeps it so, and a caller that fills
+    slots itself raises ``thw[0]`` above them)."""
 
     tx: np.ndarray     #: (T, 4) state [px, py, vx, vy] at time tt
     tP: np.ndarray     #: (T, 4, 4) covariance
@@ -79,6 +87,8 @@ class Tracks(NamedTuple):
     tconf: np.ndarray  #: (T,) time of confirmation, -1 if not confirmed
     tage: np.ndarray   #: (T,) int64: covered scans since birth (birth scan = 1)
     tnupd: np.ndarray  #: (T,) int64: detections associated (birth = 1)
+    tupd: np.ndarray   #: (T,) time of the last associated detection (birth: tborn)
+    thw: np.ndarray    #: (1,) int64: high-water mark: every slot from thw[0] on is free
 
 
 class Work(NamedTuple):
@@ -132,6 +142,7 @@ class Work(NamedTuple):
     aP: np.ndarray
     hit: np.ndarray
     hlab: np.ndarray
+    cand: np.ndarray
     dused: np.ndarray
     conf: np.ndarray
     dele: np.ndarray
@@ -149,7 +160,7 @@ def new_tracks(t: int) -> Tracks:
         tstat=np.zeros(t, np.int8), thist=np.zeros(t, i64),
         tmiss=np.zeros(t, i64), tlab=np.full(t, -1, i64),
         tborn=np.zeros(t), tconf=np.full(t, -1.0), tage=np.zeros(t, i64),
-        tnupd=np.zeros(t, i64))
+        tnupd=np.zeros(t, i64), tupd=np.zeros(t), thw=np.zeros(1, i64))
 
 
 @njit(inline="always")
@@ -174,7 +185,8 @@ def new_work(t: int, d: int, p: int) -> Work:
         bmiss=np.zeros(t), wmiss=np.zeros(t), opt=np.zeros(t, i64), pref=np.zeros(t + 1),
         used=np.zeros(d + t, np.int8), hdet=np.zeros(d, i64), hbeta=np.zeros(d),
         sx=np.zeros((1, 4)), sP=np.zeros((1, 4, 4)), ax=np.zeros((2, 4)), aP=np.zeros((4, 4)),
-        hit=np.zeros(t, np.int8), hlab=np.zeros(t, i64), dused=np.zeros(d, np.int8),
+        hit=np.zeros(t, np.int8), hlab=np.zeros(t, i64), cand=np.zeros(d, i64),
+        dused=np.zeros(d, np.int8),
         conf=np.zeros(t, i64), dele=np.zeros(t, i64), born=np.zeros(t, i64),
         stats=np.zeros(N_STATS, i64))
 
@@ -202,12 +214,14 @@ def make_work(capacity_tracks: int, capacity_dets: int,
 
 def make_params(q: float, gate: float, m: int, n: int, drop: int, v0: float, mode: int = 0,
                 pd: float = 0.9, clutter_density: float = 1e-6, jpda_cap: int = 8,
-                staged: int = 0) -> np.ndarray:
+                staged: int = 0, coast: float = math.inf) -> np.ndarray:
     """The parameter vector ``prm`` (index constants ``P_*``), checked."""
     if not (q >= 0 and gate > 0 and v0 >= 0):
         raise ValueError("need q >= 0, gate > 0, v0 >= 0")
     if not (2 <= m <= n <= 62 and drop >= 1):
         raise ValueError("need 2 <= m <= n <= 62 and drop >= 1")
+    if not coast > 0:
+        raise ValueError("need coast > 0")
     if mode not in (0, 1) or staged not in (0, 1):
         raise ValueError("mode and staged are 0 or 1")
     if mode == 1 and not (0 < pd <= 1 and clutter_density > 0 and jpda_cap >= 1):
@@ -225,6 +239,7 @@ def make_params(q: float, gate: float, m: int, n: int, drop: int, v0: float, mod
     prm[P_JPDA_CAP] = jpda_cap
     prm[P_STAGED] = staged
     prm[P_MISS_R] = np.inf
+    prm[P_COAST] = coast
     return prm
 
 
@@ -286,46 +301,76 @@ def _build_hash(work: Work, zx: np.ndarray, zy: np.ndarray, nz: int,
 
 @njit(cache=True)
 def _gate(tracks: Tracks, work: Work, prm: np.ndarray, zx: np.ndarray, zy: np.ndarray,
-          zR: np.ndarray, lo: int, hi: int, grid: tuple[float, float, float, int, int],
-          rmax: float) -> int:
+          zR: np.ndarray, nz: int, lo: int, hi: int,
+          grid: tuple[float, float, float, int, int], rmax: float) -> int:
     """Gated pairs of the covered tracks ``cov[lo:hi]`` with the unused detections; pairs of
-    local track ``a`` are ``tps[a - lo] .. tps[a - lo + 1]``. Returns the pair count."""
+    local track ``a`` are ``tps[a - lo] .. tps[a - lo + 1]``, in increasing detection index.
+    Candidates: the detections within ``r`` per axis of the track, ``r² = γ (λ_max(P_pp) +
+    max_j λ_max(R_j))`` (no gated detection lies farther), found through the hash ``grid``
+    or, when ``grid`` has ``nx = 0`` (a small scan), by trying every detection. Returns the
+    pair count."""
     gate = prm[P_GATE]
     x0, y0, h, nx, ny = grid
     cap = work.pa.shape[0]
+    cand = work.cand
+    dused = work.dused
+    cstart = work.cstart
+    citems = work.citems
+    tx = tracks.tx
+    tP = tracks.tP
     npair = 0
     for a in range(lo, hi):
         work.tps[a - lo] = npair
         k = work.cov[a]
-        px = tracks.tx[k, 0]
-        py = tracks.tx[k, 1]
-        pxx = tracks.tP[k, 0, 0]
-        pxy = tracks.tP[k, 0, 1]
-        pyy = tracks.tP[k, 1, 1]
-        lam = 0.5 * (pxx + pyy) + math.sqrt(0.25 * (pxx - pyy) ** 2 + pxy * pxy)
-        r = math.sqrt(gate * (lam + rmax))
-        ix0 = max(0, math.floor((px - r - x0) / h))
-        ix1 = min(nx - 1, math.floor((px + r - x0) / h))
-        iy0 = max(0, math.floor((py - r - y0) / h))
-        iy1 = min(ny - 1, math.floor((py + r - y0) / h))
-        for iy in range(iy0, iy1 + 1):
-            for ix in range(ix0, ix1 + 1):
-                c = iy * nx + ix
-                for q in range(work.cstart[c], work.cstart[c + 1]):
-                    j = work.citems[q]
-                    if work.dused[j]:
-                        continue
-                    _, _, sxx, sxy, syy, d2 = innovation(tracks.tx, tracks.tP, k, zx[j], zy[j],
-                                                         zR[j, 0], zR[j, 1], zR[j, 2])
-                    if d2 <= gate:
-                        if npair < cap:
-                            work.pa[npair] = a
-                            work.pj[npair] = j
-                            work.pd2[npair] = d2
-                            work.plds[npair] = math.log(sxx * syy - sxy * sxy)
-                            npair += 1
-                        else:
-                            work.stats[S_PAIRS_DROPPED] += 1
+        px = tx[k, 0]
+        py = tx[k, 1]
+        pxx = tP[k, 0, 0]
+        pxy = tP[k, 0, 1]
+        pyy = tP[k, 1, 1]
+        # the candidates, in increasing detection index
+        nca = 0
+        if nx == 0:
+            # within r' ≥ r of the track, r'² = γ (tr(P_pp) + max_j λ_max(R_j))
+            r2 = gate * (pxx + pyy + rmax)
+            for j in range(nz):
+                dx = zx[j] - px
+                dy = zy[j] - py
+                if dx * dx + dy * dy <= r2 and not dused[j]:
+                    cand[nca] = j
+                    nca += 1
+        else:
+            lam = 0.5 * (pxx + pyy) + math.sqrt(0.25 * (pxx - pyy) ** 2 + pxy * pxy)
+            r = math.sqrt(gate * (lam + rmax))
+            ix0 = max(0, math.floor((px - r - x0) / h))
+            ix1 = min(nx - 1, math.floor((px + r - x0) / h))
+            iy0 = max(0, math.floor((py - r - y0) / h))
+            iy1 = min(ny - 1, math.floor((py + r - y0) / h))
+            for iy in range(iy0, iy1 + 1):
+                for ix in range(ix0, ix1 + 1):
+                    c = iy * nx + ix
+                    for q in range(cstart[c], cstart[c + 1]):
+                        j = citems[q]
+                        if not dused[j]:
+                            # insertion (a track has few candidates)
+                            v = nca - 1
+                            while v >= 0 and cand[v] > j:
+                                cand[v + 1] = cand[v]
+                                v -= 1
+                            cand[v + 1] = j
+                            nca += 1
+        for q in range(nca):
+            j = cand[q]
+            _, _, sxx, sxy, syy, d2 = innovation(tx, tP, k, zx[j], zy[j], zR[j, 0], zR[j, 1],
+                                                 zR[j, 2])
+            if d2 <= gate:
+                if npair < cap:
+                    work.pa[npair] = a
+                    work.pj[npair] = j
+                    work.pd2[npair] = d2
+                    work.plds[npair] = math.log(sxx * syy - sxy * sxy)
+                    npair += 1
+                else:
+                    work.stats[S_PAIRS_DROPPED] += 1
     work.tps[hi - lo] = npair
     work.stats[S_PAIRS] += npair
     return npair
@@ -338,7 +383,7 @@ def _associate(tracks: Tracks, work: Work, prm: np.ndarray, zx: np.ndarray, zy: 
     """Steps 2–5 (gating, clusters, association, update) for covered tracks ``cov[lo:hi]``."""
     gate = prm[P_GATE]
     miss_cost = math.sqrt(gate)
-    _gate(tracks, work, prm, zx, zy, zR, lo, hi, grid, rmax)
+    _gate(tracks, work, prm, zx, zy, zR, nz, lo, hi, grid, rmax)
     tps = work.tps
     par = work.parent
     nt = hi - lo
@@ -405,6 +450,26 @@ def _associate(tracks: Tracks, work: Work, prm: np.ndarray, zx: np.ndarray, zy: 
         if nr > work.stats[S_MAX_CLUSTER]:
             work.stats[S_MAX_CLUSTER] = nr
         # CSR: row r = track ctr[t0 + r]; its gated detections, then its missed column
+        if not jpda and nr == 1:
+            # one track: GNN's optimum is its cheapest gated detection, the first of equal
+            # costs (what sparse_lap gives on one row; a gated cost never exceeds the miss
+            # cost √γ, which comes last)
+            a = work.ctr[t0]
+            best = -1
+            bc = np.inf
+            for e in range(tps[a], tps[a + 1]):
+                ce = math.sqrt(work.pd2[e])
+                if ce < bc:
+                    bc = ce
+                    best = work.pj[e]
+            if best >= 0:
+                k = work.cov[lo + a]
+                work.dused[best] = 1
+                update_inplace(tracks.tx, tracks.tP, k, zx[best], zy[best], zR[best, 0],
+                               zR[best, 1], zR[best, 2])
+                work.hit[lo + a] = 1
+                work.hlab[lo + a] = zlab[best]
+            continue
         ne = 0
         bound = 1.0
         for r in range(nr):
@@ -414,8 +479,9 @@ def _associate(tracks: Tracks, work: Work, prm: np.ndarray, zx: np.ndarray, zy: 
             for e in range(tps[a], tps[a + 1]):
                 work.ci[ne] = work.colof[work.pj[e]]
                 work.cc[ne] = math.sqrt(work.pd2[e])
-                work.jw[ne] = pd * math.exp(-0.5 * work.pd2[e] - 0.5 * work.plds[e]) / (
-                    2.0 * math.pi * lam)
+                if jpda:
+                    work.jw[ne] = pd * math.exp(-0.5 * work.pd2[e] - 0.5 * work.plds[e]) / (
+                        2.0 * math.pi * lam)
                 ne += 1
             work.ci[ne] = nd + r
             work.cc[ne] = miss_cost
@@ -517,8 +583,20 @@ def process_scan(tracks: Tracks, work: Work, prm: np.ndarray, t: float, zx: np.n
     # 1. covered live tracks, predicted to t (staged: confirmed ones first)
     nc = 0
     cr2 = cr * cr
+    hw = min(tracks.thw[0], T)
+    while hw > 0 and tracks.tstat[hw - 1] == FREE:
+        hw -= 1
+    # 0. coasting: every live track without a detection for longer than P_COAST goes
+    ndel = 0
+    coast = prm[P_COAST]
+    if coast < np.inf:
+        for k in range(hw):
+            if tracks.tstat[k] != FREE and t - tracks.tupd[k] > coast:
+                tracks.tstat[k] = FREE
+                work.dele[ndel] = k
+                ndel += 1
     for pas in range(2 if staged else 1):
-        for k in range(T):
+        for k in range(hw):
             s = tracks.tstat[k]
             if s == FREE or (staged and (s == CONFIRMED) != (pas == 0)):
                 continue
@@ -550,15 +628,17 @@ def process_scan(tracks: Tracks, work: Work, prm: np.ndarray, t: float, zx: np.n
             b_ = zR[j, 1]
             c_ = zR[j, 2]
             rmax = max(rmax, 0.5 * (a_ + c_) + math.sqrt(0.25 * (a_ - c_) ** 2 + b_ * b_))
-        hsum = 0.0
-        for a in range(nc):
-            k = work.cov[a]
-            pxx = tracks.tP[k, 0, 0]
-            pxy = tracks.tP[k, 0, 1]
-            pyy = tracks.tP[k, 1, 1]
-            lam = 0.5 * (pxx + pyy) + math.sqrt(0.25 * (pxx - pyy) ** 2 + pxy * pxy)
-            hsum += math.sqrt(gate * (lam + rmax))
-        grid = _build_hash(work, zx, zy, nz, hsum / nc)
+        grid = (0.0, 0.0, 0.0, 0, 0)  # a small scan: no hash (nx = 0)
+        if nc * nz > BRUTE_PAIRS:
+            hsum = 0.0
+            for a in range(nc):
+                k = work.cov[a]
+                pxx = tracks.tP[k, 0, 0]
+                pxy = tracks.tP[k, 0, 1]
+                pyy = tracks.tP[k, 1, 1]
+                lam = 0.5 * (pxx + pyy) + math.sqrt(0.25 * (pxx - pyy) ** 2 + pxy * pxy)
+                hsum += math.sqrt(gate * (lam + rmax))
+            grid = _build_hash(work, zx, zy, nz, hsum / nc)
         # (+ 0 / nc - nc: plain int64, not literal ints, so that numba compiles one version)
         nz_ = nz + 0
         nc_ = nc + 0
@@ -582,6 +662,7 @@ def process_scan(tracks: Tracks, work: Work, prm: np.ndarray, t: float, zx: np.n
             tracks.thist[k] = ((tracks.thist[k] << 1) | 1) & HIST_MASK
             tracks.tmiss[k] = 0
             tracks.tnupd[k] += 1
+            tracks.tupd[k] = t
             tracks.tlab[k] = work.hlab[a]
         else:
             tracks.thist[k] = (tracks.thist[k] << 1) & HIST_MASK
@@ -591,7 +672,6 @@ def process_scan(tracks: Tracks, work: Work, prm: np.ndarray, t: float, zx: np.n
     n = int(prm[P_N])
     drop = int(prm[P_DROP])
     wmask = (1 << n) - 1
-    ndel = 0
     ncf = 0
     for a in range(nc):
         k = work.cov[a]
@@ -644,11 +724,14 @@ def process_scan(tracks: Tracks, work: Work, prm: np.ndarray, t: float, zx: np.n
         tracks.tmiss[k] = 0
         tracks.tlab[k] = zlab[j]
         tracks.tborn[k] = t
+        tracks.tupd[k] = t
         tracks.tconf[k] = -1.0
         tracks.tage[k] = 1
         tracks.tnupd[k] = 1
         work.born[st[S_BIRTHS]] = k
         st[S_BIRTHS] += 1
+        hw = max(hw, k + 1)
+    tracks.thw[0] = hw
     st[S_CONFIRMED] = ncf
     st[S_DELETED] = ndel
     return ncf, ndel
