@@ -3,11 +3,11 @@
 One object per drone, loops over every drone at every step, draws computed from the full key
 each time (Python integers, :mod:`skyshield.engine.rng`'s ``py_*`` twins). It shares nothing
 with the kernel but the compiled arrays, so that comparing the two replication by replication
-catches compilation, vectorisation and bookkeeping bugs in the fast path. One exception: under
+catches compilation, vectorisation and bookkeeping bugs in the fast path. Under
 ``c2.information: tracks`` (§4.5.2) it builds the measurements, false alarms, candidates,
-engagements and kill assessments itself but runs the multi-target tracker of
-:mod:`skyshield.track.tracker` (tested on its own against brute force and Stone Soup,
-``tests/track``), as the WTA policies call :mod:`skyshield.wta`.
+engagements and kill assessments itself and runs the plain-Python tracker of
+:mod:`skyshield.track.pyref` (``docs/tracking.md`` written out again, on the same kind of
+track store); the WTA policies it calls are :mod:`skyshield.wta`'s.
 
 :func:`run_replication` returns a :class:`BatchOutcome` with R = 1.
 """
@@ -405,12 +405,11 @@ class _Rep:
     # ------------------------------------------------------------------ §4.5.2 tracks
     def init_tracks(self) -> None:
         """The replication's one track store and what the model keeps per slot."""
-        from skyshield.track.tracker import make_tracks, make_work
+        from skyshield.track.tracker import make_tracks
 
         p = self.p
         T, D = int(p.trk_cap), int(p.det_cap)
         self.tracks = make_tracks(T)
-        self.twork = make_work(T, D)
         self.serial = [-1] * T  # the serial of the track in the slot (its last birth)
         self.reported = [math.inf] * T  # reported to C2 from (confirmation + latency)
         self.teng = [0] * T  # engagements under way on the slot's serial
@@ -425,7 +424,8 @@ class _Rep:
                     detected: list[Drone]) -> None:
         """§4.5.2: scan ``n_s`` of sensor ``s`` at ``t`` (at ``(sx, sy)``), its drones
         detected (in index order): measurements, false alarms, the tracker."""
-        from skyshield.track.tracker import P_MISS_R, S_BIRTHS, process_scan
+        from skyshield.track.pyref import process_scan_ref
+        from skyshield.track.tracker import P_MISS_R
 
         p = self.p
         sf = p.sf[s]
@@ -479,19 +479,18 @@ class _Rep:
             self.zx[j], self.zy[j] = mx, my
             self.zR[j, 0], self.zR[j, 1], self.zR[j, 2] = rxx, rxy, ryy
             self.zlab[j] = lab
-        tr, wk = self.tracks, self.twork
         prm = p.trk_prm.copy()
         prm[P_MISS_R] = p.sen_miss_r[s]  # misses only where the sensor expects to see
-        ncf, _ndel = process_scan(tr, wk, prm, float(t), self.zx, self.zy, self.zR,
-                                  self.zlab, int(nz), float(sx), float(sy), cov)
-        for b in range(int(wk.stats[S_BIRTHS])):
-            k = int(wk.born[b])
+        conf, _dele, born = process_scan_ref(self.tracks, prm, float(t), self.zx, self.zy,
+                                             self.zR, self.zlab, int(nz), float(sx),
+                                             float(sy), cov)
+        for k in born:
             self.serial[k] = self.next_serial
             self.next_serial += 1
             self.reported[k] = math.inf
             self.teng[k] = 0
-        for c in range(int(ncf)):
-            self.reported[int(wk.conf[c])] = t + float(sf[C.S_LAT])
+        for k in conf:
+            self.reported[k] = t + float(sf[C.S_LAT])
 
     def live(self, g: Engagement) -> bool:
         """The engagement's track still holds its slot (same serial, not deleted)."""
