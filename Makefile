@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev,ray,track-ref]'
+	$(BIN)/pip install -q -e '.[dev,ray,track-ref,notebook]'
 	touch $(STAMP)
 
 venv: $(STAMP)

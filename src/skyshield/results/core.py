@@ -14,6 +14,18 @@ import numpy as np
 from skyshield.contract import BIN_S, CAUSE_FRIENDLY_FIRE, CAUSE_FRIENDLY_FIRE_NAME
 from skyshield.results.stats import mean_interval, wilson_interval
 
+
+def _need(module: str) -> None:
+    """Import ``module`` or raise ImportError saying how to install it."""
+    import importlib
+
+    try:
+        importlib.import_module(module)
+    except ImportError as exc:
+        raise ImportError(f"{module} is needed for this: pip install 'skyshield[notebook]' "
+                          f"(or pip install {module})") from exc
+
+
 if TYPE_CHECKING:  # pragma: no cover
     from skyshield.args import Objective
     from skyshield.scenario.schema import Scenario
@@ -308,6 +320,108 @@ class Results:
         from skyshield.results.text import describe_results
 
         return describe_results(self, None if out is None else Path(out), objective)
+
+    # ------------------------------------------------------------------ tables
+    @cached_property
+    def _tables(self) -> dict[str, Any]:
+        from skyshield.results.store import build_tables
+
+        return build_tables(self)
+
+    def tables(self) -> dict[str, Any]:
+        """Every result table as a :class:`pyarrow.Table`, keyed by name: the tables of the
+        output folder (``results.duckdb`` / ``*.parquet``, schema in ``docs/architecture.md``),
+        missing values NULL."""
+        return dict(self._tables)
+
+    def table_names(self) -> list[str]:
+        """The names :meth:`tables`, :meth:`to_arrow` and :meth:`to_pandas` know."""
+        return list(self._tables)
+
+    def to_arrow(self, name: str = "replications") -> Any:
+        """The result table ``name`` as a :class:`pyarrow.Table`; an unknown name raises
+        :class:`KeyError` naming the known ones (and the closest)."""
+        t = self._tables
+        if name not in t:
+            import difflib
+
+            near = difflib.get_close_matches(name, list(t), n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            raise KeyError(f"no result table {name!r}{hint} (tables: {', '.join(t)})")
+        return t[name]
+
+    def to_pandas(self, name: str = "replications") -> Any:
+        """The result table ``name`` as a :class:`pandas.DataFrame` (NULL → ``NA``/``NaN``);
+        needs pandas (``pip install 'skyshield[notebook]'``)."""
+        _need("pandas")
+        return self.to_arrow(name).to_pandas()
+
+    def to_xarray(self) -> Any:
+        """The per-replication outcome as an :class:`xarray.Dataset` with named coordinates:
+        ``replication × asset`` (lost, loss time in s (NaN: not lost), hits, cause),
+        ``replication × wave`` and ``replication × effector`` counts, ``replication × wave ×
+        effector`` kills and shots, and ``replication × wave × minute`` /
+        ``replication × effector × minute`` time series (60 s bins, ``minute`` = bin start in
+        minutes); needs xarray (``pip install 'skyshield[notebook]'``)."""
+        _need("xarray")
+        import xarray as xr
+
+        o = self.outcome
+        R = self.replications
+        dims = {"asset": self.asset_names, "wave": self.wave_names,
+                "effector": self.effector_names}
+
+        data: dict[str, Any] = {}
+        ds: tuple[str, ...]
+        for key, arr in o.items():
+            if arr.ndim == 0 or arr.shape[0] != R:
+                continue
+            if key.startswith("asset_"):
+                ds = ("replication", "asset")
+            elif key.startswith("wave_eff_"):
+                ds = ("replication", "wave", "effector")
+            elif key.startswith("wave_"):
+                ds = ("replication", "wave", "minute")[:arr.ndim]
+            elif key.startswith("eff_") or key == "min_magazine":
+                ds = ("replication", "effector", "minute")[:arr.ndim]
+            elif arr.ndim == 1:
+                ds = ("replication",)
+            else:  # pragma: no cover - every outcome field is named above
+                continue
+            data[key] = (ds, arr)
+        bins = next((a.shape[2] for k, a in o.items() if k.endswith("_t") and a.ndim == 3), 0)
+        coords = {"replication": np.arange(R), **dims,
+                  "minute": np.arange(bins) * (BIN_S / 60.0)}
+        ds_ = xr.Dataset(data, coords=coords)
+        ds_.attrs.update(scenario=self.scenario_name, seed=self.seed,
+                         scenario_hash=self.scenario_hash)
+        return ds_
+
+    # ------------------------------------------------------------------ display
+    def __repr__(self) -> str:
+        parts = [f"scenario={self.scenario_name!r}", f"seed={self.seed}",
+                 f"replications={self.replications}"]
+        for a, (name, kind) in enumerate(zip(self.asset_names, self.asset_kinds, strict=True)):
+            if kind == "moving":
+                p, lo, hi = self.p_loss(a)
+                parts.append(f"P({name} lost)={100 * p:.2f} % [{100 * lo:.2f}, {100 * hi:.2f}]")
+        return f"Results({', '.join(parts)}; tables: .table_names(), .to_pandas(name))"
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        rows = []
+        for a, name in enumerate(self.asset_names):
+            p, lo, hi = self.p_loss(a)
+            rows.append(f"<tr><td>{escape(name)}</td><td>{escape(self.asset_kinds[a])}</td>"
+                        f"<td>{100 * p:.2f} %</td><td>[{100 * lo:.2f}, {100 * hi:.2f}] %</td>"
+                        "</tr>")
+        return (f"<div><b>Results</b> of {escape(self.scenario_name)}: "
+                f"{self.replications} replications, seed {self.seed}"
+                "<table><thead><tr><th>asset</th><th>kind</th><th>P(lost)</th>"
+                "<th>95 % interval</th></tr></thead><tbody>" + "".join(rows) +
+                "</tbody></table><small>tables: .table_names(), .to_pandas(name), "
+                ".to_xarray()</small></div>")
 
     # ------------------------------------------------------------------ storage
     def save(self, out_dir: str | Path, *, plots: bool = True, overwrite: bool = False,

@@ -712,6 +712,27 @@ class Scenario(Model):
             raise ValueError("a scenario needs at least one raid")
         return v
 
+    def _brief(self) -> str:
+        def n(k: int, word: str) -> str:
+            return f"{k} {word}{'' if k == 1 else 's'}"
+
+        drones = sum(r.count for r in self.raids)
+        return (f"{self.name!r}: {n(len(self.assets.moving), 'moving asset')}, "
+                f"{n(len(self.assets.fixed), 'site')}, {n(len(self.raids), 'raid')} "
+                f"({n(drones, 'drone')}), {n(len(self.sensors), 'sensor')}, "
+                f"{n(len(self.effectors), 'effector')}, {self.duration_s:g} s")
+
+    def __repr__(self) -> str:
+        return f"Scenario({self._brief()})"
+
+    def __str__(self) -> str:
+        return self.__repr__()
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        return f"<div><b>Scenario</b> {escape(self._brief())}</div>"
+
     @property
     def vip(self) -> MovingAsset | None:
         """The VIP: the first moving asset (asset :data:`VIP_INDEX` once compiled), which
