@@ -19,10 +19,11 @@ intervals), and the paired difference of each from the baseline with its 95 % in
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+# the frontier's rounding of estimates and intervals (JSON-ready: None for NaN)
+from skyshield.analysis.frontier import _ci, _r
 from skyshield.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,14 +41,6 @@ SETTINGS: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("tracks_heading", "tracks, intent from the heading",
      {"c2.information": "tracks", "c2.intent": "heading"}),
 )
-
-
-def _r(x: float, digits: int = 6) -> float | None:
-    return round(float(x), digits) if math.isfinite(x) else None
-
-
-def _ci(lo: float, hi: float, digits: int = 6) -> list[float | None]:
-    return [_r(lo, digits), _r(hi, digits)]
 
 
 def paired_measures(base: Results, other: Results) -> dict[str, Any]:

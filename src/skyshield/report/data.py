@@ -538,22 +538,24 @@ def load_run(folder: str | Path) -> RunData:
                 and isinstance(fd.get("neighbours"), list)):
             raise InputError("not a skyshield frontier (no designs, frontier, neighbours)",
                              file=str(front))
-        own = run_scenario_hash(folder)
-        if fd.get("scenario_hash") and own is not None and fd["scenario_hash"] != own:
-            data.notes.append(f"{front} skipped: it is a frontier of another scenario "
-                              f"('{fd.get('scenario')}')")
-        else:
-            data.frontier = fd
+        data.frontier = _of_this_run(data, front, fd, "a frontier")
     from skyshield.analysis.value_of_information import FILE as VOI_FILE
 
     voi = folder / VOI_FILE
     if voi.is_file():
         vd = _read_json(voi)
         _check(_Voi, vd, voi, "value of information")
-        own = run_scenario_hash(folder)
-        if vd.get("scenario_hash") and own is not None and vd["scenario_hash"] != own:
-            data.notes.append(f"{voi} skipped: it is of another scenario "
-                              f"('{vd.get('scenario')}')")
-        else:
-            data.voi = vd
+        data.voi = _of_this_run(data, voi, vd, "a value of information")
     return data
+
+
+def _of_this_run(data: RunData, path: Path, doc: dict[str, Any], what: str
+                 ) -> dict[str, Any] | None:
+    """``doc`` (read from ``path``), or ``None`` with a note when its ``scenario_hash`` is not
+    the run's: it would describe another scenario."""
+    own = run_scenario_hash(data.folder)
+    if doc.get("scenario_hash") and own is not None and doc["scenario_hash"] != own:
+        data.notes.append(f"{path} skipped: it is {what} of another scenario "
+                          f"('{doc.get('scenario')}')")
+        return None
+    return doc
