@@ -392,8 +392,9 @@ def fig_value_of_information(data: RunData) -> Figure | None:
         raise InputError(f"a malformed value of information ({exc!r})",
                          file=str(data.folder / "value_of_information.json")) from None
     axes[0].legend(fontsize=7, loc="best")
-    axes[0].set_title(f"Paired differences from {base['label']}: {voi['replications']} "
-                      f"replications each, seed {voi['seed']}", fontsize=9)
+    axes[0].set_title(f"Paired differences from C2 on the {base['label']}: "
+                      f"{voi['replications']} replications each, seed {voi['seed']}",
+                      fontsize=9)
     return fig
 
 
