@@ -3,8 +3,9 @@
 Thin: parse, call :func:`skyshield.report.build_report`, print. With ``--raid-sweep`` the
 sweep is run first by the analysis library (:mod:`skyshield.analysis.raid_sweep`), with
 ``--value-of-information N`` the paired truth/tracks runs
-(:mod:`skyshield.analysis.value_of_information`); the report only reads what they wrote. Only ``typer`` and the standard library at module level, so ``skyshield
---help`` stays instant.
+(:mod:`skyshield.analysis.value_of_information`); the report only reads what they wrote.
+Only ``typer`` and the standard library at module level, so ``skyshield --help`` stays
+instant.
 """
 
 from __future__ import annotations
@@ -47,21 +48,21 @@ def report(
     figures as PNG beside it."""
     from skyshield.report import build_report
 
-    if value_of_information is not None:
-        from skyshield.analysis.value_of_information import check_request
+    if raid_sweep or value_of_information is not None:
         from skyshield.report.data import load_run
 
-        # bad input is refused before any work (the raid sweep's too)
+        # a folder the report cannot read, or a bad N, is refused before any analysis runs
         load_run(outdir)
+    if value_of_information is not None:
+        from skyshield.analysis.value_of_information import check_request
+
         check_request(outdir, value_of_information)
     if raid_sweep:
         from skyshield.args import cap_workers
 
         workers = cap_workers(workers, force=force_workers) or 1
         from skyshield.analysis.raid_sweep import ensure_raid_sweep
-        from skyshield.report.data import load_run
 
-        load_run(outdir)  # a folder the report cannot read is refused before any sweep runs
         ensure_raid_sweep(outdir, replications=sweep_replications, workers=workers)
     if value_of_information is not None:
         from skyshield.analysis.value_of_information import run_value_of_information
