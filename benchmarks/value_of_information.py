@@ -4,25 +4,18 @@
 Run: ``.venv/bin/python -m benchmarks.value_of_information [-n 500] [--seed 1]``. For each
 example: P(each moving asset lost) and the value lost at the fixed sites under both
 settings, and the paired difference with its 95 % interval (normal approximation on the
-per-replication differences), and the rounds fired.
+per-replication differences), and the rounds fired. The numbers are those of
+:func:`skyshield.analysis.value_of_information.paired_measures`, the helper behind
+``skyshield report DIR --value-of-information N``.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _ci(d: np.ndarray) -> tuple[float, float, float]:
-    m = float(d.mean())
-    h = 1.96 * float(d.std(ddof=1)) / math.sqrt(d.size) if d.size > 1 else math.nan
-    return m, m - h, m + h
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,38 +24,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args(argv)
 
-    from skyshield.engine import compile_scenario, run_batch
+    from skyshield.analysis.value_of_information import SETTINGS, paired_measures
+    from skyshield.montecarlo import simulate
     from skyshield.scenario import load_scenario
+    from skyshield.scenario.paths import with_changes
 
+    truth, tracks = (changes for _key, _label, changes in SETTINGS[:2])
     for path in sorted((ROOT / "examples").glob("*.yaml")):
         sc = load_scenario(path)
-        runs = {}
-        for info in ("truth", "tracks"):
-            v = sc.model_copy(update={"c2": sc.c2.model_copy(update={"information": info})})
-            cs = compile_scenario(v)
-            runs[info] = (cs, run_batch(cs, args.seed, 0, args.replications))
-        cs, t = runs["truth"]
-        _, k = runs["tracks"]
-        fixed = np.array([kind == "fixed" for kind in cs.asset_kinds])
-        vals = cs.asset_values
+        t, k = (simulate(with_changes(sc, changes), args.replications, args.seed, record=0)
+                for changes in (truth, tracks))
+        m0, m = paired_measures(t, t), paired_measures(t, k)
         print(f"{path.name}: {args.replications} paired replications, seed {args.seed}")
-        for a, name in enumerate(cs.asset_names):
-            if fixed[a]:
-                continue
-            d = k.asset_lost[:, a].astype(float) - t.asset_lost[:, a]
-            m, lo, hi = _ci(d)
-            print(f"  P({name} lost): truth {t.asset_lost[:, a].mean():.2%}, tracks "
-                  f"{k.asset_lost[:, a].mean():.2%}, Δ {m * 100:+.2f} pt [{lo * 100:+.2f}, "
-                  f"{hi * 100:+.2f}]")
-        st = (t.asset_lost[:, fixed] * vals[fixed]).sum(axis=1)
-        sk = (k.asset_lost[:, fixed] * vals[fixed]).sum(axis=1)
-        m, lo, hi = _ci(sk - st)
-        print(f"  value lost at the sites: truth {st.mean():.2f}, tracks {sk.mean():.2f}, "
-              f"Δ {m:+.2f} [{lo:+.2f}, {hi:+.2f}]")
-        rt, rk = t.eff_shots.sum(axis=1), k.eff_shots.sum(axis=1)
-        false_rounds = (rk - k.wave_eff_shots.sum(axis=(1, 2))).mean()
-        print(f"  rounds: truth {rt.mean():.1f}, tracks {rk.mean():.1f} (in no wave's row: "
-              f"false tracks, friendly fire {false_rounds:.1f})")
+        for a, b in zip(m0["assets"], m["assets"], strict=True):
+            lo, hi = b["d_p_loss_ci95"]
+            print(f"  P({b['name']} lost): truth {a['p_loss']:.2%}, tracks {b['p_loss']:.2%}, "
+                  f"Δ {b['d_p_loss'] * 100:+.2f} pt [{lo * 100:+.2f}, {hi * 100:+.2f}]")
+        lo, hi = m["d_site_value_ci95"]
+        print(f"  value lost at the sites: truth {m0['site_value']:.2f}, "
+              f"tracks {m['site_value']:.2f}, Δ {m['d_site_value']:+.2f} [{lo:+.2f}, {hi:+.2f}]")
+        false_rounds = (k.outcome["eff_shots"].sum(axis=1)
+                        - k.outcome["wave_eff_shots"].sum(axis=(1, 2))).mean()
+        print(f"  rounds: truth {m0['rounds']:.1f}, tracks {m['rounds']:.1f} "
+              f"(in no wave's row: false tracks, friendly fire {false_rounds:.1f})")
     return 0
 
 

@@ -160,6 +160,7 @@ def simulate(
     precision: float | None = None,
     record: int = 2,
     progress: bool = False,
+    progress_label: str = "replications",
 ) -> Results:
     """Run the Monte Carlo.
 
@@ -182,6 +183,8 @@ def simulate(
         then those in which any asset was lost (``docs/scenario.md``, "Recordings").
     progress
         Show a progress bar.
+    progress_label
+        Its label (``skyshield report --value-of-information`` names the setting it runs).
 
     Returns
     -------
@@ -211,7 +214,7 @@ def simulate(
     batches = _batches(replications)
     vip = cs.asset_kinds.index("moving") if "moving" in cs.asset_kinds else 0
     parts: list[dict[str, np.ndarray]] = []
-    bar, stop = progress_bar("replications", replications, enabled=progress)
+    bar, stop = progress_bar(progress_label, replications, enabled=progress)
     ran = [0]  # replications finished, batch or not (what an interrupt had done)
 
     def advance(n: int) -> None:

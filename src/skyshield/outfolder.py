@@ -46,8 +46,9 @@ MANIFEST_FORMAT = 1
 #: The figures of a run (``plots/<name>.png``) and of its report (``report/<name>.png``).
 RUN_PLOTS = ("loss_probability", "timeline", "loss_causes", "wave_effectors", "effectors",
              "means", "map")
-REPORT_FIGURES = ("raid_sweep", "frontier", "loss_probability", "loss_causes", "wave_effectors",
-                  "leakers", "expenditure", "cost_exchange", "map")
+REPORT_FIGURES = ("raid_sweep", "frontier", "value_of_information", "loss_probability",
+                  "loss_causes", "wave_effectors", "leakers", "expenditure", "cost_exchange",
+                  "map")
 
 #: Every name each writer may write, relative to the folder: all skyshield ever removes from a
 #: folder without a manifest.
@@ -60,6 +61,7 @@ ARTEFACTS: dict[str, tuple[str, ...]] = {
     "faults": ("faults.json", "faults.duckdb", "plots/tornado.png"),
     "plan": ("plan.json", "strategy.json", "plots/plan_map.png"),
     "frontier": ("frontier.json", "frontier.duckdb", "frontier.png"),
+    "voi": ("value_of_information.json",),
 }
 #: Sub-folders the writers create (removed again when a removal leaves them empty).
 FOLDERS = ("parquet", "plots", "report")

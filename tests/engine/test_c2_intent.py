@@ -110,21 +110,35 @@ def _feint_scenario(intent: str, fraction: float) -> dict:
     return d
 
 
-def test_a_feint_heads_for_the_decoy_site_then_turns() -> None:
-    """Launched at (0, 40 km) with the feint site "Far" at (3 km, 25 km), |F − L| =
-    √(3000² + 15000²) = 15 297 m; with fraction 0.6 it turns at 0.6 · 15 297 / 50 = 183.6 s,
-    at 0.6 of the way to "Far", and then flies straight to its aim point (the site)."""
-    from skyshield.scenario import scenario_from_dict
+def _class_feint_scenario(intent: str) -> dict:
+    """The feint case with the catalogue's late-turning class ``owa_feint`` and no
+    ``feint_fraction`` on the raid: the class's 0.8 applies."""
+    d = _feint_scenario(intent, 0.6)
+    raid = d["raids"][0]
+    del raid["feint_fraction"]
+    raid["threat"] = "owa_feint"
+    d["effectors"][0]["pk"] = {"owa_feint": NEVER}
+    for site in d["assets"]["fixed"]:
+        site["vulnerability"] = {"owa_feint": 1.0}
+    return d
 
-    cs = build(_feint_scenario("oracle", 0.6))
-    rec = record_replication(cs, 3, 0)
+
+def _turn_s(fraction: float) -> float:
+    """Launch to turn: ``fraction`` of |F − L| = √(3000² + 15000²) = 15 297 m at 50 m/s."""
+    return fraction * math.sqrt(3000.0**2 + 15000.0**2) / SPEED
+
+
+def _assert_flies_the_feint(d: dict, fraction: float) -> None:
+    """The drone flies the launch–feint line until the turn, then the line from the turn
+    point to the site at the origin."""
+    rec = record_replication(build(d), 3, 0)
     pos = rec.positions
     dr = (np.asarray(pos["entity"]) == "drone")
     t = np.asarray(pos["t_s"])[dr]
     x = np.asarray(pos["x"])[dr]
     y = np.asarray(pos["y"])[dr]
     dist = math.sqrt(3000.0**2 + 15000.0**2)
-    t_sw = 0.6 * dist / SPEED
+    t_sw = _turn_s(fraction)
     tl = float(np.asarray(rec.events["t_s"])[np.asarray(rec.events["kind"]) == "launch"][0])
     before = (t > tl) & (t < tl + t_sw - 1.0)
     assert before.sum() >= 10
@@ -132,11 +146,53 @@ def test_a_feint_heads_for_the_decoy_site_then_turns() -> None:
     cross = x[before] * -15000.0 - (y[before] - 40000.0) * 3000.0
     assert np.abs(cross / dist).max() < 1e-6
     after = t > tl + t_sw + 1.0
+    assert after.sum() >= 10
     # then towards the site at the origin: on the line from the turn point to (0, 0)
-    px, py = 0.6 * 3000.0, 40000.0 - 0.6 * 15000.0
+    px, py = fraction * 3000.0, 40000.0 - fraction * 15000.0
     cross2 = x[after] * py - y[after] * px
     assert np.abs(cross2 / math.hypot(px, py)).max() < 60.0  # within a step of the turn
+
+
+def test_a_feint_heads_for_the_decoy_site_then_turns() -> None:
+    """Launched at (0, 40 km) with the feint site "Far" at (3 km, 25 km), |F − L| =
+    √(3000² + 15000²) = 15 297 m; with fraction 0.6 it turns at 0.6 · 15 297 / 50 = 183.6 s,
+    at 0.6 of the way to "Far", and then flies straight to its aim point (the site)."""
+    from skyshield.scenario import scenario_from_dict
+
+    assert math.isclose(_turn_s(0.6), 183.6, abs_tol=0.05)
+    _assert_flies_the_feint(_feint_scenario("oracle", 0.6), 0.6)
     assert scenario_from_dict(_feint_scenario("oracle", 0.6)).raids[0].feint_fraction == 0.6
+
+
+def test_the_late_turning_class_flies_its_own_feint() -> None:
+    """A raid of ``owa_feint`` that names no fraction loads with the class's 0.8 and turns
+    at 0.8 · 15 297 / 50 = 244.8 s; otherwise it is the Shahed class it derives from."""
+    from skyshield.scenario import default_catalogue, scenario_from_dict
+    from skyshield.scenario.equipment import perceived_class, raid_params
+
+    sc = scenario_from_dict(_class_feint_scenario("oracle"))
+    assert sc.raids[0].feint_fraction is None
+    assert raid_params(sc.raids[0])["feint_fraction"] == 0.8
+    cat = default_catalogue()
+    feint, shahed = cat.threats["owa_feint"].params, cat.threats["owa_piston"].params
+    assert {k: v for k, v in feint.items() if k != "feint_fraction"} == {
+        k: v for k, v in shahed.items() if k != "feint_fraction"}
+    assert perceived_class("owa_feint") == "owa_feint" and perceived_class("decoy") == "owa_piston"
+    for name, e in cat.effectors.items():
+        assert e.pk["owa_feint"] == e.pk["owa_piston"], name
+    assert math.isclose(_turn_s(0.8), 244.8, abs_tol=0.05)
+    _assert_flies_the_feint(_class_feint_scenario("oracle"), 0.8)
+
+
+@pytest.mark.parametrize("intent", ["oracle", "heading"])
+def test_the_late_turning_class_deceives_heading_until_the_turn(intent: str) -> None:
+    """As below with the class's fraction 0.8: ``oracle`` fires from the first cycle,
+    ``heading`` takes the drone for a threat to "Far" until it turns, 244.8 s after launch."""
+    first = np.asarray(_shot_times_of(_class_feint_scenario(intent))).min()
+    if intent == "oracle":
+        assert first <= 2.0
+    else:
+        assert _turn_s(0.8) - 1.0 <= first <= _turn_s(0.8) + 2 * 2.0 + 1.0
 
 
 @pytest.mark.parametrize("intent", ["oracle", "nearest", "heading"])

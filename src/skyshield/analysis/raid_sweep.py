@@ -20,6 +20,17 @@ RAID_SCALES = (0.25, 0.5, 1.0, 1.5, 2.0)
 PARAM = "drones in raids"
 
 
+def run_seed(folder: Path) -> int:
+    """The seed of the run in ``folder`` (its ``summary.json``), 0 when it records none: the
+    seed of the extra analyses the report runs, so that they pair with the run."""
+    import json
+
+    try:
+        return int(json.loads((folder / "summary.json").read_text("utf-8"))["seed"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+
+
 def run_raid_sweep(run_dir: str | Path, *, replications: int = 200, seed: int | None = None,
                    workers: int = 1, scales: tuple[float, ...] = RAID_SCALES) -> Path:
     """Run the raid-size sweep into ``run_dir/sweep.duckdb`` and return that path.
@@ -47,8 +58,6 @@ def run_raid_sweep(run_dir: str | Path, *, replications: int = 200, seed: int | 
     The analysis library's store makes the sweep resumable: run again after an interruption,
     the finished points are kept and only the missing ones run.
     """
-    import json
-
     from skyshield.analysis.sweep import SweepPlan, run_sweep
     from skyshield.scenario import load_scenario, scenario_from_dict
     from skyshield.scenario.identity import digest
@@ -61,10 +70,7 @@ def run_raid_sweep(run_dir: str | Path, *, replications: int = 200, seed: int | 
     check_run_args(replications, workers=workers, replications_field="--sweep-replications")
     sc = load_scenario(path)
     if seed is None:
-        try:
-            seed = int(json.loads((folder / "summary.json").read_text("utf-8"))["seed"])
-        except (OSError, ValueError, KeyError, TypeError):
-            seed = 0
+        seed = run_seed(folder)
     base = sc.model_dump(mode="json")
     points, scenarios = [], []
     for f in scales:

@@ -34,6 +34,8 @@ class ReportOutput:
         The replications the page replays.
     sweep
         The sweep database the loss-against-raid-size figure comes from, or ``None``.
+    voi
+        The ``value_of_information.json`` the section "What C2 knows" shows, or ``None``.
     notes
         What the report left out and why (a sweep of another scenario...).
     """
@@ -42,6 +44,7 @@ class ReportOutput:
     figures: dict[str, Path] = field(default_factory=dict)
     replays: list[int] = field(default_factory=list)
     sweep: str | None = None
+    voi: str | None = None
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
@@ -52,6 +55,7 @@ class ReportOutput:
             "figures": {k: str(v) for k, v in self.figures.items()},
             "replays": self.replays,
             "sweep": self.sweep,
+            "value_of_information": self.voi,
             "notes": self.notes,
         }
 
@@ -69,6 +73,8 @@ class ReportOutput:
         if self.sweep is None and not self.notes:
             lines.append("no sweep.duckdb in the folder: the loss-against-raid-size figure is "
                          "left out")
+        if self.voi is not None:
+            lines.append(f"value of information: {self.voi}")
         lines += [f"note: {n}" for n in self.notes]
         from skyshield.display import term_block
 
@@ -150,7 +156,10 @@ def build_report(run_dir: str | Path, *, replays: list[int] | None = None,
     names = [f"report/{name}" for name in written]
     check_entries(folder, names, option="OUTDIR")
     out_folder(out, option="OUTDIR", what="report folder")
+    from skyshield.analysis.value_of_information import FILE as VOI_FILE
+
     result = ReportOutput(html=out / "index.html", replays=reps, sweep=data.sweep_source,
+                          voi=None if data.voi is None else str(folder / VOI_FILE),
                           notes=list(data.notes))
     if png:
         result.figures = {stem: out / f"{stem}.png" for stem in figures}

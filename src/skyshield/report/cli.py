@@ -1,9 +1,11 @@
 """``skyshield report OUTDIR``: the after-action report of a run folder.
 
 Thin: parse, call :func:`skyshield.report.build_report`, print. With ``--raid-sweep`` the
-sweep is run first by the analysis library (:mod:`skyshield.analysis.raid_sweep`); the report
-only reads it. Only ``typer`` and the standard library at module level, so ``skyshield
---help`` stays instant.
+sweep is run first by the analysis library (:mod:`skyshield.analysis.raid_sweep`), with
+``--value-of-information N`` the paired truth/tracks runs
+(:mod:`skyshield.analysis.value_of_information`); the report only reads what they wrote.
+Only ``typer`` and the standard library at module level, so ``skyshield --help`` stays
+instant.
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ def report(
     = False,
     sweep_replications: Annotated[int, typer.Option(
         help="Replications per point of --raid-sweep.")] = 200,
+    value_of_information: Annotated[int | None, typer.Option(
+        "--value-of-information", metavar="N",
+        help="First run the run's scenario with C2 on the truth, on tracks, and on tracks "
+             "with intent from the heading, N paired replications each, into "
+             "DIR/value_of_information.json (kept when it already holds this scenario, N "
+             "and seed); the report shows what C2's knowledge is worth.")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes for --raid-sweep.")] = 1,
     force_workers: Annotated[bool, typer.Option(
         "--force-workers", help="Start --workers processes even beyond the CPU count.")]
@@ -40,15 +48,27 @@ def report(
     figures as PNG beside it."""
     from skyshield.report import build_report
 
+    if raid_sweep or value_of_information is not None:
+        from skyshield.report.data import load_run
+
+        # a folder the report cannot read, or a bad N, is refused before any analysis runs
+        load_run(outdir)
+    if value_of_information is not None:
+        from skyshield.analysis.value_of_information import check_request
+
+        check_request(outdir, value_of_information)
     if raid_sweep:
         from skyshield.args import cap_workers
 
         workers = cap_workers(workers, force=force_workers) or 1
         from skyshield.analysis.raid_sweep import ensure_raid_sweep
-        from skyshield.report.data import load_run
 
-        load_run(outdir)  # a folder the report cannot read is refused before any sweep runs
         ensure_raid_sweep(outdir, replications=sweep_replications, workers=workers)
+    if value_of_information is not None:
+        from skyshield.analysis.value_of_information import run_value_of_information
+
+        run_value_of_information(outdir, replications=value_of_information,
+                                 progress=not json_out)
     out = build_report(outdir, replays=replay, png=png)
     sys.stdout.write(out.to_json() if json_out else out.describe())
 

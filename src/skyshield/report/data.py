@@ -61,6 +61,9 @@ class RunData:
     sweep_skipped: str | None = None
     #: ``frontier.json`` of ``skyshield frontier --out`` into this folder (same scenario)
     frontier: dict[str, Any] | None = None
+    #: ``value_of_information.json`` of ``skyshield report --value-of-information`` (same
+    #: scenario)
+    voi: dict[str, Any] | None = None
 
     @property
     def recorded_reps(self) -> list[int]:
@@ -177,6 +180,40 @@ class _Summary(BaseModel):
     cost: _Cost = _Cost()
     friendly_fire: _FriendlyFire = _FriendlyFire()
     leak: _Leak | None = None
+
+
+class _VoiAsset(BaseModel):
+    model_config = _ANY
+    name: str
+    p_loss: _Num
+    p_loss_ci95: _Pair
+    d_p_loss: _Num
+    d_p_loss_ci95: _Pair
+
+
+class _VoiSetting(BaseModel):
+    model_config = _ANY
+    key: str
+    label: str
+    assets: list[_VoiAsset]
+    site_value: _Num
+    site_value_ci95: _Pair
+    d_site_value: _Num
+    d_site_value_ci95: _Pair
+    rounds: _Num
+    d_rounds: _Num
+    d_rounds_ci95: _Pair
+
+
+class _Voi(BaseModel):
+    """``value_of_information.json`` (:mod:`skyshield.analysis.value_of_information`)."""
+
+    model_config = _ANY
+    scenario: str | None = None
+    scenario_hash: str | None = None
+    replications: int
+    seed: int
+    settings: Annotated[list[_VoiSetting], Field(min_length=1)]
 
 
 _XY = Annotated[list[float], Field(min_length=2, max_length=2)]
@@ -501,10 +538,24 @@ def load_run(folder: str | Path) -> RunData:
                 and isinstance(fd.get("neighbours"), list)):
             raise InputError("not a skyshield frontier (no designs, frontier, neighbours)",
                              file=str(front))
-        own = run_scenario_hash(folder)
-        if fd.get("scenario_hash") and own is not None and fd["scenario_hash"] != own:
-            data.notes.append(f"{front} skipped: it is a frontier of another scenario "
-                              f"('{fd.get('scenario')}')")
-        else:
-            data.frontier = fd
+        data.frontier = _of_this_run(data, front, fd, "a frontier")
+    from skyshield.analysis.value_of_information import FILE as VOI_FILE
+
+    voi = folder / VOI_FILE
+    if voi.is_file():
+        vd = _read_json(voi)
+        _check(_Voi, vd, voi, "value of information")
+        data.voi = _of_this_run(data, voi, vd, "a value of information")
     return data
+
+
+def _of_this_run(data: RunData, path: Path, doc: dict[str, Any], what: str
+                 ) -> dict[str, Any] | None:
+    """``doc`` (read from ``path``), or ``None`` with a note when its ``scenario_hash`` is not
+    the run's: it would describe another scenario."""
+    own = run_scenario_hash(data.folder)
+    if doc.get("scenario_hash") and own is not None and doc["scenario_hash"] != own:
+        data.notes.append(f"{path} skipped: it is {what} of another scenario "
+                          f"('{doc.get('scenario')}')")
+        return None
+    return doc

@@ -341,7 +341,6 @@ def fig_map(data: RunData) -> Figure:
     return fig
 
 
-#: (file stem, title, renderer) in page order.
 def fig_frontier(data: RunData) -> Figure | None:
     """The escort/area frontier of ``skyshield frontier --out`` into this folder."""
     if data.frontier is None:
@@ -357,10 +356,55 @@ def fig_frontier(data: RunData) -> Figure | None:
     return fig
 
 
+def fig_value_of_information(data: RunData) -> Figure | None:
+    """The paired differences of ``value_of_information.json`` against its first setting
+    (C2 on the truth): one panel per moving asset (Δ P(lost), percentage points) and one for
+    the value lost at the fixed sites, each setting a marker with its 95 % interval."""
+    if data.voi is None:
+        return None
+    voi = data.voi
+    base, rest = voi["settings"][0], voi["settings"][1:]
+    panels: list[tuple[str, list[tuple[Any, list[Any]]], float]] = []
+    for a, asset in enumerate(base["assets"]):
+        panels.append((f"Δ P({asset['name']} lost), percentage points",
+                       [(s["assets"][a]["d_p_loss"], s["assets"][a]["d_p_loss_ci95"])
+                        for s in rest], 100.0))
+    panels.append(("Δ value lost at the fixed sites (value units per replication)",
+                   [(s["d_site_value"], s["d_site_value_ci95"]) for s in rest], 1.0))
+    fig = _figure(7.5, 1.2 + 1.1 * len(panels))
+    axes = fig.subplots(len(panels), 1, squeeze=False)[:, 0]
+    colours = ("#e65100", "#2e7d32", "#6a1b9a", "#00838f")
+    y = np.arange(len(rest))[::-1].astype(float)
+    try:
+        for ax, (xlabel, vals, scale) in zip(axes, panels, strict=True):
+            for k, (s, (d, ci)) in enumerate(zip(rest, vals, strict=True)):
+                m = scale * _num(d)
+                lo, hi = scale * _num(ci[0]), scale * _num(ci[1])
+                ax.errorbar([m], [y[k]], xerr=[[max(m - lo, 0.0)], [max(hi - m, 0.0)]],
+                            fmt="o", color=colours[k % len(colours)], capsize=4,
+                            label=f"{s['label']} (95 % paired interval)")
+            ax.axvline(0.0, color="black", lw=0.8)
+            ax.set_yticks([])
+            ax.set_ylim(-0.6, len(rest) - 0.4)
+            ax.set_xlabel(xlabel)
+            ax.grid(axis="x", alpha=0.3)
+    except (KeyError, TypeError, IndexError) as exc:
+        raise InputError(f"a malformed value of information ({exc!r})",
+                         file=str(data.folder / "value_of_information.json")) from None
+    axes[0].legend(fontsize=7, loc="best")
+    axes[0].set_title(f"Paired differences from C2 on the {base['label']}: "
+                      f"{voi['replications']} replications each, seed {voi['seed']}",
+                      fontsize=9)
+    return fig
+
+
+#: (file stem, title, renderer) in page order.
 FIGURES: tuple[tuple[str, str, Callable[[RunData], Figure | None]], ...] = (
     ("raid_sweep", "Loss probability against raid size", fig_raid_sweep),
     ("frontier", "The escort/area split: designs of doctrine (skyshield frontier)",
      fig_frontier),
+    ("value_of_information", "What C2 knows: paired differences from C2 on the truth",
+     fig_value_of_information),
     ("loss_probability", "Loss probability per asset", fig_loss),
     ("loss_causes", "Losses by cause", fig_loss_causes),
     ("wave_effectors", "Rounds and kills by wave × effector", fig_wave_effectors),

@@ -186,6 +186,63 @@ def _leak_split_html(assets: list[dict[str, Any]]) -> str:
          "P(loss | no leak) (95 % interval; losses/replications)"], rows, "num"))
 
 
+#: What the value-of-information section says when the folder has no such file.
+VOI_HINT = (
+    "Not measured for this folder (no <code>value_of_information.json</code>). Run "
+    "<code>skyshield report DIR --value-of-information N</code> to run the folder's scenario "
+    "with C2 on the truth and on tracks, N paired replications each.")
+
+
+def _pt(d: Any, ci: list[Any]) -> str:
+    """A paired Δ of a probability in percentage points with its interval."""
+    if d is None or ci[0] is None or ci[1] is None:
+        return "—"
+    return f"{100 * float(d):+.2f} pt [{100 * float(ci[0]):+.2f}, {100 * float(ci[1]):+.2f}]"
+
+
+def _delta(d: Any, ci: list[Any], fmt: str = "+.2f") -> str:
+    if d is None or ci[0] is None or ci[1] is None:
+        return "—"
+    return f"{float(d):{fmt}} [{float(ci[0]):{fmt}}, {float(ci[1]):{fmt}}]"
+
+
+def voi_html(voi: dict[str, Any] | None, figure: str = "") -> str:
+    """The section "What C2 knows": each setting's P(loss) of every moving asset, value lost
+    at the fixed sites and rounds, with the paired Δ from the first setting (95 %), then
+    ``figure`` (HTML, already escaped)."""
+    if voi is None:
+        return f'<p class="note" id="voi-missing">{VOI_HINT}</p>'
+    settings = voi["settings"]
+    names = [str(a["name"]) for a in settings[0]["assets"]]
+    head = ["setting"]
+    for n in names:
+        head += [f"P({escape(n)} lost) [95 %]", "Δ paired [95 %]"]
+    head += ["value lost at the sites [95 %]", "Δ paired [95 %]", "rounds per replication",
+             "Δ paired [95 %]"]
+    rows = []
+    for k, st in enumerate(settings):
+        row = [escape(str(st["label"]))]
+        for a in st["assets"]:
+            lo, hi = a["p_loss_ci95"]
+            row += [f"{_pct(a['p_loss'])} [{_pct(lo)}, {_pct(hi)}]",
+                    "—" if k == 0 else _pt(a["d_p_loss"], a["d_p_loss_ci95"])]
+        lo, hi = st["site_value_ci95"]
+        row += [f"{_num(st['site_value'])} [{_num(lo)}, {_num(hi)}]",
+                "—" if k == 0 else _delta(st["d_site_value"], st["d_site_value_ci95"]),
+                _num(st["rounds"], ",.1f"),
+                "—" if k == 0 else _delta(st["d_rounds"], st["d_rounds_ci95"], "+.1f")]
+        rows.append(row)
+    lead = escape(
+        f"The run's scenario with C2 acting on the truth (exact positions; intent as "
+        f"written) and on tracks from its sensors (docs/model.md §4.5.2), "
+        f"{voi['replications']} paired replications each, seed {voi['seed']}: the same "
+        "replications with the same random draws (common random numbers), so each Δ is the "
+        "mean of the per-replication differences from the first row, with its 95 % normal "
+        "interval.")
+    return (f'<p class="note">{lead}</p>'
+            + _table(head, rows, "num") + figure)
+
+
 def _metres(values: np.ndarray) -> list[int]:
     """Coordinates as whole metres (missing ones as 0: the event then has no place)."""
     v = np.array([np.nan if x is None else float(x) for x in values], dtype=float)
@@ -266,6 +323,7 @@ def render_page(data: RunData, figures: dict[str, bytes], reps: list[int],
     s = data.summary
     name = str(s.get("scenario") or data.layout.get("name") or "scenario")
     figs = []
+    voi_figure = ""
     for stem, title, _make in FIGURES:
         if stem == "raid_sweep" and stem not in figures:
             figs.append(f'<section id="fig-{stem}"><h3>{escape(title)}</h3>'
@@ -274,9 +332,13 @@ def render_page(data: RunData, figures: dict[str, bytes], reps: list[int],
         if stem not in figures:
             continue
         b64 = base64.b64encode(figures[stem]).decode("ascii")
-        figs.append(f'<figure id="fig-{stem}"><img alt="{escape(title)}" '
-                    f'src="data:image/png;base64,{b64}"><figcaption>{escape(title)} '
-                    f'(<code>report/{stem}.png</code>)</figcaption></figure>')
+        html = (f'<figure id="fig-{stem}"><img alt="{escape(title)}" '
+                f'src="data:image/png;base64,{b64}"><figcaption>{escape(title)} '
+                f'(<code>report/{stem}.png</code>)</figcaption></figure>')
+        if stem == "value_of_information":  # beside its table, in its own section
+            voi_figure = html
+        else:
+            figs.append(html)
     payload = replay_payload(data, reps)
     values = {
         "title": escape(f"{name} — after-action report"),
@@ -286,6 +348,7 @@ def render_page(data: RunData, figures: dict[str, bytes], reps: list[int],
         "css": _asset("report.css"),
         "js": _asset("replay.js"),
         "summary": summary_html(s),
+        "voi": voi_html(data.voi, voi_figure),
         "figures": "\n".join(figs),
         "data": json_for_script(payload),
         "replay_note": escape(

@@ -350,8 +350,8 @@ class Raid(Model):
     rcs_m2: PosFloat | None = None
     """Radar cross-section, square metres (default: the class's)."""
     feint_fraction: Annotated[Float, Field(ge=0.0, lt=1.0)] | None = None
-    """Feint (strikes only; default: the class's ``feint_fraction``, 0 for every catalogue
-    class): each drone first heads for a decoy site drawn from this raid's site weights and
+    """Feint (strikes only; default: the class's ``feint_fraction``: 0.8 for ``owa_feint``,
+    0 for every other catalogue class): each drone first heads for a decoy site drawn from this raid's site weights and
     turns for its real aim point after this share of the straight flight time from its launch
     point to that site (``docs/model.md`` §3, §4.2)."""
 
