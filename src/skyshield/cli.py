@@ -23,6 +23,40 @@ app = typer.Typer(
 )
 
 
+def _plain_flags() -> None:
+    """Help shows a flag (``--json``) without a value type: this typer version writes
+    ``<bool>`` after every flag, as if it took a value."""
+    from typer.core import TyperOption
+
+    show = getattr(TyperOption, "display_type_rich", None)
+    if show is None or getattr(show, "_skyshield", False):  # pragma: no cover
+        return
+
+    def display_type_rich(self: TyperOption, ctx: object) -> str | None:
+        return None if self.is_flag else show(self, ctx)
+
+    display_type_rich._skyshield = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_plain_flags()
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from skyshield._version import __version__
+
+        print(f"skyshield {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True,
+        help="Print the version and exit.")) -> None:
+    """Plan and stress-test the air defence of high-value assets against drone raids."""
+
+
 _registered = False
 
 

@@ -23,6 +23,7 @@ def run(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
     out: Annotated[Path | None, typer.Option(
+        "--out", "-o",
         help="Output folder (results.duckdb, parquet/, summary.json, plots/).")] = None,
     precision: Annotated[float | None, typer.Option(
         help="Run until the 95 % interval half-width of the VIP loss probability is at most P.",

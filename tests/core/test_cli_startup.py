@@ -30,3 +30,18 @@ def test_every_command_is_listed() -> None:
                          text=True, check=True, timeout=60)
     for cmd in ("run", "validate", "catalogue", "plan", "sweep", "faults", "report", "wta"):
         assert f" {cmd} " in out.stdout, cmd
+
+
+def test_version_and_plain_flags() -> None:
+    """``--version`` prints the version; a flag's help shows no value type; ``-o`` is
+    ``--out``."""
+    from skyshield._version import __version__
+
+    out = subprocess.run([sys.executable, "-m", "skyshield.cli", "--version"],
+                         capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.strip() == f"skyshield {__version__}"
+    out = subprocess.run([sys.executable, "-m", "skyshield.cli", "run", "--help"],
+                         capture_output=True, text=True, check=True, timeout=60,
+                         env={"COLUMNS": "100", "PATH": "/usr/bin:/bin"})
+    assert "<bool>" not in out.stdout and "--json" in out.stdout
+    assert any("--out" in line and "-o " in line for line in out.stdout.splitlines())

@@ -33,6 +33,7 @@ def sweep(
         "--independent-seeds", help="Give each point its own seed, derived from --seed and "
                                     "the point's index.")] = False,
     out: Annotated[Path | None, typer.Option(
+        "--out", "-o",
         help="Sweep folder (sweep.duckdb, sweep_points.parquet); running the same command "
              "again resumes it. Default: out/sweep-<scenario>-<key>.")] = None,
     backend: Annotated[str, typer.Option(help="process (local pool) or ray.")] = "process",
@@ -74,6 +75,7 @@ def faults(
         "--replications", "-n", help="Replications of every run.")] = 1000,
     seed: Annotated[int, typer.Option(help="Seed shared by every run.")] = 0,
     out: Annotated[Path | None, typer.Option(
+        "--out", "-o",
         help="Folder for faults.json, faults.duckdb and plots/tornado.png.")] = None,
     tornado: Annotated[bool, typer.Option(
         "--tornado/--no-tornado", help="Also run the sensitivity (tornado) analysis.")] = True,
@@ -142,6 +144,7 @@ def frontier(
         "--replications", "-n", help="Replications of every design.")] = 2000,
     seed: Annotated[int, typer.Option(help="Seed shared by every design.")] = 0,
     out: Annotated[Path | None, typer.Option(
+        "--out", "-o",
         help="Folder for frontier.json, frontier.duckdb and frontier.png.")] = None,
     backend: Annotated[str, typer.Option(help="process (local pool) or ray.")] = "process",
     address: Annotated[str | None, typer.Option(help="Ray cluster address.")] = None,

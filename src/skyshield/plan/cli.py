@@ -44,6 +44,7 @@ def plan(
         "--overwrite", help="Replace the skyshield files of another scenario found in --out "
                             "(files skyshield did not write are kept).")] = False,
     out: Annotated[Path | None, typer.Option(
+        "--out", "-o",
         help="Output folder: plan.json, strategy.json (for plan-draw), plots/plan_map.png.",
     )] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
