@@ -44,3 +44,25 @@ def test_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["catalogue"]) == 0
     out = capsys.readouterr().out
     assert out == describe_catalogue(cat) and out.endswith("Sources: docs/catalogue.md\n")
+
+
+def test_validate_prints_the_timeline() -> None:
+    """Departure and arrival from the flight plan (as the kernel's plan), raid windows in
+    time order, the leak last; counts in the singular where there is one."""
+    from skyshield.engine import compile_scenario
+
+    sc = load_scenario(FLAGSHIP)
+    tl = scenario_info(sc)["timeline"]
+    timed = [e["t_s"] for e in tl if e["t_s"] is not None]
+    assert timed == sorted(timed) and tl[-1]["what"] == "leak"
+    dep = next(e for e in tl if e["what"] == "departure")
+    arr = next(e for e in tl if e["what"] == "arrival")
+    cs = compile_scenario(sc)
+    n = int(cs.params.plan_n[0])
+    assert dep["t_s"] == cs.params.plan_t[0, 0] and arr["t_s"] == cs.params.plan_t[0, n - 1]
+    assert arr["flight_s"] == pytest.approx(arr["t_s"] - dep["t_s"])
+    assert {e["name"] for e in tl if e["what"] == "raid launches"} == {r.name for r in sc.raids}
+    text = describe_scenario(sc, FLAGSHIP)
+    assert f"{sc.vip.name} departs" in text and "arrives after" in text
+    one = sc.model_copy(update={"sensors": sc.sensors[:1]})
+    assert "1 sensor," in describe_scenario(one, FLAGSHIP)

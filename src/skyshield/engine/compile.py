@@ -25,6 +25,7 @@ from skyshield.scenario.geo import to_local
 from skyshield.scenario.keys import LEAK_WAVE_NAME, name_key
 from skyshield.scenario.schema import VIP_INDEX, Raid, Scenario
 from skyshield.scenario.sizes import fa_cap, time_grid
+from skyshield.scenario.timeline import asset_plan
 
 # wave float columns (WF)
 W_SPEED, W_ALT, W_ACOU, W_LETHAL, W_SEEKER, W_ENDUR, W_COST = range(7)
@@ -188,40 +189,6 @@ class CompiledScenario:
     for the reference implementation."""
 
 
-def _plan(wps: list[tuple[float, float]], times: list[float | None], speed: float,
-          departure: float, ground: list[float] | None = None
-          ) -> tuple[list[float], list[float], list[float], list[bool]]:
-    """Plan points: a given ``t_s`` wins; otherwise the previous time + distance/speed. A
-    waypoint with ground time ``g > 0`` becomes two points, arrival and take-off ``g`` later,
-    joined by a ground leg (``docs/model.md`` §1). Returns x, y, t and, per leg, whether it
-    is on the ground."""
-    ground = ground or [0.0] * len(wps)
-    xs: list[float] = []
-    ys: list[float] = []
-    ts: list[float] = []
-    gnd: list[bool] = []
-    for k, (p, t) in enumerate(zip(wps, times, strict=True)):
-        if t is not None:
-            tk = float(t)
-        elif k == 0:
-            tk = float(departure)
-        else:
-            tk = ts[-1] + math.dist(wps[k - 1], p) / speed
-        if ts and tk <= ts[-1]:  # keep times strictly increasing (no zero-length leg)
-            tk = ts[-1] + 1e-9
-        if ts:
-            gnd.append(False)
-        xs.append(p[0])
-        ys.append(p[1])
-        ts.append(tk)
-        if ground[k] > 0.0:
-            gnd.append(True)
-            xs.append(p[0])
-            ys.append(p[1])
-            ts.append(tk + float(ground[k]))
-    return xs, ys, ts, gnd
-
-
 def _role_breaks(role: str | list[Any]) -> list[tuple[float, int]]:
     """A role or a schedule of phases as breakpoints ``(from_s, code)`` from t = 0 on:
     ``both`` where no phase applies (the phases do not overlap: checked on loading)."""
@@ -306,9 +273,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
     equipment = resolve_equipment(scenario, cat)
 
     # ---- flight plans
-    plans = [_plan([loc(w.position) for w in m.waypoints], [w.t_s for w in m.waypoints],
-                   m.speed_mps, m.departure_s, [w.ground_s for w in m.waypoints])
-             for m in moving]
+    plans = [asset_plan(scenario, m) for m in moving]
     K = max([len(pl[0]) for pl in plans], default=1)
     plan_x = np.zeros((M, K))
     plan_y = np.zeros((M, K))

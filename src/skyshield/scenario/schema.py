@@ -713,8 +713,7 @@ class Scenario(Model):
         return v
 
     def _brief(self) -> str:
-        def n(k: int, word: str) -> str:
-            return f"{k} {word}{'' if k == 1 else 's'}"
+        from skyshield.scenario.timeline import plural as n
 
         drones = sum(r.count for r in self.raids)
         return (f"{self.name!r}: {n(len(self.assets.moving), 'moving asset')}, "

@@ -13,13 +13,42 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def scenario_info(sc: Scenario) -> dict[str, Any]:
-    """How many assets, raids, drones, sensors and effectors a (valid) scenario holds."""
+    """How many assets, raids, drones, sensors and effectors a (valid) scenario holds, and
+    its timeline (:func:`skyshield.scenario.timeline.timeline`)."""
+    from skyshield.scenario.timeline import timeline
+
     return {
         "scenario": sc.name, "valid": True,
         "assets": len(sc.assets.fixed) + len(sc.assets.moving),
         "raids": len(sc.raids), "drones": sum(r.count for r in sc.raids),
         "sensors": len(sc.sensors), "effectors": len(sc.effectors),
+        "duration_s": sc.duration_s, "timeline": timeline(sc),
     }
+
+
+def _clock(t: float) -> str:
+    """``t`` seconds as ``h:mm:ss`` (and the seconds)."""
+    s = round(t)
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d} ({t:,.0f} s)"
+
+
+def _event_line(e: dict[str, Any]) -> str:
+    from skyshield.display import term
+
+    what, name = e["what"], term(e["name"])
+    if what == "arrival":
+        return (f"{name} arrives after {e['flight_s']:,.0f} s "
+                f"({e['distance_m'] / 1000:,.1f} km flown)")
+    if what == "ground stop":
+        return f"{name} on the ground until {_clock(e['until_s'])}"
+    if what == "raid launches":
+        return (f"raid {name} launches {e['count']} × {term(e['threat'])} until "
+                f"{_clock(e['until_s'])}")
+    if what == "leak":
+        return (f"leak of {name}'s plan: p = {e['probability']:g}, {e['count']} × "
+                f"{term(e['threat'])} waiting on its route from {e['lead_s']:g} s before it "
+                "passes")
+    return f"{name} departs"
 
 
 def scenario_json(sc: Scenario) -> str:
@@ -28,13 +57,19 @@ def scenario_json(sc: Scenario) -> str:
 
 
 def describe_scenario(sc: Scenario, path: str | Path) -> str:
-    """One line naming the file and what it holds (``skyshield validate``)."""
+    """What ``skyshield validate`` prints: a line naming the file and what it holds, then
+    the timeline, an event a line."""
     from skyshield.display import term
+    from skyshield.scenario.timeline import plural
 
     info = scenario_info(sc)
-    return (f"{term(path)}: valid — {info['assets']} assets, {info['raids']} raids "
-            f"({info['drones']} drones), {info['sensors']} sensors, "
-            f"{info['effectors']} effectors\n")
+    head = (f"{term(path)}: valid — {plural(info['assets'], 'asset')}, "
+            f"{plural(info['raids'], 'raid')} ({plural(info['drones'], 'drone')}), "
+            f"{plural(info['sensors'], 'sensor')}, {plural(info['effectors'], 'effector')}; "
+            f"{info['duration_s']:,.0f} s simulated\n")
+    lines = [f"  {_clock(e['t_s']) if e['t_s'] is not None else 'if leaked'}  "
+             f"{_event_line(e)}\n" for e in info["timeline"]]
+    return head + "".join(lines)
 
 
 def _sections(cat: Catalogue) -> dict[str, Any]:
