@@ -21,7 +21,14 @@ def run(
         help="Replications (default 1000); with --precision the maximum (default 100000).",
     )] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    workers: Annotated[int, typer.Option(
+        help="Worker processes (--backend ray without --address: the local Ray instance's "
+             "CPUs).")] = 1,
+    backend: Annotated[str, typer.Option(
+        help="process (this process or a local pool) or ray (the batches of 250 "
+             "replications as Ray tasks; bit-identical results).")] = "process",
+    address: Annotated[str | None, typer.Option(
+        help="Ray cluster address (default: a local Ray instance).")] = None,
     out: Annotated[Path | None, typer.Option(
         "--out", "-o",
         help="Output folder (results.duckdb, parquet/, summary.json, plots/).")] = None,
@@ -43,9 +50,10 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Run the Monte Carlo on a scenario and summarise the outcome with 95 % intervals."""
-    check_run_args(replications, seed, workers, precision=precision)
+    check_run_args(replications, seed, workers, precision=precision, backend=backend,
+                   address=address)
     obj = None if objective is None else parse_objective(objective)
-    workers = cap_workers(workers, force=force_workers) or 1
+    workers = cap_workers(workers, force=force_workers or address is not None) or 1
     from skyshield.interrupt import Interrupted
     from skyshield.montecarlo import PRECISION_CAP, simulate
     from skyshield.results.objective import asset_names_values, resolve_objective
@@ -64,7 +72,7 @@ def run(
     try:
         # the file, not the loaded scenario: a refusal of the request names it
         res = simulate(scenario, n, seed, workers=workers, precision=precision,
-                       record=record, progress=show)
+                       record=record, progress=show, backend=backend, address=address)
     except Interrupted as exc:
         where = f"; {out} is as it was" if out is not None else ""
         raise Interrupted(f"{exc.kept}{where}") from None

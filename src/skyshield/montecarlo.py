@@ -67,6 +67,12 @@ def _worker_batch(text: str, seed: int, start: int, count: int) -> dict[str, np.
     return _outcome_dict(run_batch(_compiled_from_json(text), seed, start, count))
 
 
+def _ray_batch(text: str, seed: int, start: int, count: int) -> dict[str, np.ndarray]:
+    """A batch on a Ray worker: one compute thread (Ray gives each task one CPU)."""
+    _worker_init()
+    return _worker_batch(text, seed, start, count)
+
+
 def _batches(total: int) -> list[tuple[int, int]]:
     return [(s, min(BATCH, total - s)) for s in range(0, total, BATCH)]
 
@@ -117,9 +123,14 @@ def _run_chunked(cs: CompiledScenario, seed: int, start: int, count: int, sizer:
 
 def _run_batches(
     scenario: Scenario, cs: CompiledScenario, seed: int, batches: list[tuple[int, int]],
-    workers: int, advance: Callable[[int], None],
+    workers: int, advance: Callable[[int], None], backend: str = "process",
+    address: str | None = None,
 ) -> Generator[dict[str, np.ndarray], None, None]:
     """Yield batch outcomes in batch order; ``advance(n)`` as replications finish."""
+    if backend == "ray":
+        yield from _ray_batches(scenario.model_dump_json(), seed, batches, workers, address,
+                                advance)
+        return
     if workers <= 1:
         import numba
 
@@ -151,6 +162,33 @@ def _run_batches(
             stop_pool(pool)
 
 
+def _ray_batches(text: str, seed: int, batches: list[tuple[int, int]], workers: int,
+                 address: str | None, advance: Callable[[int], None],
+                 ) -> Generator[dict[str, np.ndarray], None, None]:
+    """The batches as Ray tasks (on the cluster at ``address``, or a local instance of
+    ``workers`` CPUs), at most two per CPU in flight, yielded in batch order: the same
+    outcomes as in one process (each batch is keyed by its first replication)."""
+    from skyshield.distributed import cluster_cpus, ray_session
+
+    with ray_session(max(workers, 1), address) as ray:
+        remote = ray.remote(num_cpus=1, max_retries=3)(_ray_batch)
+        window = 2 * cluster_cpus(ray, max(workers, 1))
+        pending: dict[int, Any] = {}
+        nxt = 0
+        try:
+            for i in range(len(batches)):
+                while nxt < len(batches) and len(pending) < window:
+                    s, c = batches[nxt]
+                    pending[nxt] = remote.remote(text, seed, s, c)
+                    nxt += 1
+                part = ray.get(pending.pop(i))
+                advance(batches[i][1])
+                yield part
+        finally:
+            for ref in pending.values():  # stopped early (precision, interrupt)
+                ray.cancel(ref, force=True)
+
+
 def simulate(
     scenario: Scenario | str | Path,
     replications: int = 1000,
@@ -161,6 +199,8 @@ def simulate(
     record: int = 2,
     progress: bool = False,
     progress_label: str = "replications",
+    backend: str = "process",
+    address: str | None = None,
 ) -> Results:
     """Run the Monte Carlo.
 
@@ -174,7 +214,8 @@ def simulate(
     seed
         The run's seed (any non-negative integer below 2**63).
     workers
-        Worker processes (1: the compiled kernel's threads in this process).
+        Worker processes (1: the compiled kernel's threads in this process); with
+        ``backend="ray"`` and no ``address``, the CPUs of the local Ray instance.
     precision
         Stop when the 95 % interval half-width of the VIP's loss probability is at most this.
     record
@@ -185,6 +226,13 @@ def simulate(
         Show a progress bar.
     progress_label
         Its label (``skyshield report --value-of-information`` names the setting it runs).
+    backend
+        ``process`` (this process, or a pool of ``workers`` processes) or ``ray``: the
+        batches of 250 replications as Ray tasks, on the cluster at ``address`` (or a local
+        Ray instance of ``workers`` CPUs; the caller's session if Ray is initialised) —
+        results bit-identical to ``workers=1``. Needs the ``ray`` extra.
+    address
+        The Ray cluster (``host:port``) for ``backend="ray"``.
 
     Returns
     -------
@@ -202,6 +250,8 @@ def simulate(
     problem = run_args_problem(replications, seed)
     if problem is not None:
         raise ValueError(f"{problem[0].lstrip('-')} {problem[1]}")
+    if backend not in ("process", "ray"):
+        raise ValueError(f"backend must be 'process' or 'ray', not {backend!r}")
     file = None
     if isinstance(scenario, str | Path):
         from skyshield.scenario import load_scenario
@@ -224,7 +274,7 @@ def simulate(
     stopped = False
     lost = done = 0
     try:
-        gen = _run_batches(scenario, cs, seed, batches, workers, advance)
+        gen = _run_batches(scenario, cs, seed, batches, workers, advance, backend, address)
         for part in gen:
             parts.append(part)
             done += part["asset_lost"].shape[0]

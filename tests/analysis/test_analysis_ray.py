@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import fake_sim
+import numpy as np
 import pytest
 
 from skyshield.analysis.executor import PointTask, execute
@@ -77,6 +78,18 @@ def test_ray_runs_the_real_engine_bit_identically(local_ray, tmp_path: Path) -> 
     for row, psc in zip(rows, plan.scenarios, strict=True):
         assert json.loads(row["summary_json"]) == json.loads(json.dumps(
             simulate(psc, 30, 4, record=0).summary))
+
+
+def test_one_run_on_ray_is_bit_identical(local_ray) -> None:
+    """``simulate(backend="ray")``: the batches (250, 250, 100 replications) as Ray tasks
+    give the outcome of one process, array by array."""
+    sc = scenario_from_dict(flagship_small_dict())
+    one = simulate(sc, 600, 7, record=0)
+    ray_ = simulate(sc, 600, 7, record=0, backend="ray")
+    assert one.outcome.keys() == ray_.outcome.keys()
+    for k, v in one.outcome.items():
+        assert np.array_equal(v, ray_.outcome[k], equal_nan=v.dtype.kind == "f"), k
+    assert local_ray.is_initialized()  # the caller's session is left open
 
 
 @pytest.fixture()
@@ -150,3 +163,9 @@ def test_cli_sweep_on_a_separate_ray_cluster(ray_cluster, tmp_path: Path) -> Non
     ref = SweepStore(tmp_path / "serial").points()
     assert SweepStore(tmp_path / "cluster").points() == ref
     assert SweepStore(tmp_path / "local").points() == ref
+    # one run split across the cluster: the same summary as in one process
+    run = subprocess.run([str(exe), "run", str(sc_file), "-n", "600", "--seed", "4", "--json",
+                          "--quiet", "--backend", "ray", "--address", address],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == json.loads(json.dumps(simulate(sc, 600, 4).summary))

@@ -215,20 +215,9 @@ def _is_suspect(in_flight: dict[Any, Any]) -> bool:
 
 def _ray_backend(tasks: Sequence[PointTask], workers: int, address: str | None,
                  max_retries: int) -> Iterator[PointOutcome]:
-    import ray
+    from skyshield.distributed import ray_session
 
-    started = False
-    if not ray.is_initialized():
-        if address is None:
-            # "local": always a fresh instance of our own, even when a cluster started with
-            # `ray start` runs on this machine (Ray would otherwise join it, and refuse
-            # num_cpus)
-            ray.init(address="local", num_cpus=workers, include_dashboard=False,
-                     log_to_driver=False, configure_logging=False)
-        else:
-            ray.init(address=address, log_to_driver=False, configure_logging=False)
-        started = True
-    try:
+    with ray_session(workers, address) as ray:
         # Ray re-runs a task whose worker process or node dies (max_retries); exceptions
         # raised by the simulation itself are not retried (retry_exceptions=False)
         remote = ray.remote(num_cpus=1, max_retries=max_retries)(run_point)
@@ -242,9 +231,6 @@ def _ray_backend(tasks: Sequence[PointTask], workers: int, address: str | None,
                 except ray.exceptions.WorkerCrashedError as exc:
                     raise WorkerDiedError(f"the worker running point {t.index} died "
                                           f"{max_retries + 1} times") from exc
-    finally:
-        if started:
-            ray.shutdown()
 
 
 # --------------------------------------------------------------------------- entry point
