@@ -332,11 +332,9 @@ def fig_map(data: RunData) -> Figure:
 
     a = data.layout["area"]
     aspect = (a["north_m"] - a["south_m"]) / max(a["east_m"] - a["west_m"], 1.0)
-    fig = _figure(10, max(3.0, min(10.0, 9.0 * aspect + 1.0)))
+    fig = _figure(12, max(3.0, min(10.0, 9.0 * aspect + 1.0)))
     ax = fig.subplots()
-    draw_map(ax, data.layout)
-    if data.layout.get("moving"):
-        ax.legend(fontsize=7, loc="lower right")
+    draw_map(ax, data.layout)  # with its legend of every symbol and ring, right of the map
     ax.set_title("Laydown: sites, VIP route, sensor and effector coverage")
     return fig
 

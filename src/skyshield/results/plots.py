@@ -139,9 +139,14 @@ def plain_text() -> Iterator[None]:
         yield
 
 
-def draw_map(ax: Axes, lay: dict[str, Any], *, coverage: bool = True) -> None:
-    """Draw sites, flight plans, sensor and effector coverage, launch areas and zones (km)."""
-    from matplotlib.patches import Circle
+def draw_map(ax: Axes, lay: dict[str, Any], *, coverage: bool = True,
+             legend: bool = True) -> None:
+    """Draw sites, flight plans, sensor and effector coverage, launch areas and zones (km),
+    every unit named, and a legend of every symbol and ring (outside the axes, right)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Circle, Patch
+
+    from skyshield.contract import EFFECTOR_CODES, SENSOR_CODES
 
     k = 1e-3
     a = lay["area"]
@@ -150,9 +155,17 @@ def draw_map(ax: Axes, lay: dict[str, Any], *, coverage: bool = True) -> None:
     ax.set_aspect("equal")
     ax.set_xlabel("east (km)")
     ax.set_ylabel("north (km)")
+    handles: list[Any] = []
+    small: dict[str, Any] = {"fontsize": 5.5, "xytext": (3, -7), "textcoords": "offset points",
+                             "color": "0.25"}
+    if lay.get("weapons_free_zones"):
+        handles.append(Patch(fc="gold", ec="goldenrod", alpha=0.3, label="weapons-free zone"))
     for z in lay.get("weapons_free_zones", []):
         ax.add_patch(Circle((z["center"][0] * k, z["center"][1] * k), z["radius_m"] * k,
                             fc="gold", ec="goldenrod", alpha=0.2, lw=1))
+    if lay.get("raids"):
+        handles.append(Patch(fc="0.9", ec="black", ls="--", lw=0.5,
+                             label="raid launch area (named)"))
     for r in lay.get("raids", []):
         c = r["launch_area"]
         ax.add_patch(Circle((c["center"][0] * k, c["center"][1] * k), c["radius_m"] * k,
@@ -163,31 +176,58 @@ def draw_map(ax: Axes, lay: dict[str, Any], *, coverage: bool = True) -> None:
         c = lay["leak"]["launch_area"]
         ax.add_patch(Circle((c["center"][0] * k, c["center"][1] * k), c["radius_m"] * k,
                             fc="none", ec="crimson", lw=1, ls=":"))
+        handles.append(Line2D([], [], color="crimson", ls=":", lw=1,
+                              label="leak surge area (if the plan leaks)"))
     if coverage:
-        for s in lay.get("sensors", []):
-            if s["position"] is None:
+        kinds_s = {v: n for n, v in SENSOR_CODES.items()}
+        kinds_e = {v: n for n, v in EFFECTOR_CODES.items()}
+        seen_s: set[int] = set()
+        seen_e: set[int] = set()
+        for s_ in lay.get("sensors", []):
+            if s_["position"] is None:
                 continue
-            ax.add_patch(Circle((s["position"][0] * k, s["position"][1] * k), s["range_m"] * k,
-                                fc="none", ec=SENSOR_COLOURS.get(s["kind"], "tab:blue"),
-                                lw=0.8, alpha=0.6))
-            ax.plot(s["position"][0] * k, s["position"][1] * k, "^",
-                    color=SENSOR_COLOURS.get(s["kind"], "tab:blue"), ms=5)
+            col = SENSOR_COLOURS.get(s_["kind"], "tab:blue")
+            x, y = s_["position"][0] * k, s_["position"][1] * k
+            ax.add_patch(Circle((x, y), s_["range_m"] * k, fc="none", ec=col, lw=0.8,
+                                alpha=0.6))
+            ax.plot(x, y, "^", color=col, ms=5)
+            ax.annotate(s_["name"], (x, y), **small)
+            if s_["kind"] not in seen_s:
+                seen_s.add(s_["kind"])
+                handles.append(Line2D([], [], marker="^", color=col, lw=0.8, ms=5,
+                                      label=f"sensor: {kinds_s.get(s_['kind'], '?')} "
+                                            "(ring: range)"))
         for e in lay.get("effectors", []):
             if e["position"] is None:
                 continue
             col = EFFECTOR_COLOURS.get(e["kind"], "tab:red")
-            ax.add_patch(Circle((e["position"][0] * k, e["position"][1] * k), e["range_m"] * k,
-                                fc=col, ec=col, alpha=0.08, lw=0.8))
-            ax.plot(e["position"][0] * k, e["position"][1] * k, "s", color=col, ms=4)
+            x, y = e["position"][0] * k, e["position"][1] * k
+            ax.add_patch(Circle((x, y), e["range_m"] * k, fc=col, ec=col, alpha=0.08,
+                                lw=0.8))
+            ax.plot(x, y, "s", color=col, ms=4)
+            ax.annotate(e["name"], (x, y), **small)
+            if e["kind"] not in seen_e:
+                seen_e.add(e["kind"])
+                kind = kinds_e.get(e["kind"], "?").replace("_", " ")
+                handles.append(Line2D([], [], marker="s", color=col, lw=0, ms=4,
+                                      label=f"effector: {kind} (disc: range)"))
+    if lay.get("fixed"):
+        handles.append(Line2D([], [], marker="o", color="navy", lw=0, ms=6,
+                              label="protected site (named)"))
     for f in lay.get("fixed", []):
         ax.plot(f["position"][0] * k, f["position"][1] * k, "o", color="navy", ms=6)
         ax.annotate(f["name"], (f["position"][0] * k, f["position"][1] * k), fontsize=7,
                     xytext=(4, 4), textcoords="offset points")
     for m in lay.get("moving", []):
         wp = np.asarray(m["waypoints"], dtype=float) * k
-        ax.plot(wp[:, 0], wp[:, 1], "-", color="magenta", lw=2, label=m["name"])
+        ax.plot(wp[:, 0], wp[:, 1], "-", color="magenta", lw=2)
         ax.plot(wp[0, 0], wp[0, 1], ">", color="magenta")
         ax.plot(wp[-1, 0], wp[-1, 1], "*", color="magenta", ms=9)
+        handles.append(Line2D([], [], color="magenta", lw=2,
+                              label=f"{m['name']}: flight plan (▶ start, ★ end)"))
+    if legend and handles:
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=6.5,
+                  frameon=False, borderaxespad=0.0)
 
 
 def write_plots(res: Results, folder: Path) -> list[Path]:
@@ -303,7 +343,7 @@ def _write_plots(res: Results, folder: Path) -> list[Path]:
 
     # map
     lay = layout(res.scenario)
-    fig, ax = plt.subplots(figsize=(10, 6))
+    fig, ax = plt.subplots(figsize=(12.5, 6))
     draw_map(ax, lay)
     ax.set_title(f"{res.scenario_name}: laydown and flight plan")
     fig.tight_layout()
