@@ -27,3 +27,24 @@ def test_every_symbol_in_the_legend_and_every_unit_named() -> None:
     assert "protected site (named)" in labels and "raid launch area (named)" in labels
     assert any("leak surge" in lb for lb in labels)
     assert any(lb.startswith(lay["moving"][0]["name"]) for lb in labels)
+
+
+def test_transit_window_and_money_axes() -> None:
+    """The VIP's flight shaded on time axes (from the flight plan), named; USD ticks in k/M;
+    layout.json keeps the origin."""
+    from skyshield.results.plots import money, shade_transit
+    from skyshield.scenario.timeline import asset_plan
+
+    sc = load_flagship()
+    lay = layout(sc)
+    ts = asset_plan(sc, sc.assets.moving[0])[2]
+    assert lay["moving"][0]["transit_s"] == [ts[0], ts[-1]]
+    assert "origin" in lay
+    ax = Figure().subplots()
+    ax.plot([0, 60], [0, 1.2e7])
+    shade_transit(ax, lay)
+    money(ax)
+    _h, labels = ax.get_legend_handles_labels()
+    assert labels == [f"{sc.assets.moving[0].name} in flight"]
+    fmt = ax.yaxis.get_major_formatter()
+    assert fmt(1.2e7, 0) == "12 M" and fmt(45_000.0, 0) == "45 k" and fmt(0.0, 0) == "0"

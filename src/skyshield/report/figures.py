@@ -267,7 +267,7 @@ def fig_expenditure(data: RunData) -> Figure | None:
         ax1.stackplot(tm + bin_s / 120.0, shots[keep] * 60.0 / bin_s,
                       labels=[n for n, k in zip(names, keep, strict=True) if k], alpha=0.8,
                       step="mid", colors=[colormaps["tab20"](i % 20) for i in range(keep.sum())])
-        ax1.legend(fontsize=7, ncol=2, loc="upper left")
+        ax1.legend(fontsize=7, ncol=2, loc="upper left")  # (before the transit shading)
     ax1.set_ylabel("shots per minute (mean)")
     ax1.set_title("Interceptor expenditure over time")
     cps = cost_per_shot(data)
@@ -282,11 +282,15 @@ def fig_expenditure(data: RunData) -> Figure | None:
         att = (launched * np.array([wc.get(w, 0.0) for w in waves])[:, None]).sum(axis=0)
         ax2.plot(tw / 60.0 + bin_s / 60.0, np.cumsum(att), color="tab:red", lw=2,
                  label="attack (drones launched)")
+    from skyshield.results.plots import money, shade_transit
+
+    for ax in (ax1, ax2):
+        shade_transit(ax, data.layout)
+        ax.grid(alpha=0.3)
     ax2.set_xlabel("time (min)")
     ax2.set_ylabel("cumulative spend (USD, mean)")
+    money(ax2)
     ax2.legend(fontsize=8, loc="upper left")
-    for ax in (ax1, ax2):
-        ax.grid(alpha=0.3)
     return fig
 
 
@@ -307,6 +311,9 @@ def fig_cost_exchange(data: RunData) -> Figure:
     ax1.bar([1], [a], color="tab:red", alpha=0.7)
     ax1.set_xticks([0, 1], ["defence", "attack"])
     ax1.set_ylabel("USD per replication (mean)")
+    from skyshield.results.plots import money
+
+    money(ax1)
     cer = c.get("exchange_ratio")
     ax1.set_title("Spend" + (f" — exchange ratio {cer:.3g}" if cer is not None else ""))
     launched = _num(th.get("launched_mean"))
@@ -319,6 +326,7 @@ def fig_cost_exchange(data: RunData) -> Figure:
         ax2.legend(fontsize=7, loc="lower right")
     if effs:
         ax2.set_xscale("log")
+        money(ax2, "x")
     ax2.set_xlabel("defence cost per kill (USD, log scale)")
     ax2.set_title("Cost exchange per effector")
     ax2.grid(axis="x", alpha=0.3)

@@ -139,6 +139,36 @@ def plain_text() -> Iterator[None]:
         yield
 
 
+def shade_transit(ax: Axes, lay: dict[str, Any], *, per: float = 60.0) -> None:
+    """Shade each moving asset's flight (``transit_s`` of the layout) on a time axis in units
+    of ``per`` seconds (minutes by default), named in the legend."""
+    for m in lay.get("moving", []):
+        t = m.get("transit_s")
+        if t:
+            ax.axvspan(t[0] / per, t[1] / per, color="magenta", alpha=0.08, lw=0,
+                       label=f"{m['name']} in flight")
+
+
+def money(ax: Axes, axis: str = "y") -> None:
+    """Tick labels of a USD axis in k / M (``12 M`` rather than ``1.2e7``)."""
+    from matplotlib.ticker import FuncFormatter
+
+    def fmt(v: float, _pos: object) -> str:
+        a = abs(v)
+        if a >= 1e6:
+            return f"{v / 1e6:,.3g} M"
+        if a >= 1e3:
+            return f"{v / 1e3:,.3g} k"
+        return f"{v:,.3g}"
+
+    from matplotlib.ticker import NullFormatter
+
+    which = ax.yaxis if axis == "y" else ax.xaxis
+    which.set_major_formatter(FuncFormatter(fmt))
+    if which.get_scale() == "log":
+        which.set_minor_formatter(NullFormatter())
+
+
 def draw_map(ax: Axes, lay: dict[str, Any], *, coverage: bool = True,
              legend: bool = True) -> None:
     """Draw sites, flight plans, sensor and effector coverage, launch areas and zones (km),
@@ -242,6 +272,7 @@ def _write_plots(res: Results, folder: Path) -> list[Path]:
     plt = _pyplot()
     paths = []
     s = res.summary
+    lay = layout(res.scenario)
 
     # loss probability per asset with Wilson intervals
     fig, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * len(s["assets"])))
@@ -271,6 +302,7 @@ def _write_plots(res: Results, folder: Path) -> list[Path]:
     axes[0].set_title("kills per minute (mean)")
     axes[1].set_title("leakers per minute (mean)")
     for ax in axes:
+        shade_transit(ax, lay)
         ax.set_xlabel("time (min)")
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=7)
@@ -329,6 +361,7 @@ def _write_plots(res: Results, folder: Path) -> list[Path]:
             dry = ent["dry_time_median_s"]
             if dry is not None:
                 ax.plot([dry / 60.0], [0.0], marker="v", color=colour, ms=9, clip_on=False)
+        shade_transit(ax, lay)
         ax.set_xlabel("time (min)")
         ax.set_ylabel("rounds held, % of the starting magazine + stock (mean)")
         ax.set_title(f"{res.scenario_name}: means over time "
@@ -342,7 +375,6 @@ def _write_plots(res: Results, folder: Path) -> list[Path]:
         plt.close(fig)
 
     # map
-    lay = layout(res.scenario)
     fig, ax = plt.subplots(figsize=(12.5, 6))
     draw_map(ax, lay)
     ax.set_title(f"{res.scenario_name}: laydown and flight plan")

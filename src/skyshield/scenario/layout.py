@@ -41,16 +41,23 @@ def layout(scenario: Scenario) -> dict[str, Any]:
                   "range_m": e.range_m, "min_range_m": e.min_range_m,
                   "params": dict(e.params), "pk": dict(e.pk)}
                  for e in equipment.effectors]
+    from skyshield.scenario.timeline import asset_plan
+
     a = scenario.area
+    plans = [asset_plan(scenario, m)[2] for m in scenario.assets.moving]
     return {
         "name": scenario.name,
+        # the local frame's geographic origin (None: a local-metres scenario)
+        "origin": None if org is None else {"lat": org.lat, "lon": org.lon},
         "area": {"west_m": a.west_m, "east_m": a.east_m, "south_m": a.south_m,
                  "north_m": a.north_m},
         "duration_s": scenario.duration_s,
         "moving": [{"name": m.name, "value": m.value, "speed_mps": m.speed_mps,
                     "departure_s": m.departure_s, "altitude_m": m.altitude_m,
-                    "waypoints": [xy(w.position) for w in m.waypoints]}
-                   for m in scenario.assets.moving],
+                    "waypoints": [xy(w.position) for w in m.waypoints],
+                    # from take-off to landing, as the flight plan has it (docs/model.md §1)
+                    "transit_s": [pt[0], pt[-1]]}
+                   for m, pt in zip(scenario.assets.moving, plans, strict=True)],
         "fixed": [{"name": f.name, "value": f.value, "position": xy(f.position),
                    "radius_m": f.radius_m} for f in scenario.assets.fixed],
         "sensors": sensors,
