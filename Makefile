@@ -22,7 +22,7 @@ browser:
 
 demo: $(STAMP)
 	$(BIN)/skyshield run examples/vip-transit.yaml --replications 2000 --seed 1 --out out/vip-transit
-	$(BIN)/skyshield report out/vip-transit --raid-sweep --value-of-information 100
+	$(BIN)/skyshield report out/vip-transit --raid-sweep --value-of-information 100 --vector
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

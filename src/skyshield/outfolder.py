@@ -56,7 +56,8 @@ ARTEFACTS: dict[str, tuple[str, ...]] = {
     "run": ("results.duckdb", "results.duckdb.wal", "summary.json", "layout.json",
             "scenario.yaml", *(f"parquet/{t}.parquet" for t in TABLES),
             *(f"plots/{p}.png" for p in RUN_PLOTS)),
-    "report": ("report/index.html", *(f"report/{f}.png" for f in REPORT_FIGURES)),
+    "report": ("report/index.html", *(f"report/{f}.{ext}" for f in REPORT_FIGURES
+                                      for ext in ("png", "svg", "pdf"))),
     "sweep": ("sweep.duckdb", "sweep.duckdb.wal", "sweep_points.parquet"),
     "faults": ("faults.json", "faults.duckdb", "plots/tornado.png"),
     "plan": ("plan.json", "strategy.json", "plots/plan_map.png"),

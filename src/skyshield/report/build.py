@@ -97,7 +97,7 @@ def choose_replays(data: RunData, replays: list[int] | None) -> list[int]:
 
 
 def build_report(run_dir: str | Path, *, replays: list[int] | None = None,
-                 png: bool = True) -> ReportOutput:
+                 png: bool = True, vector: bool = False) -> ReportOutput:
     """Write the after-action report of a run folder.
 
     Parameters
@@ -108,6 +108,8 @@ def build_report(run_dir: str | Path, *, replays: list[int] | None = None,
         Recorded replications to replay (default: the first :data:`DEFAULT_REPLAYS`).
     png
         Also write every figure as ``DIR/report/<name>.png``.
+    vector
+        With ``png``, also as ``<name>.svg`` and ``<name>.pdf`` (for briefings).
 
     Returns
     -------
@@ -132,7 +134,8 @@ def build_report(run_dir: str | Path, *, replays: list[int] | None = None,
 
     data = load_run(run_dir)
     reps = choose_replays(data, replays)
-    figures = render_figures(data)
+    vectors: dict[str, bytes] | None = {} if png and vector else None
+    figures = render_figures(data, vectors)
     from html import escape
 
     hint = SWEEP_HINT if data.sweep_skipped is None else escape(data.sweep_skipped)
@@ -153,6 +156,7 @@ def build_report(run_dir: str | Path, *, replays: list[int] | None = None,
     if png:
         for stem, blob in figures.items():
             written[f"{stem}.png"] = blob
+        written.update(vectors or {})
     names = [f"report/{name}" for name in written]
     check_entries(folder, names, option="OUTDIR")
     out_folder(out, option="OUTDIR", what="report folder")

@@ -25,6 +25,9 @@ def report(
                          "few recorded).")] = None,
     png: Annotated[bool, typer.Option(
         "--png/--no-png", help="Also write the figures as DIR/report/*.png.")] = True,
+    vector: Annotated[bool, typer.Option(
+        "--vector", help="Beside each PNG, the figure as SVG and PDF (for briefings).")]
+    = False,
     raid_sweep: Annotated[bool, typer.Option(
         "--raid-sweep", help="When DIR has no sweep.duckdb, first run a small raid-size sweep "
                              "(every raid's count × 0.25 … 2) of the run's scenario into it.")]
@@ -69,7 +72,7 @@ def report(
 
         run_value_of_information(outdir, replications=value_of_information,
                                  progress=not json_out)
-    out = build_report(outdir, replays=replay, png=png)
+    out = build_report(outdir, replays=replay, png=png, vector=vector)
     sys.stdout.write(out.to_json() if json_out else out.describe())
 
 

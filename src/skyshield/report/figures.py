@@ -40,6 +40,19 @@ def png_bytes(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
+def vector_bytes(fig: Figure) -> dict[str, bytes]:
+    """The figure as SVG and PDF (for briefings), reproducible: no dates, fixed SVG ids."""
+    import matplotlib
+
+    out = {}
+    with matplotlib.rc_context({"svg.hashsalt": "skyshield", "svg.fonttype": "path"}):
+        for fmt, meta in (("svg", {"Date": None}), ("pdf", {"CreationDate": None})):
+            buf = io.BytesIO()
+            fig.savefig(buf, format=fmt, metadata=meta)
+            out[fmt] = buf.getvalue()
+    return out
+
+
 def _num(v: Any) -> float:
     return math.nan if v is None else float(v)
 
@@ -421,9 +434,11 @@ FIGURES: tuple[tuple[str, str, Callable[[RunData], Figure | None]], ...] = (
 )
 
 
-def render_figures(data: RunData) -> dict[str, bytes]:
+def render_figures(data: RunData, vectors: dict[str, bytes] | None = None
+                   ) -> dict[str, bytes]:
     """PNG bytes of every figure the folder supports, keyed by file stem, in page order
-    (drawn as plain text: :func:`skyshield.results.plots.plain_text`)."""
+    (drawn as plain text: :func:`skyshield.results.plots.plain_text`); with ``vectors``,
+    each figure's SVG and PDF go into it too, keyed ``<stem>.svg`` / ``<stem>.pdf``."""
     from skyshield.results.plots import plain_text
 
     out = {}
@@ -432,4 +447,7 @@ def render_figures(data: RunData) -> dict[str, bytes]:
             fig = make(data)
             if fig is not None:
                 out[stem] = png_bytes(fig)
+                if vectors is not None:
+                    for fmt, blob in vector_bytes(fig).items():
+                        vectors[f"{stem}.{fmt}"] = blob
     return out
