@@ -46,7 +46,7 @@ MANIFEST_FORMAT = 1
 #: The figures of a run (``plots/<name>.png``) and of its report (``report/<name>.png``).
 RUN_PLOTS = ("loss_probability", "timeline", "loss_causes", "wave_effectors", "effectors",
              "means", "map")
-REPORT_FIGURES = ("raid_sweep", "frontier", "value_of_information", "loss_probability",
+REPORT_FIGURES = ("raid_sweep", "frontier", "faults", "value_of_information", "loss_probability",
                   "loss_causes", "wave_effectors", "leakers", "expenditure", "cost_exchange",
                   "map")
 

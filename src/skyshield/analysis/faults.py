@@ -279,6 +279,7 @@ class FaultReport:
         """Deterministic for identical input and seed (no timings)."""
         return {
             "scenario": self.scenario,
+            "scenario_hash": self.scenario_hash,
             "vip": self.vip,
             "objective": self.objective,
             "replications": self.replications,

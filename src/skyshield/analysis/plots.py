@@ -33,12 +33,30 @@ def tornado_chart(report: FaultReport, path: str | Path | BinaryIO) -> str | Pat
 
 def _tornado_chart(report: FaultReport, path: str | Path | BinaryIO) -> str | Path | BinaryIO:
     plt = _pyplot()
-    sens = report.sensitivity
-    faults = report.faults[:10]
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(13, 0.45 * max(len(sens), len(faults), 4) + 1.8))
-    ob = report.objective
-    measures = ob.get("measures", f"P(loss of {report.vip})")
-    base = report.baseline["objective"]["value"]
+    d = report.to_dict()
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=tornado_size(d))
+    draw_tornado(ax, bx, d)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110, format="png")
+    plt.close(fig)
+    return path
+
+
+def tornado_size(d: dict[str, Any]) -> tuple[float, float]:
+    """The figure size (inches) of :func:`draw_tornado` for the fault analysis ``d``."""
+    return 13.0, 0.45 * max(len(d["sensitivity"]), min(len(d["faults"]), 10), 4) + 1.8
+
+
+def draw_tornado(ax: Any, bx: Any, d: dict[str, Any]) -> None:
+    """Draw a fault analysis (``faults.json``, :meth:`FaultReport.to_dict`): on ``ax`` the
+    change of the objective (by default the VIP's loss probability) when each main parameter
+    moves to its low and its high setting, largest swing on top, with paired 95 % intervals;
+    on ``bx`` the single-failure ranking (top 10)."""
+    sens = d["sensitivity"]
+    faults = d["faults"][:10]
+    ob = d.get("objective") or {}
+    measures = ob.get("measures", f"P(loss of {d['vip']})")
+    base = d["baseline"]["objective"]["value"]
     ys = list(range(len(sens)))[::-1]
     for y, s in zip(ys, sens, strict=True):
         # low above high, half a bar each: both stay visible when they fall on one side
@@ -77,12 +95,8 @@ def _tornado_chart(report: FaultReport, path: str | Path | BinaryIO) -> str | Pa
     bx.set_yticks(yf, [f["description"] for f in faults], fontsize=7)
     bx.set_xlabel(f"change of {measures}")
     bx.set_title("Single failures (red: single point of failure)")
-    fig.suptitle(f"{report.scenario}: {report.replications} replications, seed {report.seed}, "
-                 "common random numbers", fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110, format="png")
-    plt.close(fig)
-    return path
+    bx.figure.suptitle(f"{d['scenario']}: {d['replications']} replications, seed {d['seed']}, "
+                       "common random numbers", fontsize=9)
 
 
 def draw_frontier(ax: Any, d: dict[str, Any]) -> None:

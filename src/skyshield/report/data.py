@@ -64,6 +64,8 @@ class RunData:
     #: ``value_of_information.json`` of ``skyshield report --value-of-information`` (same
     #: scenario)
     voi: dict[str, Any] | None = None
+    #: ``faults.json`` of ``skyshield faults --out`` into this folder (same scenario)
+    faults: dict[str, Any] | None = None
 
     @property
     def recorded_reps(self) -> list[int]:
@@ -214,6 +216,59 @@ class _Voi(BaseModel):
     replications: int
     seed: int
     settings: Annotated[list[_VoiSetting], Field(min_length=1)]
+
+
+class _FaultObjective(BaseModel):
+    model_config = _ANY
+    value: _Num = None
+    delta: float
+    delta_ci95: Annotated[list[float], Field(min_length=2, max_length=2)]
+
+
+class _Fault(BaseModel):
+    model_config = _ANY
+    fault: str
+    description: str
+    objective: _FaultObjective
+    significant: bool
+    single_point_of_failure: bool
+
+
+class _Setting(BaseModel):
+    model_config = _ANY
+    label: str
+    objective: _FaultObjective
+
+
+class _Sensitivity(BaseModel):
+    model_config = _ANY
+    parameter: str
+    low: _Setting | None = None
+    high: _Setting | None = None
+
+
+class _BaseObjective(BaseModel):
+    model_config = _ANY
+    value: float
+
+
+class _Baseline(BaseModel):
+    model_config = _ANY
+    objective: _BaseObjective
+
+
+class _Faults(BaseModel):
+    """``faults.json`` (:class:`skyshield.analysis.faults.FaultReport`)."""
+
+    model_config = _ANY
+    scenario: str
+    scenario_hash: str | None = None
+    vip: str
+    replications: int
+    seed: int
+    baseline: _Baseline
+    faults: list[_Fault]
+    sensitivity: list[_Sensitivity]
 
 
 _XY = Annotated[list[float], Field(min_length=2, max_length=2)]
@@ -546,6 +601,11 @@ def load_run(folder: str | Path) -> RunData:
         vd = _read_json(voi)
         _check(_Voi, vd, voi, "value of information")
         data.voi = _of_this_run(data, voi, vd, "a value of information")
+    faults = folder / "faults.json"
+    if faults.is_file():
+        fj = _read_json(faults)
+        _check(_Faults, fj, faults, "fault analysis")
+        data.faults = _of_this_run(data, faults, fj, "a fault analysis")
     return data
 
 

@@ -346,6 +346,19 @@ def fig_cost_exchange(data: RunData) -> Figure:
     return fig
 
 
+def fig_faults(data: RunData) -> Figure | None:
+    """The single-failure (N−1) ranking and the sensitivity of ``skyshield faults --out``
+    into this folder, by the fault analysis' own drawer."""
+    if data.faults is None:
+        return None
+    from skyshield.analysis.plots import draw_tornado, tornado_size
+
+    fig = _figure(*tornado_size(data.faults))
+    ax, bx = fig.subplots(1, 2)
+    draw_tornado(ax, bx, data.faults)
+    return fig
+
+
 def fig_map(data: RunData) -> Figure:
     """The scenario map (sites, VIP route, sensor and effector coverage) by the project's one
     map renderer, :func:`skyshield.results.plots.draw_map`."""
@@ -422,6 +435,7 @@ FIGURES: tuple[tuple[str, str, Callable[[RunData], Figure | None]], ...] = (
     ("raid_sweep", "Loss probability against raid size", fig_raid_sweep),
     ("frontier", "The escort/area split: designs of doctrine (skyshield frontier)",
      fig_frontier),
+    ("faults", "Single failures (N−1) and sensitivity (skyshield faults)", fig_faults),
     ("value_of_information", "What C2 knows: paired differences from C2 on the truth",
      fig_value_of_information),
     ("loss_probability", "Loss probability per asset", fig_loss),

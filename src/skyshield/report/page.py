@@ -243,6 +243,34 @@ def voi_html(voi: dict[str, Any] | None, figure: str = "") -> str:
             + _table(head, rows, "num") + figure)
 
 
+def faults_html(faults: dict[str, Any]) -> str:
+    """The single failures (N−1) of ``faults.json``, top ten by their change of the
+    objective, with paired 95 % intervals and the single points of failure marked."""
+    ob = faults.get("objective") or {}
+    measures = str(ob.get("measures") or f"P(loss of {faults['vip']})")
+    base = faults["baseline"]["objective"]["value"]
+    rows = []
+    for f in faults["faults"][:10]:
+        o = f["objective"]
+        spof = "yes" if f["single_point_of_failure"] else (
+            "significant" if f["significant"] else "no")
+        rows.append([escape(str(f.get("rank", ""))), escape(str(f["description"])),
+                     _num(o.get("value"), ",.3f"),
+                     _delta(o["delta"], o["delta_ci95"], "+.3f"), escape(spof)])
+    spofs = [escape(str(x)) for x in faults.get("single_points_of_failure", [])]
+    lead = escape(
+        f"One failure at a time, each against the scenario as written ({measures} "
+        f"{base:.3f}), {faults['replications']} replications each, seed {faults['seed']}, "
+        "common random numbers: Δ is the paired change with its 95 % interval; a single "
+        "point of failure is a failure whose change is significant and above the analysis' "
+        "threshold. ")
+    lead += ("Single points of failure: " + ", ".join(spofs) + "." if spofs
+             else "No single point of failure.")
+    return (f'<p class="note" id="faults-lead">{lead}</p>'
+            + _table(["rank", "failure", escape(measures), "Δ paired [95 %]",
+                      "single point of failure"], rows, "num"))
+
+
 def _metres(values: np.ndarray) -> list[int]:
     """Coordinates as whole metres (missing ones as 0: the event then has no place)."""
     v = np.array([np.nan if x is None else float(x) for x in values], dtype=float)
@@ -337,6 +365,8 @@ def render_page(data: RunData, figures: dict[str, bytes], reps: list[int],
                 f'(<code>report/{stem}.png</code>)</figcaption></figure>')
         if stem == "value_of_information":  # beside its table, in its own section
             voi_figure = html
+        elif stem == "faults" and data.faults is not None:  # its table first
+            figs.append(f'<section id="faults">{faults_html(data.faults)}{html}</section>')
         else:
             figs.append(html)
     payload = replay_payload(data, reps)
