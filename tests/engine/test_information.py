@@ -26,7 +26,7 @@ def _noisy(sc: Scenario, fa: float = 2.0, res: float = 200.0, pmk: float = 0.2,
     return sc.model_copy(update={"sensors": sensors})
 
 
-@pytest.mark.parametrize("intent", ["oracle", "heading"])
+@pytest.mark.parametrize("intent", ["oracle", "heading", "bridge"])
 def test_kernel_equals_reference_on_tracks(intent: str) -> None:
     sc = _noisy(_cut_down_flagship(information="tracks", intent=intent))
     cs = compile_scenario(sc)

@@ -55,8 +55,15 @@ K_RADAR, K_ACOUSTIC, K_EOIR = (
 POLICIES = {"greedy": 0, "local": 1, "exact": 2}
 PRIORITY_RULES = {"value": 0, "relative": 1}
 #: How C2 infers a threat's target (docs/model.md §4.7.1).
-INTENTS = {"oracle": 0, "nearest": 1, "heading": 2}
-I_ORACLE, I_NEAREST, I_HEADING = INTENTS["oracle"], INTENTS["nearest"], INTENTS["heading"]
+INTENTS = {"oracle": 0, "nearest": 1, "heading": 2, "bridge": 3}
+I_ORACLE, I_NEAREST, I_HEADING, I_BRIDGE = (INTENTS["oracle"], INTENTS["nearest"],
+                                            INTENTS["heading"], INTENTS["bridge"])
+#: ``intent: bridge`` (docs/model.md §4.7.1): time-to-go cells, prior probability of transit,
+#: floor on the arrival spread (m), floor on the time-to-go horizon (s)
+BRIDGE_K = 16
+BRIDGE_P_TRANSIT = 0.05
+BRIDGE_SIGMA_MIN_M = 100.0
+BRIDGE_TAU_MIN_S = 60.0
 DOCTRINES = {"shoot-look-shoot": 0, "salvo": 1}
 #: What C2 acts on (docs/model.md §4.5.2).
 INFORMATION = {"truth": 0, "tracks": 1}
@@ -133,7 +140,12 @@ class KernelParams(NamedTuple):
     policy: int  # POLICIES: 0 greedy, 1 local, 2 exact
     policy_time_s: float  # s, time limit of one exact solve (exact only)
     priority_rule: int  # PRIORITY_RULES: 0 value, 1 relative
-    intent: int  # INTENTS: 0 oracle, 1 nearest, 2 heading
+    intent: int  # INTENTS: 0 oracle, 1 nearest, 2 heading, 3 bridge
+    br_sigma: np.ndarray  # (A,) float64 m arrival spread of each asset (bridge)
+    br_logp: np.ndarray  # (A+1,) float64 log prior of each asset, transit last (bridge)
+    br_kappa: float  # 1/m² transit density: 1 / the area's area (bridge)
+    br_q: float  # m²/s³ the bridge's white-noise acceleration: the tracker's q (bridge)
+    br_k: int  # time-to-go cells (bridge)
     doctrine: int
     salvo_size: int
     tight_r: float  # m
@@ -268,6 +280,40 @@ def _information(c2: Any, sf: np.ndarray, wave_count: np.ndarray, sen_rmax: np.n
             else min(float(sen_rmax[s]), float(1.0 / math.sqrt(sen_q[s][sen_q[s] > 0].min())))
             for s in range(sf.shape[0])], dtype=np.float64),
     }
+
+
+def _bridge(scenario: Scenario, names: list[str], asset_radius: np.ndarray,
+            wave_specs: list[Any], wave_count: np.ndarray, wf: np.ndarray,
+            target_cum: np.ndarray) -> dict[str, Any]:
+    """The constants of ``intent: bridge`` (docs/model.md §4.7.1): per asset the arrival
+    spread ``σ_d = max(radius, the largest scatter of a raid aiming at it, 100 m)`` and the
+    prior ``p(d) = (1 − p_transit) · (expected drones aimed at d) / (expected drones)``
+    (every raid's count spread by its target weights; the leak surge at its asset with its
+    probability), transit last with ``p_transit = 0.05``; ``κ`` = 1 / the area's area; ``q``
+    = the tracker's."""
+    A = len(names)
+    aimed = np.zeros(A)
+    sigma = np.maximum(asset_radius, BRIDGE_SIGMA_MIN_M)
+    for w, spec in enumerate(wave_specs):
+        raid = spec[3]
+        cum = np.asarray(target_cum[w], dtype=np.float64)
+        share = np.diff(np.concatenate([[0.0], cum]))
+        n = float(wave_count[w])
+        if raid is None:  # the leak surge: its asset, with the leak's probability
+            assert scenario.leak is not None
+            n *= float(scenario.leak.probability)
+        aimed += n * share
+        sigma = np.where(share > 0.0, np.maximum(sigma, float(wf[w, W_SCATTER])), sigma)
+    prior = np.zeros(A + 1)
+    if aimed.sum() > 0.0:
+        prior[:A] = (1.0 - BRIDGE_P_TRANSIT) * aimed / aimed.sum()
+    prior[A] = BRIDGE_P_TRANSIT
+    ar = scenario.area
+    with np.errstate(divide="ignore"):
+        logp = np.log(prior)
+    return {"br_sigma": sigma.astype(np.float64), "br_logp": logp,
+            "br_kappa": 1.0 / ((ar.east_m - ar.west_m) * (ar.north_m - ar.south_m)),
+            "br_q": float(scenario.c2.tracker.q_m2s3), "br_k": BRIDGE_K}
 
 
 def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> CompiledScenario:
@@ -586,6 +632,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         cycle_s=float(c2.cycle_s), policy=POLICIES[c2.policy],
         policy_time_s=float(c2.policy_time_s), priority_rule=PRIORITY_RULES[c2.priority_rule],
         intent=INTENTS[c2.intent],
+        **_bridge(scenario, names, asset_radius, wave_specs, wave_count, wf, target_cum),
         doctrine=DOCTRINES[c2.doctrine],
         salvo_size=int(c2.salvo_size), tight_r=float(c2.weapons_tight_radius_m),
         p_misid=float(c2.p_misidentification), wfz=wfz,
