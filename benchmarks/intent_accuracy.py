@@ -10,8 +10,9 @@ estimate, the three methods' top-1 asset on it, and the drone's true target and 
 Per drone (all its tracks together, in time order):
 
 * *top-1 at half path*: the method's asset at the first evaluation where the drone is no
-  farther from its aim point than half its launch distance (drones never evaluated by then,
-  e.g. killed or first confirmed later, are left out and counted);
+  farther from its true target (a site's centre, the aircraft's position now) than half its
+  distance at its first evaluation (drones that never get there, e.g. killed first, are
+  left out; the count that do is printed);
 * *time to the correct intent*: from the drone's first evaluation to the first one after
   which the method's asset is the true target at every later evaluation (median over the
   drones that end correct; the share that never settles is printed).
@@ -53,10 +54,10 @@ def record_intents(cs: Any, seed: int, rep: int) -> list[tuple[Any, ...]]:
                     continue
                 d = self.drones[c.label]
                 m4 = np.array([c.x, c.y, c.vx, c.vy])
-                post = self.bridge(c.index)
+                post = self.bridge(c.index, c.wave)
                 b = min(range(self.A), key=lambda j: (-post[j], j))
-                rows.append((c.label, d.wave, t, math.hypot(d.x - d.aim_x, d.y - d.aim_y),
-                             math.hypot(d.launch_x - d.aim_x, d.launch_y - d.aim_y),
+                gx, gy = dxy[d.target]
+                rows.append((c.label, d.wave, t, math.hypot(d.x - gx, d.y - gy),
                              d.target, nearest_target(c.x, c.y, dxy),
                              heading_target(m4, dxy, dv)[0], b))
             return cands
@@ -84,11 +85,11 @@ def summarise(rows: list[tuple[Any, ...]], classes: list[str]) -> dict[str, dict
             ttc: list[float] = []
             never = 0
             for rs in drones:
-                hp = next((r for r in rs if r[3] <= 0.5 * r[4]), None)
+                hp = next((r for r in rs if r[3] <= 0.5 * rs[0][3]), None)
                 if hp is not None:
                     half += 1
-                    ok += int(hp[6 + j] == hp[5])
-                wrong = [i for i, r in enumerate(rs) if r[6 + j] != r[5]]
+                    ok += int(hp[5 + j] == hp[4])
+                wrong = [i for i, r in enumerate(rs) if r[5 + j] != r[4]]
                 i0 = 0 if not wrong else wrong[-1] + 1
                 if i0 < len(rs):
                     ttc.append(rs[i0][2] - rs[0][2])

@@ -245,8 +245,9 @@ def intent_picture(p: KernelParams, st: State) -> None:
 
 
 @njit(inline="always")
-def bridge_track(p: KernelParams, st: State, k: int) -> None:
-    """§4.7.1 ``bridge``: the posterior of track ``k`` over the assets and transit, at the
+def bridge_track(p: KernelParams, st: State, k: int, w: int) -> None:
+    """§4.7.1 ``bridge``: the posterior of track ``k`` (class ``w``: its prior) over the
+    assets and transit, at the
     track's state time ``tt`` (its stored mean and covariance), into ``st.bpost[k]``; the
     time-to-go cells tile ``[0, max(duration − tt, BRIDGE_TAU_MIN_S)]``, a moving asset's
     destinations are its plan at ``tt + τ_j``. Cached: recomputed only when the slot's
@@ -270,7 +271,7 @@ def bridge_track(p: KernelParams, st: State, k: int) -> None:
             else:
                 st.bdest[a, j, 0] = p.asset_x[a]
                 st.bdest[a, j, 1] = p.asset_y[a]
-    bridge_posterior_fast(st.trk.tx[k], st.trk.tP[k], st.bdest, p.br_sigma, p.br_logp,
+    bridge_posterior_fast(st.trk.tx[k], st.trk.tP[k], st.bdest, p.br_sigma, p.br_logp[w],
                           p.br_kappa, p.br_q, st.btau, st.bw, st.bh, PRUNE_MARGIN,
                           st.bpost[k])
     st.bser[k] = st.tser[k]
@@ -713,7 +714,7 @@ def track_candidates(p: KernelParams, st: State, t: float) -> int:
         w = track_class(p, lab)
         if p.intent == I_BRIDGE:
             # the most probable asset (lowest index on ties); the expected value at risk
-            bridge_track(p, st, k)
+            bridge_track(p, st, k, w)
             post = st.bpost[k]
             a = 0
             v = 0.0

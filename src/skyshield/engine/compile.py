@@ -142,7 +142,8 @@ class KernelParams(NamedTuple):
     priority_rule: int  # PRIORITY_RULES: 0 value, 1 relative
     intent: int  # INTENTS: 0 oracle, 1 nearest, 2 heading, 3 bridge
     br_sigma: np.ndarray  # (A,) float64 m arrival spread of each asset (bridge)
-    br_logp: np.ndarray  # (A+1,) float64 log prior of each asset, transit last (bridge)
+    br_logp: np.ndarray  # (W, A+1) float64 log prior of each asset by the wave's perceived
+    # class, transit last (bridge)
     br_kappa: float  # 1/m² transit density: 1 / the area's area (bridge)
     br_q: float  # m²/s³ the bridge's white-noise acceleration: the tracker's q (bridge)
     br_k: int  # time-to-go cells (bridge)
@@ -284,33 +285,37 @@ def _information(c2: Any, sf: np.ndarray, wave_count: np.ndarray, sen_rmax: np.n
 
 def _bridge(scenario: Scenario, names: list[str], asset_radius: np.ndarray,
             wave_specs: list[Any], wave_count: np.ndarray, wf: np.ndarray,
-            target_cum: np.ndarray) -> dict[str, Any]:
+            target_cum: np.ndarray, cat: Catalogue) -> dict[str, Any]:
     """The constants of ``intent: bridge`` (docs/model.md §4.7.1): per asset the arrival
-    spread ``σ_d = max(radius, the largest scatter of a raid aiming at it, 100 m)`` and the
-    prior ``p(d) = (1 − p_transit) · (expected drones aimed at d) / (expected drones)``
-    (every raid's count spread by its target weights; the leak surge at its asset with its
-    probability), transit last with ``p_transit = 0.05``; ``κ`` = 1 / the area's area; ``q``
-    = the tracker's."""
+    spread ``σ_d = max(radius, the largest scatter of a raid aiming at it, 100 m)``; per wave
+    the prior of the class C2 takes it for (its perceived class, §4.7.1),
+    ``p(d | c) = (1 − p_transit) n_{c,d} / Σ_d n_{c,d}`` with ``n_{c,d}`` the expected
+    number of drones of perceived class ``c`` aimed at ``d`` (every raid's count spread by its
+    target weights; the leak surge's count times its probability, at its asset), transit
+    last with ``p_transit = 0.05``; ``κ`` = 1 / the area's area; ``q`` = the tracker's."""
     A = len(names)
-    aimed = np.zeros(A)
+    W = len(wave_specs)
+    aimed = np.zeros((W, A))
     sigma = np.maximum(asset_radius, BRIDGE_SIGMA_MIN_M)
     for w, spec in enumerate(wave_specs):
-        raid = spec[3]
-        cum = np.asarray(target_cum[w], dtype=np.float64)
-        share = np.diff(np.concatenate([[0.0], cum]))
+        share = np.diff(np.concatenate([[0.0], np.asarray(target_cum[w], dtype=np.float64)]))
         n = float(wave_count[w])
-        if raid is None:  # the leak surge: its asset, with the leak's probability
+        if spec[3] is None:  # the leak surge: its asset, with the leak's probability
             assert scenario.leak is not None
             n *= float(scenario.leak.probability)
-        aimed += n * share
+        aimed[w] = n * share
         sigma = np.where(share > 0.0, np.maximum(sigma, float(wf[w, W_SCATTER])), sigma)
-    prior = np.zeros(A + 1)
-    if aimed.sum() > 0.0:
-        prior[:A] = (1.0 - BRIDGE_P_TRANSIT) * aimed / aimed.sum()
-    prior[A] = BRIDGE_P_TRANSIT
+    pcls = [perceived_class(spec[1], cat) for spec in wave_specs]
+    logp = np.zeros((max(W, 1), A + 1))
+    for w in range(W):
+        n_c = sum((aimed[v] for v in range(W) if pcls[v] == pcls[w]), np.zeros(A))
+        prior = np.zeros(A + 1)
+        if n_c.sum() > 0.0:
+            prior[:A] = (1.0 - BRIDGE_P_TRANSIT) * n_c / n_c.sum()
+        prior[A] = BRIDGE_P_TRANSIT
+        with np.errstate(divide="ignore"):
+            logp[w] = np.log(prior)
     ar = scenario.area
-    with np.errstate(divide="ignore"):
-        logp = np.log(prior)
     return {"br_sigma": sigma.astype(np.float64), "br_logp": logp,
             "br_kappa": 1.0 / ((ar.east_m - ar.west_m) * (ar.north_m - ar.south_m)),
             "br_q": float(scenario.c2.tracker.q_m2s3), "br_k": BRIDGE_K}
@@ -632,7 +637,8 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         cycle_s=float(c2.cycle_s), policy=POLICIES[c2.policy],
         policy_time_s=float(c2.policy_time_s), priority_rule=PRIORITY_RULES[c2.priority_rule],
         intent=INTENTS[c2.intent],
-        **_bridge(scenario, names, asset_radius, wave_specs, wave_count, wf, target_cum),
+        **_bridge(scenario, names, asset_radius, wave_specs, wave_count, wf, target_cum,
+                  cat),
         doctrine=DOCTRINES[c2.doctrine],
         salvo_size=int(c2.salvo_size), tight_r=float(c2.weapons_tight_radius_m),
         p_misid=float(c2.p_misidentification), wfz=wfz,

@@ -873,7 +873,7 @@ class _Rep:
         for d in threats:
             w = d.wave
             if isinstance(d, Cand) and p.intent == 3:  # bridge: argmax, expected value
-                post = self.bridge(d.index)
+                post = self.bridge(d.index, w)
                 a = min(range(self.A), key=lambda j: (-post[j], j))
                 value = 0.0
                 for j in range(self.A):
@@ -1056,9 +1056,10 @@ class _Rep:
             risk[m] = max(risk[m], float(p.asset_value[d.ptgt] * p.perceived[d.ptgt, d.wave]))
         return {k: v if v > 0 else 1.0 for k, v in risk.items()}
 
-    def bridge(self, k: int) -> np.ndarray:
-        """§4.7.1 ``bridge``: track ``k``'s posterior over the assets and transit at its state
-        time ``tt``; cached until the slot's serial or ``tt`` changes."""
+    def bridge(self, k: int, w: int) -> np.ndarray:
+        """§4.7.1 ``bridge``: track ``k``'s posterior (class ``w``: its prior) over the assets
+        and transit at its state time ``tt``; cached until the slot's serial or ``tt``
+        changes."""
         from skyshield.track.intent import PRUNE_MARGIN, bridge_posterior_fast, tau_grid
 
         p, tr = self.p, self.tracks
@@ -1067,7 +1068,7 @@ class _Rep:
         if hit is not None and hit[0] == self.serial[k] and hit[1] == tt:
             return hit[2]
         n_k = int(p.br_k)
-        tau, w, h = tau_grid(max(float(p.duration) - tt, C.BRIDGE_TAU_MIN_S), n_k)
+        tau, mass, h = tau_grid(max(float(p.duration) - tt, C.BRIDGE_TAU_MIN_S), n_k)
         dest = np.empty((self.A, n_k, 2))
         for a in range(self.A):
             for j in range(n_k):
@@ -1076,8 +1077,8 @@ class _Rep:
                 else:
                     dest[a, j] = p.asset_x[a], p.asset_y[a]
         post = np.empty(self.A + 1)
-        bridge_posterior_fast(tr.tx[k].copy(), tr.tP[k].copy(), dest, p.br_sigma, p.br_logp,
-                              float(p.br_kappa), float(p.br_q), tau, w, h, PRUNE_MARGIN, post)
+        bridge_posterior_fast(tr.tx[k].copy(), tr.tP[k].copy(), dest, p.br_sigma, p.br_logp[w],
+                              float(p.br_kappa), float(p.br_q), tau, mass, h, PRUNE_MARGIN, post)
         self.bridge_cache[k] = (self.serial[k], tt, post)
         return post
 
