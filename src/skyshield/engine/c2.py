@@ -251,8 +251,9 @@ def bridge_track(p: KernelParams, st: State, k: int, w: int) -> None:
     track's state time ``tt`` (its stored mean and covariance), into ``st.bpost[k]``; the
     time-to-go cells tile ``[0, max(duration − tt, BRIDGE_TAU_MIN_S)]``, a moving asset's
     destinations are its plan at ``tt + τ_j``. Cached: recomputed only when the slot's
-    serial or ``tt`` changed since (the posterior given the same measurements)."""
-    if st.bser[k] == st.tser[k] and st.btt[k] == st.trk.tt[k]:
+    serial or its count of associated measurements changed since (a prediction alone leaves
+    the posterior given the same measurements as it was)."""
+    if st.bser[k] == st.tser[k] and st.bnu[k] == st.trk.tnupd[k]:
         return
     ts = st.trk.tt[k]
     K = p.br_k
@@ -275,7 +276,7 @@ def bridge_track(p: KernelParams, st: State, k: int, w: int) -> None:
                           p.br_kappa, p.br_q, st.btau, st.bw, st.bh, PRUNE_MARGIN,
                           st.bpost[k])
     st.bser[k] = st.tser[k]
-    st.btt[k] = ts
+    st.bnu[k] = st.trk.tnupd[k]
 
 
 @njit(inline="always")

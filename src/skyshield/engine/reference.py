@@ -418,7 +418,8 @@ class _Rep:
         self.serial = [-1] * T  # the serial of the track in the slot (its last birth)
         self.reported = [math.inf] * T  # reported to C2 from (confirmation + latency)
         self.teng = [0] * T  # engagements under way on the slot's serial
-        self.bridge_cache: dict[int, tuple[int, float, np.ndarray]] = {}  # slot -> (serial, tt, P)
+        # slot -> (serial, associated measurements, posterior) of intent: bridge
+        self.bridge_cache: dict[int, tuple[int, int, np.ndarray]] = {}
         self.next_serial = 0
         self.assessed = [0] * self.E  # a_e: kill assessments of effector e so far
         self.zx = np.zeros(D)
@@ -1058,14 +1059,15 @@ class _Rep:
 
     def bridge(self, k: int, w: int) -> np.ndarray:
         """§4.7.1 ``bridge``: track ``k``'s posterior (class ``w``: its prior) over the assets
-        and transit at its state time ``tt``; cached until the slot's serial or ``tt``
-        changes."""
+        and transit at its state time ``tt``; cached until the slot's serial or its count of
+        associated measurements changes."""
         from skyshield.track.intent import PRUNE_MARGIN, bridge_posterior_fast, tau_grid
 
         p, tr = self.p, self.tracks
         tt = float(tr.tt[k])
         hit = self.bridge_cache.get(k)
-        if hit is not None and hit[0] == self.serial[k] and hit[1] == tt:
+        nu = int(tr.tnupd[k])
+        if hit is not None and hit[0] == self.serial[k] and hit[1] == nu:
             return hit[2]
         n_k = int(p.br_k)
         tau, mass, h = tau_grid(max(float(p.duration) - tt, C.BRIDGE_TAU_MIN_S), n_k)
@@ -1079,7 +1081,7 @@ class _Rep:
         post = np.empty(self.A + 1)
         bridge_posterior_fast(tr.tx[k].copy(), tr.tP[k].copy(), dest, p.br_sigma, p.br_logp[w],
                               float(p.br_kappa), float(p.br_q), tau, mass, h, PRUNE_MARGIN, post)
-        self.bridge_cache[k] = (self.serial[k], tt, post)
+        self.bridge_cache[k] = (self.serial[k], nu, post)
         return post
 
     def asset_now(self, a: int) -> tuple[float, float, float, float]:

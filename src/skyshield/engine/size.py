@@ -119,7 +119,7 @@ class RunSize:
         nc = max(N, T, 1)  # candidates: drones (truth) or track slots (tracks)
         pair = B_DRONE_EFFECTOR + (0 if self.greedy else B_WTA)
         tracker = B_TRACK * T + B_DETECTION * D + B_TRACKER if self.tracks else 1024
-        if self.bridge:  # bpost, bser, btt per slot; the cells' destinations
+        if self.bridge:  # bpost, bser, bnu per slot; the cells' destinations
             tracker += (8 * (self.assets + 1) + 16) * T + 16 * 8 * (2 * self.assets + 3)
         return float(B_DRONE * N + B_DRONE_SENSOR * N * S + pair * E * nc
                      + 64 * max(nc - N, 0) + B_CHANNEL * E * max(self.channels, 1)

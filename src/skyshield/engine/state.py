@@ -256,7 +256,7 @@ class State(NamedTuple):
     # intent: bridge (§4.7.1); K = p.br_k cells; B = T under bridge, else 1
     bpost: np.ndarray  # (B, A+1) float64 each track's cached posterior, transit last
     bser: np.ndarray  # (B,) int64 the serial it was computed for (-1: none)
-    btt: np.ndarray  # (B,) float64 ... and the track's state time tt
+    bnu: np.ndarray  # (B,) int64 ... and the track's count of associated measurements
     btau: np.ndarray  # (K,) float64 s time-to-go cells: centres, masses, half-widths
     bw: np.ndarray
     bh: np.ndarray
@@ -369,7 +369,7 @@ def new_state(p: KernelParams, seed: int, rep: int | np.integer, rec: bool, evf:
         tser=np.full(T, -1, np.int64), tav=np.full(T, np.inf), teng=np.zeros(T, np.int64),
         dsel=np.empty(max(N, 1), np.int64), zx=np.zeros(D), zy=np.zeros(D),
         zR=np.zeros((D, 3)), zlab=np.zeros(D, np.int64),
-        bpost=np.zeros((B, A + 1)), bser=np.full(B, -1, np.int64), btt=np.zeros(B),
+        bpost=np.zeros((B, A + 1)), bser=np.full(B, -1, np.int64), bnu=np.zeros(B, np.int64),
         btau=np.zeros(K), bw=np.zeros(K), bh=np.zeros(K), bdest=np.zeros((A, K, 2)),
     )
 
