@@ -43,6 +43,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from skyshield.contract import POS_EVERY_S
+from skyshield.engine.compile import BRIDGE_K
 from skyshield.limits import check, format_bytes, memory_limit, work_limit
 from skyshield.scenario.catalogue import Catalogue, default_catalogue
 from skyshield.scenario.equipment import resolve_equipment
@@ -119,8 +120,10 @@ class RunSize:
         nc = max(N, T, 1)  # candidates: drones (truth) or track slots (tracks)
         pair = B_DRONE_EFFECTOR + (0 if self.greedy else B_WTA)
         tracker = B_TRACK * T + B_DETECTION * D + B_TRACKER if self.tracks else 1024
-        if self.bridge:  # bpost, bser, bnu per slot; the cells' destinations
-            tracker += (8 * (self.assets + 1) + 16) * T + 16 * 8 * (2 * self.assets + 3)
+        # intent: bridge's cells and destinations (always), cached posteriors (per slot)
+        tracker += 8 * BRIDGE_K * (2 * self.assets + 3) + 8 * self.assets + 24
+        if self.bridge:
+            tracker += (8 * (self.assets + 1) + 16) * (T - 1)
         return float(B_DRONE * N + B_DRONE_SENSOR * N * S + pair * E * nc
                      + 64 * max(nc - N, 0) + B_CHANNEL * E * max(self.channels, 1)
                      + 96 * (S + E + self.assets) + tracker + 2048)
