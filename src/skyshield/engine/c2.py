@@ -70,6 +70,7 @@ from skyshield.engine.state import (
 from skyshield.track.intent import (
     PRUNE_MARGIN,
     bridge_posterior_fast,
+    fill_tau_grid,
     heading_target,
     nearest_target,
 )
@@ -257,11 +258,7 @@ def bridge_track(p: KernelParams, st: State, k: int, w: int) -> None:
         return
     ts = st.trk.tt[k]
     K = p.br_k
-    dt = max(p.duration - ts, BRIDGE_TAU_MIN_S) / K
-    for j in range(K):
-        st.btau[j] = (j + 0.5) * dt
-        st.bw[j] = 1.0 / K
-        st.bh[j] = 0.5 * dt
+    fill_tau_grid(max(p.duration - ts, BRIDGE_TAU_MIN_S), st.btau, st.bw, st.bh)
     M = p.n_moving
     for a in range(p.asset_value.shape[0]):
         for j in range(K):

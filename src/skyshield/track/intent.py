@@ -3,8 +3,8 @@
 Every function works on one track's estimate (mean ``m = [px, py, vx, vy]``, covariance ``P``
 (4, 4)) and on plain arrays describing the destinations (``A`` assets); everything is compiled
 with ``numba.njit(cache=True)`` so that it can be called per track, per C2 cycle, from inside
-another numba kernel. Nothing allocates except :func:`tau_grid` (called once, outside the
-kernel): outputs are written into arrays the caller passes.
+another numba kernel. Nothing allocates except :func:`tau_grid` (outside a kernel; inside,
+:func:`fill_tau_grid`): outputs are written into arrays the caller passes.
 
 The ``bridge`` posterior follows Ahmad, Murphy, Langdon & Godsill, "Bayesian intent prediction
 in object tracking using bridging distributions", IEEE Trans. Cybernetics 48(1), 2018: the
@@ -136,11 +136,22 @@ def tau_grid(tau_max: float, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray
     """
     if not tau_max > 0.0 or k < 1:
         raise ValueError("tau_grid needs tau_max > 0 and k >= 1")
-    dt = float(tau_max) / k
-    tau = (np.arange(k, dtype=np.float64) + 0.5) * dt
-    w = np.full(k, 1.0 / k)
-    h = np.full(k, 0.5 * dt)
+    tau = np.empty(k)
+    w = np.empty(k)
+    h = np.empty(k)
+    fill_tau_grid(float(tau_max), tau, w, h)
     return tau, w, h
+
+
+@njit(cache=True)
+def fill_tau_grid(tau_max: float, tau: np.ndarray, w: np.ndarray, h: np.ndarray) -> None:
+    """:func:`tau_grid` into preallocated ``(K,)`` arrays (inside a kernel; no checks)."""
+    k = tau.shape[0]
+    dt = tau_max / k
+    for j in range(k):
+        tau[j] = (j + 0.5) * dt
+        w[j] = 1.0 / k
+        h[j] = 0.5 * dt
 
 
 @njit(cache=True)
