@@ -88,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     # replication against truth, interleaved on the same machine (docs/model.md §4.5.2)
     info_reps = max(20, reps // 10)
     variants = [("truth", {}), ("tracks", {"information": "tracks"}),
-                ("tracks + heading", {"information": "tracks", "intent": "heading"})]
+                ("tracks + heading", {"information": "tracks", "intent": "heading"}),
+                ("tracks + bridge", {"information": "tracks", "intent": "bridge"})]
     compiled = [compile_scenario(sc.model_copy(update={"c2": sc.c2.model_copy(update=u)}))
                 for _n, u in variants]
     cpu_v: dict[str, list[float]] = {n: [] for n, _u in variants}

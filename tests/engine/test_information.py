@@ -26,7 +26,7 @@ def _noisy(sc: Scenario, fa: float = 2.0, res: float = 200.0, pmk: float = 0.2,
     return sc.model_copy(update={"sensors": sensors})
 
 
-@pytest.mark.parametrize("intent", ["oracle", "heading"])
+@pytest.mark.parametrize("intent", ["oracle", "heading", "bridge"])
 def test_kernel_equals_reference_on_tracks(intent: str) -> None:
     sc = _noisy(_cut_down_flagship(information="tracks", intent=intent))
     cs = compile_scenario(sc)
@@ -89,3 +89,20 @@ def test_false_tracks_draw_fire() -> None:
     out = run_batch(cs, 3, 0, 4)
     assert (out.eff_shots.sum(axis=1) > out.wave_eff_shots.sum(axis=(1, 2))).all()
     _same(cs, 3, 2)
+
+
+def test_bridge_needs_tracks_and_its_prior_follows_the_perceived_class() -> None:
+    """``intent: bridge`` is refused under ``truth`` (no covariance); compiled, each wave's
+    prior is its perceived class's expected drones per asset, transit 0.05 (§4.7.1)."""
+    from skyshield.errors import InputError
+    from skyshield.scenario import scenario_from_dict
+
+    d = _one_drone()
+    d["c2"] = {**d["c2"], "information": "truth", "intent": "bridge"}
+    with pytest.raises((InputError, ValueError), match=r"bridge needs c2\.information: tracks"):
+        scenario_from_dict(d)
+    d["c2"]["information"] = "tracks"
+    p = build(d).params
+    assert p.br_logp.shape == (1, 2) and p.br_sigma.shape == (1,)
+    np.testing.assert_allclose(np.exp(p.br_logp[0]), [0.95, 0.05], rtol=1e-15)
+    assert p.br_kappa == pytest.approx(1.0 / 1e10)

@@ -62,6 +62,15 @@ def test_memory_estimate_bounds_the_allocation_closely(path: Path) -> None:
                                np.zeros((0, 5), np.int32), np.zeros((0, 4)),
                                np.zeros((0, 3), np.int32), np.zeros(2, np.int64)))
     assert state2 <= size2.state_bytes <= 1.1 * state2 + 4096
+    # ... and with intent: bridge (a cached posterior per track slot)
+    sc3 = sc.model_copy(update={"c2": sc.c2.model_copy(
+        update={"information": "tracks", "intent": "bridge"})})
+    size3 = run_size(sc3)
+    state3 = _nbytes(new_state(compile_scenario(sc3).params, 0, 0, False, np.zeros((0, 3)),
+                               np.zeros((0, 5), np.int32), np.zeros((0, 4)),
+                               np.zeros((0, 3), np.int32), np.zeros(2, np.int64)))
+    assert size3.bridge and state3 > state2
+    assert state3 <= size3.state_bytes <= 1.1 * state3 + 4096
     out = new_outcome(1, len(cs.asset_names), len(cs.wave_names), len(cs.effector_names),
                       cs.n_bins)
     assert size.outcome_bytes == sum(a.nbytes for a in out)

@@ -16,7 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skyshield.track.intent import (
+    PRUNE_MARGIN,
     bridge_posterior,
+    bridge_posterior_fast,
     heading_target,
     log_int_exp_negsq,
     nearest_target,
@@ -520,3 +522,41 @@ def test_retargeting_decoy() -> None:
         delays.append((i_ok - i_turn) * DT)
     print(f"retarget: bridge follows the new target {np.median(delays):.0f} s (median, "
           f"max {max(delays):.0f} s) after the turn")
+
+
+def test_fast_matches_full_on_raids() -> None:
+    """The pruned posterior against the full one on every scan of synthetic raids (both
+    classes): within its bound n_skipped e^-margin, and a stated 1e-9 (it skips terms)."""
+    rng = np.random.default_rng(5)
+    tau, w, h = tau_grid(TAU_MAX, K_TAU)
+    n_a = len(SITES) + 1
+    sigma = np.array([500.0] * len(SITES) + [800.0])
+    lp = np.log(np.r_[np.full(n_a, 0.95 / n_a), 0.05])
+    full = np.empty(n_a + 1)
+    fast = np.empty(n_a + 1)
+    worst = 0.0
+    skipped = 0
+    terms = 0
+    for weave in (False, True):
+        for _ in range(6):
+            truth, _ = _fly(rng, int(rng.integers(0, n_a)), weave)
+            sig = rng.uniform(20.0, 50.0)
+            z = truth + rng.normal(0, sig, truth.shape)
+            m = np.array([z[0, 0], z[0, 1], 0.0, 0.0])
+            p = np.diag([sig**2, sig**2, 60.0**2, 60.0**2])
+            for i in range(len(z)):
+                if i:
+                    m, p = kf_predict(m, p, DT, Q_KF)
+                    m, p = kf_update(m, p, z[i], sig**2)
+                dest = _assets_at(i * DT + tau)
+                bridge_posterior(m, p, dest, sigma, lp, KAPPA, Q_INTENT, tau, w, h, full)
+                n = bridge_posterior_fast(m, p, dest, sigma, lp, KAPPA, Q_INTENT, tau, w, h,
+                                          PRUNE_MARGIN, fast)
+                d = float(np.abs(fast - full).max())
+                assert d <= n * math.exp(-PRUNE_MARGIN) + 1e-12
+                worst = max(worst, d)
+                skipped += n
+                terms += n_a * K_TAU
+    assert skipped > 0, "nothing pruned: the test does not exercise the bound"
+    assert worst < 1e-9, worst
+    print(f"fast vs full: max |dP| = {worst:.1e}, {skipped / terms:.1%} of terms skipped")

@@ -17,6 +17,7 @@ from numba import njit
 from skyshield.contract import CAUSE_FRIENDLY_FIRE
 from skyshield.engine import rng
 from skyshield.engine.compile import (
+    BRIDGE_TAU_MIN_S,
     E_CHAN,
     E_ESCORT,
     E_GUARD,
@@ -31,6 +32,7 @@ from skyshield.engine.compile import (
     E_Y,
     E_ZONE_POS,
     E_ZONED,
+    I_BRIDGE,
     I_HEADING,
     I_ORACLE,
     INF_TRACKS,
@@ -52,6 +54,7 @@ from skyshield.engine.engagement import (
 )
 from skyshield.engine.events import EV_ASSET_LOST, EV_FF, EV_SHOT, emit
 from skyshield.engine.information import track_class
+from skyshield.engine.motion import plan_state
 from skyshield.engine.rng import absorb, to_unit
 from skyshield.engine.state import (
     C_CYCLE,
@@ -64,7 +67,13 @@ from skyshield.engine.state import (
     State,
     estimate,
 )
-from skyshield.track.intent import heading_target, nearest_target
+from skyshield.track.intent import (
+    PRUNE_MARGIN,
+    bridge_posterior_fast,
+    fill_tau_grid,
+    heading_target,
+    nearest_target,
+)
 from skyshield.track.tracker import CONFIRMED
 from skyshield.wta.asset_based import greedy_asset_based_nb, local_asset_based_nb
 
@@ -234,6 +243,37 @@ def intent_picture(p: KernelParams, st: State) -> None:
             st.dxy[a, 1] = p.asset_y[a]
             st.dv[a, 0] = 0.0
             st.dv[a, 1] = 0.0
+
+
+@njit(inline="always")
+def bridge_track(p: KernelParams, st: State, k: int, w: int) -> None:
+    """§4.7.1 ``bridge``: the posterior of track ``k`` (class ``w``: its prior) over the
+    assets and transit, at the
+    track's state time ``tt`` (its stored mean and covariance), into ``st.bpost[k]``; the
+    time-to-go cells tile ``[0, max(duration − tt, BRIDGE_TAU_MIN_S)]``, a moving asset's
+    destinations are its plan at ``tt + τ_j``. Cached: recomputed only when the slot's
+    serial or its count of associated measurements changed since (a prediction alone leaves
+    the posterior given the same measurements as it was)."""
+    if st.bser[k] == st.tser[k] and st.bnu[k] == st.trk.tnupd[k]:
+        return
+    ts = st.trk.tt[k]
+    K = p.br_k
+    fill_tau_grid(max(p.duration - ts, BRIDGE_TAU_MIN_S), st.btau, st.bw, st.bh)
+    M = p.n_moving
+    for a in range(p.asset_value.shape[0]):
+        for j in range(K):
+            if a < M:
+                px, py, _vx, _vy, _air = plan_state(p, a, ts + st.btau[j])
+                st.bdest[a, j, 0] = px
+                st.bdest[a, j, 1] = py
+            else:
+                st.bdest[a, j, 0] = p.asset_x[a]
+                st.bdest[a, j, 1] = p.asset_y[a]
+    bridge_posterior_fast(st.trk.tx[k], st.trk.tP[k], st.bdest, p.br_sigma, p.br_logp[w],
+                          p.br_kappa, p.br_q, st.btau, st.bw, st.bh, PRUNE_MARGIN,
+                          st.bpost[k])
+    st.bser[k] = st.tser[k]
+    st.bnu[k] = st.trk.tnupd[k]
 
 
 @njit(inline="always")
@@ -670,17 +710,28 @@ def track_candidates(p: KernelParams, st: State, t: float) -> int:
         px, py = estimate(st, k, t)
         lab = tlab[k]
         w = track_class(p, lab)
-        if p.intent == I_ORACLE and lab >= 0:
-            a = int(st.tgt[lab])
-        elif p.intent == I_HEADING:
-            m4[0] = px
-            m4[1] = py
-            m4[2] = tx[k, 2]
-            m4[3] = tx[k, 3]
-            a = heading_target(m4, st.dxy, st.dv)[0]
+        if p.intent == I_BRIDGE:
+            # the most probable asset (lowest index on ties); the expected value at risk
+            bridge_track(p, st, k, w)
+            post = st.bpost[k]
+            a = 0
+            v = 0.0
+            for d in range(post.shape[0] - 1):
+                if post[d] > post[a]:
+                    a = d
+                v += post[d] * p.asset_weight[d] * p.perceived[d, w]
         else:
-            a = nearest_target(px, py, st.dxy)
-        v = p.asset_weight[a] * p.perceived[a, w]
+            if p.intent == I_ORACLE and lab >= 0:
+                a = int(st.tgt[lab])
+            elif p.intent == I_HEADING:
+                m4[0] = px
+                m4[1] = py
+                m4[2] = tx[k, 2]
+                m4[3] = tx[k, 3]
+                a = heading_target(m4, st.dxy, st.dv)[0]
+            else:
+                a = nearest_target(px, py, st.dxy)
+            v = p.asset_weight[a] * p.perceived[a, w]
         if v <= 0.0:
             continue
         st.cand[nc] = k

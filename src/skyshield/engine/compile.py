@@ -56,8 +56,15 @@ K_RADAR, K_ACOUSTIC, K_EOIR = (
 POLICIES = {"greedy": 0, "local": 1, "exact": 2}
 PRIORITY_RULES = {"value": 0, "relative": 1}
 #: How C2 infers a threat's target (docs/model.md §4.7.1).
-INTENTS = {"oracle": 0, "nearest": 1, "heading": 2}
-I_ORACLE, I_NEAREST, I_HEADING = INTENTS["oracle"], INTENTS["nearest"], INTENTS["heading"]
+INTENTS = {"oracle": 0, "nearest": 1, "heading": 2, "bridge": 3}
+I_ORACLE, I_NEAREST, I_HEADING, I_BRIDGE = (INTENTS["oracle"], INTENTS["nearest"],
+                                            INTENTS["heading"], INTENTS["bridge"])
+#: ``intent: bridge`` (docs/model.md §4.7.1): time-to-go cells, prior probability of transit,
+#: floor on the arrival spread (m), floor on the time-to-go horizon (s)
+BRIDGE_K = 16
+BRIDGE_P_TRANSIT = 0.05
+BRIDGE_SIGMA_MIN_M = 100.0
+BRIDGE_TAU_MIN_S = 60.0
 DOCTRINES = {"shoot-look-shoot": 0, "salvo": 1}
 #: What C2 acts on (docs/model.md §4.5.2).
 INFORMATION = {"truth": 0, "tracks": 1}
@@ -134,7 +141,13 @@ class KernelParams(NamedTuple):
     policy: int  # POLICIES: 0 greedy, 1 local, 2 exact
     policy_time_s: float  # s, time limit of one exact solve (exact only)
     priority_rule: int  # PRIORITY_RULES: 0 value, 1 relative
-    intent: int  # INTENTS: 0 oracle, 1 nearest, 2 heading
+    intent: int  # INTENTS: 0 oracle, 1 nearest, 2 heading, 3 bridge
+    br_sigma: np.ndarray  # (A,) float64 m arrival spread of each asset (bridge)
+    br_logp: np.ndarray  # (W, A+1) float64 log prior of each asset by the wave's perceived
+    # class, transit last (bridge)
+    br_kappa: float  # 1/m² transit density: 1 / the area's area (bridge)
+    br_q: float  # m²/s³ the bridge's white-noise acceleration: the tracker's q (bridge)
+    br_k: int  # time-to-go cells (bridge)
     doctrine: int
     salvo_size: int
     tight_r: float  # m
@@ -235,6 +248,44 @@ def _information(c2: Any, sf: np.ndarray, wave_count: np.ndarray, sen_rmax: np.n
             else min(float(sen_rmax[s]), float(1.0 / math.sqrt(sen_q[s][sen_q[s] > 0].min())))
             for s in range(sf.shape[0])], dtype=np.float64),
     }
+
+
+def _bridge(scenario: Scenario, names: list[str], asset_radius: np.ndarray,
+            wave_specs: list[Any], wave_count: np.ndarray, wf: np.ndarray,
+            target_cum: np.ndarray, cat: Catalogue) -> dict[str, Any]:
+    """The constants of ``intent: bridge`` (docs/model.md §4.7.1): per asset the arrival
+    spread ``σ_d = max(radius, the largest scatter of a raid aiming at it, 100 m)``; per wave
+    the prior of the class C2 takes it for (its perceived class, §4.7.1),
+    ``p(d | c) = (1 − p_transit) n_{c,d} / Σ_d n_{c,d}`` with ``n_{c,d}`` the expected
+    number of drones of perceived class ``c`` aimed at ``d`` (every raid's count spread by its
+    target weights; the leak surge's count times its probability, at its asset), transit
+    last with ``p_transit = 0.05``; ``κ`` = 1 / the area's area; ``q`` = the tracker's."""
+    A = len(names)
+    W = len(wave_specs)
+    aimed = np.zeros((W, A))
+    sigma = np.maximum(asset_radius, BRIDGE_SIGMA_MIN_M)
+    for w, spec in enumerate(wave_specs):
+        share = np.diff(np.concatenate([[0.0], np.asarray(target_cum[w], dtype=np.float64)]))
+        n = float(wave_count[w])
+        if spec[3] is None:  # the leak surge: its asset, with the leak's probability
+            assert scenario.leak is not None
+            n *= float(scenario.leak.probability)
+        aimed[w] = n * share
+        sigma = np.where(share > 0.0, np.maximum(sigma, float(wf[w, W_SCATTER])), sigma)
+    pcls = [perceived_class(spec[1], cat) for spec in wave_specs]
+    logp = np.zeros((max(W, 1), A + 1))
+    for w in range(W):
+        n_c = sum((aimed[v] for v in range(W) if pcls[v] == pcls[w]), np.zeros(A))
+        prior = np.zeros(A + 1)
+        if n_c.sum() > 0.0:
+            prior[:A] = (1.0 - BRIDGE_P_TRANSIT) * n_c / n_c.sum()
+        prior[A] = BRIDGE_P_TRANSIT
+        with np.errstate(divide="ignore"):
+            logp[w] = np.log(prior)
+    ar = scenario.area
+    return {"br_sigma": sigma.astype(np.float64), "br_logp": logp,
+            "br_kappa": 1.0 / ((ar.east_m - ar.west_m) * (ar.north_m - ar.south_m)),
+            "br_q": float(scenario.c2.tracker.q_m2s3), "br_k": BRIDGE_K}
 
 
 def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> CompiledScenario:
@@ -551,6 +602,8 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         cycle_s=float(c2.cycle_s), policy=POLICIES[c2.policy],
         policy_time_s=float(c2.policy_time_s), priority_rule=PRIORITY_RULES[c2.priority_rule],
         intent=INTENTS[c2.intent],
+        **_bridge(scenario, names, asset_radius, wave_specs, wave_count, wf, target_cum,
+                  cat),
         doctrine=DOCTRINES[c2.doctrine],
         salvo_size=int(c2.salvo_size), tight_r=float(c2.weapons_tight_radius_m),
         p_misid=float(c2.p_misidentification), wfz=wfz,

@@ -7,7 +7,11 @@ catches compilation, vectorisation and bookkeeping bugs in the fast path. Under
 ``c2.information: tracks`` (§4.5.2) it builds the measurements, false alarms, candidates,
 engagements and kill assessments itself and runs the plain-Python tracker of
 :mod:`skyshield.track.pyref` (``docs/tracking.md`` written out again, on the same kind of
-track store); the WTA policies it calls are :mod:`skyshield.wta`'s.
+track store); the WTA policies it calls are :mod:`skyshield.wta`'s. One exception: under
+``c2.intent: bridge`` (§4.7.1) it sets up the time-to-go cells, the destinations and the
+cache itself but evaluates the posterior with the compiled
+:func:`skyshield.track.intent.bridge_posterior_fast` (tested against its full form and a
+brute-force joint Gaussian, ``tests/track/test_intent.py``).
 
 :func:`run_replication` returns a :class:`BatchOutcome` with R = 1.
 """
@@ -413,6 +417,8 @@ class _Rep:
         self.serial = [-1] * T  # the serial of the track in the slot (its last birth)
         self.reported = [math.inf] * T  # reported to C2 from (confirmation + latency)
         self.teng = [0] * T  # engagements under way on the slot's serial
+        # slot -> (serial, associated measurements, posterior) of intent: bridge
+        self.bridge_cache: dict[int, tuple[int, int, np.ndarray]] = {}
         self.next_serial = 0
         self.assessed = [0] * self.E  # a_e: kill assessments of effector e so far
         self.zx = np.zeros(D)
@@ -865,14 +871,21 @@ class _Rep:
             threats = [d for d in order
                        if d.status == "air" and d.engaged == 0 and self.seen(d, t)]
         for d in threats:
-            if isinstance(d, Cand):  # C2 on tracks: intent on the estimate
-                true = drones[d.label].target if d.label >= 0 else None
-                a = self.infer(d.x, d.y, d.vx, d.vy, true)
-            else:
-                a = self.infer_target(d)
             w = d.wave
+            if isinstance(d, Cand) and p.intent == 3:  # bridge: argmax, expected value
+                post = self.bridge(d.index, w)
+                a = min(range(self.A), key=lambda j: (-post[j], j))
+                value = 0.0
+                for j in range(self.A):
+                    value += post[j] * p.asset_weight[j] * p.perceived[j, w]
+            else:
+                if isinstance(d, Cand):  # C2 on tracks: intent on the estimate
+                    true = drones[d.label].target if d.label >= 0 else None
+                    a = self.infer(d.x, d.y, d.vx, d.vy, true)
+                else:
+                    a = self.infer_target(d)
+                value = p.asset_weight[a] * p.perceived[a, w]
             d.ptgt = a
-            value = p.asset_weight[a] * p.perceived[a, w]
             if value <= 0:
                 continue
             gx, gy = self.goal_seen(d)
@@ -1042,6 +1055,33 @@ class _Rep:
             m = d.ptgt < p.n_moving
             risk[m] = max(risk[m], float(p.asset_value[d.ptgt] * p.perceived[d.ptgt, d.wave]))
         return {k: v if v > 0 else 1.0 for k, v in risk.items()}
+
+    def bridge(self, k: int, w: int) -> np.ndarray:
+        """§4.7.1 ``bridge``: track ``k``'s posterior (class ``w``: its prior) over the assets
+        and transit at its state time ``tt``; cached until the slot's serial or its count of
+        associated measurements changes."""
+        from skyshield.track.intent import PRUNE_MARGIN, bridge_posterior_fast, tau_grid
+
+        p, tr = self.p, self.tracks
+        tt = float(tr.tt[k])
+        hit = self.bridge_cache.get(k)
+        nu = int(tr.tnupd[k])
+        if hit is not None and hit[0] == self.serial[k] and hit[1] == nu:
+            return hit[2]
+        n_k = int(p.br_k)
+        tau, mass, h = tau_grid(max(float(p.duration) - tt, C.BRIDGE_TAU_MIN_S), n_k)
+        dest = np.empty((self.A, n_k, 2))
+        for a in range(self.A):
+            for j in range(n_k):
+                if a < p.n_moving:
+                    dest[a, j] = self.plan(a, tt + float(tau[j]))[:2]
+                else:
+                    dest[a, j] = p.asset_x[a], p.asset_y[a]
+        post = np.empty(self.A + 1)
+        bridge_posterior_fast(tr.tx[k].copy(), tr.tP[k].copy(), dest, p.br_sigma, p.br_logp[w],
+                              float(p.br_kappa), float(p.br_q), tau, mass, h, PRUNE_MARGIN, post)
+        self.bridge_cache[k] = (self.serial[k], nu, post)
+        return post
 
     def asset_now(self, a: int) -> tuple[float, float, float, float]:
         """Position and velocity of asset ``a`` now (a fixed site: its centre, at rest)."""

@@ -43,6 +43,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from skyshield.contract import POS_EVERY_S
+from skyshield.engine.compile import BRIDGE_K
 from skyshield.limits import check, format_bytes, memory_limit, work_limit
 from skyshield.scenario.catalogue import Catalogue, default_catalogue
 from skyshield.scenario.equipment import resolve_equipment
@@ -90,6 +91,7 @@ class RunSize:
     logistics: int = 0  # Σ_e (deliveries + role breakpoints) + engagement zones
     tracks: bool = False  # c2.information: tracks
     false_alarms: int = 0  # the most false alarms one scan draws (compile.fa_cap), over sensors
+    bridge: bool = False  # c2.intent: bridge (a cached posterior per track slot)
 
     @property
     def track_slots(self) -> int:
@@ -105,7 +107,7 @@ class RunSize:
     def params_bytes(self) -> float:
         """The kernel's parameters (once per process)."""
         N, W, A, S, E = self.drones, self.waves, self.assets, self.sensors, self.effectors
-        return float(24 * self.moving * self.waypoints + 64 * A + 24 * A * W + 96 * W
+        return float(24 * self.moving * self.waypoints + 72 * A + 32 * A * W + 104 * W
                      + W * (16 * self.profile + 8 * A + 16 * self.route) + 16 * N
                      + S * (136 + 16 * W) + E * (256 + 8 * W) + 32 * self.logistics
                      + 4096)
@@ -118,6 +120,10 @@ class RunSize:
         nc = max(N, T, 1)  # candidates: drones (truth) or track slots (tracks)
         pair = B_DRONE_EFFECTOR + (0 if self.greedy else B_WTA)
         tracker = B_TRACK * T + B_DETECTION * D + B_TRACKER if self.tracks else 1024
+        # intent: bridge's cells and destinations (always), cached posteriors (per slot)
+        tracker += 8 * BRIDGE_K * (2 * self.assets + 3) + 8 * self.assets + 24
+        if self.bridge:
+            tracker += (8 * (self.assets + 1) + 16) * (T - 1)
         return float(B_DRONE * N + B_DRONE_SENSOR * N * S + pair * E * nc
                      + 64 * max(nc - N, 0) + B_CHANNEL * E * max(self.channels, 1)
                      + 96 * (S + E + self.assets) + tracker + 2048)
@@ -177,6 +183,7 @@ def run_size(scenario: Scenario, catalogue: Catalogue | None = None) -> RunSize:
         + sum(len(e.role) + 1 if isinstance(e.role, list) else 1 for e in scenario.effectors)
         + len(scenario.c2.engagement_zones) * max(len(eq.effectors), 1),
         tracks=scenario.c2.information == "tracks",
+        bridge=scenario.c2.intent == "bridge",
         false_alarms=max([fa_cap(s.get("false_alarms_per_scan")) for s in eq.sensors],
                          default=0))
 

@@ -21,7 +21,15 @@ from numba import njit
 
 from skyshield.contract import CAUSE_NONE, DRONE_STATUS
 from skyshield.engine import rng
-from skyshield.engine.compile import E_KIND, E_MAG, E_STOCK, K_JAMMER, W_SPEED, KernelParams
+from skyshield.engine.compile import (
+    E_KIND,
+    E_MAG,
+    E_STOCK,
+    I_BRIDGE,
+    K_JAMMER,
+    W_SPEED,
+    KernelParams,
+)
 from skyshield.engine.rng import absorb
 from skyshield.track.tracker import Tracks, Work, default_pairs, new_tracks, new_work
 
@@ -245,6 +253,14 @@ class State(NamedTuple):
     zy: np.ndarray
     zR: np.ndarray  # (D, 3) float64
     zlab: np.ndarray  # (D,) int64
+    # intent: bridge (§4.7.1); K = p.br_k cells; B = T under bridge, else 1
+    bpost: np.ndarray  # (B, A+1) float64 each track's cached posterior, transit last
+    bser: np.ndarray  # (B,) int64 the serial it was computed for (-1: none)
+    bnu: np.ndarray  # (B,) int64 ... and the track's count of associated measurements
+    btau: np.ndarray  # (K,) float64 s time-to-go cells: centres, masses, half-widths
+    bw: np.ndarray
+    bh: np.ndarray
+    bdest: np.ndarray  # (A, K, 2) float64 m each asset's planned position at tt + btau
 
 
 @njit(inline="always")
@@ -310,6 +326,8 @@ def new_state(p: KernelParams, seed: int, rep: int | np.integer, rec: bool, evf:
     if T > 1:
         n_pairs = default_pairs(T, D)
     npair_max = max(E * NC, 1)
+    B = T if p.intent == I_BRIDGE else 1
+    K = max(p.br_k, 1)
     go_max = max(E * C, 1)
     return State(
         rec=rec, evf=evf, evi=evi, posf=posf, posi=posi, cnt=cnt,
@@ -351,6 +369,8 @@ def new_state(p: KernelParams, seed: int, rep: int | np.integer, rec: bool, evf:
         tser=np.full(T, -1, np.int64), tav=np.full(T, np.inf), teng=np.zeros(T, np.int64),
         dsel=np.empty(max(N, 1), np.int64), zx=np.zeros(D), zy=np.zeros(D),
         zR=np.zeros((D, 3)), zlab=np.zeros(D, np.int64),
+        bpost=np.zeros((B, A + 1)), bser=np.full(B, -1, np.int64), bnu=np.zeros(B, np.int64),
+        btau=np.zeros(K), bw=np.zeros(K), bh=np.zeros(K), bdest=np.zeros((A, K, 2)),
     )
 
 

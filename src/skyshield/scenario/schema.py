@@ -649,11 +649,15 @@ class C2(Model):
     ``relative`` = ``ω`` (escort) or ``1 − ω`` (area) times the threat's value relative to
     its mission's most valuable threat this cycle, so that ``ω`` weighs the missions against
     each other by degrees (at 0.5 the worst threat of each weighs the same)."""
-    intent: Literal["oracle", "nearest", "heading"] = "oracle"
+    intent: Literal["oracle", "nearest", "heading", "bridge"] = "oracle"
     """How C2 infers the asset each threat is going for (``docs/model.md`` §4.7.1):
     ``oracle`` = it knows the threat's current goal; ``nearest`` = the asset nearest the
     threat; ``heading`` = the asset ahead whose closest point of approach along the threat's
-    observed velocity (its displacement over the last step) is nearest."""
+    observed velocity (its displacement over the last step) is nearest; ``bridge`` = the
+    posterior over the assets (and transit) of the bridging-distribution model
+    (``docs/intent.md``) on the track's estimate and covariance: the most probable asset is
+    the target and the threat is valued at its expected value at risk. ``bridge`` needs
+    ``information: tracks`` (it works on a track's covariance)."""
     information: Literal["truth", "tracks"] = "truth"
     """What C2 acts on (``docs/model.md`` §4.5.2): ``truth`` = each tracked drone's true
     position (the sensors' M-of-N tracks only decide when it is seen); ``tracks`` = the fused
@@ -670,6 +674,13 @@ class C2(Model):
     """Zones where effectors may fire without positive identification."""
     engagement_zones: list[Zone] = Field(default_factory=list)
     """Named zones that effectors' ``zones`` restrict their engagements to."""
+
+    @model_validator(mode="after")
+    def _bridge_on_tracks(self) -> C2:
+        if self.intent == "bridge" and self.information != "tracks":
+            raise ValueError("c2.intent: bridge needs c2.information: tracks (the bridge "
+                             "posterior works on a track's estimate and covariance)")
+        return self
 
 
 #: The VIP's index among a compiled scenario's assets (moving assets come first, so the first

@@ -3,8 +3,8 @@
 Every function works on one track's estimate (mean ``m = [px, py, vx, vy]``, covariance ``P``
 (4, 4)) and on plain arrays describing the destinations (``A`` assets); everything is compiled
 with ``numba.njit(cache=True)`` so that it can be called per track, per C2 cycle, from inside
-another numba kernel. Nothing allocates except :func:`tau_grid` (called once, outside the
-kernel): outputs are written into arrays the caller passes.
+another numba kernel. Nothing allocates except :func:`tau_grid` (outside a kernel; inside,
+:func:`fill_tau_grid`): outputs are written into arrays the caller passes.
 
 The ``bridge`` posterior follows Ahmad, Murphy, Langdon & Godsill, "Bayesian intent prediction
 in object tracking using bridging distributions", IEEE Trans. Cybernetics 48(1), 2018: the
@@ -136,11 +136,22 @@ def tau_grid(tau_max: float, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray
     """
     if not tau_max > 0.0 or k < 1:
         raise ValueError("tau_grid needs tau_max > 0 and k >= 1")
-    dt = float(tau_max) / k
-    tau = (np.arange(k, dtype=np.float64) + 0.5) * dt
-    w = np.full(k, 1.0 / k)
-    h = np.full(k, 0.5 * dt)
+    tau = np.empty(k)
+    w = np.empty(k)
+    h = np.empty(k)
+    fill_tau_grid(float(tau_max), tau, w, h)
     return tau, w, h
+
+
+@njit(cache=True)
+def fill_tau_grid(tau_max: float, tau: np.ndarray, w: np.ndarray, h: np.ndarray) -> None:
+    """:func:`tau_grid` into preallocated ``(K,)`` arrays (inside a kernel; no checks)."""
+    k = tau.shape[0]
+    dt = tau_max / k
+    for j in range(k):
+        tau[j] = (j + 0.5) * dt
+        w[j] = 1.0 / k
+        h[j] = 0.5 * dt
 
 
 @njit(cache=True)
@@ -254,15 +265,7 @@ def bridge_loglik(m: np.ndarray, pm: np.ndarray, dest_xy: np.ndarray, sigma: np.
             wk = w[k]
             if not wk > 0.0:
                 continue
-            gx = 0.0
-            gy = 0.0
-            if h[k] > 0.0 and n_k > 1:
-                k0 = max(k - 1, 0)
-                k1 = min(k + 1, n_k - 1)
-                dt = tau[k1] - tau[k0]
-                if dt > 0.0:
-                    gx = (dest_xy[a, k1, 0] - dest_xy[a, k0, 0]) / dt
-                    gy = (dest_xy[a, k1, 1] - dest_xy[a, k0, 1]) / dt
+            gx, gy = _slope(dest_xy, tau, h, a, k)
             ll = _cell_loglik(m, pm, q, s2, tau[k], h[k], dest_xy[a, k, 0], dest_xy[a, k, 1],
                               gx, gy)
             # streaming log-sum-exp of log w_k + ll
@@ -312,14 +315,7 @@ def bridge_posterior(m: np.ndarray, pm: np.ndarray, dest_xy: np.ndarray, sigma: 
     finite log-weight, ``out`` is uniform.
     """
     n_a = dest_xy.shape[0]
-    finite = True
-    for i in range(4):
-        if not math.isfinite(m[i]):
-            finite = False
-        for j in range(4):
-            if not math.isfinite(pm[i, j]):
-                finite = False
-    if finite:
+    if _finite_track(m, pm):
         bridge_loglik(m, pm, dest_xy, sigma, q, tau, w, h, out)
         for a in range(n_a):
             out[a] += log_prior[a]
@@ -327,18 +323,168 @@ def bridge_posterior(m: np.ndarray, pm: np.ndarray, dest_xy: np.ndarray, sigma: 
     else:
         for a in range(n_a + 1):
             out[a] = log_prior[a]
+    _softmax(out)
+
+
+#: default pruning margin of :func:`bridge_posterior_fast` (natural-log units): a skipped
+#: term is below e^-30 of the largest term, so |ΔP| <= (A K) e^-30 (< 1e-11 for A K <= 1000)
+PRUNE_MARGIN = 30.0
+
+
+@njit(cache=True)
+def _cell_log_bound(m: np.ndarray, pm: np.ndarray, q: float, s2: float, tau: float, h: float,
+                    ax: float, ay: float, gx: float, gy: float) -> float:
+    """Upper bound on :func:`_cell_loglik` (same arguments), from arithmetic and two logs.
+
+    For every look-ahead ``tau'`` in the cell (where :func:`_cell_loglik` may freeze ``S``) and
+    every offset ``s``: ``lambda_min(S) >= l = s2 + q (tau - h)^3 / 3`` (``H F P F' H'`` is PSD),
+    ``lambda_max(S) <= T`` (the trace at the cell's ends: convex quadratic + increasing cubic),
+    ``det S >= l lambda_max`` and the exponent ``>= rho / lambda_max`` with ``rho`` the least
+    squared Euclidean residual over the cell; maximising over ``lambda_max in [l, T]`` gives
+    ``-log 2 pi - log(l Lam)/2 - rho / (2 Lam)``, ``Lam = clamp(rho, l, T)``. A cell average
+    never exceeds the maximum of its integrand.
+    """
+    t_lo = max(0.0, tau - h)
+    t_hi = tau + h
+    l_lo = s2 + q * t_lo * t_lo * t_lo / 3.0
+    tpp = pm[0, 0] + pm[1, 1]
+    tpv = pm[0, 2] + pm[2, 0] + pm[1, 3] + pm[3, 1]
+    tvv = pm[2, 2] + pm[3, 3]
+    tr_lo = tpp + t_lo * tpv + t_lo * t_lo * tvv
+    tr_hi = tpp + t_hi * tpv + t_hi * t_hi * tvv
+    big = max(tr_lo, tr_hi, 0.0) + 2.0 * (s2 + q * t_hi * t_hi * t_hi / 3.0)
+    # least |r0 + u s|^2 over s in [-h, h]
+    r0x = ax - m[0] - m[2] * tau
+    r0y = ay - m[1] - m[3] * tau
+    ux = gx - m[2]
+    uy = gy - m[3]
+    uu = ux * ux + uy * uy
+    s = 0.0
+    if uu > 0.0:
+        s = min(h, max(-h, -(r0x * ux + r0y * uy) / uu))
+    ex = r0x + ux * s
+    ey = r0y + uy * s
+    rho = ex * ex + ey * ey
+    lam = min(big, max(l_lo, rho))
+    return float(-LOG_2PI - 0.5 * math.log(l_lo * lam) - 0.5 * rho / lam)
+
+
+@njit(cache=True)
+def _slope(dest_xy: np.ndarray, tau: np.ndarray, h: np.ndarray, a: int, k: int) -> tuple[float, float]:
+    """The slope ``g`` of asset ``a``'s plan in cell ``k`` (central difference, as
+    :func:`bridge_loglik`)."""
+    n_k = tau.shape[0]
+    if not (h[k] > 0.0 and n_k > 1):
+        return 0.0, 0.0
+    k0 = max(k - 1, 0)
+    k1 = min(k + 1, n_k - 1)
+    dt = tau[k1] - tau[k0]
+    if not dt > 0.0:
+        return 0.0, 0.0
+    return ((dest_xy[a, k1, 0] - dest_xy[a, k0, 0]) / dt,
+            (dest_xy[a, k1, 1] - dest_xy[a, k0, 1]) / dt)
+
+
+@njit(cache=True)
+def bridge_posterior_fast(m: np.ndarray, pm: np.ndarray, dest_xy: np.ndarray, sigma: np.ndarray,
+                          log_prior: np.ndarray, kappa: float, q: float, tau: np.ndarray,
+                          w: np.ndarray, h: np.ndarray, margin: float,
+                          out: np.ndarray) -> int:
+    """:func:`bridge_posterior` with provably negligible terms skipped; returns how many.
+
+    Same model and arguments, plus ``margin`` (natural-log units, e.g. :data:`PRUNE_MARGIN`).
+    Every term ``log p(d) + log w_k + log Lbar_d,k`` of the posterior's sum is first bounded
+    above by :func:`_cell_log_bound`; a term whose bound is below the largest term computed
+    so far (the transit term included) minus ``margin`` is skipped, the others are computed
+    exactly (:func:`_cell_loglik`). Each destination starts at its cell of least Euclidean
+    residual and walks outward, so the running maximum is high early. Every skipped term is
+    below ``e^-margin`` times the largest term, hence below ``e^-margin`` times the normaliser:
+    ``|out - bridge_posterior| <= n_skipped e^-margin`` componentwise. Ties and guards as in
+    :func:`bridge_posterior` (non-finite ``m`` or ``P``: the normalised prior; nothing finite:
+    uniform).
+    """
+    n_a = dest_xy.shape[0]
+    n_k = tau.shape[0]
+    skipped = 0
+    if _finite_track(m, pm):
+        top = log_prior[n_a] + (math.log(kappa) if kappa > 0.0 else -np.inf)
+        out[n_a] = top
+        for a in range(n_a):
+            s2 = max(sigma[a] * sigma[a], SIG2_MIN)
+            # the node of least Euclidean residual: where this destination's terms peak
+            k_best = 0
+            r_best = np.inf
+            for k in range(n_k):
+                rx = dest_xy[a, k, 0] - m[0] - m[2] * tau[k]
+                ry = dest_xy[a, k, 1] - m[1] - m[3] * tau[k]
+                rr = rx * rx + ry * ry
+                if rr < r_best:
+                    r_best = rr
+                    k_best = k
+            mx = -np.inf
+            acc = 0.0
+            lpa = log_prior[a]
+            for j in range(2 * n_k):
+                # k_best, k_best + 1, k_best - 1, k_best + 2, ...
+                off = (j + 1) // 2
+                k = k_best + off if j % 2 == 1 else k_best - off
+                if k < 0 or k >= n_k:
+                    continue
+                wk = w[k]
+                if not wk > 0.0:
+                    continue
+                gx, gy = _slope(dest_xy, tau, h, a, k)
+                lw = lpa + math.log(wk)
+                ub = lw + _cell_log_bound(m, pm, q, s2, tau[k], h[k], dest_xy[a, k, 0],
+                                          dest_xy[a, k, 1], gx, gy)
+                if ub < top - margin:
+                    skipped += 1
+                    continue
+                ll = _cell_loglik(m, pm, q, s2, tau[k], h[k], dest_xy[a, k, 0],
+                                  dest_xy[a, k, 1], gx, gy)
+                if lw + ll > top:
+                    top = lw + ll
+                if ll > mx:
+                    acc = acc * math.exp(mx - ll) + wk
+                    mx = ll
+                elif ll > -np.inf:
+                    acc += wk * math.exp(ll - mx)
+            out[a] = lpa + mx + math.log(acc) if acc > 0.0 else -np.inf
+    else:
+        for a in range(n_a + 1):
+            out[a] = log_prior[a]
+    _softmax(out)
+    return skipped
+
+
+@njit(cache=True)
+def _finite_track(m: np.ndarray, pm: np.ndarray) -> bool:
+    """Whether the track mean ``(4,)`` and covariance ``(4, 4)`` are all finite."""
+    for i in range(4):
+        if not math.isfinite(m[i]):
+            return False
+        for j in range(4):
+            if not math.isfinite(pm[i, j]):
+                return False
+    return True
+
+
+@njit(cache=True)
+def _softmax(out: np.ndarray) -> None:
+    """Normalise log-weights ``out`` in place (log-sum-exp); uniform if none is finite."""
+    n = out.shape[0]
     mx = -np.inf
-    for a in range(n_a + 1):
+    for a in range(n):
         if out[a] > mx:
             mx = out[a]
     if not (mx > -np.inf and mx < np.inf):
-        for a in range(n_a + 1):
-            out[a] = 1.0 / (n_a + 1)
+        for a in range(n):
+            out[a] = 1.0 / n
         return
     tot = 0.0
-    for a in range(n_a + 1):
+    for a in range(n):
         e = math.exp(out[a] - mx) if out[a] > -np.inf else 0.0
         out[a] = e
         tot += e
-    for a in range(n_a + 1):
+    for a in range(n):
         out[a] /= tot
