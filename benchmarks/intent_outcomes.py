@@ -23,8 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args(argv)
 
-    from benchmarks.value_of_information import _ci
     from skyshield.engine import compile_scenario, run_batch
+    from skyshield.results.stats import paired_difference
     from skyshield.scenario import load_scenario
 
     sc = load_scenario(ROOT / "examples" / "vip-transit.yaml")
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, x in lost.items():
         print(f"  P(VIP lost), {name}: {x.mean():.2%}")
     for other in ("oracle", "nearest"):
-        m, lo, hi = _ci(lost["bridge"] - lost[other])
+        m, lo, hi = paired_difference(lost[other], lost["bridge"])
         print(f"  bridge - {other}: {100 * m:+.2f} pt [{100 * lo:+.2f}, {100 * hi:+.2f}]")
     return 0
 
