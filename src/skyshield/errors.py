@@ -5,9 +5,18 @@ The CLI turns :class:`InputError` into a one-line message on stderr and exit cod
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 EXIT_BAD_INPUT = 2
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """``" — did you mean 'x'?"`` for the closest of ``known`` to a misspelt ``name`` (``""``
+    when none is close)."""
+    import difflib
+
+    near = difflib.get_close_matches(str(name), sorted(map(str, known)), n=1, cutoff=0.6)
+    return f" — did you mean '{near[0]}'?" if near else ""
 
 
 class InputError(Exception):

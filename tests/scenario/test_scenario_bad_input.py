@@ -438,3 +438,22 @@ def test_installed_command_exit_2_without_traceback(tmp_path: Path, c: Case) -> 
     assert proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert f"{path}:{c.line}, field '{c.field}'" in proc.stderr
+
+
+def test_a_misspelt_key_or_name_gets_a_did_you_mean(tmp_path) -> None:
+    """The unknown key is reported before the field it hides ("missing"), with the closest
+    field; an unknown equipment class with the closest class."""
+    from skyshield.errors import InputError
+    from skyshield.scenario import load_scenario
+    from testkit import FLAGSHIP
+
+    text = FLAGSHIP.read_text()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("    count: 140", "    cout: 140", 1))
+    with pytest.raises(InputError) as exc:
+        load_scenario(bad)
+    assert "unknown key 'cout' — did you mean 'count'?" in str(exc.value)
+    assert exc.value.line == text.splitlines().index("    count: 140") + 1
+    bad.write_text(text.replace("type: radar_mr", "type: radar_m", 1))
+    with pytest.raises(InputError, match="did you mean 'radar_mr'"):
+        load_scenario(bad)

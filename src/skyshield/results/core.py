@@ -343,11 +343,10 @@ class Results:
         :class:`KeyError` naming the known ones (and the closest)."""
         t = self._tables
         if name not in t:
-            import difflib
+            from skyshield.errors import did_you_mean
 
-            near = difflib.get_close_matches(name, list(t), n=1)
-            hint = f"; did you mean {near[0]!r}?" if near else ""
-            raise KeyError(f"no result table {name!r}{hint} (tables: {', '.join(t)})")
+            raise KeyError(f"no result table {name!r}{did_you_mean(name, list(t))} "
+                           f"(tables: {', '.join(t)})")
         return t[name]
 
     def to_pandas(self, name: str = "replications") -> Any:

@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterable
 from typing import NoReturn
 
-from skyshield.errors import InputError, field_path
+from skyshield.errors import InputError, did_you_mean, field_path
 from skyshield.scenario.catalogue import Catalogue, default_catalogue
 from skyshield.scenario.domain import ORDERED, TABLES, Section, problem
 from skyshield.scenario.equipment import merged_params
@@ -82,7 +82,8 @@ def check_consistency(
     def check_classes(classes: Iterable[str], *loc: str | int) -> None:
         for cls in classes:
             if cls not in cat.threats:
-                fail(f"unknown threat class '{cls}' (known: {', '.join(cat.threats)})",
+                fail(f"unknown threat class '{cls}'{did_you_mean(cls, cat.threats)} (known: "
+                     f"{', '.join(cat.threats)})",
                      *loc, cls)
 
     names: dict[str, str] = {}
@@ -149,14 +150,16 @@ def check_consistency(
                  f"keys): give the raid another name", "raids", i, "name")
         waves.add(r.name)
         if r.threat not in cat.threats:
-            fail(f"unknown threat class '{r.threat}' (known: {', '.join(cat.threats)})",
+            fail(f"unknown threat class '{r.threat}'{did_you_mean(r.threat, cat.threats)} "
+                 f"(known: {', '.join(cat.threats)})",
                  "raids", i, "threat")
         check_point(r.launch_area.center, "raids", i, "launch_area", "center")
         for k, p in enumerate(r.route):
             check_point(p, "raids", i, "route", k)
         for target in r.targeting.weights:
             if target not in names:
-                fail(f"unknown asset '{target}' (known: {', '.join(names)})",
+                fail(f"unknown asset '{target}'{did_you_mean(target, names)} (known: "
+                     f"{', '.join(names)})",
                      "raids", i, "targeting", "weights", target)
         if r.launch.start_s >= scenario.duration_s:
             fail("launches start after the scenario ends", "raids", i, "launch", "start_s")
@@ -177,7 +180,8 @@ def check_consistency(
     if scenario.leak is not None:
         lk = scenario.leak
         if lk.threat not in cat.threats:
-            fail(f"unknown threat class '{lk.threat}' (known: {', '.join(cat.threats)})",
+            fail(f"unknown threat class '{lk.threat}'{did_you_mean(lk.threat, cat.threats)} "
+                 f"(known: {', '.join(cat.threats)})",
                  "leak", "threat")
         if cat.threats[lk.threat].params["can_attack_air"] <= 0:
             fail(f"threat class '{lk.threat}' cannot attack air targets", "leak", "threat")
@@ -243,7 +247,7 @@ def check_consistency(
                          "effectors", i, key)
         for k, zn in enumerate(e.zones):
             if zn not in zones:
-                fail(f"unknown engagement zone '{zn}' (known: "
+                fail(f"unknown engagement zone '{zn}'{did_you_mean(zn, zones)} (known: "
                      f"{', '.join(sorted(zones)) or 'none: add c2.engagement_zones'})",
                      "effectors", i, "zones", k)
         uses_escort = e.reserve is not None or e.role == "escort" or (
@@ -276,14 +280,16 @@ def check_consistency(
         seen.add(e.name)
         classes = cat.section(section)
         if e.type not in classes:
-            fail(f"unknown equipment '{e.type}' (known: {', '.join(classes)})",
+            fail(f"unknown equipment '{e.type}'{did_you_mean(e.type, classes)} (known: "
+                 f"{', '.join(classes)})",
                  section, i, "type")
         entry = classes[e.type]
         table = TABLES[section]
         own = table.names(entry.kind)
         for key, value in e.params.items():
             if key not in own:
-                fail(f"unknown parameter '{key}' for {e.type} (known: {', '.join(own)})",
+                fail(f"unknown parameter '{key}'{did_you_mean(key, own)} for {e.type} (known: "
+                     f"{', '.join(own)})",
                      section, i, "params", key)
             if not math.isfinite(value) or value < 0:
                 fail("parameter must be a finite, non-negative number", section, i,

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from skyshield.errors import InputError, field_path
+from skyshield.errors import InputError, did_you_mean, field_path
 from skyshield.limits import decode_text, read_input
 from skyshield.scenario.catalogue import Catalogue
 from skyshield.scenario.consistency import check_consistency
@@ -69,12 +69,40 @@ def _named_field(loc: Loc, msg: str, data: Any) -> Loc:
     return loc
 
 
-def _message(err: Any, loc: Loc) -> str:
+def _schema_keys() -> set[str]:
+    """Every field name of the scenario's models (for "did you mean")."""
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    seen: set[type] = set()
+    names: set[str] = set()
+
+    def walk(tp: Any) -> None:
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            if tp in seen:
+                return
+            seen.add(tp)
+            for name, f in tp.model_fields.items():
+                names.add(name)
+                walk(f.annotation)
+            return
+        for arg in get_args(tp):
+            walk(arg)
+
+    walk(Scenario)
+    return names
+
+
+def _message(err: Any, loc: Loc, missing: set[str] | None = None) -> str:
     kind = err["type"]
     msg = str(err["msg"]).removeprefix("Value error, ")
     value = err.get("input")
     if kind == "extra_forbidden":
-        return f"unknown key '{loc[-1]}'"
+        # a misspelt key: the missing field beside it first, else any field of the schema
+        key = str(loc[-1])
+        hint = did_you_mean(key, missing or set()) or did_you_mean(key, _schema_keys())
+        return f"unknown key '{key}'{hint}"
     if kind == "missing":
         return f"missing required field '{loc[-1]}'"
     if kind == "number_type":
@@ -108,9 +136,13 @@ def scenario_from_dict(
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
-        err = errors[0]
+        # an unknown key first: a misspelt key also makes its field "missing"
+        err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         loc = _clean_loc(tuple(err["loc"]), data, keep_last=err["type"] == "missing")
-        msg = _message(err, loc)
+        parent = tuple(err["loc"])[:-1]
+        missing = {str(e["loc"][-1]) for e in errors
+                   if e["type"] == "missing" and tuple(e["loc"])[:-1] == parent}
+        msg = _message(err, loc, missing)
         if err["type"] == "value_error":
             loc = _named_field(loc, msg, data)
         more = len(errors) - 1
