@@ -66,7 +66,7 @@ def run(
         check_run_out(out, sc, overwrite=overwrite)  # refused now, not after the run
     n = replications if replications is not None else (
         PRECISION_CAP if precision is not None else 1000)
-    show = not quiet and not json_out and sys.stderr.isatty()
+    show = not quiet and sys.stderr.isatty()  # on stderr: --json on stdout stays clean
     if obj is not None:  # checked before any replication runs
         obj = resolve_objective(obj, asset_names_values(sc)[0])
     try:

@@ -61,7 +61,7 @@ def sweep(
     workers = cap_workers(workers, force=force_workers or address is not None)
     from skyshield.analysis.sweep import sweep_scenario
 
-    show = not quiet and not json_out and sys.stderr.isatty()
+    show = not quiet and sys.stderr.isatty()  # on stderr: --json on stdout stays clean
     res = sweep_scenario(scenario, vary, lhs=lhs, replications=replications, seed=seed,
                          independent_seeds=independent_seeds, out=out, backend=backend,
                          workers=workers, address=address, overwrite=overwrite, progress=show,
@@ -123,7 +123,7 @@ def faults(
     if out is not None:  # refused now, not after the analysis
         check_out(out, "faults", sc.name, scenario_hash(sc), overwrite=overwrite,
                   what="faults folder")
-    show = not quiet and not json_out and sys.stderr.isatty()
+    show = not quiet and sys.stderr.isatty()  # on stderr: --json on stdout stays clean
     rep = analyse_faults(sc, replications=replications, seed=seed, tornado=tornado,
                          late_s=late, pk_factor=pk_factor, misid_p=misid,
                          spof_threshold=spof_threshold, backend=backend, workers=workers,
@@ -179,7 +179,7 @@ def frontier(
 
         check_out(out, "frontier", sc.name, scenario_hash(sc), overwrite=overwrite,
                   what="frontier folder")
-    show = not quiet and not json_out and sys.stderr.isatty()
+    show = not quiet and sys.stderr.isatty()  # on stderr: --json on stdout stays clean
     res = split_frontier(sc, ds, replications=replications, seed=seed, backend=backend,
                          workers=workers, address=address, progress=show, file=str(designs))
     if out is not None:

@@ -73,7 +73,7 @@ def plan(
         "risk_threshold": risk_threshold, "mc_replications": replications, "seed": seed,
     }
     spec = spec.model_copy(update={k: v for k, v in over.items() if v is not None})
-    show = not quiet and not json_out and sys.stderr.isatty()
+    show = not quiet and sys.stderr.isatty()  # on stderr: --json on stdout stays clean
     try:
         outcome = plan_flight(sc, spec, workers=workers, progress=show)
     except InputError as exc:

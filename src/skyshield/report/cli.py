@@ -71,7 +71,7 @@ def report(
         from skyshield.analysis.value_of_information import run_value_of_information
 
         run_value_of_information(outdir, replications=value_of_information,
-                                 progress=not json_out)
+                                 progress=sys.stderr.isatty())
     out = build_report(outdir, replays=replay, png=png, vector=vector)
     sys.stdout.write(out.to_json() if json_out else out.describe())
 
