@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from skyshield.args import OBJECTIVE_HELP, cap_workers, check_run_args, parse_objective
+from skyshield.cli_options import ForceWorkers, Overwrite
 
 
 def run(
@@ -40,12 +41,8 @@ def run(
              "in which the VIP was lost, then the first in which any asset was lost.")] = 2,
     objective: Annotated[str | None, typer.Option(
         help=OBJECTIVE_HELP + " Printed (and added to the JSON) with its 95 % interval.")] = None,
-    overwrite: Annotated[bool, typer.Option(
-        "--overwrite", help="Replace the skyshield files of another scenario found in --out "
-                            "(files skyshield did not write are kept).")] = False,
-    force_workers: Annotated[bool, typer.Option(
-        "--force-workers", help="Start --workers processes even beyond the CPU count.")]
-    = False,
+    overwrite: Overwrite = False,
+    force_workers: ForceWorkers = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:

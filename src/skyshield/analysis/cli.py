@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from skyshield.args import OBJECTIVE_HELP, cap_workers, check_run_args, parse_objective
+from skyshield.cli_options import ForceWorkers, Overwrite
 
 
 def sweep(
@@ -44,9 +45,7 @@ def sweep(
     overwrite: Annotated[bool, typer.Option(
         "--overwrite", help="Replace a different sweep, or another scenario's skyshield "
                             "files, found in --out.")] = False,
-    force_workers: Annotated[bool, typer.Option(
-        "--force-workers", help="Start --workers processes even beyond the CPU count.")]
-    = False,
+    force_workers: ForceWorkers = False,
     objective: Annotated[str, typer.Option(help=OBJECTIVE_HELP)] = "vip",
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -95,12 +94,8 @@ def faults(
     address: Annotated[str | None, typer.Option(help="Ray cluster address.")] = None,
     workers: Annotated[int | None, typer.Option(
         help="Worker processes (default: the CPU count).")] = None,
-    overwrite: Annotated[bool, typer.Option(
-        "--overwrite", help="Replace the skyshield files of another scenario found in --out "
-                            "(files skyshield did not write are kept).")] = False,
-    force_workers: Annotated[bool, typer.Option(
-        "--force-workers", help="Start --workers processes even beyond the CPU count.")]
-    = False,
+    overwrite: Overwrite = False,
+    force_workers: ForceWorkers = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -153,9 +148,7 @@ def frontier(
     overwrite: Annotated[bool, typer.Option(
         "--overwrite", help="Replace another scenario's skyshield files found in --out.")]
     = False,
-    force_workers: Annotated[bool, typer.Option(
-        "--force-workers", help="Start --workers processes even beyond the CPU count.")]
-    = False,
+    force_workers: ForceWorkers = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from skyshield.args import cap_workers, check_run_args
+from skyshield.cli_options import ForceWorkers, Overwrite
 from skyshield.errors import InputError
 
 
@@ -37,12 +38,8 @@ def plan(
         "--replications", "-n", help="Monte Carlo replications per plan (0: no check).")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed of the Monte Carlo check.")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes for the Monte Carlo.")] = 1,
-    force_workers: Annotated[bool, typer.Option(
-        "--force-workers", help="Start --workers processes even beyond the CPU count.")]
-    = False,
-    overwrite: Annotated[bool, typer.Option(
-        "--overwrite", help="Replace the skyshield files of another scenario found in --out "
-                            "(files skyshield did not write are kept).")] = False,
+    force_workers: ForceWorkers = False,
+    overwrite: Overwrite = False,
     out: Annotated[Path | None, typer.Option(
         "--out", "-o",
         help="Output folder: plan.json, strategy.json (for plan-draw), plots/plan_map.png.",

@@ -16,6 +16,8 @@ from typing import Annotated
 
 import typer
 
+from skyshield.cli_options import ForceWorkers
+
 
 def report(
     outdir: Annotated[Path, typer.Argument(
@@ -41,9 +43,7 @@ def report(
              "DIR/value_of_information.json (kept when it already holds this scenario, N "
              "and seed); the report shows what C2's knowledge is worth.")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes for --raid-sweep.")] = 1,
-    force_workers: Annotated[bool, typer.Option(
-        "--force-workers", help="Start --workers processes even beyond the CPU count.")]
-    = False,
+    force_workers: ForceWorkers = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print what was written as JSON.")]
     = False,
 ) -> None:
