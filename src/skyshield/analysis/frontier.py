@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,7 +27,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from skyshield.errors import InputError
-from skyshield.results.stats import mean_interval, paired_difference, wilson_interval
+from skyshield.results.stats import (
+    finite_round,
+    mean_interval,
+    paired_difference,
+    wilson_interval,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from skyshield.scenario.schema import Scenario
@@ -271,8 +275,7 @@ def _write_duckdb(res: FrontierResult, path: Path) -> None:
         con.close()
 
 
-def _r(x: float, digits: int = 6) -> float | None:
-    return None if not math.isfinite(x) else round(float(x), digits)
+_r = finite_round
 
 
 def _ci(lo: float, hi: float, digits: int = 6) -> list[float | None]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from skyshield.contract import BIN_S, CAUSE_FRIENDLY_FIRE, CAUSE_FRIENDLY_FIRE_NAME
-from skyshield.results.stats import mean_interval, wilson_interval
+from skyshield.results.stats import finite_round, mean_interval, wilson_interval
 
 
 def _need(module: str) -> None:
@@ -47,11 +47,7 @@ def _utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _r(x: float, digits: int = 6) -> float | None:
-    """Round for display; NaN/inf become None (JSON has no NaN)."""
-    if x is None or not math.isfinite(x):
-        return None
-    return round(float(x), digits)
+_r = finite_round
 
 
 @dataclass(frozen=True)

@@ -87,3 +87,10 @@ def paired_difference(a: np.ndarray, b: np.ndarray, z: float = Z95) -> tuple[flo
     """
     d = np.asarray(b, dtype=np.float64) - np.asarray(a, dtype=np.float64)
     return mean_interval(d, z)
+
+
+def finite_round(x: float | None, digits: int = 6) -> float | None:
+    """Round for display and JSON; None, NaN and inf become None (JSON has no NaN)."""
+    if x is None or not math.isfinite(x):
+        return None
+    return round(float(x), digits)
