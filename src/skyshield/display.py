@@ -48,6 +48,11 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def plural(n: int, word: str) -> str:
+    """``"1 sensor"``, ``"3 sensors"``."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def term(text: object) -> str:
     """``text`` as a string that is safe to print: control, bidi and separator characters
     written as ``\\xNN`` / ``\\uNNNN`` escapes (newlines and tabs too: a name is one line)."""

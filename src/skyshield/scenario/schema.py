@@ -724,7 +724,7 @@ class Scenario(Model):
         return v
 
     def _brief(self) -> str:
-        from skyshield.scenario.timeline import plural as n
+        from skyshield.display import plural as n
 
         drones = sum(r.count for r in self.raids)
         return (f"{self.name!r}: {n(len(self.assets.moving), 'moving asset')}, "

@@ -59,8 +59,7 @@ def scenario_json(sc: Scenario) -> str:
 def describe_scenario(sc: Scenario, path: str | Path) -> str:
     """What ``skyshield validate`` prints: a line naming the file and what it holds, then
     the timeline, an event a line."""
-    from skyshield.display import term
-    from skyshield.scenario.timeline import plural
+    from skyshield.display import plural, term
 
     info = scenario_info(sc)
     head = (f"{term(path)}: valid — {plural(info['assets'], 'asset')}, "

@@ -86,8 +86,3 @@ def timeline(sc: Scenario) -> list[dict[str, Any]]:
             "probability": lk.probability, "count": lk.count, "threat": lk.threat,
             "lead_s": lk.lead_s})
     return out
-
-
-def plural(n: int, word: str) -> str:
-    """``"1 sensor"``, ``"3 sensors"``."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
