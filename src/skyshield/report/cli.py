@@ -76,6 +76,26 @@ def report(
     sys.stdout.write(out.to_json() if json_out else out.describe())
 
 
+def export(
+    outdir: Annotated[Path, typer.Argument(
+        help="Output folder of `skyshield run SCENARIO --out DIR`.")],
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", help="geojson (RFC 7946), kml, gpx or csv.")] = "geojson",
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="File to write (default: DIR/export/layout.<format>).")] = None,
+    origin: Annotated[str | None, typer.Option(
+        "--origin", metavar="LAT,LON",
+        help="Where the scenario's local origin lies on the globe, when it has none "
+             "(needed for kml and gpx; geojson is then in lon/lat).")] = None,
+) -> None:
+    """Write the run's laydown (sites, flight plans, sensors, effectors, coverage, launch
+    areas, zones) for GIS, Google Earth or a GPS."""
+    from skyshield.report.export import export as write
+
+    sys.stdout.write(f"{write(outdir, fmt, out=out, origin=origin)}\n")
+
+
 def register(app: typer.Typer) -> None:
-    """Add the top-level ``report`` command."""
+    """Add the top-level ``report`` and ``export`` commands."""
     app.command()(report)
+    app.command()(export)

@@ -80,6 +80,27 @@ def to_local(point: Point, origin: LatLon | None) -> tuple[float, float]:
     return float(point[0]), float(point[1])
 
 
+def to_latlon(east_m: float, north_m: float, origin: LatLon) -> tuple[float, float]:
+    r"""The geographic position ``(lat, lon)`` in degrees of local ``(east_m, north_m)``: the
+    inverse of :func:`to_local` (Snyder 1987, eqs. 20-14 and 25-2 on the sphere):
+    :math:`\rho = \sqrt{x^2 + y^2}`, :math:`c = \rho / R`,
+    :math:`\varphi = \arcsin(\cos c \sin\varphi_0 + y \sin c \cos\varphi_0 / \rho)`,
+    :math:`\lambda = \lambda_0 + \operatorname{atan2}(x \sin c,\; \rho \cos\varphi_0
+    \cos c - y \sin\varphi_0 \sin c)`; longitude wrapped to [−180, 180)."""
+    x, y = float(east_m), float(north_m)
+    rho = math.hypot(x, y)
+    if rho == 0.0:
+        return float(origin.lat), float(origin.lon)
+    c = rho / EARTH_RADIUS_M
+    phi0, lam0 = math.radians(origin.lat), math.radians(origin.lon)
+    phi = math.asin(max(-1.0, min(1.0, math.cos(c) * math.sin(phi0)
+                                  + y * math.sin(c) * math.cos(phi0) / rho)))
+    lam = lam0 + math.atan2(x * math.sin(c), rho * math.cos(phi0) * math.cos(c)
+                            - y * math.sin(phi0) * math.sin(c))
+    lon = (math.degrees(lam) + 180.0) % 360.0 - 180.0
+    return math.degrees(phi), lon
+
+
 def on_map(point: Point, origin: LatLon | None, area: Area) -> tuple[float, float]:
     """:func:`to_local`, for a position that must lie inside the map ``area``.
 
