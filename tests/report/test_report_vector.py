@@ -22,3 +22,13 @@ def test_vector_figures_beside_every_png(run_copy: Path) -> None:
     assert first == again  # same folder, same bytes
     build_report(run_copy)  # without --vector the vector files of the last report go
     assert not list((run_copy / "report").glob("*.svg"))
+
+
+def test_every_figure_has_a_caption_that_says_what_it_shows(run_copy: Path) -> None:
+    from skyshield.report.figures import CAPTIONS, FIGURES
+
+    assert set(CAPTIONS) == {stem for stem, _t, _m in FIGURES}
+    html = build_report(run_copy, png=False).html.read_text()
+    for stem, caption in CAPTIONS.items():
+        if f'id="fig-{stem}"><img' in html:
+            assert caption.replace("'", "&#x27;") in html, stem

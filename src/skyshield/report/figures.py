@@ -448,6 +448,38 @@ FIGURES: tuple[tuple[str, str, Callable[[RunData], Figure | None]], ...] = (
 )
 
 
+#: What each figure shows and how to read it, in a sentence or two (the page's captions).
+CAPTIONS: dict[str, str] = {
+    "raid_sweep": "How the VIP's loss probability (band: 95 % interval) and every other "
+                  "asset's grow as every raid is scaled from a quarter to twice its size: "
+                  "where the curve turns up is where the defence breaks.",
+    "frontier": "Each doctrine design's P(VIP lost) against the value lost at the sites; the "
+                "designs on the frontier are those no other design beats on both.",
+    "faults": "Left: how much each parameter moves the objective between its low and high "
+              "setting. Right: each single failure's change, paired; red bars are single "
+              "points of failure.",
+    "value_of_information": "What C2's knowledge is worth: each setting's paired change "
+                            "from C2 on the truth; a bar whose interval clears zero is a "
+                            "real difference.",
+    "loss_probability": "The chance that each asset is lost in this raid, with its 95 % "
+                        "interval: the headline numbers of the summary.",
+    "loss_causes": "What caused each asset's loss: the wave that struck the fatal hit, or "
+                   "friendly fire; the bar's length is the loss probability.",
+    "wave_effectors": "Which effector fired at which wave (rounds, then kills, per "
+                      "replication): where the rounds went and what they bought.",
+    "leakers": "Drones that got through: per asset they reached, and per wave against the "
+               "kills.",
+    "expenditure": "When the rounds were fired (shots per minute, stacked by effector) and "
+                   "what the defence and the attack spent over time; shading: the VIP in "
+                   "flight.",
+    "cost_exchange": "Defence spend against attack spend, and each effector's cost per kill "
+                     "against the attacker's cost per drone (dashed): bars left of the "
+                     "line are cheaper than what they kill.",
+    "map": "The laydown the simulation used: sites, the VIP's flight plan, every sensor and "
+           "effector with its coverage, the raids' launch areas; every unit named.",
+}
+
+
 def render_figures(data: RunData, vectors: dict[str, bytes] | None = None
                    ) -> dict[str, bytes]:
     """PNG bytes of every figure the folder supports, keyed by file stem, in page order

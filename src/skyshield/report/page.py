@@ -24,7 +24,7 @@ from skyshield.contract import EVENT_KINDS
 from skyshield.contract import POS_ENTITIES as ENTITIES
 from skyshield.contract import POS_STATES as STATES
 from skyshield.report.data import RunData
-from skyshield.report.figures import FIGURES
+from skyshield.report.figures import CAPTIONS, FIGURES
 
 _TOKEN = re.compile(r"\{\{([a-z_]+)\}\}")
 
@@ -361,7 +361,8 @@ def render_page(data: RunData, figures: dict[str, bytes], reps: list[int],
             continue
         b64 = base64.b64encode(figures[stem]).decode("ascii")
         html = (f'<figure id="fig-{stem}"><img alt="{escape(title)}" '
-                f'src="data:image/png;base64,{b64}"><figcaption>{escape(title)} '
+                f'src="data:image/png;base64,{b64}"><figcaption><b>{escape(title)}.</b> '
+                f'{escape(CAPTIONS.get(stem, ""))} '
                 f'(<code>report/{stem}.png</code>)</figcaption></figure>')
         if stem == "value_of_information":  # beside its table, in its own section
             voi_figure = html
