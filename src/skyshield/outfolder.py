@@ -63,7 +63,7 @@ ARTEFACTS: dict[str, tuple[str, ...]] = {
     "plan": ("plan.json", "strategy.json", "plots/plan_map.png"),
     "frontier": ("frontier.json", "frontier.duckdb", "frontier.png"),
     "voi": ("value_of_information.json",),
-    "export": tuple(f"export/layout.{ext}" for ext in ("geojson", "kml", "gpx", "csv")),
+    "export": tuple(f"export/layout.{ext}" for ext in ("geojson", "kml", "gpx", "csv", "czml")),
 }
 #: Sub-folders the writers create (removed again when a removal leaves them empty).
 FOLDERS = ("parquet", "plots", "report", "export")

@@ -80,19 +80,23 @@ def export(
     outdir: Annotated[Path, typer.Argument(
         help="Output folder of `skyshield run SCENARIO --out DIR`.")],
     fmt: Annotated[str, typer.Option(
-        "--format", "-f", help="geojson (RFC 7946), kml, gpx or csv.")] = "geojson",
+        "--format", "-f", help="geojson (RFC 7946), kml, gpx, csv or czml (Cesium, with "
+                               "a recorded replay).")] = "geojson",
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="File to write (default: DIR/export/layout.<format>).")] = None,
     origin: Annotated[str | None, typer.Option(
         "--origin", metavar="LAT,LON",
         help="Where the scenario's local origin lies on the globe, when it has none "
-             "(needed for kml and gpx; geojson is then in lon/lat).")] = None,
+             "(needed for kml, gpx and czml; geojson is then in lon/lat).")] = None,
+    replay: Annotated[int | None, typer.Option(
+        "--replay", help="czml: the recorded replication to replay (default: the first).")]
+    = None,
 ) -> None:
     """Write the run's laydown (sites, flight plans, sensors, effectors, coverage, launch
     areas, zones) for GIS, Google Earth or a GPS."""
     from skyshield.report.export import export as write
 
-    sys.stdout.write(f"{write(outdir, fmt, out=out, origin=origin)}\n")
+    sys.stdout.write(f"{write(outdir, fmt, out=out, origin=origin, replay=replay)}\n")
 
 
 def register(app: typer.Typer) -> None:

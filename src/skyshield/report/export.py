@@ -10,7 +10,8 @@ projection (:func:`skyshield.scenario.geo.to_latlon`). GeoJSON follows RFC 7946 
 exterior rings counterclockwise, closed); without an origin it is written in local metres
 with a stated ``crs`` member (not RFC 7946: no CRS but WGS 84 is allowed there). KML and GPX
 are WGS 84 only and need an origin. CSV has one row per feature: its kind, name, centre in
-local metres and, with an origin, lat/lon, and its radius.
+local metres and, with an origin, lat/lon, and its radius. CZML (Cesium) carries the laydown
+and a recorded replication's replay, time-tagged from a stated epoch.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from typing import Any
 
 from skyshield.errors import InputError
 
-FORMATS = ("geojson", "kml", "gpx", "csv")
-EXTENSIONS = {"geojson": "geojson", "kml": "kml", "gpx": "gpx", "csv": "csv"}
+FORMATS = ("geojson", "kml", "gpx", "csv", "czml")
+EXTENSIONS = {"geojson": "geojson", "kml": "kml", "gpx": "gpx", "csv": "csv", "czml": "czml"}
+#: CZML's clock needs a date: scenario time 0 is this instant (stated, not a real date)
+CZML_EPOCH = "2000-01-01T00:00:00Z"
 #: vertices of a circle drawn as a polygon
 CIRCLE_VERTICES = 72
 LOCAL_CRS = "skyshield:local-metres (east_m, north_m) about the scenario's origin"
@@ -223,6 +226,89 @@ def to_csv(lay: dict[str, Any], origin: Any | None) -> str:
     return buf.getvalue()
 
 
+def _iso(t: float) -> str:
+    from datetime import UTC, datetime, timedelta
+
+    base = datetime(2000, 1, 1, tzinfo=UTC)
+    return (base + timedelta(seconds=float(t))).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def to_czml(lay: dict[str, Any], origin: Any, positions: dict[str, Any] | None = None,
+            rep: int | None = None) -> str:
+    """CZML (Cesium): the laydown as static entities (points with labels, coverage and
+    areas as ellipses, flight plans as polylines) and, with ``positions`` (the run's
+    ``positions`` table) and a recorded replication ``rep``, its replay: every asset and
+    drone as a time-tagged position (epoch :data:`CZML_EPOCH` = scenario time 0, samples
+    every 5 s) available while it flies."""
+    import numpy as np
+
+    geo = _Geo(origin)
+    duration = float(lay.get("duration_s", 0.0))
+    packets: list[dict[str, Any]] = [{
+        "id": "document", "name": str(lay.get("name", "skyshield")), "version": "1.0",
+        "clock": {"interval": f"{_iso(0)}/{_iso(duration)}", "currentTime": _iso(0),
+                  "multiplier": 30}}]
+    colours = {"site": [26, 61, 124, 255], "sensor": [31, 119, 180, 255],
+               "effector": [214, 39, 40, 255]}
+    for k, f in enumerate(features(lay)):
+        kind, g = f["geometry"]
+        pid = f"{f['kind']}-{k}"
+        desc = "; ".join(f"{a}={v}" for a, v in f["properties"].items())
+        if kind == "Point":
+            lon, lat = geo(g)
+            packets.append({"id": pid, "name": str(f["name"]), "description": desc,
+                            "position": {"cartographicDegrees": [lon, lat, 0.0]},
+                            "point": {"pixelSize": 8, "color": {
+                                "rgba": colours.get(f["kind"], [255, 255, 255, 255])}},
+                            "label": {"text": str(f["name"]), "scale": 0.5,
+                                      "pixelOffset": {"cartesian2": [0, -14]}}})
+        elif kind == "LineString":
+            flat = [c for p in g for c in (*geo(p), 0.0)]
+            packets.append({"id": pid, "name": str(f["name"]), "description": desc,
+                            "polyline": {"positions": {"cartographicDegrees": flat},
+                                         "width": 3, "material": {"solidColor": {"color": {
+                                             "rgba": [255, 0, 255, 255]}}}}})
+        elif kind == "Circle":
+            x, y, r = g
+            lon, lat = geo((x, y))
+            packets.append({"id": pid, "name": str(f["name"]), "description": desc,
+                            "position": {"cartographicDegrees": [lon, lat, 0.0]},
+                            "ellipse": {"semiMajorAxis": float(r), "semiMinorAxis": float(r),
+                                        "fill": False, "outline": True}})
+    if positions is not None and rep is not None and len(positions.get("rep", [])):
+        sel = np.asarray(positions["rep"]) == rep
+        ent = np.asarray(positions["entity"])[sel]
+        ids = np.asarray(positions["id"])[sel]
+        ts = np.asarray(positions["t_s"], dtype=float)[sel]
+        xs = np.asarray(positions["x"], dtype=float)[sel]
+        ys = np.asarray(positions["y"], dtype=float)[sel]
+        zs = np.asarray(positions["z"], dtype=float)[sel]
+        state = np.asarray(positions["state"])[sel]
+        n_moving = len(lay.get("moving", []))
+        for e_kind in ("asset", "drone"):
+            for i in sorted(set(ids[ent == e_kind].tolist())):
+                if e_kind == "asset" and i >= n_moving:
+                    continue  # fixed sites are static entities above
+                m = (ent == e_kind) & (ids == i) & (state != "dead")
+                if not m.any():
+                    continue
+                samples: list[float] = []
+                for t, x, y, z in zip(ts[m], xs[m], ys[m], zs[m], strict=True):
+                    lon, lat = geo((x, y))
+                    samples += [float(t), lon, lat, float(z)]
+                name = (lay["moving"][i]["name"] if e_kind == "asset" else f"drone {i}")
+                packets.append({
+                    "id": f"replay-{e_kind}-{i}", "name": name,
+                    "availability": f"{_iso(ts[m].min())}/{_iso(ts[m].max())}",
+                    "position": {"epoch": _iso(0), "cartographicDegrees": samples},
+                    "point": {"pixelSize": 6 if e_kind == "asset" else 4, "color": {
+                        "rgba": [255, 0, 255, 255] if e_kind == "asset"
+                        else [200, 30, 30, 255]}},
+                    **({"path": {"leadTime": 0, "trailTime": 600, "width": 2}}
+                       if e_kind == "asset" else {})})
+    return json.dumps(packets, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
 def parse_origin(text: str | None) -> Any | None:
     """``--origin LAT,LON`` as a :class:`~skyshield.scenario.schema.LatLon` (None if not
     given); one clear message when malformed."""
@@ -239,9 +325,10 @@ def parse_origin(text: str | None) -> Any | None:
 
 
 def export(run_dir: str | Path, fmt: str, *, out: str | Path | None = None,
-           origin: str | None = None) -> Path:
+           origin: str | None = None, replay: int | None = None) -> Path:
     """Write the run folder's laydown as ``fmt`` to ``out`` (default
-    ``DIR/export/layout.<ext>``), atomically; return the path."""
+    ``DIR/export/layout.<ext>``), atomically; return the path. CZML also carries the replay
+    of recorded replication ``replay`` (default: the first recorded)."""
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})",
                          file="<argument>", field="--format")
@@ -254,11 +341,22 @@ def export(run_dir: str | Path, fmt: str, *, out: str | Path | None = None,
         from skyshield.scenario.schema import LatLon
 
         org = LatLon(**lay["origin"])
-    if org is None and fmt in ("kml", "gpx"):
+    if org is None and fmt in ("kml", "gpx", "czml"):
         raise InputError(f"{fmt.upper()} is in lat/lon and this scenario has no origin: give "
                          "--origin LAT,LON to place its local frame", file="<argument>",
                          field="--origin")
-    text = {"geojson": to_geojson, "kml": to_kml, "gpx": to_gpx, "csv": to_csv}[fmt](lay, org)
+    if fmt == "czml":
+        pos = data.tables["positions"]
+        reps = sorted({int(r) for r in pos.get("rep", [])})
+        if replay is not None and replay not in reps:
+            raise InputError(f"replication {replay} was not recorded (recorded: "
+                             f"{', '.join(map(str, reps)) or 'none'})", file="<argument>",
+                             field="--replay")
+        text = to_czml(lay, org, pos, replay if replay is not None else
+                       (reps[0] if reps else None))
+    else:
+        text = {"geojson": to_geojson, "kml": to_kml, "gpx": to_gpx,
+                "csv": to_csv}[fmt](lay, org)
     from skyshield.outfolder import atomic_write, check_entries, locked, out_folder, record
 
     folder = Path(run_dir)
