@@ -361,7 +361,8 @@ def render_page(data: RunData, figures: dict[str, bytes], reps: list[int],
             continue
         b64 = base64.b64encode(figures[stem]).decode("ascii")
         html = (f'<figure id="fig-{stem}"><img alt="{escape(title)}" '
-                f'src="data:image/png;base64,{b64}"><figcaption><b>{escape(title)}.</b> '
+                f'src="data:image/png;base64,{b64}"><figcaption>'
+                f'<span class="fig-title">{escape(title)}.</span> '
                 f'{escape(CAPTIONS.get(stem, ""))} '
                 f'(<code>report/{stem}.png</code>)</figcaption></figure>')
         if stem == "value_of_information":  # beside its table, in its own section
