@@ -105,13 +105,36 @@ def plan_draw(
     seed: Annotated[int | None, typer.Option(
         help="Seed, for tests and replays only; omit it at execution time (OS entropy).",
     )] = None,
+    scenario: Annotated[Path | None, typer.Option(
+        help="The scenario the strategy was planned on (with --scenario-out).")] = None,
+    scenario_out: Annotated[Path | None, typer.Option(
+        help="Also write the drawn plan as a runnable scenario (YAML): the scenario with the "
+             "plan's posture, route, departure and altitude.")] = None,
 ) -> None:
     """Draw the plan to fly from a mixed strategy, at execution time."""
     check_run_args(seed=seed)
+    from skyshield.errors import InputError
     from skyshield.plan.outcome import PlanSampler
 
+    if (scenario is None) != (scenario_out is None):
+        raise InputError("--scenario and --scenario-out go together", file="<argument>",
+                         field="--scenario-out" if scenario is not None else "--scenario")
     sampler = PlanSampler.load(strategy)
-    sys.stdout.write(json.dumps(sampler.draw(seed), indent=2) + "\n")
+    plan = sampler.draw(seed)
+    if scenario is not None and scenario_out is not None:
+        import yaml
+
+        from skyshield.outfolder import atomic_write
+        from skyshield.plan.outcome import plan_scenario
+        from skyshield.scenario import load_scenario
+
+        if scenario_out.is_dir() or not scenario_out.parent.is_dir():
+            raise InputError("give a file in an existing folder", file=str(scenario_out),
+                             field="--scenario-out")
+        variant = plan_scenario(load_scenario(scenario), plan, file=str(strategy))
+        atomic_write(scenario_out, yaml.safe_dump(variant.model_dump(mode="json"),
+                                                  sort_keys=False, allow_unicode=True))
+    sys.stdout.write(json.dumps(plan, indent=2) + "\n")
 
 
 def register(app: typer.Typer) -> None:

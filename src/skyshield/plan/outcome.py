@@ -145,6 +145,10 @@ class PlanOutcome:
                                                 * st.spec.postures[c.posture].hazard_factor)),
             "risk_worst_ambush": float(w[i]),
             "probability": float(self.strategy[i]),
+            # what makes it a runnable scenario (skyshield plan-draw --scenario-out)
+            "asset": st.scenario.assets.moving[st.asset_index].name,
+            "altitude_m": float(st.altitude),
+            "posture_changes": dict(st.spec.postures[c.posture].scenario),
         }
         if i in self.mc:
             d["risk"] = self.mc[i]["p_loss"]
@@ -354,3 +358,24 @@ class PlanSampler:
     def draw(self, seed: int | None = None) -> dict[str, Any]:
         rng = np.random.default_rng(seed)
         return self.plans[int(rng.choice(len(self.plans), p=self.p))]
+
+
+def plan_scenario(scenario: Any, plan: dict[str, Any], *, file: str = "<plan>") -> Any:
+    """The scenario with the drawn ``plan`` flown: its posture's scenario changes, then its
+    route (turn points with times), departure and altitude for its asset — the variant the
+    planner's Monte Carlo check runs (:func:`skyshield.plan.verify.verify`)."""
+    from skyshield.errors import InputError
+    from skyshield.scenario.paths import with_changes, with_flight
+
+    try:
+        route = [(float(w["x_m"]), float(w["y_m"]), float(w["t_s"])) for w in plan["route"]]
+        asset = str(plan["asset"])
+        altitude = float(plan["altitude_m"])
+        changes = dict(plan.get("posture_changes") or {})
+    except (KeyError, IndexError, TypeError, ValueError) as exc:
+        raise InputError(f"this plan cannot be made a scenario (missing or bad {exc}); write "
+                         "the strategy again with this skyshield's `skyshield plan`",
+                         file=file, field="plans") from None
+    postured = with_changes(scenario, changes, file=f"{file}, posture") if changes else scenario
+    return with_flight(postured, route, asset=asset, departure_s=route[0][2],
+                       altitude_m=altitude, file=file)
