@@ -28,6 +28,7 @@ import numpy as np
 
 from skyshield.errors import InputError
 from skyshield.results.stats import (
+    finite_interval,
     finite_round,
     mean_interval,
     paired_difference,
@@ -276,10 +277,7 @@ def _write_duckdb(res: FrontierResult, path: Path) -> None:
 
 
 _r = finite_round
-
-
-def _ci(lo: float, hi: float, digits: int = 6) -> list[float | None]:
-    return [_r(lo, digits), _r(hi, digits)]
+_ci = finite_interval
 
 
 def pareto(points: Sequence[tuple[float, float]]) -> list[int]:

@@ -22,9 +22,11 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-# the frontier's rounding of estimates and intervals (JSON-ready: None for NaN)
-from skyshield.analysis.frontier import _ci, _r
 from skyshield.errors import InputError
+
+# the frontier's rounding of estimates and intervals (JSON-ready: None for NaN)
+from skyshield.results.stats import finite_interval as _ci
+from skyshield.results.stats import finite_round as _r
 
 if TYPE_CHECKING:  # pragma: no cover
     from skyshield.results import Results

@@ -107,14 +107,14 @@ def write_run_folder(res: Results, out: str | Path, *, plots: bool = True,
 
     from skyshield.display import json_text
     from skyshield.interrupt import Interrupted, deferred_sigint
-    from skyshield.results.store import build_tables, write_duckdb
+    from skyshield.results.store import write_duckdb
     from skyshield.scenario.layout import layout
 
     folder = check_run_out(out, res.scenario, overwrite=overwrite)
     tmp = Path(tempfile.mkdtemp(prefix=".skyshield-", dir=folder))
     try:
         try:
-            tables = build_tables(res)
+            tables = res.tables()  # (built once per Results, shared with the notebook API)
             names = run_files(list(tables), plots=plots)
             write_duckdb(tmp / "results.duckdb", tables)
             (tmp / "parquet").mkdir()

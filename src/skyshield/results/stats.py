@@ -94,3 +94,8 @@ def finite_round(x: float | None, digits: int = 6) -> float | None:
     if x is None or not math.isfinite(x):
         return None
     return round(float(x), digits)
+
+
+def finite_interval(lo: float | None, hi: float | None, digits: int = 6) -> list[float | None]:
+    """An interval's ends by :func:`finite_round`."""
+    return [finite_round(lo, digits), finite_round(hi, digits)]
