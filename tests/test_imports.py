@@ -25,6 +25,7 @@ PKG = SRC / "skyshield"
 LAYERS: list[set[str]] = [
     {"_version", "errors", "progress", "args", "clock", "contract", "limits", "display",
      "interrupt", "outfolder", "distributed"},
+    {"terrain"},
     {"scenario"},
     {"wta", "track"},
     {"engine"},

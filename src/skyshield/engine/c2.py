@@ -67,6 +67,7 @@ from skyshield.engine.state import (
     State,
     estimate,
 )
+from skyshield.engine.terrain import effector_sees
 from skyshield.track.intent import (
     PRUNE_MARGIN,
     bridge_posterior_fast,
@@ -490,6 +491,8 @@ def pairs(p: KernelParams, st: State, nc: int, t: float) -> int:
             r2 = dx * dx + dy * dy
             if not in_envelope(p, e, r2, cpz[q]):
                 continue
+            if not effector_sees(p, st, e, ex, ey, cpx[q], cpy[q], cpz[q]):
+                continue  # §4.9: masked by the terrain
             if p_ef[e, E_ESCORT] <= 0.0:
                 if ctight[q] < 0:
                     tight = p_tight_r > 0.0 and own_aircraft_near(p, st, cpx[q], cpy[q])
@@ -811,6 +814,9 @@ def friendly_fire(p: KernelParams, st: State, out: Outcome, r: int | np.integer,
             r2 = dx * dx + dy * dy
             if not in_envelope(p, e, r2, p_plan_alt[m]):
                 continue
+            if not effector_sees(p, st, e, p_ef[e, E_X], p_ef[e, E_Y], mx[m], my[m],
+                                 p_plan_alt[m]):
+                continue  # §4.9: masked by the terrain
             u = to_unit(absorb(absorb(absorb(h_ffid, p_eff_key[e]),
                                       p_asset_key[m]), np.uint64(cyc)))
             if u >= p_p_misid:

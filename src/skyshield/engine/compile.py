@@ -161,6 +161,17 @@ class KernelParams(NamedTuple):
     fa_cap: np.ndarray  # (S,) int64 most false alarms a scan of the sensor draws
     sen_miss_r: np.ndarray  # (S,) float64 m a scan counts misses against tracks within this
     wave_default: int  # the wave C2 takes a false track for: the most numerous one
+    # terrain (§4.9; with ter_on = 0 the arrays are placeholders, never read)
+    ter_on: int  # 1: line of sight over the terrain; 0: flat Earth, radio horizon only
+    ter_z: np.ndarray  # (ny, nx) float64 m ground elevation at the nodes, row 0 south
+    ter_x0: float  # m east of node (0, 0)
+    ter_y0: float  # m north of node (0, 0)
+    ter_cell: float  # m node spacing
+    ter_curv: float  # 1/m: a point d away appears lowered by curv·d² (1 / (2 k Re))
+    ter_sight: float  # m height of a ground effector's line of sight above ground
+    los_s: np.ndarray  # (S, ny, nx) float32 m lowest visible height above ground, per fixed
+    # sensor (escort-mounted: zeros, unused: they ray-march)
+    los_e: np.ndarray  # (E, ny, nx) float32 m the same per fixed effector
 
 
 @dataclass(frozen=True)
@@ -248,6 +259,41 @@ def _information(c2: Any, sf: np.ndarray, wave_count: np.ndarray, sen_rmax: np.n
             else min(float(sen_rmax[s]), float(1.0 / math.sqrt(sen_q[s][sen_q[s] > 0].min())))
             for s in range(sf.shape[0])], dtype=np.float64),
     }
+
+
+def _terrain(scenario: Scenario, sf: np.ndarray, ef: np.ndarray) -> dict[str, Any]:
+    """The :class:`KernelParams` of §4.9: the ground's grid and, for every fixed sensor and
+    effector, the raster of the lowest height above ground it sees (one viewshed sweep from
+    the node nearest the site, at the mast or sight height, over the 4/3-Earth)."""
+    from skyshield.engine.state import K_RE
+    from skyshield.scenario.ground import terrain_grid
+
+    grid = terrain_grid(scenario)
+    if grid is None:
+        return {"ter_on": 0, "ter_z": np.zeros((1, 1)), "ter_x0": 0.0, "ter_y0": 0.0,
+                "ter_cell": 1.0, "ter_curv": 0.0, "ter_sight": 0.0,
+                "los_s": np.zeros((sf.shape[0], 1, 1), dtype=np.float32),
+                "los_e": np.zeros((ef.shape[0], 1, 1), dtype=np.float32)}
+    from skyshield.terrain.viewshed import min_visible_height
+
+    z = np.ascontiguousarray(grid.z, dtype=np.float64)
+    curv = 1.0 / (2.0 * K_RE)
+    sight = float(scenario.terrain.sight_m)
+
+    def rasters(tab: np.ndarray, c_escort: int, c_x: int, c_y: int,
+                height: np.ndarray) -> np.ndarray:
+        out = np.zeros((tab.shape[0], *z.shape), dtype=np.float32)
+        for k in range(tab.shape[0]):
+            if tab[k, c_escort] > 0.0 or (tab is sf and int(sf[k, S_KIND]) == K_ACOUSTIC):
+                continue  # a moving mount ray-marches; an acoustic net needs no sight
+            oi, oj = grid.node(float(tab[k, c_x]), float(tab[k, c_y]))
+            out[k] = min_visible_height(z, float(grid.cell), oi, oj, float(height[k]), curv)
+        return out
+
+    return {"ter_on": 1, "ter_z": z, "ter_x0": float(grid.x0), "ter_y0": float(grid.y0),
+            "ter_cell": float(grid.cell), "ter_curv": curv, "ter_sight": sight,
+            "los_s": rasters(sf, S_ESCORT, S_X, S_Y, sf[:, S_MAST]),
+            "los_e": rasters(ef, E_ESCORT, E_X, E_Y, np.full(ef.shape[0], sight))}
 
 
 def _bridge(scenario: Scenario, names: list[str], asset_radius: np.ndarray,
@@ -608,6 +654,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         salvo_size=int(c2.salvo_size), tight_r=float(c2.weapons_tight_radius_m),
         p_misid=float(c2.p_misidentification), wfz=wfz,
         **_information(c2, sf, wave_count, sen_rmax, sen_q),
+        **_terrain(scenario, sf, ef),
     )
     return CompiledScenario(
         name=scenario.name,

@@ -61,6 +61,7 @@ from skyshield.engine.state import (
     Outcome,
     State,
 )
+from skyshield.engine.terrain import effector_sees
 
 #: Steps between rebuilds of the effectors' watch lists.
 ECULL_STEPS = 32
@@ -293,6 +294,8 @@ def ew(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: float, 
             rm = p_ef[e, E_MAXR]
             if dx * dx + dy * dy > rm * rm:
                 continue
+            if not effector_sees(p, st, e, ex, ey, x[i], y[i], z[i]):
+                continue  # §4.9: masked by the terrain
             rate += rj
             if rj > best_rate:
                 best_rate = rj
@@ -367,7 +370,8 @@ def effectors(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: 
                 dx = x[i] - ex
                 dy = y[i] - ey
                 r2 = dx * dx + dy * dy
-                ok = in_envelope(p, e, r2, z[i])
+                ok = (in_envelope(p, e, r2, z[i])
+                      and effector_sees(p, st, e, ex, ey, x[i], y[i], z[i]))
             if ok and p_ef[e, E_ESCORT] <= 0.0 and p_tight_r > 0.0:
                 ok = not own_aircraft_near(p, st, x[i], y[i])
             if ok and st.ptgt[i] != int(p_ef[e, E_GUARD]):

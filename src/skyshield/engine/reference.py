@@ -28,6 +28,8 @@ from skyshield.engine import compile as C
 from skyshield.engine import rng
 from skyshield.engine.compile import CompiledScenario
 from skyshield.engine.outcome import BatchOutcome
+from skyshield.terrain.los import lookup_py
+from skyshield.terrain.viewshed import los_clear_py, min_visible_height_py
 
 EPS = 1e-9
 KRE = 4.0 / 3.0 * 6_371_000.0
@@ -128,6 +130,38 @@ class _Rep:
         self.ff = 0
         self.drone_steps = 0
         self.vip_ff = False
+        self.los_s, self.los_e = _rasters(cs)
+
+    # ------------------------------------------------------------------ §4.9 line of sight
+    def ground(self, x: float, y: float) -> float:
+        p = self.p
+        return lookup_py(p.ter_z, p.ter_x0, p.ter_y0, p.ter_cell, x, y)
+
+    def mount_sees(self, ox: float, oy: float, oh: float, x: float, y: float,
+                   h: float) -> bool:
+        p = self.p
+        return los_clear_py(p.ter_z, p.ter_x0, p.ter_y0, p.ter_cell, ox, oy,
+                            self.ground(ox, oy) + oh, x, y, self.ground(x, y) + h, p.ter_curv)
+
+    def sensor_sees(self, s: int, sx: float, sy: float, hs: float, x: float, y: float,
+                    h: float) -> bool:
+        p = self.p
+        if not p.ter_on or int(p.sf[s, C.S_KIND]) == C.K_ACOUSTIC:
+            return True
+        if p.sf[s, C.S_ESCORT] > 0:
+            return self.mount_sees(sx, sy, hs, x, y, h)
+        return h >= lookup_py(self.los_s[s], p.ter_x0, p.ter_y0, p.ter_cell, x, y)
+
+    def effector_sees(self, e: int, ex: float, ey: float, x: float, y: float,
+                      h: float) -> bool:
+        p = self.p
+        if not p.ter_on:
+            return True
+        if p.ef[e, C.E_ESCORT] > 0:
+            m = int(p.ef[e, C.E_ESCORT]) - 1
+            he = p.ter_sight + (p.plan_alt[m] if self.ac[m][4] else 0.0)
+            return self.mount_sees(ex, ey, he, x, y, h)
+        return h >= lookup_py(self.los_e[e], p.ter_x0, p.ter_y0, p.ter_cell, x, y)
 
     def U(self, *parts: int) -> float:
         return rng.py_uniform(self.h, *parts)
@@ -353,7 +387,8 @@ class _Rep:
                     continue
                 ex, ey = self.where(p.ef, e, C.E_X, C.E_Y, C.E_ESCORT)
                 if (p.pk[e, d.wave] > 0 and d.z <= p.ef[e, C.E_MAXALT]
-                        and _d2(d.x, d.y, ex, ey) <= p.ef[e, C.E_MAXR] ** 2):
+                        and _d2(d.x, d.y, ex, ey) <= p.ef[e, C.E_MAXR] ** 2
+                        and self.effector_sees(e, ex, ey, d.x, d.y, d.z)):
                     rates.append((float(p.pk[e, d.wave]), e))
             if rates:
                 lam = 0.0
@@ -383,6 +418,8 @@ class _Rep:
                 if d.status != "air":
                     continue
                 pd = self.pd(s, d, _d2(d.x, d.y, sx, sy), float(hs))
+                if pd > 0.0 and not self.sensor_sees(s, sx, sy, float(hs), d.x, d.y, d.z):
+                    pd = 0.0
                 i = d.index
                 if pd == 0.0 and self.hist[i][s] == 0 and self.trk_t[i][s] < 0:
                     continue
@@ -569,6 +606,7 @@ class _Rep:
         fire = (live and self.mag[e] > 0
                 and ef[C.E_MINR] ** 2 <= r2 <= ef[C.E_MAXR] ** 2
                 and p.wf[w, C.W_ALT] <= ef[C.E_MAXALT]
+                and self.effector_sees(e, ex, ey, ax, ay, float(p.wf[w, C.W_ALT]))
                 and (ef[C.E_ESCORT] > 0 or p.tight_r <= 0
                      or not self.own_aircraft_near(ax, ay, p.tight_r))
                 and (g.ptgt == int(ef[C.E_GUARD]) or self.keeps_reserve(e, t)))
@@ -636,6 +674,7 @@ class _Rep:
                 fire = (d.status == "air" and self.mag[e] > 0 and self.seen(d, t)
                         and ef[C.E_MINR] ** 2 <= r2 <= ef[C.E_MAXR] ** 2
                         and d.z <= ef[C.E_MAXALT]
+                        and self.effector_sees(e, ex, ey, d.x, d.y, d.z)
                         and (ef[C.E_ESCORT] > 0 or p.tight_r <= 0
                              or not self.own_aircraft_near(d.x, d.y, p.tight_r))
                         and (d.ptgt == int(ef[C.E_GUARD]) or self.keeps_reserve(e, t)))
@@ -769,7 +808,7 @@ class _Rep:
         if r2 > sf[C.S_MAXR] ** 2:
             return 0.0
         horizon = math.sqrt(2.0 * KRE * hs) + math.sqrt(2.0 * KRE * d.z)
-        if r2 > horizon * horizon:
+        if not p.ter_on and r2 > horizon * horizon:
             return 0.0
         q = r2 * float(p.sen_q[s, d.wave])  # R²/R50², with 1/R50² computed once
         slope = sf[C.S_SLOPE]
@@ -941,7 +980,8 @@ class _Rep:
                 pk = p.pk[e, d.wave]
                 r2 = _d2(d.x, d.y, ex, ey)
                 if (pk <= 0 or d.z > ef[C.E_MAXALT] or (tight and ef[C.E_ESCORT] <= 0)
-                        or not ef[C.E_MINR] ** 2 <= r2 <= ef[C.E_MAXR] ** 2):
+                        or not ef[C.E_MINR] ** 2 <= r2 <= ef[C.E_MAXR] ** 2
+                        or not self.effector_sees(e, ex, ey, d.x, d.y, d.z)):
                     continue
                 pairs.append((-(value * (1.0 - (1.0 - pk) ** n)), ttg, d.index, e, n,
                               math.sqrt(r2)))
@@ -1157,7 +1197,9 @@ class _Rep:
                     continue
                 r2 = _d2(mx, my, ef[C.E_X], ef[C.E_Y])
                 if (p.plan_alt[m] > ef[C.E_MAXALT]
-                        or not ef[C.E_MINR] ** 2 <= r2 <= ef[C.E_MAXR] ** 2):
+                        or not ef[C.E_MINR] ** 2 <= r2 <= ef[C.E_MAXR] ** 2
+                        or not self.effector_sees(e, float(ef[C.E_X]), float(ef[C.E_Y]),
+                                                  mx, my, float(p.plan_alt[m]))):
                     continue
                 ke, km = int(p.eff_key[e]), int(p.asset_key[m])
                 if self.U(rng.S_FF_ID, ke, km, cycle) >= p.p_misid:
@@ -1208,3 +1250,30 @@ def _polar(sx: float, sy: float, r: float, th: float, sr: float, sb: float
     b = r * r * sb * sb
     return (sx + r * c, sy + r * s, a * c * c + b * s * s, (a - b) * c * s,
             a * s * s + b * c * c)
+
+
+def _rasters(cs: CompiledScenario) -> tuple[list[np.ndarray | None], list[np.ndarray | None]]:
+    """§4.9: each fixed sensor's and effector's raster of the lowest visible height above
+    ground, by the plain-Python viewshed sweep from the node nearest the site (``None`` for
+    escort mounts, and for every site without terrain)."""
+    p = cs.params
+    S, E = p.sf.shape[0], p.ef.shape[0]
+    if not p.ter_on:
+        return [None] * S, [None] * E
+    ny, nx = p.ter_z.shape
+
+    def node(x: float, y: float) -> tuple[int, int]:
+        j = min(max(math.floor((x - p.ter_x0) / p.ter_cell + 0.5), 0), nx - 1)
+        i = min(max(math.floor((y - p.ter_y0) / p.ter_cell + 0.5), 0), ny - 1)
+        return i, j
+
+    def sweep(tab: np.ndarray, k: int, cx: int, cy: int, ce: int,
+              h: float) -> np.ndarray | None:
+        if tab[k, ce] > 0 or (tab is p.sf and int(tab[k, C.S_KIND]) == C.K_ACOUSTIC):
+            return None
+        oi, oj = node(float(tab[k, cx]), float(tab[k, cy]))
+        return min_visible_height_py(p.ter_z, p.ter_cell, oi, oj, h, p.ter_curv)
+
+    return ([sweep(p.sf, s, C.S_X, C.S_Y, C.S_ESCORT, float(p.sf[s, C.S_MAST]))
+             for s in range(S)],
+            [sweep(p.ef, e, C.E_X, C.E_Y, C.E_ESCORT, float(p.ter_sight)) for e in range(E)])

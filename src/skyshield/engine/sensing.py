@@ -41,6 +41,7 @@ from skyshield.engine.state import (
     ST_AIR,
     State,
 )
+from skyshield.engine.terrain import sensor_sees
 
 #: Steps between rebuilds of the sensors' watch lists.
 CULL_STEPS = 16
@@ -158,7 +159,8 @@ def sense(p: KernelParams, st: State, t: float, k: int) -> None:
         s_minalt = sf[S_MINALT]
         s_rmax = p_sen_rmax[s]
         s_slope = sf[S_SLOPE]
-        hor_s = math.sqrt(2.0 * K_RE * hs)
+        # with terrain the 4/3-Earth is in the line of sight (§4.9), from the ground up
+        hor_s = math.sqrt(2.0 * K_RE * hs) if p.ter_on == 0 else math.inf
         nd = 0
         for jj in range(sn[s]):
             i = slist[s, jj]
@@ -170,6 +172,8 @@ def sense(p: KernelParams, st: State, t: float, k: int) -> None:
             w = p_drone_wave[i]
             pd = pd_scan(skind, s_minalt, s_rmax, p_sen_q[s, w], s_slope, p_sen_pd[s, w],
                          hor_s, hz[i], r2, z[i])
+            if pd > 0.0 and not sensor_sees(p, s, sx, sy, hs, x[i], y[i], z[i]):
+                pd = 0.0  # §4.9: masked by the terrain
             if pd <= 0.0 and hist[i, s] == 0 and trk_t[i, s] < 0.0:
                 continue
             det = 0

@@ -335,3 +335,28 @@ def check_consistency(
                             for i, e in enumerate(scenario.effectors)))
     for k, z in enumerate(scenario.c2.weapons_free_zones):
         check_point(z.center, "c2", "weapons_free_zones", k, "center")
+    check_terrain(scenario, file=file, lines=lines)
+
+
+def check_terrain(scenario: Scenario, *, file: str = "<scenario>",
+                  lines: dict[Loc, int] | None = None) -> None:
+    """The terrain block: a ``.npy`` file has its cell size and origin, the grid is not too
+    big, an elevation file reads cleanly and its nodes span the map (by building the grid
+    once, as :func:`skyshield.scenario.ground.terrain_grid` does for the engine)."""
+    from skyshield.scenario.ground import terrain_grid
+
+    lines = lines or {}
+    ter = scenario.terrain
+    if ter.source == "none":
+        return
+
+    def fail(msg: str, *loc: str | int) -> NoReturn:
+        raise InputError(msg, file=file, line=line_for(tuple(loc), lines),
+                         field=field_path(loc))
+
+    if ter.source.lower().endswith(".npy"):
+        for key in ("cell_m", "origin"):
+            if getattr(ter, key) is None:
+                fail(f"a .npy elevation file carries no georeference: give terrain.{key}",
+                     "terrain", "source")
+    terrain_grid(scenario, file=file, lines=lines)

@@ -28,5 +28,25 @@ def digest(obj: Any) -> str:
 
 def scenario_hash(scenario: Scenario) -> str:
     """SHA-256 (hex) of the scenario's canonical plain-dict form: equal for equal scenarios,
-    whatever file, key order or spelling of numbers they were read from."""
-    return digest(scenario.model_dump(mode="json"))
+    whatever file, key order or spelling of numbers they were read from.
+
+    Flat terrain (``terrain.source: none``, the default) is left out of the form, so that a
+    scenario keeps the key it had before terrain existed; an elevation file enters by its
+    content's SHA-256 in place of its path (the same grid anywhere is the same scenario)."""
+    form = scenario.model_dump(mode="json")
+    ter = form.get("terrain") or {}
+    if ter.get("source", "none") == "none":
+        form.pop("terrain", None)
+    elif scenario.terrain.is_file:
+        ter["source"] = "sha256:" + file_sha256(scenario.terrain.source)
+    return digest(form)
+
+
+def file_sha256(path: str) -> str:
+    """SHA-256 (hex) of a file's bytes (``""`` when it cannot be read: the loader has
+    already refused such a file)."""
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return ""

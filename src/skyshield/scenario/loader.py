@@ -115,6 +115,17 @@ def _message(err: Any, loc: Loc, missing: set[str] | None = None) -> str:
     return msg
 
 
+def _terrain_beside(data: dict[str, Any], file: str) -> dict[str, Any]:
+    """``terrain.source`` naming a file relative to the scenario file, made absolute (so
+    that the validated scenario runs from anywhere)."""
+    ter = data.get("terrain")
+    src = ter.get("source") if isinstance(ter, dict) else None
+    if (not isinstance(src, str) or src in ("none", "synthetic") or Path(src).is_absolute()
+            or not Path(file).is_file()):
+        return data
+    return {**data, "terrain": {**ter, "source": str(Path(file).resolve().parent / src)}}
+
+
 def scenario_from_dict(
     data: Any,
     *,
@@ -132,6 +143,7 @@ def scenario_from_dict(
     lines = lines or {}
     if not isinstance(data, dict):
         raise InputError("a scenario must be a YAML mapping", file=file, line=1)
+    data = _terrain_beside(data, file)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:

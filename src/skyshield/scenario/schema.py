@@ -683,6 +683,56 @@ class C2(Model):
         return self
 
 
+#: What ``terrain.source`` may name besides a file.
+TERRAIN_SOURCES = ("none", "synthetic")
+#: The elevation files ``terrain.source`` may name, by extension.
+TERRAIN_FILES = (".npy", ".asc", ".tif", ".tiff")
+
+
+class Terrain(Model):
+    """The ground (``docs/model.md`` §4.9): flat (``none``), a seeded fractal relief
+    (``synthetic``) or an elevation file. With terrain, every detection and engagement needs
+    a clear line of sight over it, and altitudes are above the ground beneath."""
+
+    source: Annotated[str, Field(min_length=1)] = "none"
+    """``none`` (flat Earth: the radio horizon alone masks), ``synthetic`` (seeded fractal
+    relief over the map) or an elevation file: ``.npy`` (rows south first; needs ``cell_m``
+    and ``origin``), ESRI ASCII grid ``.asc`` or GeoTIFF ``.tif`` (needs ``rasterio``),
+    relative to the scenario file."""
+    cell_m: PosFloat | None = None
+    """Node spacing, metres: the synthetic relief's (default 200) or a ``.npy`` file's (an
+    ``.asc`` or ``.tif`` file carries its own)."""
+    origin: Annotated[list[Float], Field(min_length=2, max_length=2)] | None = None
+    """``[east_m, north_m]`` of the grid's south-west node: a ``.npy`` file's (required), or
+    in place of an ``.asc`` or ``.tif`` file's own corner (whose coordinates are otherwise
+    read as local metres). The synthetic relief starts at the map's south-west corner."""
+    relief_m: Annotated[Float, Field(ge=0.0, le=9000.0)] = 500.0
+    """Synthetic relief: highest minus lowest ground, metres."""
+    roughness: Annotated[Float, Field(gt=0.0, le=1.0)] = 0.7
+    """Synthetic relief: the Hurst exponent H of the fractal surface (near 0 rugged, 1
+    smooth)."""
+    seed: Annotated[Int, Field(ge=0)] = 0
+    """Synthetic relief: the seed of its random phases and amplitudes."""
+    base_m: Annotated[Float, Field(ge=-500.0, le=9000.0)] = 0.0
+    """Synthetic relief: the lowest ground, metres above sea level."""
+    sight_m: NonNegFloat = 3.0
+    """Height above ground of a ground effector's line of sight (its launcher or gun sight,
+    its fire-control sensor), metres; a sensor's is its ``mast_m``."""
+
+    @field_validator("source")
+    @classmethod
+    def _known_source(cls, v: str) -> str:
+        if v in TERRAIN_SOURCES or v.lower().endswith(TERRAIN_FILES):
+            return v
+        raise ValueError(f"terrain source must be none, synthetic or a file ending in "
+                         f"{', '.join(TERRAIN_FILES)}, got {v!r}")
+
+    @property
+    def is_file(self) -> bool:
+        """``source`` names an elevation file."""
+        return self.source not in TERRAIN_SOURCES
+
+
 #: The VIP's index among a compiled scenario's assets (moving assets come first, so the first
 #: moving asset, :attr:`Scenario.vip`, is asset 0) when the scenario has a moving asset.
 VIP_INDEX = 0
@@ -715,6 +765,8 @@ class Scenario(Model):
     """Effectors."""
     c2: C2 = Field(default_factory=C2)
     """Command and control."""
+    terrain: Terrain = Field(default_factory=Terrain)
+    """The ground: flat by default."""
 
     @field_validator("raids")
     @classmethod

@@ -1,0 +1,62 @@
+"""§4.9 of ``docs/model.md``: line of sight over the terrain.
+
+A fixed sensor or effector sees a point at height ``h`` above ground where ``h`` is at least
+its raster's lowest visible height there (:func:`skyshield.terrain.los.lookup`, one bilinear
+interpolation); a mount that moves with an aircraft ray-marches the line between the two
+(:func:`skyshield.terrain.viewshed.los_clear`). Without terrain (``p.ter_on == 0``) every
+point is in sight and only the radio horizon masks (§4.5).
+"""
+
+from __future__ import annotations
+
+from numba import njit
+
+from skyshield.engine.compile import E_ESCORT, K_ACOUSTIC, S_ESCORT, S_KIND, KernelParams
+from skyshield.engine.state import State
+from skyshield.terrain.los import lookup
+from skyshield.terrain.viewshed import los_clear
+
+
+@njit(inline="always")
+def ground(p: KernelParams, x: float, y: float) -> float:
+    """Ground elevation (m above sea level) at ``(x, y)``."""
+    return lookup(p.ter_z, p.ter_x0, p.ter_y0, p.ter_cell, x, y)
+
+
+@njit(inline="always")
+def mount_sees(p: KernelParams, ox: float, oy: float, oh: float, x: float, y: float,
+               h: float) -> bool:
+    """A mount at ``(ox, oy)``, ``oh`` above the ground, sees ``(x, y)`` at ``h`` above the
+    ground (the ray march of a moving mount)."""
+    return los_clear(p.ter_z, p.ter_x0, p.ter_y0, p.ter_cell, ox, oy, ground(p, ox, oy) + oh,
+                     x, y, ground(p, x, y) + h, p.ter_curv)
+
+
+@njit(inline="always")
+def sensor_sees(p: KernelParams, s: int, sx: float, sy: float, hs: float, x: float,
+                y: float, h: float) -> bool:
+    """Sensor ``s`` at ``(sx, sy)``, ``hs`` above ground, sees ``(x, y, h)`` (an acoustic
+    net hears round the terrain: always)."""
+    if p.ter_on == 0 or int(p.sf[s, S_KIND]) == K_ACOUSTIC:
+        return True
+    if p.sf[s, S_ESCORT] > 0.0:
+        return mount_sees(p, sx, sy, hs, x, y, h)
+    return h >= lookup(p.los_s[s], p.ter_x0, p.ter_y0, p.ter_cell, x, y)
+
+
+@njit(inline="always")
+def effector_sees(p: KernelParams, st: State, e: int, ex: float, ey: float, x: float,
+                  y: float, h: float) -> bool:
+    """Effector ``e`` at ``(ex, ey)`` sees ``(x, y, h)``: from its sight height
+    (``p.ter_sight`` above the ground, or above its aircraft when escort-mounted and
+    airborne)."""
+    if p.ter_on == 0:
+        return True
+    if p.ef[e, E_ESCORT] > 0.0:
+        m = int(p.ef[e, E_ESCORT]) - 1
+        he = p.ter_sight + (p.plan_alt[m] if st.mair[m] else 0.0)
+        return mount_sees(p, ex, ey, he, x, y, h)
+    return h >= lookup(p.los_e[e], p.ter_x0, p.ter_y0, p.ter_cell, x, y)
+
+
+

@@ -1,0 +1,188 @@
+"""§4.9: line of sight over terrain in the kernel and the reference.
+
+A single ridge between a radar and a drone (visible on the crest, hidden behind it), a gun
+masked by a ridge, flat terrain equal to no terrain, the kernel equal to the plain-Python
+reference replication by replication on the cut-down flagship over a synthetic relief, and
+every malformed terrain block refused with its file, line and field.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from engine_scenarios import base, build
+from test_reference import _cut_down_flagship, _same
+
+from skyshield.engine import record_replication, run_batch
+from skyshield.errors import InputError
+from skyshield.scenario import scenario_from_dict, scenario_hash
+from testkit import assert_outcomes_equal, cli_error
+
+CELL = 500.0
+#: The ridge: ``RIDGE_H`` m high between north 9 and 11 km (across the whole map).
+RIDGE_H, RIDGE_Y0, RIDGE_Y1 = 400.0, 9000.0, 11000.0
+
+
+def _ridge_file(tmp_path: Path, height: float = RIDGE_H) -> Path:
+    n = int(100000 / CELL) + 1
+    y = -50000.0 + CELL * np.arange(n)
+    z = np.zeros((n, n))
+    z[(y >= RIDGE_Y0) & (y <= RIDGE_Y1), :] = height
+    path = tmp_path / "ridge.npy"
+    np.save(path, z)
+    return path
+
+
+def _radar_scenario(terrain: dict | None) -> dict:
+    """``base()`` with its drone flying south from 40 km north to the site at the origin, seen
+    by a radar at the site (Pd ≈ 1 out to 45 km, one scan a second, a track at the first
+    detection)."""
+    d = base(sensors=[{"name": "Radar", "type": "radar_cuas", "position": [0, 0],
+                       "mast_m": 10,
+                       "params": {"r50_m": 1e7, "max_range_m": 45000, "scan_s": 1.0,
+                                  "track_m": 1, "track_n": 1, "latency_s": 0.0,
+                                  "drop_misses": 1000, "min_altitude_m": 0.0}}])
+    if terrain is not None:
+        d["terrain"] = terrain
+    return d
+
+
+def _first_track_y(d: dict) -> float:
+    ev = record_replication(build(d), 0, 0).events
+    kinds = list(ev["kind"])
+    assert "track" in kinds, kinds
+    return float(ev["y"][kinds.index("track")])
+
+
+def test_flat_earth_sees_the_drone_at_launch() -> None:
+    assert _first_track_y(_radar_scenario(None)) > 39000.0
+
+
+def test_a_ridge_hides_the_drone_until_it_crests(tmp_path: Path) -> None:
+    """The drone flies 150 m above the ground: behind the ridge (north of 11 km) the line
+    from the radar's mast over the ridge's edge passes far above it; on the crest it stands
+    550 m above sea level and is seen (the plateau's near edge at 9 km subtends 390/9000, the
+    drone 540/d for d ≤ 12.46 km)."""
+    src = _ridge_file(tmp_path)
+    y = _first_track_y(_radar_scenario({"source": str(src), "cell_m": CELL,
+                                        "origin": [-50000, -50000]}))
+    assert RIDGE_Y1 - 1.0 <= y <= RIDGE_Y1 + CELL + 100.0, y
+
+
+def test_a_drone_above_the_shadow_is_seen_over_the_ridge(tmp_path: Path) -> None:
+    """A ridge 100 m high: the shadow behind it at distance d is 10 + 90·d/11000 m (flat
+    Earth, less than the 4/3-Earth drop), under the drone's 150 m out to 15.5 km only; it is
+    first seen south of that (and north of the crest)."""
+    src = _ridge_file(tmp_path, height=100.0)
+    y = _first_track_y(_radar_scenario({"source": str(src), "cell_m": CELL,
+                                        "origin": [-50000, -50000]}))
+    assert RIDGE_Y1 < y <= 15600.0, y
+
+
+def test_flat_terrain_equals_no_terrain_but_for_the_horizon(tmp_path: Path) -> None:
+    """Terrain at sea level everywhere: the viewshed's 4/3-Earth replaces the horizon
+    formula; on this small map nothing is beyond either, so the outcomes are identical."""
+    n = int(100000 / CELL) + 1
+    np.save(tmp_path / "flat.npy", np.zeros((n, n)))
+    d0 = _radar_scenario(None)
+    d1 = _radar_scenario({"source": str(tmp_path / "flat.npy"), "cell_m": CELL,
+                          "origin": [-50000, -50000]})
+    assert_outcomes_equal(run_batch(build(d0), 5, 0, 4), run_batch(build(d1), 5, 0, 4))
+
+
+def test_terrain_none_is_the_scenario_it_was() -> None:
+    """``terrain: none`` written out is the default: the same key, the same outcomes."""
+    d0 = base()
+    d1 = base(terrain={"source": "none"})
+    assert scenario_hash(scenario_from_dict(d0)) == scenario_hash(scenario_from_dict(d1))
+    assert_outcomes_equal(run_batch(build(d0), 1, 0, 3), run_batch(build(d1), 1, 0, 3))
+
+
+def test_a_ridge_masks_a_gun(tmp_path: Path) -> None:
+    """A gun just south of the ridge never fires at a drone on the far side (tracked by a
+    radar north of it); without the ridge, it does."""
+    gun = {"name": "Gun", "type": "gun_35", "position": [3000, 8500],
+           "params": {"max_range_m": 6000.0, "min_range_m": 0.0}}
+    d = _radar_scenario(None)
+    d["sensors"][0]["position"] = [3000, 13000]  # north of the ridge: it sees the drone
+    d["effectors"] = [gun]
+    d["raids"][0]["launch_area"] = {"center": [3000, 14000], "radius_m": 1e-6}
+    d["assets"]["fixed"][0]["position"] = [3000, 12500]
+    flat = run_batch(build(d), 2, 0, 4)
+    assert flat.eff_shots.sum() > 0
+    d["terrain"] = {"source": str(_ridge_file(tmp_path)), "cell_m": CELL,
+                    "origin": [-50000, -50000]}
+    masked = run_batch(build(d), 2, 0, 4)
+    assert masked.eff_shots.sum() == 0
+
+
+@pytest.mark.parametrize("information", ["truth", "tracks"])
+def test_kernel_equals_reference_over_synthetic_terrain(information: str) -> None:
+    """The cut-down flagship over a rugged synthetic relief (1 km nodes): the compiled
+    kernel's raster lookups and ray marches against the reference's plain-Python sweep and
+    ray march, replication by replication."""
+    from skyshield.engine import compile_scenario
+
+    sc = _cut_down_flagship(information=information)
+    sc = scenario_from_dict({**sc.model_dump(mode="json"),
+                             "terrain": {"source": "synthetic", "cell_m": 1000.0,
+                                         "relief_m": 900.0, "roughness": 0.5, "seed": 4}})
+    cs = compile_scenario(sc)
+    flat = run_batch(compile_scenario(_cut_down_flagship(information=information)), 3, 0, 2)
+    out = run_batch(cs, 3, 0, 2)
+    assert out.eff_shots.sum() > 0
+    # the relief changes the outcome (not a vacuous comparison)
+    assert (out.eff_shots != flat.eff_shots).any()
+    _same(cs, 3, 2)
+
+
+# ------------------------------------------------------------------------- bad input
+
+
+def _write(tmp_path: Path, terrain: dict) -> Path:
+    import yaml
+
+    d = base()
+    d["terrain"] = terrain
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(d, sort_keys=False))
+    return path
+
+
+def test_a_npy_file_needs_its_cell_size(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    np.save(tmp_path / "g.npy", np.zeros((201, 201)))
+    path = _write(tmp_path, {"source": "g.npy", "origin": [-50000, -50000]})
+    cli_error(["validate", str(path)], capsys, where=str(path), field="terrain.source",
+              says="cell_m")
+
+
+def test_a_grid_short_of_the_map_is_refused(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture) -> None:
+    np.save(tmp_path / "g.npy", np.zeros((101, 201)))
+    path = _write(tmp_path, {"source": "g.npy", "cell_m": CELL, "origin": [-50000, -50000]})
+    cli_error(["validate", str(path)], capsys, where=str(path), field="terrain.source")
+
+
+def test_a_relative_terrain_file_is_read_beside_the_scenario(tmp_path: Path) -> None:
+    from skyshield.scenario import load_scenario
+
+    np.save(tmp_path / "g.npy", np.zeros((201, 201)))
+    sc = load_scenario(_write(tmp_path, {"source": "g.npy", "cell_m": CELL,
+                                         "origin": [-50000, -50000]}))
+    assert Path(sc.terrain.source) == tmp_path / "g.npy"
+
+
+def test_unknown_terrain_source_is_refused(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture) -> None:
+    path = _write(tmp_path, {"source": "hills.png"})
+    cli_error(["validate", str(path)], capsys, where=str(path), field="terrain.source",
+              says="terrain source must be")
+
+
+def test_a_missing_terrain_file_is_refused() -> None:
+    d = base(terrain={"source": "/nonexistent/dem.asc"})
+    with pytest.raises(InputError) as exc:
+        scenario_from_dict(d)
+    assert exc.value.field == "terrain.source"
