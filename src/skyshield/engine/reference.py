@@ -140,8 +140,9 @@ class _Rep:
     def mount_sees(self, ox: float, oy: float, oh: float, x: float, y: float,
                    h: float) -> bool:
         p = self.p
-        return los_clear_py(p.ter_z, p.ter_x0, p.ter_y0, p.ter_cell, ox, oy,
-                            self.ground(ox, oy) + oh, x, y, self.ground(x, y) + h, p.ter_curv)
+        return bool(los_clear_py(p.ter_z, p.ter_x0, p.ter_y0, p.ter_cell, ox, oy,
+                                 self.ground(ox, oy) + oh, x, y, self.ground(x, y) + h,
+                                 p.ter_curv))
 
     def sensor_sees(self, s: int, sx: float, sy: float, hs: float, x: float, y: float,
                     h: float) -> bool:
@@ -150,7 +151,9 @@ class _Rep:
             return True
         if p.sf[s, C.S_ESCORT] > 0:
             return self.mount_sees(sx, sy, hs, x, y, h)
-        return h >= lookup_py(self.los_s[s], p.ter_x0, p.ter_y0, p.ter_cell, x, y)
+        ras = self.los_s[s]
+        assert ras is not None
+        return h >= lookup_py(ras, p.ter_x0, p.ter_y0, p.ter_cell, x, y)
 
     def effector_sees(self, e: int, ex: float, ey: float, x: float, y: float,
                       h: float) -> bool:
@@ -161,7 +164,9 @@ class _Rep:
             m = int(p.ef[e, C.E_ESCORT]) - 1
             he = p.ter_sight + (p.plan_alt[m] if self.ac[m][4] else 0.0)
             return self.mount_sees(ex, ey, he, x, y, h)
-        return h >= lookup_py(self.los_e[e], p.ter_x0, p.ter_y0, p.ter_cell, x, y)
+        ras = self.los_e[e]
+        assert ras is not None
+        return h >= lookup_py(ras, p.ter_x0, p.ter_y0, p.ter_cell, x, y)
 
     def U(self, *parts: int) -> float:
         return rng.py_uniform(self.h, *parts)

@@ -92,6 +92,7 @@ class RunSize:
     tracks: bool = False  # c2.information: tracks
     false_alarms: int = 0  # the most false alarms one scan draws (compile.fa_cap), over sensors
     bridge: bool = False  # c2.intent: bridge (a cached posterior per track slot)
+    terrain_nodes: int = 0  # nodes of the terrain grid (0: terrain none)
 
     @property
     def track_slots(self) -> int:
@@ -110,6 +111,8 @@ class RunSize:
         return float(24 * self.moving * self.waypoints + 72 * A + 32 * A * W + 104 * W
                      + W * (16 * self.profile + 8 * A + 16 * self.route) + 16 * N
                      + S * (136 + 16 * W) + E * (256 + 8 * W) + 32 * self.logistics
+                     # terrain: the grid (float64) and a float32 raster per sensor/effector
+                     + (8 + 4 * (S + E)) * self.terrain_nodes
                      + 4096)
 
     @property
@@ -185,7 +188,16 @@ def run_size(scenario: Scenario, catalogue: Catalogue | None = None) -> RunSize:
         tracks=scenario.c2.information == "tracks",
         bridge=scenario.c2.intent == "bridge",
         false_alarms=max([fa_cap(s.get("false_alarms_per_scan")) for s in eq.sensors],
-                         default=0))
+                         default=0),
+        terrain_nodes=_terrain_nodes(scenario))
+
+
+def _terrain_nodes(scenario: Scenario) -> int:
+    """Nodes of the scenario's terrain grid (0 without terrain)."""
+    from skyshield.scenario.ground import terrain_grid
+
+    grid = terrain_grid(scenario)
+    return 0 if grid is None else grid.shape[0] * grid.shape[1]
 
 
 @dataclass(frozen=True)

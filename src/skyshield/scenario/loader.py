@@ -119,7 +119,9 @@ def _terrain_beside(data: dict[str, Any], file: str) -> dict[str, Any]:
     """``terrain.source`` naming a file relative to the scenario file, made absolute (so
     that the validated scenario runs from anywhere)."""
     ter = data.get("terrain")
-    src = ter.get("source") if isinstance(ter, dict) else None
+    if not isinstance(ter, dict):
+        return data
+    src = ter.get("source")
     if (not isinstance(src, str) or src in ("none", "synthetic") or Path(src).is_absolute()
             or not Path(file).is_file()):
         return data

@@ -39,12 +39,12 @@ class Grid:
     @property
     def x1(self) -> float:
         """East (m) of the last column of nodes."""
-        return self.x0 + (self.z.shape[1] - 1) * self.cell
+        return float(self.x0 + (self.z.shape[1] - 1) * self.cell)
 
     @property
     def y1(self) -> float:
         """North (m) of the last row of nodes."""
-        return self.y0 + (self.z.shape[0] - 1) * self.cell
+        return float(self.y0 + (self.z.shape[0] - 1) * self.cell)
 
     def covers(self, west: float, east: float, south: float, north: float) -> bool:
         """The nodes span the rectangle (so every point in it interpolates between nodes)."""
@@ -78,5 +78,6 @@ def bilinear(a: np.ndarray, x0: float, y0: float, cell: float, x: np.ndarray,
     j1 = np.minimum(j + 1, nx - 1)
     i1 = np.minimum(i + 1, ny - 1)
     a = a.astype(np.float64, copy=False)
-    return ((1.0 - ty) * ((1.0 - tx) * a[i, j] + tx * a[i, j1])
-            + ty * ((1.0 - tx) * a[i1, j] + tx * a[i1, j1]))
+    out: np.ndarray = ((1.0 - ty) * ((1.0 - tx) * a[i, j] + tx * a[i, j1])
+                       + ty * ((1.0 - tx) * a[i1, j] + tx * a[i1, j1]))
+    return out

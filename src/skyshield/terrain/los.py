@@ -19,7 +19,7 @@ def lookup(a: np.ndarray, x0: float, y0: float, cell: float, x: float, y: float)
     ``tx = clamp(fx − j, 0, 1)`` (the same north), the value is
     ``(1 − ty)·((1 − tx)·a[i, j] + tx·a[i, j+1]) + ty·((1 − tx)·a[i+1, j] + tx·a[i+1, j+1])``
     in float64."""
-    ny, nx = a.shape
+    ny, nx = int(a.shape[0]), int(a.shape[1])
     fx = (x - x0) / cell
     fy = (y - y0) / cell
     j = min(max(math.floor(fx), 0), max(nx - 2, 0))
@@ -37,7 +37,7 @@ def lookup(a: np.ndarray, x0: float, y0: float, cell: float, x: float, y: float)
 
 def lookup_py(a: np.ndarray, x0: float, y0: float, cell: float, x: float, y: float) -> float:
     """:func:`lookup` in plain Python (the reference implementation's)."""
-    ny, nx = a.shape
+    ny, nx = int(a.shape[0]), int(a.shape[1])
     fx = (x - x0) / cell
     fy = (y - y0) / cell
     j = min(max(math.floor(fx), 0), max(nx - 2, 0))
