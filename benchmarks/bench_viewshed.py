@@ -47,14 +47,12 @@ def _stats_ms(xs: list[float]) -> str:
 
 
 def _relief(n: int, seed: int, relief: float) -> np.ndarray:
-    """A seeded fractal relief (spectral synthesis, Hurst 0.8), ``(n, n)`` from 0 to
-    ``relief`` metres."""
-    rng = np.random.default_rng(seed)
-    f = np.fft.fftfreq(n)
-    k = np.maximum(np.hypot(f[:, None], f[None, :]), 2.0 / n)
-    z = np.fft.ifft2(np.fft.fft2(rng.standard_normal((n, n))) * k ** -1.8).real
-    z -= z.min()
-    return np.ascontiguousarray(z * (relief / z.max()))
+    """A seeded fractal relief (the model's synthetic relief, Hurst 0.8), ``(n, n)`` from 0
+    to ``relief`` metres."""
+    from skyshield.terrain.synthetic import synthetic_relief
+
+    return np.ascontiguousarray(synthetic_relief(n, n, 1.0, seed=seed, relief_m=relief,
+                                                 roughness=0.8, x0=0.0, y0=0.0).z)
 
 
 def _timed(fn: Callable[[], object], repeats: int) -> tuple[list[float], list[float]]:

@@ -38,16 +38,13 @@ SPHERE_PRJ = (
 
 
 def fractal(n: int, seed: int, relief: float, hurst: float = 0.8) -> np.ndarray:
-    """A seeded fractal relief, ``(n, n)``, minimum 0, maximum ``relief`` (spectral synthesis:
-    white noise shaped by ``|k|^-(H+1)``, wavelengths above half the grid cut off)."""
-    rng = np.random.default_rng(seed)
-    w = rng.standard_normal((n, n))
-    f = np.fft.fftfreq(n)
-    k = np.maximum(np.hypot(f[:, None], f[None, :]), 2.0 / n)
-    z = np.fft.ifft2(np.fft.fft2(w) * k ** -(hurst + 1.0)).real
-    z -= z.min()
-    top = z.max()
-    return z * (relief / top) if top > 0 else z
+    """A seeded fractal relief, ``(n, n)``, minimum 0, maximum ``relief``: the model's own
+    (:func:`skyshield.terrain.synthetic.synthetic_relief`, Hurst exponent ``hurst``)."""
+    from skyshield.terrain.synthetic import synthetic_relief
+
+    m = max(n, 2)
+    return synthetic_relief(m, m, 1.0, seed=seed, relief_m=relief, roughness=hurst,
+                            x0=0.0, y0=0.0).z[:n, :n]
 
 
 # ---------------------------------------------------------------------------------------

@@ -60,7 +60,7 @@ def run_raid_sweep(run_dir: str | Path, *, replications: int = 200, seed: int | 
     """
     from skyshield.analysis.sweep import SweepPlan, run_sweep
     from skyshield.scenario import load_scenario, scenario_from_dict
-    from skyshield.scenario.identity import digest
+    from skyshield.scenario.identity import digest, scenario_form
 
     folder = Path(run_dir)
     path = folder / "scenario.yaml"
@@ -82,7 +82,7 @@ def run_raid_sweep(run_dir: str | Path, *, replications: int = 200, seed: int | 
     from skyshield._version import __version__
 
     seeds = [seed] * len(points)
-    key = digest({"scenario": base, "points": points, "replications": replications,
+    key = digest({"scenario": scenario_form(sc), "points": points, "replications": replications,
                   "seeds": seeds, "version": __version__, "raid_sweep": list(scales)})
     plan = SweepPlan(sc, [], None, replications, seed, False, points, scenarios, seeds, key)
     run_sweep(plan, folder, backend="serial" if workers == 1 else "process", workers=workers,

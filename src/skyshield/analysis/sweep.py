@@ -34,7 +34,7 @@ from skyshield.args import Objective, check_run_args
 from skyshield.interrupt import Interrupted, deferred_sigint
 from skyshield.outfolder import ARTEFACTS, atomic_path, check_entries, claim, out_folder
 from skyshield.progress import progress_bar
-from skyshield.scenario.identity import digest, scenario_hash
+from skyshield.scenario.identity import digest, scenario_form, scenario_hash
 from skyshield.scenario.paths import Scalar
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -145,7 +145,7 @@ def plan_sweep(
     from skyshield._version import __version__
 
     key = digest({
-        "scenario": base, "points": points, "replications": replications, "seeds": seeds,
+        "scenario": scenario_form(scenario), "points": points, "replications": replications, "seeds": seeds,
         "version": __version__, "simulator": simulator,
     })
     return SweepPlan(scenario, varies, lhs, replications, seed, independent_seeds, points,

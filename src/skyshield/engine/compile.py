@@ -265,7 +265,6 @@ def _terrain(scenario: Scenario, sf: np.ndarray, ef: np.ndarray) -> dict[str, An
     """The :class:`KernelParams` of §4.9: the ground's grid and, for every fixed sensor and
     effector, the raster of the lowest height above ground it sees (one viewshed sweep from
     the node nearest the site, at the mast or sight height, over the 4/3-Earth)."""
-    from skyshield.engine.state import K_RE
     from skyshield.scenario.ground import terrain_grid
 
     grid = terrain_grid(scenario)
@@ -274,10 +273,10 @@ def _terrain(scenario: Scenario, sf: np.ndarray, ef: np.ndarray) -> dict[str, An
                 "ter_cell": 1.0, "ter_curv": 0.0, "ter_sight": 0.0,
                 "los_s": np.zeros((sf.shape[0], 1, 1), dtype=np.float32),
                 "los_e": np.zeros((ef.shape[0], 1, 1), dtype=np.float32)}
-    from skyshield.terrain.viewshed import min_visible_height
+    from skyshield.terrain.viewshed import CURV_4_3, min_visible_height
 
     z = np.ascontiguousarray(grid.z, dtype=np.float64)
-    curv = 1.0 / (2.0 * K_RE)
+    curv = CURV_4_3
     sight = float(scenario.terrain.sight_m)
 
     def rasters(tab: np.ndarray, c_escort: int, c_x: int, c_y: int,

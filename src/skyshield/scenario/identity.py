@@ -33,13 +33,18 @@ def scenario_hash(scenario: Scenario) -> str:
     Flat terrain (``terrain.source: none``, the default) is left out of the form, so that a
     scenario keeps the key it had before terrain existed; an elevation file enters by its
     content's SHA-256 in place of its path (the same grid anywhere is the same scenario)."""
+    return digest(scenario_form(scenario))
+
+
+def scenario_form(scenario: Scenario) -> dict[str, Any]:
+    """The plain-dict form :func:`scenario_hash` hashes (and sweep keys embed)."""
     form = scenario.model_dump(mode="json")
     ter = form.get("terrain") or {}
     if ter.get("source", "none") == "none":
         form.pop("terrain", None)
     elif scenario.terrain.is_file:
         ter["source"] = "sha256:" + file_sha256(scenario.terrain.source)
-    return digest(form)
+    return form
 
 
 def file_sha256(path: str) -> str:

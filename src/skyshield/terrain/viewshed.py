@@ -23,6 +23,8 @@ import math
 import numpy as np
 from numba import njit
 
+from skyshield.terrain.los import lookup, lookup_py
+
 __all__ = [
     "CURV_4_3",
     "los_clear",
@@ -301,46 +303,6 @@ def min_visible_height_py(z: np.ndarray, cell: float, oi: int, oj: int, h_obs: f
 # ray marching over the bilinear ground
 
 
-@njit(cache=True, inline="always")
-def _ground(z: np.ndarray, x0: float, y0: float, cell: float, x: float, y: float) -> float:
-    """The bilinear ground at ``(x, y)``, clamped: the arithmetic of
-    :func:`skyshield.terrain.grid.bilinear`."""
-    # TODO(issue 13): one helper with terrain.los.lookup once both are on main
-    ny: int = z.shape[0]
-    nx: int = z.shape[1]
-    fx = (x - x0) / cell
-    fy = (y - y0) / cell
-    j = min(max(math.floor(fx), 0), max(nx - 2, 0))
-    i = min(max(math.floor(fy), 0), max(ny - 2, 0))
-    tx = min(max(fx - j, 0.0), 1.0)
-    ty = min(max(fy - i, 0.0), 1.0)
-    j1 = min(j + 1, nx - 1)
-    i1 = min(i + 1, ny - 1)
-    z00 = float(z[i, j])
-    z01 = float(z[i, j1])
-    z10 = float(z[i1, j])
-    z11 = float(z[i1, j1])
-    return (1.0 - ty) * ((1.0 - tx) * z00 + tx * z01) + ty * ((1.0 - tx) * z10 + tx * z11)
-
-
-def _ground_py(z: list[list[float]], x0: float, y0: float, cell: float, x: float,
-               y: float) -> float:
-    ny, nx = len(z), len(z[0])
-    fx = (x - x0) / cell
-    fy = (y - y0) / cell
-    j = min(max(math.floor(fx), 0), max(nx - 2, 0))
-    i = min(max(math.floor(fy), 0), max(ny - 2, 0))
-    tx = min(max(fx - j, 0.0), 1.0)
-    ty = min(max(fy - i, 0.0), 1.0)
-    j1 = min(j + 1, nx - 1)
-    i1 = min(i + 1, ny - 1)
-    z00 = z[i][j]
-    z01 = z[i][j1]
-    z10 = z[i1][j]
-    z11 = z[i1][j1]
-    return (1.0 - ty) * ((1.0 - tx) * z00 + tx * z01) + ty * ((1.0 - tx) * z10 + tx * z11)
-
-
 @njit(cache=True)
 def los_clear(z: np.ndarray, x0: float, y0: float, cell: float, ax: float, ay: float,
               ha: float, bx: float, by: float, hb: float, curv: float) -> bool:
@@ -384,7 +346,7 @@ def los_clear(z: np.ndarray, x0: float, y0: float, cell: float, ax: float, ay: f
     for k in range(1, n + 1):
         t = k / m
         d = t * dist
-        g = _ground(z, x0, y0, cell, ax + t * dx, ay + t * dy)
+        g = lookup(z, x0, y0, cell, ax + t * dx, ay + t * dy)
         if g - curv * d * d > ha + rise * t:
             return False
     return True
@@ -394,7 +356,6 @@ def los_clear_py(z: np.ndarray, x0: float, y0: float, cell: float, ax: float, ay
                  ha: float, bx: float, by: float, hb: float, curv: float) -> bool:
     """:func:`los_clear` in plain Python (the reference implementation's; the same answer
     from the same operations)."""
-    zl: list[list[float]] = np.asarray(z, dtype=np.float64).tolist()
     x0, y0, cell, curv = float(x0), float(y0), float(cell), float(curv)
     ax, ay, ha, bx, by, hb = float(ax), float(ay), float(ha), float(bx), float(by), float(hb)
     dx = bx - ax
@@ -408,7 +369,7 @@ def los_clear_py(z: np.ndarray, x0: float, y0: float, cell: float, ax: float, ay
     for k in range(1, n + 1):
         t = k / m
         d = t * dist
-        g = _ground_py(zl, x0, y0, cell, ax + t * dx, ay + t * dy)
+        g = lookup_py(z, x0, y0, cell, ax + t * dx, ay + t * dy)
         if g - curv * d * d > ha + rise * t:
             return False
     return True
@@ -454,7 +415,7 @@ def min_visible_height_raymarch(z: np.ndarray, cell: float, oi: int, oj: int, h_
             for k in range(1, n + 1):
                 t = k / m
                 d = t * dist
-                g = _ground(z, 0.0, 0.0, cell, ax + t * dx, ay + t * dy)
+                g = lookup(z, 0.0, 0.0, cell, ax + t * dx, ay + t * dy)
                 s = (g - curv * d * d - ha) / d
                 if s > smax:
                     smax = s
