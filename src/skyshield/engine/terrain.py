@@ -3,7 +3,8 @@
 A fixed sensor or effector sees a point at height ``h`` above ground where ``h`` is at least
 its raster's lowest visible height there (:func:`skyshield.terrain.los.lookup`, one bilinear
 interpolation); a mount that moves with an aircraft ray-marches the line between the two
-(:func:`skyshield.terrain.viewshed.los_clear`). Without terrain (``p.ter_on == 0``) every
+(:func:`skyshield.terrain.viewshed.los_clear`: the ground where the line crosses the grid's
+lines). Without terrain (``p.ter_on == 0``) every
 point is in sight and only the radio horizon masks (§4.5).
 """
 

@@ -23,8 +23,6 @@ import math
 import numpy as np
 from numba import njit
 
-from skyshield.terrain.los import lookup, lookup_py
-
 __all__ = [
     "CURV_4_3",
     "los_clear",
@@ -303,6 +301,65 @@ def min_visible_height_py(z: np.ndarray, cell: float, oi: int, oj: int, h_obs: f
 # ray marching over the bilinear ground
 
 
+def _crossing_rises(z: np.ndarray, x0: float, y0: float, cell: float, ax: float, ay: float,
+                    bx: float, by: float, ha: float, curv: float, stop: float) -> float:
+    """(The body shared by the compiled and the plain ray march; see :func:`los_clear`.)"""
+    ny: int = z.shape[0]
+    nx: int = z.shape[1]
+    fxa = (ax - x0) / cell
+    fya = (ay - y0) / cell
+    fxb = (bx - x0) / cell
+    fyb = (by - y0) / cell
+    ddx = fxb - fxa
+    ddy = fyb - fya
+    d2 = cell * cell * (ddx * ddx + ddy * ddy)
+    best = -math.inf
+    # the vertical grid lines x = x0 + j·cell strictly between A and B
+    if ddx != 0.0:
+        lo = min(fxa, fxb)
+        hi = max(fxa, fxb)
+        j0 = max(math.floor(lo) + 1, 0)
+        j1 = min(math.ceil(hi) - 1, nx - 1)
+        for j in range(j0, j1 + 1):
+            t = (j - fxa) / ddx
+            if t <= 0.0 or t >= 1.0:
+                continue
+            fy = fya + t * ddy
+            i = min(max(math.floor(fy), 0), max(ny - 2, 0))
+            ty = min(max(fy - i, 0.0), 1.0)
+            i1 = min(i + 1, ny - 1)
+            g = (1.0 - ty) * float(z[i, j]) + ty * float(z[i1, j])
+            q = (g - curv * (t * t * d2) - ha) / t
+            if q > best:
+                best = q
+                if best > stop:
+                    return best
+    # the horizontal grid lines y = y0 + i·cell strictly between A and B
+    if ddy != 0.0:
+        lo = min(fya, fyb)
+        hi = max(fya, fyb)
+        i0 = max(math.floor(lo) + 1, 0)
+        i1_ = min(math.ceil(hi) - 1, ny - 1)
+        for i in range(i0, i1_ + 1):
+            t = (i - fya) / ddy
+            if t <= 0.0 or t >= 1.0:
+                continue
+            fx = fxa + t * ddx
+            j = min(max(math.floor(fx), 0), max(nx - 2, 0))
+            tx = min(max(fx - j, 0.0), 1.0)
+            j1_ = min(j + 1, nx - 1)
+            g = (1.0 - tx) * float(z[i, j]) + tx * float(z[i, j1_])
+            q = (g - curv * (t * t * d2) - ha) / t
+            if q > best:
+                best = q
+                if best > stop:
+                    return best
+    return best
+
+
+_crossing_rises_nb = njit(cache=True, inline="always")(_crossing_rises)
+
+
 @njit(cache=True)
 def los_clear(z: np.ndarray, x0: float, y0: float, cell: float, ax: float, ay: float,
               ha: float, bx: float, by: float, hb: float, curv: float) -> bool:
@@ -323,33 +380,24 @@ def los_clear(z: np.ndarray, x0: float, y0: float, cell: float, ax: float, ay: f
     Returns
     -------
     bool
-        True when no sample of the ground blocks the line.
+        True when no crossing of a grid line blocks the line.
 
     Notes
     -----
-    With the horizontal distance ``D = √(Δx² + Δy²)`` (``Δx = bx − ax``, ``Δy = by − ay``),
-    ``n = ⌈D/(cell/2)⌉ − 1`` interior samples (none when ``n ≤ 0``) at ``t_k = k/(n + 1)``,
-    ``k = 1 … n``: the point ``(ax + t_k·Δx, ay + t_k·Δy)`` at distance ``d_k = t_k·D`` from A,
-    whose ground ``g_k`` is the bilinear interpolation of :func:`skyshield.terrain.grid.
-    bilinear` (clamped to the grid). Sample ``k`` blocks when
-    ``g_k − curv·d_k² > ha + (hb − curv·D² − ha)·t_k`` (``t_k`` is ``d_k/D``), i.e. the ground
-    and B are both lowered by curvature as seen from A.
+    The ground is sampled where the line crosses a grid line strictly between A and B (in
+    grid units ``f = ((x − x0)/cell, (y − y0)/cell)``, the column lines ``f_x = j`` and the
+    row lines ``f_y = i`` of the grid): at parameter ``t = (j − f_xA)/(f_xB − f_xA)``
+    (resp. ``(i − f_yA)/(f_yB − f_yA)``), ``0 < t < 1``, the ground ``g`` is the linear
+    interpolation between the two nodes of that grid line around the crossing (the bilinear
+    ground there, exactly; clamped to the grid). With ``D²`` the squared horizontal distance,
+    the line is blocked when some crossing has
+    ``q = (g − curv·t²·D² − ha)/t > hb − curv·D² − ha``: the ground there, lowered by
+    curvature as seen from A, stands above the line to B, lowered likewise. The crossings
+    are about ``(|Δx| + |Δy|)/cell`` (two loads each).
     """
-    dx = bx - ax
-    dy = by - ay
-    dist = math.sqrt(dx * dx + dy * dy)
-    n = math.ceil(dist / (cell / 2.0)) - 1
-    if n <= 0:
-        return True
-    rise = hb - curv * dist * dist - ha
-    m = n + 1
-    for k in range(1, n + 1):
-        t = k / m
-        d = t * dist
-        g = lookup(z, x0, y0, cell, ax + t * dx, ay + t * dy)
-        if g - curv * d * d > ha + rise * t:
-            return False
-    return True
+    rise = hb - curv * (cell * cell * (((bx - x0) / cell - (ax - x0) / cell) ** 2
+                                       + ((by - y0) / cell - (ay - y0) / cell) ** 2)) - ha
+    return _crossing_rises_nb(z, x0, y0, cell, ax, ay, bx, by, ha, curv, rise) <= rise
 
 
 def los_clear_py(z: np.ndarray, x0: float, y0: float, cell: float, ax: float, ay: float,
@@ -358,21 +406,9 @@ def los_clear_py(z: np.ndarray, x0: float, y0: float, cell: float, ax: float, ay
     from the same operations)."""
     x0, y0, cell, curv = float(x0), float(y0), float(cell), float(curv)
     ax, ay, ha, bx, by, hb = float(ax), float(ay), float(ha), float(bx), float(by), float(hb)
-    dx = bx - ax
-    dy = by - ay
-    dist = math.sqrt(dx * dx + dy * dy)
-    n = math.ceil(dist / (cell / 2.0)) - 1
-    if n <= 0:
-        return True
-    rise = hb - curv * dist * dist - ha
-    m = n + 1
-    for k in range(1, n + 1):
-        t = k / m
-        d = t * dist
-        g = lookup_py(z, x0, y0, cell, ax + t * dx, ay + t * dy)
-        if g - curv * d * d > ha + rise * t:
-            return False
-    return True
+    rise = hb - curv * (cell * cell * (((bx - x0) / cell - (ax - x0) / cell) ** 2
+                                       + ((by - y0) / cell - (ay - y0) / cell) ** 2)) - ha
+    return bool(_crossing_rises(z, x0, y0, cell, ax, ay, bx, by, ha, curv, rise) <= rise)
 
 
 @njit(cache=True)
@@ -388,12 +424,11 @@ def min_visible_height_raymarch(z: np.ndarray, cell: float, oi: int, oj: int, h_
 
     Notes
     -----
-    With :func:`los_clear`'s samples of the line from the eye ``A`` (``ha = z(oi, oj) +
-    h_obs``) to node ``B`` at distance ``D``: sample ``k`` is cleared when
-    ``hb ≥ ha + curv·D² + D·s_k``, ``s_k = (g_k − curv·d_k² − ha)/d_k`` the slope the line must
-    have to pass over it, so the least visible height is
-    ``max(0, ha + curv·D² + D·max_k s_k − z(B))`` (0 when there is no sample). Cost: one
-    bilinear lookup per half cell of every node's distance, ``O(ny·nx·max(ny, nx))``.
+    With :func:`los_clear`'s crossings of the line from the eye ``A`` (``ha = z(oi, oj) +
+    h_obs``) to node ``B``, squared distance ``D²``, the line clears iff
+    ``hb ≥ ha + curv·D² + max q``, so the least visible height is
+    ``max(0, ha + curv·D² + max q − z(B))`` (0 when there is no crossing). Cost: about
+    ``(|Δi| + |Δj|)`` crossings per node, ``O(ny·nx·(ny + nx))``.
     """
     ny, nx = z.shape
     if not (0 <= oi < ny and 0 <= oj < nx):
@@ -404,21 +439,12 @@ def min_visible_height_raymarch(z: np.ndarray, cell: float, oi: int, oj: int, h_
     ha = z[oi, oj] + h_obs
     for i in range(ny):
         for j in range(nx):
-            dx = j * cell - ax
-            dy = i * cell - ay
-            dist = math.sqrt(dx * dx + dy * dy)
-            n = math.ceil(dist / (cell / 2.0)) - 1
-            if n <= 0:
+            bx = j * cell
+            by = i * cell
+            q = _crossing_rises_nb(z, 0.0, 0.0, cell, ax, ay, bx, by, ha, curv, math.inf)
+            if q == -math.inf:
                 continue
-            m = n + 1
-            smax = -math.inf
-            for k in range(1, n + 1):
-                t = k / m
-                d = t * dist
-                g = lookup(z, 0.0, 0.0, cell, ax + t * dx, ay + t * dy)
-                s = (g - curv * d * d - ha) / d
-                if s > smax:
-                    smax = s
-            v = ha + curv * dist * dist + dist * smax - z[i, j]
+            d2 = cell * cell * ((bx / cell - ax / cell) ** 2 + (by / cell - ay / cell) ** 2)
+            v = ha + curv * d2 + q - z[i, j]
             out[i, j] = v if v > 0.0 else 0.0
     return out
