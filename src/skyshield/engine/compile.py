@@ -273,7 +273,7 @@ def _terrain(scenario: Scenario, sf: np.ndarray, ef: np.ndarray) -> dict[str, An
                 "ter_cell": 1.0, "ter_curv": 0.0, "ter_sight": 0.0,
                 "los_s": np.zeros((sf.shape[0], 1, 1), dtype=np.float32),
                 "los_e": np.zeros((ef.shape[0], 1, 1), dtype=np.float32)}
-    from skyshield.terrain.viewshed import CURV_4_3, min_visible_height
+    from skyshield.terrain.viewshed import CURV_4_3, site_viewshed
 
     z = np.ascontiguousarray(grid.z, dtype=np.float64)
     curv = CURV_4_3
@@ -285,8 +285,8 @@ def _terrain(scenario: Scenario, sf: np.ndarray, ef: np.ndarray) -> dict[str, An
         for k in range(tab.shape[0]):
             if tab[k, c_escort] > 0.0 or (tab is sf and int(sf[k, S_KIND]) == K_ACOUSTIC):
                 continue  # a moving mount ray-marches; an acoustic net needs no sight
-            oi, oj = grid.node(float(tab[k, c_x]), float(tab[k, c_y]))
-            out[k] = min_visible_height(z, float(grid.cell), oi, oj, float(height[k]), curv)
+            out[k] = site_viewshed(grid, float(tab[k, c_x]), float(tab[k, c_y]),
+                                   float(height[k]), curv)
         return out
 
     return {"ter_on": 1, "ter_z": z, "ter_x0": float(grid.x0), "ter_y0": float(grid.y0),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -25,7 +25,10 @@ from skyshield.scenario.equipment import (
     resolve_equipment,
 )
 from skyshield.scenario.geo import on_map
+from skyshield.scenario.ground import terrain_grid
 from skyshield.scenario.schema import VIP_INDEX, LaunchProfile, MovingAsset, Scenario
+from skyshield.terrain.grid import Grid as TerrainGrid
+from skyshield.terrain.grid import bilinear
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,11 @@ class Setting:
     filed: np.ndarray  # (W, 2) filed flight plan, metres
     grid: Grid
     equipment: ResolvedEquipment
+    ground: TerrainGrid | None = None
+    """The scenario's terrain (``None``: flat Earth)."""
+    views: dict[str, np.ndarray] = field(default_factory=dict)
+    """Each fixed sensor's and effector's line-of-sight raster, by name, made when first
+    needed (:func:`in_sight`)."""
 
 
 def local_xy(p: object, sc: Scenario) -> tuple[float, float]:
@@ -180,7 +188,23 @@ def resolve(scenario: Scenario, spec: PlanSpec) -> Setting:
     grid = Grid(a.west_m + 0.5 * cell, a.south_m + 0.5 * cell, cell, nx, ny, tau, T)
     return Setting(scenario, spec, m, ai, speed, alt, (float(origin[0]), float(origin[1])),
                    (float(dest[0]), float(dest[1])), dep, float(endurance), filed, grid,
-                   resolve_equipment(scenario))
+                   resolve_equipment(scenario), terrain_grid(scenario))
+
+
+def in_sight(st: Setting, name: str, pos: tuple[float, float], h_obs: float,
+             px: np.ndarray, py: np.ndarray) -> np.ndarray:
+    """Whether the fixed site ``name`` at ``pos``, ``h_obs`` above the ground, sees the VIP's
+    altitude above the ground over each point: the engine's raster lookup
+    (``docs/model.md`` §4.9); everywhere without terrain."""
+    if st.ground is None:
+        return np.ones(np.shape(px), dtype=bool)
+    view = st.views.get(name)
+    if view is None:
+        from skyshield.terrain.viewshed import site_viewshed
+
+        view = st.views[name] = site_viewshed(st.ground, pos[0], pos[1], h_obs)
+    g = st.ground
+    return np.asarray(bilinear(view, g.x0, g.y0, g.cell, px, py) <= st.altitude)
 
 
 def _grid_bytes(raids: int) -> int:
@@ -325,7 +349,9 @@ def defence_kill(st: Setting, px: np.ndarray, py: np.ndarray, threat: str,
     (each raid's drones aimed at sites within its range, spread over the launch period,
     ``2 · range / speed`` seconds each; raiders ranked lower wait, as in a preemptive
     priority queue). Effectors act independently: ``P = 1 − Π_e (1 − a_e P_e)``. Magazines
-    are ignored.
+    are ignored. Over terrain a fixed radar, EO/IR sensor or effector covers a point only where
+    its line-of-sight raster lets it see the VIP's altitude above the ground there
+    (:func:`in_sight`, the engine's rasters of ``docs/model.md`` §4.9).
     """
     sc = st.scenario
     cat = default_catalogue()
@@ -344,7 +370,10 @@ def defence_kill(st: Setting, px: np.ndarray, py: np.ndarray, threat: str,
         sx, sy = s.position
         d = np.hypot(px - sx, py - sy)
         rng = s.coverage_m if s.kind == "acoustic" else min(s.r50_m(rcs), s.coverage_m)
-        cue = np.where(d <= rng, np.minimum(cue, delay), cue)
+        seen = d <= rng
+        if s.kind != "acoustic":  # an acoustic net hears round the terrain
+            seen &= in_sight(st, s.name, s.position, s.mast_m, px, py)
+        cue = np.where(seen, np.minimum(cue, delay), cue)
     tight = sc.c2.weapons_tight_radius_m / closing
     survive = np.ones(px.shape)
     for e in st.equipment.effectors:
@@ -363,6 +392,8 @@ def defence_kill(st: Setting, px: np.ndarray, py: np.ndarray, threat: str,
             d = np.hypot(px - ex, py - ey)
             reach = d
         inside = (d <= e.range_m) & (d >= e.min_range_m)
+        if e.position is not None:
+            inside &= in_sight(st, e.name, e.position, sc.terrain.sight_m, px, py)
         if e.is_jammer:  # area defeat rate, no cueing needed
             pe = np.where(inside, -np.expm1(-p * engage_s), 0.0)
         else:

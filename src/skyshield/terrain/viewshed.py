@@ -19,9 +19,13 @@ All grids follow :mod:`skyshield.terrain.grid`: ``z`` is ``(ny, nx) float64`` me
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numba import njit
+
+if TYPE_CHECKING:  # pragma: no cover
+    from skyshield.terrain.grid import Grid
 
 __all__ = [
     "CURV_4_3",
@@ -30,6 +34,7 @@ __all__ = [
     "min_visible_height",
     "min_visible_height_py",
     "min_visible_height_raymarch",
+    "site_viewshed",
 ]
 
 #: The model's curvature term ``1/(2·k·Re)`` for the 4/3-Earth (k = 4/3, Re = 6,371,000 m),
@@ -448,3 +453,13 @@ def min_visible_height_raymarch(z: np.ndarray, cell: float, oi: int, oj: int, h_
             v = ha + curv * d2 + q - z[i, j]
             out[i, j] = v if v > 0.0 else 0.0
     return out
+
+
+def site_viewshed(grid: Grid, x: float, y: float, h_obs: float,
+                  curv: float = CURV_4_3) -> np.ndarray:
+    """The raster of a site at ``(x, y)`` (local metres), ``h_obs`` above the ground: the
+    :func:`min_visible_height` sweep from the grid's node nearest the site (the engine's,
+    the planner's and the map's, ``docs/model.md`` §4.9)."""
+    oi, oj = grid.node(x, y)
+    return min_visible_height(np.ascontiguousarray(grid.z, dtype=np.float64), float(grid.cell),
+                              oi, oj, float(h_obs), float(curv))
