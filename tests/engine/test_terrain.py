@@ -61,14 +61,34 @@ def test_flat_earth_sees_the_drone_at_launch() -> None:
 
 
 def test_a_ridge_hides_the_drone_until_it_crests(tmp_path: Path) -> None:
-    """The drone flies 150 m above the ground: behind the ridge (north of 11 km) the line
-    from the radar's mast over the ridge's edge passes far above it; on the crest it stands
-    550 m above sea level and is seen (the plateau's near edge at 9 km subtends 390/9000, the
-    drone 540/d for d ≤ 12.46 km)."""
+    """The drone (150 m above the ground, climbing at 5 m/s at 50 m/s: 0.1 m per metre
+    flown) meets the ridge's 400 m face at 11 km, skims it and climbs over the plateau:
+    ``z = 0.1 (11000 − d)`` at distance ``d``. Behind the ridge it is never seen; on the
+    plateau the radar's shadow is ``10 + 390 d/9000 − 400`` m (the near edge at 9 km, plus
+    the 4/3-Earth's ``d²/2kR`` ≈ 5 m), which the drone clears from ``d`` ≈ 10.4 km on."""
     src = _ridge_file(tmp_path)
     y = _first_track_y(_radar_scenario({"source": str(src), "cell_m": CELL,
                                         "origin": [-50000, -50000]}))
-    assert RIDGE_Y1 - 1.0 <= y <= RIDGE_Y1 + CELL + 100.0, y
+    assert 10250.0 <= y <= 10450.0, y
+
+
+def test_a_drone_climbs_and_dives_at_its_climb_rate(tmp_path: Path) -> None:
+    """The same flight, its height above the ground from the replay's positions: 150 m
+    before the ridge, on the ground at its face, 0.1 m per metre higher across the plateau
+    (150 m again by 9.5 km), then diving at the same rate past the ridge's far side
+    (``z_a = 550 − 0.1 (9000 − y)`` until it is 150 m up again)."""
+    src = _ridge_file(tmp_path)
+    d = _radar_scenario({"source": str(src), "cell_m": CELL, "origin": [-50000, -50000]})
+    pos = record_replication(build(d), 0, 0).positions
+    drone = np.asarray(pos["entity"]) == "drone"
+    py = np.asarray(pos["y"])[drone]
+    pz = np.asarray(pos["z"])[drone]
+    assert abs(pz[int(np.argmin(np.abs(py - 20000.0)))] - 150.0) < 1e-6
+    for y, want in ((10500.0, 50.0), (10000.0, 100.0), (8000.0, 450.0), (6000.0, 250.0)):
+        k = int(np.argmin(np.abs(py - y)))
+        assert abs(py[k] - y) <= 130.0, (py[k], y)
+        expect = want + (-0.1 * (py[k] - y) if y > 9000.0 else 0.1 * (py[k] - y))
+        assert abs(pz[k] - expect) < 6.0, (y, py[k], pz[k], expect)
 
 
 def test_a_drone_above_the_shadow_is_seen_over_the_ridge(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from skyshield.plan.flowlp import (
@@ -17,6 +17,7 @@ from skyshield.plan.flowlp import (
 @settings(max_examples=8, deadline=None)
 @given(st.integers(3, 8), st.integers(1, 6), st.integers(12, 36), st.integers(1, 10),
        st.integers(0, 2**31))
+@example(3, 3, 28, 4, 9344580)
 def test_column_generation_matches_arc_flow_lp(nx, ny, T, J, seed):
     # crossing one cell takes two ticks: give the horizon room to reach the east edge
     T = max(T, 2 * nx + 4)
@@ -24,8 +25,10 @@ def test_column_generation_matches_arc_flow_lp(nx, ny, T, J, seed):
     cg_value, log = solve_synthetic_cg(inst, nx, ny, rel_tol=1e-9)
     lp_value, _ = solve_synthetic_lp(inst, nx, ny)
     assert cg_value == pytest.approx(lp_value, rel=1e-6, abs=1e-10)
-    # the Lagrangian bound never exceeds the optimum
-    assert log.lower_bound <= lp_value + 1e-9
+    # the Lagrangian bound never exceeds the optimum, up to the solvers' tolerances (HiGHS
+    # solves the LP to 1e-7 feasibility: Hypothesis found a bound 3e-9 above it, nx=3, ny=3,
+    # T=28, J=4, seed=9344580)
+    assert log.lower_bound <= lp_value + 1e-6 * max(1.0, abs(lp_value))
 
 
 def test_unreachable_destination_has_no_route():

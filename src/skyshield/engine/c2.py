@@ -67,7 +67,7 @@ from skyshield.engine.state import (
     State,
     estimate,
 )
-from skyshield.engine.terrain import effector_sees
+from skyshield.engine.terrain import effector_sees, slant2
 from skyshield.track.intent import (
     PRUNE_MARGIN,
     bridge_posterior_fast,
@@ -488,7 +488,7 @@ def pairs(p: KernelParams, st: State, nc: int, t: float) -> int:
                 continue
             dx = cpx[q] - ex
             dy = cpy[q] - ey
-            r2 = dx * dx + dy * dy
+            r2 = slant2(p, st, e, ex, ey, cpx[q], cpy[q], cpz[q], dx * dx + dy * dy)
             if not in_envelope(p, e, r2, cpz[q]):
                 continue
             if not effector_sees(p, st, e, ex, ey, cpx[q], cpy[q], cpz[q]):
@@ -811,7 +811,8 @@ def friendly_fire(p: KernelParams, st: State, out: Outcome, r: int | np.integer,
                 continue  # weapons hold: it fires at nothing
             dx = mx[m] - p_ef[e, E_X]
             dy = my[m] - p_ef[e, E_Y]
-            r2 = dx * dx + dy * dy
+            r2 = slant2(p, st, e, p_ef[e, E_X], p_ef[e, E_Y], mx[m], my[m], p_plan_alt[m],
+                        dx * dx + dy * dy)
             if not in_envelope(p, e, r2, p_plan_alt[m]):
                 continue
             if not effector_sees(p, st, e, p_ef[e, E_X], p_ef[e, E_Y], mx[m], my[m],

@@ -29,8 +29,8 @@ from skyshield.scenario.timeline import asset_plan
 
 # wave float columns (WF)
 W_SPEED, W_ALT, W_ACOU, W_LETHAL, W_SEEKER, W_ENDUR, W_COST = range(7)
-W_LCX, W_LCY, W_LR, W_SCATTER, W_AMBUSH, W_FEINT = range(7, 13)
-N_WF = 13
+W_LCX, W_LCY, W_LR, W_SCATTER, W_AMBUSH, W_FEINT, W_CLIMB = range(7, 14)
+N_WF = 14
 # sensor float columns (SF)
 (S_KIND, S_X, S_Y, S_ESCORT, S_MAST, S_SLOPE, S_MAXR, S_SCAN, S_MINALT,
  S_TM, S_TN, S_DROP, S_LAT, S_NETR, S_PD, S_SIGR, S_SIGB, S_FA, S_RES, S_PMK,
@@ -438,6 +438,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         wf[w, W_SEEKER] = tp["seeker_range_m"]
         wf[w, W_ENDUR] = tp["endurance_s"]
         wf[w, W_COST] = tp["cost_usd"]
+        wf[w, W_CLIMB] = tp["climb_mps"]
         wave_cost[w] = tp["cost_usd"]
         wave_count[w] = count
         for a in range(A):

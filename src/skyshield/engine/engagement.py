@@ -61,7 +61,7 @@ from skyshield.engine.state import (
     Outcome,
     State,
 )
-from skyshield.engine.terrain import effector_sees
+from skyshield.engine.terrain import effector_sees, slant2
 
 #: Steps between rebuilds of the effectors' watch lists.
 ECULL_STEPS = 32
@@ -292,7 +292,7 @@ def ew(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: float, 
             dx = x[i] - ex
             dy = y[i] - ey
             rm = p_ef[e, E_MAXR]
-            if dx * dx + dy * dy > rm * rm:
+            if slant2(p, st, e, ex, ey, x[i], y[i], z[i], dx * dx + dy * dy) > rm * rm:
                 continue
             if not effector_sees(p, st, e, ex, ey, x[i], y[i], z[i]):
                 continue  # §4.9: masked by the terrain
@@ -369,7 +369,7 @@ def effectors(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: 
             if ok:
                 dx = x[i] - ex
                 dy = y[i] - ey
-                r2 = dx * dx + dy * dy
+                r2 = slant2(p, st, e, ex, ey, x[i], y[i], z[i], dx * dx + dy * dy)
                 ok = (in_envelope(p, e, r2, z[i])
                       and effector_sees(p, st, e, ex, ey, x[i], y[i], z[i]))
             if ok and p_ef[e, E_ESCORT] <= 0.0 and p_tight_r > 0.0:

@@ -49,7 +49,7 @@ from skyshield.engine.engagement import (
 from skyshield.engine.events import EV_FALSE_KILL, EV_KILL, EV_MISS, EV_MISSED_KILL, EV_SHOT, emit
 from skyshield.engine.rng import absorb, to_unit, u2
 from skyshield.engine.state import C_NSER, EPS_T, ST_AIR, Outcome, State, estimate
-from skyshield.engine.terrain import effector_sees
+from skyshield.engine.terrain import effector_sees, slant2
 from skyshield.track.tracker import FREE, P_MISS_R, S_BIRTHS, process_scan
 
 TWO_PI = 2.0 * math.pi
@@ -289,7 +289,8 @@ def resolve_on_track(p: KernelParams, st: State, out: Outcome, r: int | np.integ
     if ok:
         dx = ax - ex
         dy = ay - ey
-        ok = (in_envelope(p, e, dx * dx + dy * dy, p.wf[wc, W_ALT])
+        ok = (in_envelope(p, e, slant2(p, st, e, ex, ey, ax, ay, p.wf[wc, W_ALT],
+                                       dx * dx + dy * dy), p.wf[wc, W_ALT])
               and effector_sees(p, st, e, ex, ey, ax, ay, p.wf[wc, W_ALT]))
     if ok and p.ef[e, E_ESCORT] <= 0.0 and p.tight_r > 0.0:
         ok = not own_aircraft_near(p, st, ax, ay)

@@ -44,6 +44,7 @@ from skyshield.engine.state import (
     Outcome,
     State,
 )
+from skyshield.engine.terrain import follow_terrain, ground
 
 
 @njit(cache=True)
@@ -191,6 +192,7 @@ def move(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: float
         step = p_wf[w, W_SPEED] * dt
         a = tgt[i]
         md = mode[i]
+        chase = False  # climbing to the aircraft's altitude (§4.9)
         if md == MD_FIXED or (md == MD_AIR and leg[i] < p_route_n[w]):
             feint = False
             if leg[i] < p_route_n[w]:
@@ -279,7 +281,8 @@ def move(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: float
                 emit(st, t, EV_EXPIRE, i, w, -1, a, x[i], y[i])
                 continue
             if (md == MD_AIR or md == MD_PURSUE) and avail:
-                if z[i] != p_plan_alt[a]:
+                chase = True
+                if z[i] != p_plan_alt[a] and p.ter_on == 0:
                     z[i] = p_plan_alt[a]
                     hz[i] = math.sqrt(2.0 * K_RE * z[i])
                 if d <= step + p_wf[w, W_LETHAL]:
@@ -311,6 +314,12 @@ def move(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: float
                     f = min(step, d) / d
                     x[i] += dx * f
                     y[i] += dy * f
+        if p.ter_on != 0:  # §4.9: terrain following, or the climb to the aircraft
+            if chase:
+                goal = ground(p, mx[a], my[a]) + p_plan_alt[a]
+            else:
+                goal = ground(p, x[i], y[i]) + p_wf[w, W_ALT]
+            follow_terrain(p, st, i, w, goal)
         act[j] = i
         j += 1
     st.ctr[C_N_ACT] = j
@@ -356,6 +365,8 @@ def launch(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: flo
         y[i] = ly[i]
         z[i] = p_wf[w, W_ALT]
         hz[i] = math.sqrt(2.0 * K_RE * z[i])
+        if p.ter_on != 0:
+            st.za[i] = ground(p, x[i], y[i]) + z[i]
         act[n_act] = i
         n_act += 1
         for s in range(S):

@@ -51,6 +51,7 @@ class Drone:
     x: float = 0.0
     y: float = 0.0
     z: float = 0.0
+    za: float = 0.0  # above sea level (terrain, §4.9)
     leg: int = 0
     engaged: int = 0
     rounds: int = 0
@@ -154,6 +155,20 @@ class _Rep:
         ras = self.los_s[s]
         assert ras is not None
         return h >= lookup_py(ras, p.ter_x0, p.ter_y0, p.ter_cell, x, y)
+
+    def slant2(self, e: int, ex: float, ey: float, x: float, y: float, h: float,
+               r2: float) -> float:
+        """The squared range, 3-D over terrain (§4.9)."""
+        p = self.p
+        if not p.ter_on:
+            return r2
+        he = p.ter_sight
+        if p.ef[e, C.E_ESCORT] > 0:
+            m = int(p.ef[e, C.E_ESCORT]) - 1
+            if self.ac[m][4]:
+                he = he + p.plan_alt[m]
+        dz = (self.ground(x, y) + h) - (self.ground(ex, ey) + he)
+        return float(r2 + dz * dz)
 
     def effector_sees(self, e: int, ex: float, ey: float, x: float, y: float,
                       h: float) -> bool:
@@ -378,6 +393,8 @@ class _Rep:
             if d.status == "waiting" and d.t_launch <= t + EPS:
                 d.status = "air"
                 d.x, d.y, d.z = d.launch_x, d.launch_y, float(p.wf[d.wave, C.W_ALT])
+                if p.ter_on:
+                    d.za = self.ground(d.x, d.y) + d.z
                 self.launched[d.wave, self.bin(t)] += 1
 
     def ew(self, t: float, k: int) -> None:
@@ -392,7 +409,8 @@ class _Rep:
                     continue
                 ex, ey = self.where(p.ef, e, C.E_X, C.E_Y, C.E_ESCORT)
                 if (p.pk[e, d.wave] > 0 and d.z <= p.ef[e, C.E_MAXALT]
-                        and _d2(d.x, d.y, ex, ey) <= p.ef[e, C.E_MAXR] ** 2
+                        and self.slant2(e, ex, ey, d.x, d.y, d.z, _d2(d.x, d.y, ex, ey))
+                        <= p.ef[e, C.E_MAXR] ** 2
                         and self.effector_sees(e, ex, ey, d.x, d.y, d.z)):
                     rates.append((float(p.pk[e, d.wave]), e))
             if rates:
@@ -606,8 +624,8 @@ class _Rep:
         ex, ey = self.where(p.ef, e, C.E_X, C.E_Y, C.E_ESCORT)
         live = self.live(g)
         ax, ay = self.aim(g, t)
-        r2 = _d2(ax, ay, ex, ey)
         w = d.wave if d is not None else int(p.wave_default)
+        r2 = self.slant2(e, ex, ey, ax, ay, float(p.wf[w, C.W_ALT]), _d2(ax, ay, ex, ey))
         fire = (live and self.mag[e] > 0
                 and ef[C.E_MINR] ** 2 <= r2 <= ef[C.E_MAXR] ** 2
                 and p.wf[w, C.W_ALT] <= ef[C.E_MAXALT]
@@ -675,7 +693,7 @@ class _Rep:
                             for j in range(g.rounds)):
                         self.kill(d, e, t)
                     continue
-                r2 = _d2(d.x, d.y, ex, ey)
+                r2 = self.slant2(e, ex, ey, d.x, d.y, d.z, _d2(d.x, d.y, ex, ey))
                 fire = (d.status == "air" and self.mag[e] > 0 and self.seen(d, t)
                         and ef[C.E_MINR] ** 2 <= r2 <= ef[C.E_MAXR] ** 2
                         and d.z <= ef[C.E_MAXALT]
@@ -821,12 +839,39 @@ class _Rep:
         return 1.0 / (1.0 + x)
 
     def move_drone(self, d: Drone, t: float) -> None:
+        """§4.2, then §4.9: over terrain the drone follows the ground at its cruise height
+        (or climbs to its aircraft's), by at most its climb rate per step."""
+        p = self.p
+        chase = self._move_xy(d, t)
+        if not p.ter_on or d.status != "air":
+            return
+        w = d.wave
+        if chase:
+            ax, ay = self.ac[d.target][0], self.ac[d.target][1]
+            goal = self.ground(ax, ay) + float(p.plan_alt[d.target])
+        else:
+            goal = self.ground(d.x, d.y) + float(p.wf[w, C.W_ALT])
+        g = self.ground(d.x, d.y)
+        c = float(p.wf[w, C.W_CLIMB]) * p.dt
+        dz = goal - d.za
+        if dz > c:
+            dz = c
+        elif dz < -c:
+            dz = -c
+        za = d.za + dz
+        if za < g:
+            za = g
+        d.za = za
+        d.z = za - g
+
+    def _move_xy(self, d: Drone, t: float) -> bool:
+        """§4.2 in the plane; True when the drone climbs to its aircraft's altitude."""
         p = self.p
         w = d.wave
         wf = p.wf[w]
         if t - d.t_launch >= wf[C.W_ENDUR] - EPS:
             self.finish(d, "expired", t)
-            return
+            return False
         step = wf[C.W_SPEED] * p.dt
         nroute = int(p.route_n[w])
         if d.mode == "strike" or (d.mode == "air" and d.leg < nroute):
@@ -842,14 +887,14 @@ class _Rep:
             if dist > step:
                 d.x += dx / dist * step
                 d.y += dy / dist * step
-                return
+                return False
             d.x, d.y = gx, gy
             if d.leg < nroute:
                 d.leg += 1
-                return
+                return False
             if feint:
                 d.t_switch = t  # over the decoy site: the feint ends
-                return
+                return False
             self.finish(d, "leaked", t)
             for s in range(p.n_moving, self.A):
                 L = p.lethality[s, w]
@@ -868,7 +913,7 @@ class _Rep:
                     if (self.U(rng.S_AIR_HIT, d.key, int(p.asset_key[m]))
                             < p.ground_leth[m, k, w]) and not self.lost[m]:
                         self.lose(m, t, w)
-            return
+            return False
         a = d.target
         ax, ay, avx, avy, airborne = self.ac[a]
         available = airborne and not self.lost[a]
@@ -878,13 +923,14 @@ class _Rep:
             if available and dist <= wf[C.W_SEEKER]:
                 d.mode = "pursue"
             else:
-                return
+                return False
         elif gone or (d.mode == "pursue" and dist > 2.0 * wf[C.W_SEEKER]):
             self.finish(d, "expired", t)
-            return
+            return False
         if not available:
-            return
-        d.z = float(p.plan_alt[a])
+            return False
+        if not p.ter_on:
+            d.z = float(p.plan_alt[a])
         if dist <= step + wf[C.W_LETHAL]:
             d.x, d.y = ax, ay
             self.finish(d, "leaked", t)
@@ -893,7 +939,7 @@ class _Rep:
                 self.hits[a] += 1
                 if self.U(rng.S_AIR_HIT, d.key, int(p.asset_key[a])) < L:
                     self.lose(a, t, w)
-            return
+            return False
         gx, gy = _intercept(d.x, d.y, ax, ay, avx, avy, float(wf[C.W_SPEED]))
         dx, dy = gx - d.x, gy - d.y
         dist = math.sqrt(dx * dx + dy * dy)
@@ -901,6 +947,7 @@ class _Rep:
             f = min(step, dist) / dist
             d.x += dx * f
             d.y += dy * f
+        return True
 
     def decide(self, drones: list[Drone], order: list[Drone],
                chans: list[list[Engagement | None]], mag: list[int], t: float,
@@ -983,7 +1030,7 @@ class _Rep:
                                <= p.zone[k, 2] * p.zone[k, 2] for k in range(len(p.zone))):
                         continue
                 pk = p.pk[e, d.wave]
-                r2 = _d2(d.x, d.y, ex, ey)
+                r2 = self.slant2(e, ex, ey, d.x, d.y, d.z, _d2(d.x, d.y, ex, ey))
                 if (pk <= 0 or d.z > ef[C.E_MAXALT] or (tight and ef[C.E_ESCORT] <= 0)
                         or not ef[C.E_MINR] ** 2 <= r2 <= ef[C.E_MAXR] ** 2
                         or not self.effector_sees(e, ex, ey, d.x, d.y, d.z)):
@@ -1200,7 +1247,8 @@ class _Rep:
                     continue
                 if self.role(e, t) == "hold":
                     continue
-                r2 = _d2(mx, my, ef[C.E_X], ef[C.E_Y])
+                r2 = self.slant2(e, float(ef[C.E_X]), float(ef[C.E_Y]), mx, my,
+                                 float(p.plan_alt[m]), _d2(mx, my, ef[C.E_X], ef[C.E_Y]))
                 if (p.plan_alt[m] > ef[C.E_MAXALT]
                         or not ef[C.E_MINR] ** 2 <= r2 <= ef[C.E_MAXR] ** 2
                         or not self.effector_sees(e, float(ef[C.E_X]), float(ef[C.E_Y]),

@@ -52,7 +52,7 @@ from skyshield.scenario.sizes import fa_cap, time_grid
 
 #: Bytes of the state of one replication, per drone, drone × sensor, drone × effector
 #: (greedy; more under local/exact), effector × channel (see the module notes).
-B_DRONE, B_DRONE_SENSOR, B_DRONE_EFFECTOR, B_WTA, B_CHANNEL = 308, 40, 80, 48, 128
+B_DRONE, B_DRONE_SENSOR, B_DRONE_EFFECTOR, B_WTA, B_CHANNEL = 316, 40, 80, 48, 128
 #: Bytes of the tracker (information: tracks) per track slot and per detection of a scan (the
 #: store, its work arrays with 8 (T + D) + 1024 gated pairs, the scan's measurements).
 B_TRACK, B_DETECTION, B_TRACKER = 1020, 707, 66_700
@@ -108,7 +108,7 @@ class RunSize:
     def params_bytes(self) -> float:
         """The kernel's parameters (once per process)."""
         N, W, A, S, E = self.drones, self.waves, self.assets, self.sensors, self.effectors
-        return float(24 * self.moving * self.waypoints + 72 * A + 32 * A * W + 104 * W
+        return float(24 * self.moving * self.waypoints + 72 * A + 32 * A * W + 112 * W
                      + W * (16 * self.profile + 8 * A + 16 * self.route) + 16 * N
                      + S * (136 + 16 * W) + E * (256 + 8 * W) + 32 * self.logistics
                      # terrain: the grid (float64) and a float32 raster per sensor/effector

@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from numba import njit
 
-from skyshield.engine.compile import E_ESCORT, K_ACOUSTIC, S_ESCORT, S_KIND, KernelParams
+from skyshield.engine.compile import (
+    E_ESCORT,
+    K_ACOUSTIC,
+    S_ESCORT,
+    S_KIND,
+    W_CLIMB,
+    KernelParams,
+)
 from skyshield.engine.state import State
 from skyshield.terrain.los import lookup
 from skyshield.terrain.viewshed import los_clear
@@ -60,4 +67,38 @@ def effector_sees(p: KernelParams, st: State, e: int, ex: float, ey: float, x: f
     return h >= lookup(p.los_e[e], p.ter_x0, p.ter_y0, p.ter_cell, x, y)
 
 
+@njit(inline="always")
+def follow_terrain(p: KernelParams, st: State, i: int, w: int, goal: float) -> None:
+    """§4.9: drone ``i`` (wave ``w``) climbs or dives towards ``goal`` (m above sea level)
+    by at most its climb rate times the step, never below the ground; its height above the
+    ground ``z`` follows."""
+    g = ground(p, st.x[i], st.y[i])
+    c = p.wf[w, W_CLIMB] * p.dt
+    za = st.za[i]
+    dz = goal - za
+    if dz > c:
+        dz = c
+    elif dz < -c:
+        dz = -c
+    za = za + dz
+    if za < g:
+        za = g
+    st.za[i] = za
+    st.z[i] = za - g
 
+
+@njit(inline="always")
+def slant2(p: KernelParams, st: State, e: int, ex: float, ey: float, x: float, y: float,
+           h: float, r2: float) -> float:
+    """The squared range from effector ``e`` at ``(ex, ey)`` to ``(x, y)``, ``h`` above the
+    ground there: ``r2`` (horizontal) without terrain; over terrain ``r2 + Δz²``, ``Δz`` the
+    difference of the heights above sea level (the effector's sight, §4.9)."""
+    if p.ter_on == 0:
+        return r2
+    he = p.ter_sight
+    if p.ef[e, E_ESCORT] > 0.0:
+        m = int(p.ef[e, E_ESCORT]) - 1
+        if st.mair[m]:
+            he = he + p.plan_alt[m]
+    dz = (ground(p, x, y) + h) - (ground(p, ex, ey) + he)
+    return r2 + dz * dz

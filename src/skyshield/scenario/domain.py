@@ -138,6 +138,9 @@ THREATS = Table("threats", (), (
     Param("endurance_s", "real", "s", None, (), "flight time before the drone falls (expires)",
           positive=("*",)),
     Param("cost_usd", "real", "US$", None, (), "unit cost"),
+    Param("climb_mps", "real", "m/s", None, (),
+          "fastest climb or dive while following the terrain (over terrain only)",
+          positive=("*",)),
     Param("feint_fraction", "real", "1", 0.0, (),
           "share of the straight flight time to a feint site after which a strike drone "
           "turns for its real target (0: no feint; below 1)", maximum=0.999),
