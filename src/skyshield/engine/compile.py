@@ -169,6 +169,8 @@ class KernelParams(NamedTuple):
     ter_cell: float  # m node spacing
     ter_curv: float  # 1/m: a point d away appears lowered by curv·d² (1 / (2 k Re))
     ter_sight: float  # m height of a ground effector's line of sight above ground
+    ter_kw: np.ndarray  # (W,) int64 steps between a wave's terrain-following updates
+    ter_eh: np.ndarray  # (E,) float64 m a fixed effector's sight above sea level
     los_s: np.ndarray  # (S, ny, nx) float32 m lowest visible height above ground, per fixed
     # sensor (escort-mounted: zeros, unused: they ray-march)
     los_e: np.ndarray  # (E, ny, nx) float32 m the same per fixed effector
@@ -261,7 +263,8 @@ def _information(c2: Any, sf: np.ndarray, wave_count: np.ndarray, sen_rmax: np.n
     }
 
 
-def _terrain(scenario: Scenario, sf: np.ndarray, ef: np.ndarray) -> dict[str, Any]:
+def _terrain(scenario: Scenario, sf: np.ndarray, ef: np.ndarray, wf: np.ndarray,
+             dt: float) -> dict[str, Any]:
     """The :class:`KernelParams` of §4.9: the ground's grid and, for every fixed sensor and
     effector, the raster of the lowest height above ground it sees (one viewshed sweep from
     the node nearest the site, at the mast or sight height, over the 4/3-Earth)."""
@@ -271,8 +274,11 @@ def _terrain(scenario: Scenario, sf: np.ndarray, ef: np.ndarray) -> dict[str, An
     if grid is None:
         return {"ter_on": 0, "ter_z": np.zeros((1, 1)), "ter_x0": 0.0, "ter_y0": 0.0,
                 "ter_cell": 1.0, "ter_curv": 0.0, "ter_sight": 0.0,
+                "ter_kw": np.ones(wf.shape[0], dtype=np.int64),
+                "ter_eh": np.zeros(ef.shape[0]),
                 "los_s": np.zeros((sf.shape[0], 1, 1), dtype=np.float32),
                 "los_e": np.zeros((ef.shape[0], 1, 1), dtype=np.float32)}
+    from skyshield.terrain.los import lookup
     from skyshield.terrain.viewshed import CURV_4_3, site_viewshed
 
     z = np.ascontiguousarray(grid.z, dtype=np.float64)
@@ -291,6 +297,12 @@ def _terrain(scenario: Scenario, sf: np.ndarray, ef: np.ndarray) -> dict[str, An
 
     return {"ter_on": 1, "ter_z": z, "ter_x0": float(grid.x0), "ter_y0": float(grid.y0),
             "ter_cell": float(grid.cell), "ter_curv": curv, "ter_sight": sight,
+            # one update per cell crossed: every ⌊cell / (speed · dt)⌋ steps, at least 1
+            "ter_eh": np.array([lookup(z, float(grid.x0), float(grid.y0), float(grid.cell),
+                                       float(ef[e, E_X]), float(ef[e, E_Y])) + sight
+                                for e in range(ef.shape[0])], dtype=np.float64),
+            "ter_kw": np.array([max(1, math.floor(grid.cell / (float(wf[w, W_SPEED]) * dt)))
+                                for w in range(wf.shape[0])], dtype=np.int64),
             "los_s": rasters(sf, S_ESCORT, S_X, S_Y, sf[:, S_MAST]),
             "los_e": rasters(ef, E_ESCORT, E_X, E_Y, np.full(ef.shape[0], sight))}
 
@@ -654,7 +666,7 @@ def compile_scenario(scenario: Scenario, catalogue: Catalogue | None = None) -> 
         salvo_size=int(c2.salvo_size), tight_r=float(c2.weapons_tight_radius_m),
         p_misid=float(c2.p_misidentification), wfz=wfz,
         **_information(c2, sf, wave_count, sen_rmax, sen_q),
-        **_terrain(scenario, sf, ef),
+        **_terrain(scenario, sf, ef, wf, dt),
     )
     return CompiledScenario(
         name=scenario.name,

@@ -106,7 +106,7 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
         b = tbin(t, p.n_bins)
         assets(p, st, t)  # §4.1
         if k > 0:
-            move(p, st, out, r, t, b)  # §4.2 (drones launched in earlier steps)
+            move(p, st, out, r, t, k, b)  # §4.2 (drones launched in earlier steps)
         launch(p, st, out, r, t, b)  # §4.3
         observe(p, st)  # §4.3, under c2.intent: heading
         ew(p, st, out, r, t, k, b)  # §4.4

@@ -133,7 +133,7 @@ def assets(p: KernelParams, st: State, t: float) -> None:
 
 
 @njit(inline="always")
-def move(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: float,
+def move(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: float, k: int,
          b: int) -> None:
     """§4.2: the drones launched in earlier steps move; endurance, impacts at the aim point,
     hits on aircraft; the active list is compacted."""
@@ -314,12 +314,14 @@ def move(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: float
                     f = min(step, d) / d
                     x[i] += dx * f
                     y[i] += dy * f
-        if p.ter_on != 0:  # §4.9: terrain following, or the climb to the aircraft
+        if p.ter_on != 0 and k % p.ter_kw[w] == 0:
+            # §4.9: terrain following, or the climb to the aircraft, every ter_kw steps
+            g = ground(p, x[i], y[i])
             if chase:
                 goal = ground(p, mx[a], my[a]) + p_plan_alt[a]
             else:
-                goal = ground(p, x[i], y[i]) + p_wf[w, W_ALT]
-            follow_terrain(p, st, i, w, goal)
+                goal = g + p_wf[w, W_ALT]
+            follow_terrain(p, st, i, w, goal, g)
         act[j] = i
         j += 1
     st.ctr[C_N_ACT] = j

@@ -359,7 +359,7 @@ class _Rep:
             t = min(k * p.dt, p.duration)
             self.assets(t)
             if k > 0:
-                self.move(t)
+                self.move(t, k)
             self.launch(t)
             if p.intent == 2:  # heading: observed velocities
                 for d in self.order:
@@ -379,11 +379,11 @@ class _Rep:
         """§4.1: the moving assets' positions, velocities and airborne flags."""
         self.ac = [self.plan(m, t) for m in range(self.p.n_moving)]
 
-    def move(self, t: float) -> None:
+    def move(self, t: float, k: int) -> None:
         """§4.2: the drones in the air move (those launched at earlier steps)."""
         for d in self.order:
             if d.status == "air":
-                self.move_drone(d, t)
+                self.move_drone(d, t, k)
                 self.drone_steps += d.status == "air"
 
     def launch(self, t: float) -> None:
@@ -838,21 +838,21 @@ class _Rep:
         x = q * q if slope == 4.0 else (q if slope == 2.0 else q ** (0.5 * slope))
         return 1.0 / (1.0 + x)
 
-    def move_drone(self, d: Drone, t: float) -> None:
+    def move_drone(self, d: Drone, t: float, k: int) -> None:
         """§4.2, then §4.9: over terrain the drone follows the ground at its cruise height
         (or climbs to its aircraft's), by at most its climb rate per step."""
         p = self.p
         chase = self._move_xy(d, t)
-        if not p.ter_on or d.status != "air":
-            return
         w = d.wave
+        if not p.ter_on or d.status != "air" or k % int(p.ter_kw[w]) != 0:
+            return
+        g = self.ground(d.x, d.y)
         if chase:
             ax, ay = self.ac[d.target][0], self.ac[d.target][1]
             goal = self.ground(ax, ay) + float(p.plan_alt[d.target])
         else:
-            goal = self.ground(d.x, d.y) + float(p.wf[w, C.W_ALT])
-        g = self.ground(d.x, d.y)
-        c = float(p.wf[w, C.W_CLIMB]) * p.dt
+            goal = g + float(p.wf[w, C.W_ALT])
+        c = float(p.wf[w, C.W_CLIMB]) * p.dt * int(p.ter_kw[w])
         dz = goal - d.za
         if dz > c:
             dz = c

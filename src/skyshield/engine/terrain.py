@@ -68,12 +68,12 @@ def effector_sees(p: KernelParams, st: State, e: int, ex: float, ey: float, x: f
 
 
 @njit(inline="always")
-def follow_terrain(p: KernelParams, st: State, i: int, w: int, goal: float) -> None:
-    """§4.9: drone ``i`` (wave ``w``) climbs or dives towards ``goal`` (m above sea level)
-    by at most its climb rate times the step, never below the ground; its height above the
-    ground ``z`` follows."""
-    g = ground(p, st.x[i], st.y[i])
-    c = p.wf[w, W_CLIMB] * p.dt
+def follow_terrain(p: KernelParams, st: State, i: int, w: int, goal: float,
+                   g: float) -> None:
+    """§4.9: drone ``i`` (wave ``w``), over ground ``g``, climbs or dives towards ``goal``
+    (m above sea level) by at most its climb rate times its wave's update period
+    (``ter_kw`` steps), never below the ground; its height above the ground ``z`` follows."""
+    c = p.wf[w, W_CLIMB] * p.dt * p.ter_kw[w]
     za = st.za[i]
     dz = goal - za
     if dz > c:
@@ -95,10 +95,13 @@ def slant2(p: KernelParams, st: State, e: int, ex: float, ey: float, x: float, y
     difference of the heights above sea level (the effector's sight, §4.9)."""
     if p.ter_on == 0:
         return r2
-    he = p.ter_sight
     if p.ef[e, E_ESCORT] > 0.0:
         m = int(p.ef[e, E_ESCORT]) - 1
+        he = p.ter_sight
         if st.mair[m]:
             he = he + p.plan_alt[m]
-    dz = (ground(p, x, y) + h) - (ground(p, ex, ey) + he)
+        eh = ground(p, ex, ey) + he
+    else:
+        eh = p.ter_eh[e]  # a fixed effector's sight above sea level, computed once
+    dz = (ground(p, x, y) + h) - eh
     return r2 + dz * dz
