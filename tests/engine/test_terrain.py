@@ -243,3 +243,19 @@ def test_a_missing_terrain_file_is_refused() -> None:
     with pytest.raises(InputError) as exc:
         scenario_from_dict(d)
     assert exc.value.field == "terrain.source"
+
+
+def test_validate_describes_the_terrain(capsys: pytest.CaptureFixture) -> None:
+    import json
+
+    from skyshield.cli import main
+    from testkit import EXAMPLES
+
+    assert main(["validate", str(EXAMPLES / "vip-transit-terrain.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "terrain: synthetic relief, 701 × 301 nodes of 200 m, ground 50–850 m" in out
+    assert main(["validate", "--json", str(EXAMPLES / "vip-transit-terrain.yaml")]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["terrain"]["nodes"] == [701, 301]
+    assert main(["validate", "--json", str(EXAMPLES / "vip-transit.yaml")]) == 0
+    assert "terrain" not in json.loads(capsys.readouterr().out)

@@ -15,15 +15,23 @@ if TYPE_CHECKING:  # pragma: no cover
 def scenario_info(sc: Scenario) -> dict[str, Any]:
     """How many assets, raids, drones, sensors and effectors a (valid) scenario holds, and
     its timeline (:func:`skyshield.scenario.timeline.timeline`)."""
+    from skyshield.scenario.ground import terrain_grid
     from skyshield.scenario.timeline import timeline
 
-    return {
+    info: dict[str, Any] = {
         "scenario": sc.name, "valid": True,
         "assets": len(sc.assets.fixed) + len(sc.assets.moving),
         "raids": len(sc.raids), "drones": sum(r.count for r in sc.raids),
         "sensors": len(sc.sensors), "effectors": len(sc.effectors),
         "duration_s": sc.duration_s, "timeline": timeline(sc),
     }
+    grid = terrain_grid(sc)
+    if grid is not None:  # (flat Earth: no key, as before terrain existed)
+        info["terrain"] = {"source": "synthetic" if sc.terrain.source == "synthetic"
+                           else "file", "nodes": [grid.shape[1], grid.shape[0]],
+                           "cell_m": grid.cell, "min_m": float(grid.z.min()),
+                           "max_m": float(grid.z.max())}
+    return info
 
 
 def _clock(t: float) -> str:
@@ -68,6 +76,13 @@ def describe_scenario(sc: Scenario, path: str | Path) -> str:
             f"{info['duration_s']:,.0f} s simulated\n")
     lines = [f"  {_clock(e['t_s']) if e['t_s'] is not None else 'if leaked'}  "
              f"{_event_line(e)}\n" for e in info["timeline"]]
+    ter = info.get("terrain")
+    if ter is not None:
+        what = ("synthetic relief" if ter["source"] == "synthetic"
+                else f"elevation file {term(sc.terrain.source)}")
+        head += (f"  terrain: {what}, {ter['nodes'][0]:,} × {ter['nodes'][1]:,} nodes of "
+                 f"{ter['cell_m']:g} m, ground {ter['min_m']:,.0f}–{ter['max_m']:,.0f} m above "
+                 f"sea level; line of sight over it for radar, EO/IR and every engagement\n")
     return head + "".join(lines)
 
 
