@@ -12,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from report_fixtures import write_real_run
+from report_fixtures import terrain_scenario, write_real_run
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -25,6 +25,14 @@ CHROMIUM_ARGS = [
 def real_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real run of the hostile scenario (read-only for the tests: copy it to write)."""
     return write_real_run(tmp_path_factory.mktemp("real") / "run")
+
+
+@pytest.fixture(scope="session")
+def terrain_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real run of the flagship over hills, ``examples/vip-transit-terrain.yaml`` (two
+    replications, both recorded; read-only for the tests)."""
+    return write_real_run(tmp_path_factory.mktemp("terrain") / "run", replications=2,
+                          seed=3, scenario=terrain_scenario())
 
 
 @pytest.fixture

@@ -43,6 +43,17 @@ REAL_SCENARIO: dict[str, Any] = {
 }
 
 
+def terrain_scenario() -> dict[str, Any]:
+    """``examples/vip-transit-terrain.yaml`` as a dict (its relief is synthetic: no file)."""
+    import yaml
+
+    from testkit import EXAMPLES
+
+    data: dict[str, Any] = yaml.safe_load(
+        (EXAMPLES / "vip-transit-terrain.yaml").read_text(encoding="utf-8"))
+    return data
+
+
 def write_real_run(folder: Path, replications: int = 200, seed: int = 7,
                    scenario: dict[str, Any] | None = None) -> Path:
     """``skyshield run`` (the real command, in-process) of a small scenario into ``folder``."""

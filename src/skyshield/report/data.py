@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from skyshield.contract import REPORT_TABLES
 from skyshield.errors import InputError, field_path
 from skyshield.results.folder import check_run_folder
+from skyshield.terrain.grid import Grid
 
 
 @dataclass
@@ -66,6 +67,9 @@ class RunData:
     voi: dict[str, Any] | None = None
     #: ``faults.json`` of ``skyshield faults --out`` into this folder (same scenario)
     faults: dict[str, Any] | None = None
+    #: the ground of the run's scenario under terrain (from its ``scenario.yaml``), for the
+    #: replay's heights above sea level; ``None`` without terrain, or when it cannot be read
+    ground: Grid | None = None
 
     @property
     def recorded_reps(self) -> list[int]:
@@ -318,17 +322,62 @@ class _Moving(_Named):
     waypoints: list[_XY]
 
 
+class _Lattice(BaseModel):
+    """A raster of the layout (:mod:`skyshield.scenario.terrain_map`)."""
+
+    model_config = _FINITE
+    x0: float
+    y0: float
+    cell_m: Annotated[float, Field(gt=0.0)]
+    nx: Annotated[int, Field(ge=1)]
+    ny: Annotated[int, Field(ge=1)]
+    encoding: str
+    data: str
+
+
+class _Sensor(_Equipment):
+    masked_coverage: _Lattice | None = None
+
+
+class _Terrain(BaseModel):
+    model_config = _FINITE
+    elevation: _Lattice
+    coverage_altitude_m: float
+
+
 class _Layout(BaseModel):
     model_config = _FINITE
     name: str | None = None
     area: _Area
     moving: list[_Moving] = []
     fixed: list[_Fixed] = []
-    sensors: list[_Equipment] = []
+    sensors: list[_Sensor] = []
     effectors: list[_Equipment] = []
     raids: list[_Raid] = []
     leak: _LeakArea | None = None
     weapons_free_zones: list[_Circle] = []
+    terrain: _Terrain | None = None
+
+
+def _check_lattices(layout: dict[str, Any], path: Path) -> None:
+    """Raise one line naming the file and field when a raster of the layout does not decode
+    (an unknown encoding, data of the wrong length, not base64)."""
+    from binascii import Error as Base64Error
+
+    from skyshield.scenario.terrain_map import lattice_array
+
+    found: list[tuple[str, Any]] = []
+    if layout.get("terrain") is not None:
+        found.append(("terrain.elevation", layout["terrain"]["elevation"]))
+    for k, s in enumerate(layout.get("sensors", [])):
+        if s.get("masked_coverage") is not None:
+            found.append((f"sensors[{k}].masked_coverage", s["masked_coverage"]))
+    for where, lat in found:
+        try:
+            lattice_array(lat)
+        except (ValueError, Base64Error) as exc:
+            raise InputError(f"not a skyshield map layout: a raster that does not decode "
+                             f"({exc})", file=str(path), field=where) from None
 
 
 def _table_columns(table: Any) -> dict[str, np.ndarray]:
@@ -572,7 +621,10 @@ def load_run(folder: str | Path) -> RunData:
         raise InputError("not a skyshield map layout (no 'area')",
                          file=str(folder / "layout.json"))
     _check(_Layout, layout, folder / "layout.json", "map layout")
+    _check_lattices(layout, folder / "layout.json")
     data = RunData(folder=folder, summary=summary, layout=layout, tables=_read_tables(folder))
+    if layout.get("terrain") is not None:
+        data.ground = _ground(data)
     sweep = folder / "sweep.duckdb"
     if sweep.is_file():
         name, h = sweep_scenario(sweep)
@@ -607,6 +659,25 @@ def load_run(folder: str | Path) -> RunData:
         _check(_Faults, fj, faults, "fault analysis")
         data.faults = _of_this_run(data, faults, fj, "a fault analysis")
     return data
+
+
+def _ground(data: RunData) -> Grid | None:
+    """The ground of the run's scenario (its ``scenario.yaml``), for the replay's heights
+    above sea level; ``None``, with a note, when it cannot be had (the copy is missing, or
+    names an elevation file that has gone)."""
+    path = data.folder / "scenario.yaml"
+    why = "scenario.yaml is missing"
+    if path.is_file():
+        from skyshield.scenario import load_scenario
+        from skyshield.scenario.ground import terrain_grid
+
+        try:
+            return terrain_grid(load_scenario(path))
+        except InputError as exc:
+            why = str(exc)
+    data.notes.append(f"the replay shows heights above the ground only, not above sea level: "
+                      f"{why}")
+    return None
 
 
 def _of_this_run(data: RunData, path: Path, doc: dict[str, Any], what: str

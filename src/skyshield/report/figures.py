@@ -476,7 +476,9 @@ CAPTIONS: dict[str, str] = {
                      "against the attacker's cost per drone (dashed): bars left of the "
                      "line are cheaper than what they kill.",
     "map": "The laydown the simulation used: sites, the VIP's flight plan, every sensor and "
-           "effector with its coverage, the raids' launch areas; every unit named.",
+           "effector with its coverage, the raids' launch areas; every unit named. Over "
+           "terrain, the ground is shaded by height, and the filled areas are where each "
+           "fixed radar and EO/IR sees over the hills at the altitude the legend states.",
 }
 
 

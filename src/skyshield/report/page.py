@@ -282,8 +282,11 @@ def replay_payload(data: RunData, reps: list[int]) -> dict[str, Any]:
     """Compact, column-wise replay data for the chosen recorded replications.
 
     Positions become integer metres in parallel arrays sorted by time (``f``: frame index
-    into ``t``, ``e``: entity code, ``i``: id, ``x``/``y``: metres, ``s``: state code);
-    events likewise, with names replaced by indices into the lists in ``names``.
+    into ``t``, ``e``: entity code, ``i``: id, ``x``/``y``: metres, ``s``: state code, ``z``:
+    height above the ground as the kernel records it, ``g``: under terrain, the ground's
+    elevation above sea level there, from :attr:`RunData.ground`); events likewise, with
+    names replaced by indices into the lists in ``names``. ``heights`` says which heights
+    the replay can show (``z`` is absent from a folder whose positions lack it).
     """
     pos, ev = data.tables["positions"], data.tables["events"]
     effectors = [str(e["name"]) for e in data.layout.get("effectors", [])]
@@ -296,6 +299,8 @@ def replay_payload(data: RunData, reps: list[int]) -> dict[str, Any]:
         lut = {n: k for k, n in enumerate(names)}
         return [lut.get(str(v), -1) if v is not None else -1 for v in values]
 
+    has_z = "z" in pos
+    ground = data.ground if has_z else None
     out = []
     for rep in reps:
         sel = np.flatnonzero(pos["rep"] == rep)
@@ -305,6 +310,15 @@ def replay_payload(data: RunData, reps: list[int]) -> dict[str, Any]:
         times, frame = np.unique(pos["t_s"][order].astype(float), return_inverse=True)
         esel = np.flatnonzero(ev["rep"] == rep)
         eorder = esel[np.argsort(ev["t_s"][esel].astype(float), kind="stable")]
+        heights: dict[str, list[int]] = {}
+        if has_z:
+            z = pos["z"][order]
+            heights["z"] = (_metres(z) if z.dtype == object else
+                            np.rint(np.nan_to_num(z.astype(float))).astype(int).tolist())
+        if ground is not None:
+            heights["g"] = np.rint(ground.elevation(pos["x"][order].astype(float),
+                                                    pos["y"][order].astype(float))
+                                   ).astype(int).tolist()
         out.append({
             "rep": int(rep),
             "t": [round(float(v), 3) for v in times],
@@ -315,6 +329,7 @@ def replay_payload(data: RunData, reps: list[int]) -> dict[str, Any]:
                 "x": np.rint(pos["x"][order].astype(float)).astype(int).tolist(),
                 "y": np.rint(pos["y"][order].astype(float)).astype(int).tolist(),
                 "s": codes(pos["state"][order], STATES),
+                **heights,
             },
             "ev": {
                 "t": [round(float(v), 2) for v in ev["t_s"][eorder]],
@@ -340,6 +355,8 @@ def replay_payload(data: RunData, reps: list[int]) -> dict[str, Any]:
                   "kinds": list(EVENT_KINDS), "entities": list(ENTITIES),
                   "states": list(STATES)},
         "drone_wave": drone_wave,
+        # what the replay's labels and tooltips can say of a height
+        "heights": {"above_ground": has_z, "above_sea_level": ground is not None},
         "layout": data.layout,
         "replays": out,
     }

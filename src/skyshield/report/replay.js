@@ -16,6 +16,7 @@
   var repSelect = document.getElementById("replay-rep");
   var speedSelect = document.getElementById("replay-speed");
   var logList = document.getElementById("replay-log");
+  var tip = document.getElementById("replay-tip");
 
   // ------------------------------------------------------------------ waves
   // one colour per wave (drone ids map to waves through D.drone_wave), listed in the legend
@@ -38,6 +39,31 @@
       list.appendChild(li);
     });
   })();
+
+  // ------------------------------------------------------------------ heights
+  // z: height above the ground as the kernel recorded it; g: the ground's elevation above sea
+  // level there (only under terrain: on flat Earth the ground is the sea level)
+  var HEIGHTS = D.heights || {};
+  function height(r, j, n, al) {  // [z, g] of position j, interpolated towards n
+    if (!HEIGHTS.above_ground || !r.pos.z) { return [null, null]; }
+    var z = r.pos.z[j], g = HEIGHTS.above_sea_level && r.pos.g ? r.pos.g[j] : null;
+    if (n !== undefined) {
+      z += al * (r.pos.z[n] - z);
+      if (g !== null) { g += al * (r.pos.g[n] - g); }
+    }
+    return [z, g];
+  }
+  function heightLines(z, g) {  // the tooltip's words for a height
+    if (z === null || z === undefined) { return ["height not recorded"]; }
+    var out = [Math.round(z) + " m above ground"];
+    if (g !== null && g !== undefined) { out.push(Math.round(g + z) + " m above sea level"); }
+    return out;
+  }
+  function heightLabel(z, g) {  // the short form beside the aircraft
+    if (z === null || z === undefined) { return ""; }
+    return " · " + Math.round(z) + " m AGL" +
+      (g !== null && g !== undefined ? " · " + Math.round(g + z) + " m ASL" : "");
+  }
 
   // ------------------------------------------------------------------ world -> canvas
   // the view: the scenario area grown to hold the launch areas (raids start off the map)
@@ -194,7 +220,8 @@
       var x = R.pos.x[j], y = R.pos.y[j];
       var n = next ? next.get(16777216 + R.pos.i[j]) : undefined;
       if (n !== undefined) { x += al * (R.pos.x[n] - x); y += al * (R.pos.y[n] - y); }
-      out[R.pos.i[j]] = [x, y, R.pos.s[j]];
+      var h = height(R, j, n, al);
+      out[R.pos.i[j]] = [x, y, R.pos.s[j], h[0], h[1]];
     }
     return out;
   }
@@ -220,14 +247,14 @@
         var x = R.pos.x[j], y = R.pos.y[j];
         var n = next ? next.get(R.pos.i[j]) : undefined;
         if (n !== undefined) { x += al * (R.pos.x[n] - x); y += al * (R.pos.y[n] - y); }
-        var px = sx(x), py = sy(y);
+        var px = sx(x), py = sy(y), hd = height(R, j, n, al);
         ctx.beginPath(); ctx.arc(px, py, 3, 0, 2 * Math.PI);
         ctx.fillStyle = waveColour(R.pos.i[j]); ctx.fill();
         if (R.pos.s[j] === 1) {  // tracked: a dark ring
           ctx.beginPath(); ctx.arc(px, py, 4.5, 0, 2 * Math.PI);
           ctx.strokeStyle = "#111"; ctx.lineWidth = 1.2; ctx.stroke(); ctx.lineWidth = 1;
         }
-        markers.drones.push([px, py, R.pos.i[j], waveColour(R.pos.i[j])]);
+        markers.drones.push([px, py, R.pos.i[j], waveColour(R.pos.i[j]), hd[0], hd[1]]);
       }
       // information: tracks: the confirmed tracks' estimates (hollow squares; orange: a false
       // alarm's track), drawn over the true positions
@@ -284,13 +311,49 @@
       var lost = h[2] === 2, col = lost ? "#616161" : "#c2185b";
       ctx.fillStyle = col; ctx.fill(); ctx.strokeStyle = "#fff"; ctx.stroke();
       ctx.fillStyle = col; ctx.font = "bold 12px sans-serif"; ctx.textAlign = "left";
-      ctx.fillText(String(L.moving[a].name) + (lost ? " (lost)" : ""), px + 9, py + 4);
-      markers.heli.push([px, py]);
+      ctx.fillText(String(L.moving[a].name) + (lost ? " (lost)" : "") + heightLabel(h[3], h[4]),
+                   px + 9, py + 4);
+      markers.heli.push([px, py, h[3] === undefined ? null : h[3], h[4] === undefined ? null : h[4]]);
     });
     slider.value = String(Math.round(T));
     clock.textContent = "t = " + fmt(T) + " / " + fmt(endT);
     canvas.setAttribute("data-t", T.toFixed(1));
+    showTip();
   }
+
+  // ------------------------------------------------------------------ tooltip
+  // the aircraft or drone under the pointer (within 8 px): its name and heights
+  var hover = null;
+  function showTip() {
+    if (!tip) { return; }
+    var best = null, bd = 64;
+    function near(m) { var dx = m[0] - hover[0], dy = m[1] - hover[1]; return dx * dx + dy * dy; }
+    if (hover) {
+      markers.drones.forEach(function (m) {
+        var d = near(m);
+        if (d <= bd) {
+          var w = m[2] < DRONE_WAVE.length ? DRONE_WAVE[m[2]] : -1;
+          bd = d; best = [m[0], m[1], ["drone " + m[2] + (w >= 0 ? " · " + NAMES.waves[w] : "")].concat(heightLines(m[4], m[5]))];
+        }
+      });
+      markers.heli.forEach(function (m, a) {
+        var d = near(m);
+        if (d <= bd) { bd = d; best = [m[0], m[1], [String(L.moving[a].name)].concat(heightLines(m[2], m[3]))]; }
+      });
+    }
+    if (!best) { tip.hidden = true; return; }
+    var box = canvas.getBoundingClientRect(), k = box.width / canvas.width;
+    tip.textContent = best[2].join("\n");
+    tip.style.left = Math.round(canvas.offsetLeft + best[0] * k + 12) + "px";
+    tip.style.top = Math.round(canvas.offsetTop + best[1] * k + 12) + "px";
+    tip.hidden = false;
+  }
+  canvas.addEventListener("mousemove", function (e) {
+    var box = canvas.getBoundingClientRect();
+    hover = [(e.clientX - box.left) * canvas.width / box.width, (e.clientY - box.top) * canvas.height / box.height];
+    showTip();
+  });
+  canvas.addEventListener("mouseleave", function () { hover = null; showTip(); });
 
   // ------------------------------------------------------------------ counters and log
   // counts of events up to the shown time, kept incrementally while time moves forward

@@ -169,10 +169,84 @@ def money(ax: Axes, axis: str = "y") -> None:
         which.set_minor_formatter(NullFormatter())
 
 
+#: How much of the ground's colour the map keeps (the rest is white), so that what is drawn
+#: over it stays legible.
+GROUND_MUTE = 0.55
+
+
+def _ground_colours() -> Any:
+    """Colours of the ground's elevation: low green to high brown and white (the sea-blue
+    low end of matplotlib's ``terrain`` left out: land is not water)."""
+    from matplotlib import colormaps
+    from matplotlib.colors import ListedColormap
+
+    return ListedColormap(colormaps["terrain"](np.linspace(0.25, 0.95, 256)),
+                          name="skyshield_ground")
+
+
+def draw_terrain(ax: Axes, ter: dict[str, Any]) -> None:
+    """Shade the ground of a layout's ``terrain`` block under everything else (a hillshade
+    of the elevation, lit from the north-west, coloured by height), with a colour bar of the
+    elevation in metres below the map."""
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import LightSource, ListedColormap, Normalize
+
+    from skyshield.scenario.terrain_map import lattice_array, lattice_nodes
+
+    lat = ter["elevation"]
+    z = lattice_array(lat)
+    xs, ys = lattice_nodes(lat)
+    c = float(lat["cell_m"])
+    cmap = _ground_colours()
+    norm = Normalize(vmin=float(z.min()), vmax=max(float(z.max()), float(z.min()) + 1.0))
+    # the hillshade reads row 0 as the top (north): the lattice's row 0 is south
+    rgb = LightSource(azdeg=315, altdeg=45).shade(z[::-1], cmap=cmap, norm=norm,
+                                                  blend_mode="soft", dx=c, dy=c)[..., :3]
+    rgb = 1.0 - GROUND_MUTE * (1.0 - rgb)  # paled towards white: the map is drawn over it
+    k = 1e-3
+    ax.imshow(rgb, origin="upper", interpolation="nearest", zorder=0, gid="terrain-shading",
+              extent=((xs[0] - c / 2) * k, (xs[-1] + c / 2) * k, (ys[0] - c / 2) * k,
+                      (ys[-1] + c / 2) * k))
+    pale = ListedColormap(1.0 - GROUND_MUTE * (1.0 - cmap(np.linspace(0.0, 1.0, 256))[:, :3]))
+    ax.figure.colorbar(ScalarMappable(norm=norm, cmap=pale), ax=ax, location="bottom",
+                       shrink=0.4, fraction=0.04, pad=0.09, label="ground elevation (m)")
+
+
+def _draw_masked_coverage(ax: Axes, s_: dict[str, Any], colour: str) -> bool:
+    """Fill (and outline) the part of a fixed sensor's range that sees the layout's coverage
+    altitude over the terrain; ``False`` when none does."""
+    from matplotlib.colors import to_rgba
+    from matplotlib.patches import Circle
+
+    from skyshield.scenario.terrain_map import lattice_array, lattice_nodes
+
+    lat = s_["masked_coverage"]
+    mask = lattice_array(lat)
+    if not mask.any() or min(mask.shape) < 2:
+        return False
+    xs, ys = lattice_nodes(lat)
+    k = 1e-3
+    cs = ax.contourf(xs * k, ys * k, mask.astype(np.float64), levels=[0.5, 1.5],
+                     colors=[to_rgba(colour, 0.3)], zorder=0.5)
+    cs.set_edgecolor(to_rgba(colour, 0.85))
+    cs.set_linewidth(0.7)
+    cs.set_gid(f"masked-coverage:{s_['name']}")
+    # between the nodes the outline is the contour's: keep it within the range ring
+    x, y = s_["position"][0] * k, s_["position"][1] * k
+    cs.set_clip_path(Circle((x, y), s_["range_m"] * k, transform=ax.transData))
+    return True
+
+
 def draw_map(ax: Axes, lay: dict[str, Any], *, coverage: bool = True,
              legend: bool = True) -> None:
     """Draw sites, flight plans, sensor and effector coverage, launch areas and zones (km),
-    every unit named, and a legend of every symbol and ring (outside the axes, right)."""
+    every unit named, and a legend of every symbol and ring (outside the axes, right).
+
+    Under terrain (a layout with ``terrain``) the ground is shaded under everything else,
+    with an elevation colour bar below the map (:func:`draw_terrain`), and each fixed radar's
+    and EO/IR's coverage at the layout's coverage altitude, masked by the terrain, is filled
+    in the sensor's colour inside its range ring, the altitude stated in the legend."""
+    from matplotlib.colors import to_rgba
     from matplotlib.lines import Line2D
     from matplotlib.patches import Circle, Patch
 
@@ -186,6 +260,9 @@ def draw_map(ax: Axes, lay: dict[str, Any], *, coverage: bool = True,
     ax.set_xlabel("east (km)")
     ax.set_ylabel("north (km)")
     handles: list[Any] = []
+    ter = lay.get("terrain")
+    if ter:
+        draw_terrain(ax, ter)
     small: dict[str, Any] = {"fontsize": 5.5, "xytext": (3, -7), "textcoords": "offset points",
                              "color": "0.25"}
     if lay.get("weapons_free_zones"):
@@ -213,6 +290,7 @@ def draw_map(ax: Axes, lay: dict[str, Any], *, coverage: bool = True,
         kinds_e = {v: n for n, v in EFFECTOR_CODES.items()}
         seen_s: set[int] = set()
         seen_e: set[int] = set()
+        masked: set[int] = set()
         for s_ in lay.get("sensors", []):
             if s_["position"] is None:
                 continue
@@ -227,6 +305,13 @@ def draw_map(ax: Axes, lay: dict[str, Any], *, coverage: bool = True,
                 handles.append(Line2D([], [], marker="^", color=col, lw=0.8, ms=5,
                                       label=f"sensor: {kinds_s.get(s_['kind'], '?')} "
                                             "(ring: range)"))
+            if ter and s_.get("masked_coverage") and _draw_masked_coverage(ax, s_, col) \
+                    and s_["kind"] not in masked:
+                masked.add(s_["kind"])
+                handles.append(Patch(fc=to_rgba(col, 0.3), ec=to_rgba(col, 0.85), lw=0.7,
+                                     label=f"{kinds_s.get(s_['kind'], '?')}: coverage at "
+                                           f"{float(ter['coverage_altitude_m']):g} m above "
+                                           "ground, masked by terrain"))
         for e in lay.get("effectors", []):
             if e["position"] is None:
                 continue

@@ -187,6 +187,26 @@ def raid_params(raid: Raid, catalogue: Catalogue | None = None) -> dict[str, flo
     return out
 
 
+def lowest_cruise_altitude(scenario: Scenario, catalogue: Catalogue | None = None
+                           ) -> tuple[float, str]:
+    """The lowest cruise altitude (m above the ground beneath, ``docs/model.md`` §4.9) of the
+    scenario's drones, and the threat class that flies it.
+
+    Every raid's altitude is its own ``altitude_m``, else its class's (:func:`raid_params`);
+    the leak surge's is its class's. Without raids or a leak, the lowest of the catalogue's
+    threat classes. Ties go to the first in file order (raids, then the leak).
+    """
+    cat = catalogue or default_catalogue()
+    flown = [(raid_params(r, cat)["altitude_m"], r.threat) for r in scenario.raids]
+    if scenario.leak is not None:
+        flown.append((cat.threats[scenario.leak.threat].params["altitude_m"],
+                      scenario.leak.threat))
+    if not flown:
+        flown = [(t.params["altitude_m"], name) for name, t in cat.threats.items()]
+    alt, cls = min(flown, key=lambda ac: ac[0])
+    return float(alt), cls
+
+
 def perceived_class(cls: str, catalogue: Catalogue | None = None) -> str:
     """The class the C2 takes a drone of class ``cls`` for: itself if armed; a decoy (warhead
     0) is seen as the armed class nearest in speed and RCS (``docs/model.md``)."""

@@ -2,7 +2,9 @@
 
 Plots and the report draw the scenario from this; the radii are those of the compiled model
 (:func:`~skyshield.scenario.equipment.resolve_equipment`), so the map shows what the
-simulation uses.
+simulation uses. Under terrain the layout also holds the ground and each fixed radar's and
+EO/IR's coverage masked by it (:mod:`skyshield.scenario.terrain_map`); a flat scenario's
+layout has neither.
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ def layout(scenario: Scenario) -> dict[str, Any]:
     metres; each sensor's coverage and each effector's reach as the compiled model has them
     (:func:`~skyshield.scenario.equipment.resolve_equipment`); ``kind`` is the kernel's code
     of the equipment kind, ``kind_name`` its name, ``params`` every parameter of its kind as
-    resolved (and ``pk`` for an effector)."""
+    resolved (and ``pk`` for an effector).
+
+    With terrain (``terrain.source`` not ``none``), ``terrain`` holds the ground (a lattice of
+    whole metres, at most 300 nodes a side) and the altitude the coverage is drawn at (the
+    lowest cruise altitude of the scenario's drones), and each fixed radar and EO/IR has
+    ``masked_coverage``: the lattice of the nodes within its range from which it sees that
+    altitude (:func:`~skyshield.scenario.terrain_map.terrain_layout`). Without terrain
+    neither key is written."""
     from skyshield.contract import EFFECTOR_CODES, SENSOR_CODES
 
     org = scenario.origin
@@ -41,11 +50,17 @@ def layout(scenario: Scenario) -> dict[str, Any]:
                   "range_m": e.range_m, "min_range_m": e.min_range_m,
                   "params": dict(e.params), "pk": dict(e.pk)}
                  for e in equipment.effectors]
+    from skyshield.scenario.terrain_map import terrain_layout
+
+    ground, masks = terrain_layout(scenario, equipment)
+    for entry, mask in zip(sensors, masks, strict=True):
+        if mask is not None:
+            entry["masked_coverage"] = mask
     from skyshield.scenario.timeline import asset_plan
 
     a = scenario.area
     plans = [asset_plan(scenario, m)[2] for m in scenario.assets.moving]
-    return {
+    out = {
         "name": scenario.name,
         # the local frame's geographic origin (None: a local-metres scenario)
         "origin": None if org is None else {"lat": org.lat, "lon": org.lon},
@@ -69,3 +84,6 @@ def layout(scenario: Scenario) -> dict[str, Any]:
             "count": scenario.leak.count, "launch_area": circle(scenario.leak.launch_area)},
         "weapons_free_zones": [circle(z) for z in scenario.c2.weapons_free_zones],
     }
+    if ground is not None:
+        out["terrain"] = ground
+    return out
