@@ -41,8 +41,9 @@ EFFECTOR_CODES = {"missile": 0, "gun": 1, "jammer": 2, "interceptor_drone": 3}
 #: Tables of a run folder (``results.duckdb`` and ``parquet/``).
 TABLES = (
     "run", "replications", "replication_assets", "replication_effectors",
-    "replication_wave_effectors", "summary_assets", "summary_effectors",
-    "summary_wave_effectors", "timeline", "effector_timeline", "events", "positions",
+    "replication_wave_effectors", "replication_sensors", "summary_assets",
+    "summary_effectors", "summary_wave_effectors", "summary_sensors", "timeline",
+    "effector_timeline", "events", "positions",
 )  # fmt: skip
 #: Tables the report reads; ``events`` and ``positions`` may be empty (nothing recorded).
 REPORT_TABLES = ("summary_effectors", "effector_timeline", "timeline", "events", "positions")

@@ -46,9 +46,9 @@ MANIFEST_FORMAT = 1
 #: The figures of a run (``plots/<name>.png``) and of its report (``report/<name>.png``).
 RUN_PLOTS = ("loss_probability", "timeline", "loss_causes", "wave_effectors", "effectors",
              "means", "map")
-REPORT_FIGURES = ("raid_sweep", "frontier", "faults", "value_of_information", "loss_probability",
-                  "loss_causes", "wave_effectors", "leakers", "expenditure", "cost_exchange",
-                  "map")
+REPORT_FIGURES = ("raid_sweep", "frontier", "faults", "value_of_information", "terrain_value",
+                  "loss_probability", "loss_causes", "wave_effectors", "leakers",
+                  "expenditure", "cost_exchange", "map")
 
 #: Every name each writer may write, relative to the folder: all skyshield ever removes from a
 #: folder without a manifest.
@@ -63,6 +63,7 @@ ARTEFACTS: dict[str, tuple[str, ...]] = {
     "plan": ("plan.json", "strategy.json", "plots/plan_map.png"),
     "frontier": ("frontier.json", "frontier.duckdb", "frontier.png"),
     "voi": ("value_of_information.json",),
+    "terrain_value": ("terrain_value.json",),
     "export": tuple(f"export/layout.{ext}" for ext in ("geojson", "kml", "gpx", "csv", "czml")),
 }
 #: Sub-folders the writers create (removed again when a removal leaves them empty).

@@ -240,3 +240,32 @@ def test_decoys_never_cause_a_loss(build) -> None:
     assert lost.sum() > 0
     assert not (out.asset_cause == decoys).any()
     np.testing.assert_array_equal(out.asset_cause[:, 0], np.where(lost, 0, -1))
+
+
+def _net(name: str, pd: float, centre: list[float], radius: float) -> dict:
+    """An acoustic net: a track at the first detection, dropped at the first miss."""
+    return {"name": name, "type": "acoustic_net", "position": centre,
+            "params": {"net_radius_m": radius, "max_range_m": radius, "pd_scan": pd,
+                       "scan_s": 1.0, "track_m": 1, "track_n": 1, "latency_s": 0.0,
+                       "drop_misses": 1}}
+
+
+def test_sen_tracked_counts_each_drone_once_per_sensor(build) -> None:
+    """§5 ``sen_tracked``: one drone, a net that always hears it ⇒ 1; a net that hears
+    half its scans (its track drops at every miss and starts again) ⇒ still 1; a net the
+    drones never come near ⇒ 0; three drones ⇒ 3."""
+    from skyshield.engine import record_replication
+
+    d = base(sensors=[_net("Sure", 1.0, [0, 0], 49000), _net("Half", 0.5, [0, 0], 49000),
+                      _net("Far", 1.0, [45000, -45000], 1000)])
+    cs = build(d)
+    out = run_batch(cs, 3, 0, 20)
+    np.testing.assert_array_equal(out.sen_tracked, np.tile([1, 1, 0], (20, 1)))
+    # the half-deaf net alone: its track on the one drone starts over and over
+    rec = record_replication(build(base(sensors=[_net("Half", 0.5, [0, 0], 49000)])), 3, 0)
+    assert list(rec.events["kind"]).count("track") > 5
+    np.testing.assert_array_equal(rec.outcome.sen_tracked, [[1]])
+    d["raids"][0]["count"] = 3
+    out3 = run_batch(build(d), 3, 0, 10)
+    np.testing.assert_array_equal(out3.wave_launched[:, 0], 3)
+    np.testing.assert_array_equal(out3.sen_tracked, np.tile([3, 3, 0], (10, 1)))

@@ -48,7 +48,7 @@ def test_recorded_codes_decode_as_the_report_decodes_them() -> None:
     rec = record_replication(cs, 5, 1)
     n_ev, n_pos = len(rec.events["kind"]), len(rec.positions["entity"])
     out = new_outcome(1, len(cs.asset_names), len(cs.wave_names), len(cs.effector_names),
-                      cs.n_bins)
+                      cs.n_bins, len(cs.sensor_names))
     evf, evi = np.zeros((n_ev, 3)), np.zeros((n_ev, 5), np.int32)
     posf, posi = np.zeros((n_pos, 4)), np.zeros((n_pos, 3), np.int32)
     cnt = np.zeros(2, np.int64)

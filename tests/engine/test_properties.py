@@ -160,3 +160,7 @@ def test_invariants(d: dict, seed: int) -> None:
                                   out.friendly_fire)
     assert (out.wave_eff_shots.sum(axis=1) <= out.eff_shots).all()
     assert (out.wave_eff_shots >= 0).all() and (out.wave_eff_kills >= 0).all()
+    # drones tracked per sensor: each launched drone at most once
+    assert out.sen_tracked.shape == (out.leak.shape[0], len(cs.sensor_names))
+    assert ((out.sen_tracked >= 0)
+            & (out.sen_tracked <= out.wave_launched.sum(axis=1, keepdims=True))).all()

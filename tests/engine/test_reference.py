@@ -89,10 +89,13 @@ def test_identical_on_a_full_flagship_replication_with_a_leak() -> None:
     assert out.leak[0] and out.wave_launched[0, -1] == 30
     # the new outcome fields are compared, and not trivially: the surge downs the VIP, and
     # every wave drew rounds
-    assert {"asset_cause", "wave_eff_kills", "wave_eff_shots"} <= {
+    assert {"asset_cause", "wave_eff_kills", "wave_eff_shots", "sen_tracked"} <= {
         f.name for f in fields(BatchOutcome)}
     assert out.asset_cause[0, 0] == len(cs.wave_names) - 1
     assert (out.wave_eff_shots[0].sum(axis=1)[:5] > 0).all()
+    # every sensor tracked some drones, none more than were launched
+    assert (out.sen_tracked[0] > 0).all()
+    assert (out.sen_tracked[0] <= out.wave_launched[0].sum()).all()
     ref = run_replication(cs, 5, 1)
     for f in fields(BatchOutcome):
         np.testing.assert_array_equal(getattr(out, f.name), getattr(ref, f.name),

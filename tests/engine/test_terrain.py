@@ -8,7 +8,6 @@ every malformed terrain block refused with its file, line and field.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
@@ -175,6 +174,29 @@ def test_a_ridge_masks_a_gun(tmp_path: Path) -> None:
     assert masked.eff_shots.sum() == 0
 
 
+def test_a_drone_behind_the_ridge_is_never_tracked_by_the_masked_radar(
+        tmp_path: Path) -> None:
+    """§5 ``sen_tracked``: the drone flies from 40 km north to a site at 20 km north, never
+    crossing the ridge (9–11 km) between it and the radar at the origin: over the ridge the
+    radar never tracks it (0), an acoustic net at the site does (1, sound goes round hills);
+    on flat ground the radar tracks it too."""
+    d = _radar_scenario(None)
+    d["assets"]["fixed"][0]["position"] = [0, 20000]
+    d["sensors"].append({"name": "Net", "type": "acoustic_net", "position": [0, 20000],
+                         "params": {"net_radius_m": 25000, "max_range_m": 25000,
+                                    "pd_scan": 1.0, "scan_s": 1.0, "track_m": 1,
+                                    "track_n": 1, "latency_s": 0.0, "drop_misses": 1}})
+    flat = run_batch(build(d), 4, 0, 5)
+    np.testing.assert_array_equal(flat.sen_tracked, np.tile([1, 1], (5, 1)))
+    d["terrain"] = {"source": str(_ridge_file(tmp_path)), "cell_m": CELL,
+                    "origin": [-50000, -50000]}
+    cs = build(d)
+    masked = run_batch(cs, 4, 0, 5)
+    np.testing.assert_array_equal(masked.wave_launched[:, 0], 1)
+    np.testing.assert_array_equal(masked.sen_tracked, np.tile([0, 1], (5, 1)))
+    _same(cs, 4, 2)
+
+
 @pytest.mark.parametrize("information", ["truth", "tracks"])
 def test_kernel_equals_reference_over_synthetic_terrain(information: str) -> None:
     """The cut-down flagship over a rugged synthetic relief (1 km nodes): the compiled
@@ -190,8 +212,9 @@ def test_kernel_equals_reference_over_synthetic_terrain(information: str) -> Non
     flat = run_batch(compile_scenario(_cut_down_flagship(information=information)), 3, 0, 2)
     out = run_batch(cs, 3, 0, 2)
     assert out.eff_shots.sum() > 0
-    # the relief changes the outcome (not a vacuous comparison)
+    # the relief changes the outcome (not a vacuous comparison), the sensors' tracks too
     assert (out.eff_shots != flat.eff_shots).any()
+    assert out.sen_tracked.sum() > 0 and (out.sen_tracked != flat.sen_tracked).any()
     _same(cs, 3, 2)
 
 

@@ -72,7 +72,7 @@ def test_memory_estimate_bounds_the_allocation_closely(path: Path) -> None:
     assert size3.bridge and state3 > state2
     assert state3 <= size3.state_bytes <= 1.1 * state3 + 4096
     out = new_outcome(1, len(cs.asset_names), len(cs.wave_names), len(cs.effector_names),
-                      cs.n_bins)
+                      cs.n_bins, len(cs.sensor_names))
     assert size.outcome_bytes == sum(a.nbytes for a in out)
     params = sum(a.nbytes for a in p if isinstance(a, np.ndarray))
     assert params <= size.params_bytes <= 2 * params + 8192

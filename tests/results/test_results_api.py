@@ -61,3 +61,34 @@ def test_reprs_are_short(res: skyshield.Results) -> None:
 
 def test_package_dir_lists_the_api() -> None:
     assert {"simulate", "load_scenario", "Results", "Scenario"} <= set(dir(skyshield))
+
+
+def test_p_detect_per_sensor_in_the_summary_and_the_tables(res: skyshield.Results) -> None:
+    """P(detect) = drones a sensor tracked ÷ drones launched (docs/model.md §5), the same in
+    ``p_detect``, the summary and both sensor tables; the interval holds the estimate."""
+    o = res.outcome
+    launched = o["wave_launched"].sum(axis=1)
+    assert res.sensor_names == [s.name for s in res.scenario.sensors]
+    assert o["sen_tracked"].shape == (12, len(res.sensor_names))
+    summary = res.summary["sensors"]
+    assert [s["name"] for s in summary] == res.sensor_names
+    assert {s["kind"] for s in summary} == {"radar", "acoustic", "eo_ir"}
+    for si, entry in enumerate(summary):
+        p, lo, hi = res.p_detect(si)
+        assert p == pytest.approx(o["sen_tracked"][:, si].sum() / launched.sum())
+        assert 0.0 < lo <= p <= hi < 1.0
+        assert entry["p_detect"] == pytest.approx(p, abs=1e-6)
+        assert entry["p_detect_ci95"] == pytest.approx([lo, hi], abs=1e-6)
+        assert res.p_detect(entry["name"]) == (p, lo, hi)
+    table = res.to_pandas("summary_sensors")
+    assert list(table["sensor"]) == res.sensor_names
+    np.testing.assert_allclose(table["p_detect"], [s["p_detect"] for s in summary])
+    reps = res.to_pandas("replication_sensors")
+    assert len(reps) == 12 * len(res.sensor_names)
+    by = reps.groupby("sensor", sort=False)[["tracked", "launched"]].sum()
+    np.testing.assert_allclose(by["tracked"] / by["launched"], table["p_detect"], atol=1e-6)
+    assert (reps["tracked"] <= reps["launched"]).all()
+    ds = res.to_xarray()
+    assert ds["sen_tracked"].dims == ("replication", "sensor")
+    assert list(ds["sensor"].values) == res.sensor_names
+    assert "Sensors: P(detect)" in res.describe()

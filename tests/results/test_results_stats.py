@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from skyshield.results.stats import mean_interval, paired_difference, wilson_interval
+from skyshield.results.stats import (
+    mean_interval,
+    paired_difference,
+    paired_ratio_difference,
+    ratio_interval,
+    wilson_interval,
+)
 
 
 def test_wilson_known_value() -> None:
@@ -74,3 +80,53 @@ def test_mixture_interval_covers_the_true_mixture():
     assert 0.93 <= hits / trials <= 0.985  # nominal 95 %
     with pytest.raises(ValueError):
         mixture_interval([0], [0], [1.0])
+
+
+def test_ratio_interval_of_independent_trials_is_wilsons() -> None:
+    """k_r ~ Binomial(n_r, p) independently: no design effect beyond sampling noise, so the
+    interval is Wilson's on the pooled trials (or at most a little wider); at 0 and at every
+    trial a success it is Wilson's exactly, and without trials undefined."""
+    rng = np.random.default_rng(11)
+    n = rng.integers(20, 40, size=200)
+    k = rng.binomial(n, 0.3)
+    p, lo, hi = ratio_interval(k, n)
+    assert p == k.sum() / n.sum()
+    wlo, whi = wilson_interval(int(k.sum()), int(n.sum()))
+    assert lo <= wlo + 1e-12 and hi >= whi - 1e-12
+    assert (hi - lo) <= 1.3 * (whi - wlo)
+    assert ratio_interval(np.zeros(5), np.full(5, 10)) == (0.0, 0.0, wilson_interval(0, 50)[1])
+    assert ratio_interval(np.full(5, 10), np.full(5, 10)) == (1.0, wilson_interval(50, 50)[0], 1.0)
+    assert all(math.isnan(v) for v in ratio_interval(np.zeros(3), np.zeros(3)))
+
+
+def test_ratio_interval_covers_a_clustered_proportion() -> None:
+    """Drones of one replication share its draws: each replication's own detection rate is
+    drawn (Beta(2, 2), mean 0.5), then its drones. The interval counts the replication as the
+    unit and keeps its 95 % coverage, where Wilson's on the pooled drones falls far short."""
+    rng = np.random.default_rng(5)
+    trials, R, m = 1000, 40, 30
+    ours = pooled = 0
+    for _ in range(trials):
+        n = np.full(R, m)
+        k = rng.binomial(n, rng.beta(2.0, 2.0, size=R))
+        _p, lo, hi = ratio_interval(k, n)
+        ours += lo <= 0.5 <= hi
+        wlo, whi = wilson_interval(int(k.sum()), int(n.sum()))
+        pooled += wlo <= 0.5 <= whi
+    assert 0.92 <= ours / trials <= 0.98
+    assert pooled / trials < 0.6
+
+
+def test_paired_ratio_difference_with_equal_trials_is_the_paired_difference() -> None:
+    """With the same trials n in every replication the linearised ratio is k_r / n itself."""
+    rng = np.random.default_rng(3)
+    n = np.full(60, 25)
+    k_a = rng.binomial(n, 0.6)
+    k_b = np.minimum(n, k_a + rng.integers(-3, 2, size=60))
+    got = paired_ratio_difference(k_a, n, k_b, n)
+    want = paired_difference(k_a / 25.0, k_b / 25.0)
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+    assert got[0] == pytest.approx(k_b.sum() / n.sum() - k_a.sum() / n.sum())
+    with pytest.raises(ValueError, match="same replications"):
+        paired_ratio_difference(k_a, n, k_b[:10], n[:10])
+    assert all(math.isnan(v) for v in paired_ratio_difference(k_a, 0 * n, k_b, n))

@@ -53,7 +53,7 @@ def run_batch(cs: CompiledScenario, seed: int, rep_start: int, rep_count: int) -
 
     _check(seed, rep_start, rep_count)
     out = new_outcome(rep_count, len(cs.asset_names), len(cs.wave_names),
-                      len(cs.effector_names), cs.n_bins)
+                      len(cs.effector_names), cs.n_bins, len(cs.sensor_names))
     if rep_count:
         batch(cs.params, int(seed), int(rep_start), out)
     return BatchOutcome(**out._asdict())

@@ -110,7 +110,7 @@ def replication(p: KernelParams, seed: int, rep: int | np.integer, r: int | np.i
         launch(p, st, out, r, t, b)  # §4.3
         observe(p, st)  # §4.3, under c2.intent: heading
         ew(p, st, out, r, t, k, b)  # §4.4
-        sense(p, st, t, k)  # §4.5
+        sense(p, st, out, r, t, k)  # §4.5
         effectors(p, st, out, r, t, b)  # §4.6
         resolve_tracks(p, st, out, r, t, b)  # §4.6 under c2.information: tracks (§4.5.2)
         cyc = c2(p, st, out, r, t, b)  # §4.7, when a decision cycle is due

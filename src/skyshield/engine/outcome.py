@@ -11,7 +11,8 @@ import numpy as np
 @dataclass(frozen=True)
 class BatchOutcome:
     """Outcome arrays of R replications (first axis), A assets (moving first), W waves, E
-    effectors, B 60-s bins. Invariant: launched = killed + leaked + expired per wave and rep.
+    effectors, S sensors, B 60-s bins. Invariant: launched = killed + leaked + expired per
+    wave and rep.
 
     Attributes
     ----------
@@ -45,6 +46,9 @@ class BatchOutcome:
     wave_eff_shots : (R, W, E) int32 — rounds by the engaged drone's wave and the effector;
         friendly-fire rounds have no wave and are not counted (summed over W it is
         ``eff_shots`` less the effector's friendly-fire rounds)
+    sen_tracked : (R, S) int32 — the drones on which sensor ``s`` held an M-of-N track (§4.5)
+        at some time in the replication, each drone counted once per sensor, under either
+        ``c2.information``; ÷ the drones launched it is the sensor's P(detect)
     """
 
     asset_lost: np.ndarray
@@ -72,6 +76,7 @@ class BatchOutcome:
     asset_cause: np.ndarray
     wave_eff_kills: np.ndarray
     wave_eff_shots: np.ndarray
+    sen_tracked: np.ndarray
 
     def row(self, r: int) -> BatchOutcome:
         """Replication ``r`` alone, as a batch of one."""

@@ -18,7 +18,8 @@ def record(cs: CompiledScenario, seed: int, rep: int) -> Recording:
     ev_cap = 16 * N + 64
     pos_cap = (int(cs.duration_s // POS_EVERY_S) + 2) * (A + min(N, 64))
     while True:
-        out = new_outcome(1, A, len(cs.wave_names), len(cs.effector_names), cs.n_bins)
+        out = new_outcome(1, A, len(cs.wave_names), len(cs.effector_names), cs.n_bins,
+                          len(cs.sensor_names))
         evf = np.zeros((ev_cap, 3))
         evi = np.zeros((ev_cap, 5), np.int32)
         posf = np.zeros((pos_cap, 4))

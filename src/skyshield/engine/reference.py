@@ -331,6 +331,8 @@ class _Rep:
         self.drones = drones = self.draw_drones()
         S, E = p.sf.shape[0], self.E
         self.trk_t = [[-1.0] * S for _ in drones]
+        self.trk_ever = [[False] * S for _ in drones]  # §5 sen_tracked: once per drone
+        self.sen_tracked = np.zeros(S, np.int32)
         self.hist = [[0] * S for _ in drones]
         self.miss = [[0] * S for _ in drones]
         self.next_scan = [0.0] * S
@@ -455,6 +457,9 @@ class _Rep:
                     if bin(self.hist[i][s]).count("1") >= int(p.sf[s, C.S_TM]):
                         self.trk_t[i][s] = t
                         self.miss[i][s] = 0
+                        if not self.trk_ever[i][s]:
+                            self.trk_ever[i][s] = True
+                            self.sen_tracked[s] += 1
                 elif det:
                     self.miss[i][s] = 0
                 else:
@@ -816,6 +821,7 @@ class _Rep:
             "asset_cause": np.array([self.cause], np.int32),
             "wave_eff_kills": self.wave_kills[None],
             "wave_eff_shots": self.wave_shots[None],
+            "sen_tracked": self.sen_tracked[None],
         }
         return BatchOutcome(**o)
 

@@ -39,6 +39,7 @@ from skyshield.engine.state import (
     F_V_SENSOR,
     K_RE,
     ST_AIR,
+    Outcome,
     State,
 )
 from skyshield.engine.terrain import sensor_sees
@@ -107,9 +108,11 @@ def cull_sensors(p: KernelParams, st: State) -> None:
 
 
 @njit(inline="always")
-def sense(p: KernelParams, st: State, t: float, k: int) -> None:
+def sense(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: float,
+          k: int) -> None:
     """§4.5: the sensors whose scan is due detect (Pd per scan, one draw per drone and
-    scan), and tracks start (M of N) or drop (misses in a row)."""
+    scan), and tracks start (M of N) or drop (misses in a row); a drone's first track by a
+    sensor counts in the sensor's ``sen_tracked`` (§5)."""
     if k % CULL_STEPS == 0:
         cull_sensors(p, st)
     p_sf = p.sf
@@ -133,9 +136,11 @@ def sense(p: KernelParams, st: State, t: float, k: int) -> None:
     hist = st.hist
     miss = st.miss
     trk_t = st.trk_t
+    trk_ever = st.trk_ever
     ntrk = st.ntrk
     seen = st.seen
     mair = st.mair
+    sen_tracked = out.sen_tracked
     dsel = st.dsel
     tracks = p.information == INF_TRACKS
     for s in range(S):
@@ -192,6 +197,9 @@ def sense(p: KernelParams, st: State, t: float, k: int) -> None:
                 if c >= tm:
                     trk_t[i, s] = t
                     miss[i, s] = 0
+                    if not trk_ever[i, s]:  # §5: each drone once per sensor
+                        trk_ever[i, s] = True
+                        sen_tracked[r, s] += 1
                     ntrk[i] += 1
                     seen[i] = min(seen[i], t + p_sf[s, S_LAT])
                     if ntrk[i] == 1:

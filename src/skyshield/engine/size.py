@@ -13,13 +13,14 @@ Notes
 
 - the parameters (:class:`~skyshield.engine.compile.KernelParams`), once per process;
 - one replication's state (:func:`~skyshield.engine.state.new_state`) per thread running a
-  replication at once: per drone 244 B, per drone × sensor 40 B (detection keys, history,
-  misses, track starts, watch lists), per drone × effector 80 B (the C2's pair arrays and the
-  effectors' watch lists; 48 B more under the ``local``/``exact`` policies, whose per-cycle
-  WTA arrays are effectors × candidates), per effector × channel 64 B;
+  replication at once: per drone 308 B, per drone × sensor 41 B (detection keys, history,
+  misses, track starts, watch lists, the flags of the drones ever tracked), per drone ×
+  effector 80 B (the C2's pair arrays and the effectors' watch lists; 48 B more under the
+  ``local``/``exact`` policies, whose per-cycle WTA arrays are effectors × candidates), per
+  effector × channel 128 B;
 - the outcome arrays (:func:`~skyshield.engine.state.new_outcome`) of every replication,
-  twice (the batches and their concatenation): ``13 A + 16 W + 12 E + 30`` bytes and
-  ``4 (3 W + E) B`` for the time series, per replication;
+  twice (the batches and their concatenation): ``17 A + 16 W + 24 E + 8 W E + 4 S + 30``
+  bytes and ``4 (3 W + E) B`` for the time series, per replication;
 - the buffers of each recorded replication (``engine/record.py``): 44 B per event
   (``16 N + 64`` of them) and per position (``(⌊duration/5⌋ + 2)(A + min(N, 64))``).
 
@@ -52,7 +53,7 @@ from skyshield.scenario.sizes import fa_cap, time_grid
 
 #: Bytes of the state of one replication, per drone, drone × sensor, drone × effector
 #: (greedy; more under local/exact), effector × channel (see the module notes).
-B_DRONE, B_DRONE_SENSOR, B_DRONE_EFFECTOR, B_WTA, B_CHANNEL = 316, 40, 80, 48, 128
+B_DRONE, B_DRONE_SENSOR, B_DRONE_EFFECTOR, B_WTA, B_CHANNEL = 316, 41, 80, 48, 128
 #: Bytes of the tracker (information: tracks) per track slot and per detection of a scan (the
 #: store, its work arrays with 8 (T + D) + 1024 gated pairs, the scan's measurements).
 B_TRACK, B_DETECTION, B_TRACKER = 1020, 707, 66_700
@@ -134,8 +135,8 @@ class RunSize:
     @property
     def outcome_bytes(self) -> float:
         """One replication's outcome row (``new_outcome``)."""
-        A, W, E = self.assets, self.waves, self.effectors
-        return float(17 * A + 16 * W + 24 * E + 8 * W * E + 30
+        A, W, E, S = self.assets, self.waves, self.effectors, self.sensors
+        return float(17 * A + 16 * W + 24 * E + 8 * W * E + 4 * S + 30
                      + 4 * (3 * W + E) * self.bins)
 
     @property

@@ -94,10 +94,12 @@ class Outcome(NamedTuple):
     asset_cause: np.ndarray  # (R, A) int32 wave of the fatal hit, CAUSE_NONE, CAUSE_FRIENDLY_FIRE
     wave_eff_kills: np.ndarray  # (R, W, E) int32 kills by the killed drone's wave × effector
     wave_eff_shots: np.ndarray  # (R, W, E) int32 rounds by the engaged drone's wave × effector
+    sen_tracked: np.ndarray  # (R, S) int32 drones the sensor held an M-of-N track on, ever
 
 
-def new_outcome(R: int, A: int, W: int, E: int, B: int) -> Outcome:
-    """Zeroed outcome arrays for ``R`` replications (loss times NaN, causes ``CAUSE_NONE``)."""
+def new_outcome(R: int, A: int, W: int, E: int, B: int, S: int) -> Outcome:
+    """Zeroed outcome arrays for ``R`` replications of ``A`` assets, ``W`` waves, ``E``
+    effectors, ``B`` bins and ``S`` sensors (loss times NaN, causes ``CAUSE_NONE``)."""
     i4 = np.int32
     return Outcome(
         asset_lost=np.zeros((R, A), np.bool_),
@@ -125,6 +127,7 @@ def new_outcome(R: int, A: int, W: int, E: int, B: int) -> Outcome:
         asset_cause=np.full((R, A), CAUSE_NONE, i4),
         wave_eff_kills=np.zeros((R, W, E), i4),
         wave_eff_shots=np.zeros((R, W, E), i4),
+        sen_tracked=np.zeros((R, S), i4),
     )
 
 
@@ -179,6 +182,7 @@ class State(NamedTuple):
     hist: np.ndarray  # (N, S) int64 detection history bits
     miss: np.ndarray  # (N, S) int64 consecutive misses on a track
     trk_t: np.ndarray  # (N, S) float64 track start (-1: no track)
+    trk_ever: np.ndarray  # (N, S) bool the sensor has held a track on the drone (sen_tracked)
     next_scan: np.ndarray  # (S,) float64
     scan_no: np.ndarray  # (S,) int64
     slist: np.ndarray  # (S, N) int64 watch lists
@@ -343,7 +347,8 @@ def new_state(p: KernelParams, seed: int, rep: int | np.integer, rec: bool, evf:
         seen=np.full(N, np.inf), act=np.empty(N, np.int64),
         vx=np.zeros(N), vy=np.zeros(N), ox=np.zeros(N), oy=np.zeros(N),
         hdet=hdet, hist=np.zeros((N, S), np.int64), miss=np.zeros((N, S), np.int64),
-        trk_t=np.full((N, S), -1.0), next_scan=np.zeros(S), scan_no=np.zeros(S, np.int64),
+        trk_t=np.full((N, S), -1.0), trk_ever=np.zeros((N, S), np.bool_),
+        next_scan=np.zeros(S), scan_no=np.zeros(S, np.int64),
         slist=np.empty((S, N), np.int64), sn=np.zeros(S, np.int64),
         mag=mag, stock=stock, sup_ptr=np.zeros(E, np.int64), reload_at=np.full(E, -1.0), eng_d=np.full((E, C), -1, np.int64),
         eng_t=np.zeros((E, C)), eng_n=np.zeros((E, C), np.int64),

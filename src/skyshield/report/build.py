@@ -36,6 +36,8 @@ class ReportOutput:
         The sweep database the loss-against-raid-size figure comes from, or ``None``.
     voi
         The ``value_of_information.json`` the section "What C2 knows" shows, or ``None``.
+    terrain_value
+        The ``terrain_value.json`` the section "What terrain does" shows, or ``None``.
     notes
         What the report left out and why (a sweep of another scenario...).
     """
@@ -45,6 +47,7 @@ class ReportOutput:
     replays: list[int] = field(default_factory=list)
     sweep: str | None = None
     voi: str | None = None
+    terrain_value: str | None = None
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
@@ -56,6 +59,7 @@ class ReportOutput:
             "replays": self.replays,
             "sweep": self.sweep,
             "value_of_information": self.voi,
+            "terrain_value": self.terrain_value,
             "notes": self.notes,
         }
 
@@ -75,6 +79,8 @@ class ReportOutput:
                          "left out")
         if self.voi is not None:
             lines.append(f"value of information: {self.voi}")
+        if self.terrain_value is not None:
+            lines.append(f"terrain value: {self.terrain_value}")
         lines += [f"note: {n}" for n in self.notes]
         from skyshield.display import term_block
 
@@ -160,10 +166,13 @@ def build_report(run_dir: str | Path, *, replays: list[int] | None = None,
     names = [f"report/{name}" for name in written]
     check_entries(folder, names, option="OUTDIR")
     out_folder(out, option="OUTDIR", what="report folder")
+    from skyshield.analysis.terrain_value import FILE as TV_FILE
     from skyshield.analysis.value_of_information import FILE as VOI_FILE
 
     result = ReportOutput(html=out / "index.html", replays=reps, sweep=data.sweep_source,
                           voi=None if data.voi is None else str(folder / VOI_FILE),
+                          terrain_value=None if data.terrain_value is None
+                          else str(folder / TV_FILE),
                           notes=list(data.notes))
     if png:
         result.figures = {stem: out / f"{stem}.png" for stem in figures}

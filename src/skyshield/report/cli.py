@@ -3,7 +3,9 @@
 Thin: parse, call :func:`skyshield.report.build_report`, print. With ``--raid-sweep`` the
 sweep is run first by the analysis library (:mod:`skyshield.analysis.raid_sweep`), with
 ``--value-of-information N`` the paired truth/tracks runs
-(:mod:`skyshield.analysis.value_of_information`); the report only reads what they wrote.
+(:mod:`skyshield.analysis.value_of_information`), with ``--terrain-value N`` the paired runs
+over the terrain and on flat Earth (:mod:`skyshield.analysis.terrain_value`); the report only
+reads what they wrote.
 Only ``typer`` and the standard library at module level, so ``skyshield --help`` stays
 instant.
 """
@@ -42,6 +44,13 @@ def report(
              "with intent from the heading, N paired replications each, into "
              "DIR/value_of_information.json (kept when it already holds this scenario, N "
              "and seed); the report shows what C2's knowledge is worth.")] = None,
+    terrain_value: Annotated[int | None, typer.Option(
+        "--terrain-value", metavar="N",
+        help="First run the run's scenario (it must have a terrain block) over its terrain "
+             "and with terrain: none (flat Earth), N paired replications each, into "
+             "DIR/terrain_value.json (kept when it already holds this scenario, N and "
+             "seed); the report shows what terrain masking does to detection and losses.")]
+    = None,
     workers: Annotated[int, typer.Option(help="Worker processes for --raid-sweep.")] = 1,
     force_workers: ForceWorkers = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print what was written as JSON.")]
@@ -51,7 +60,7 @@ def report(
     figures as PNG beside it."""
     from skyshield.report import build_report
 
-    if raid_sweep or value_of_information is not None:
+    if raid_sweep or value_of_information is not None or terrain_value is not None:
         from skyshield.report.data import load_run
 
         # a folder the report cannot read, or a bad N, is refused before any analysis runs
@@ -60,6 +69,10 @@ def report(
         from skyshield.analysis.value_of_information import check_request
 
         check_request(outdir, value_of_information)
+    if terrain_value is not None:
+        from skyshield.analysis.terrain_value import check_request as check_terrain
+
+        check_terrain(outdir, terrain_value)
     if raid_sweep:
         from skyshield.args import cap_workers
 
@@ -72,6 +85,10 @@ def report(
 
         run_value_of_information(outdir, replications=value_of_information,
                                  progress=sys.stderr.isatty())
+    if terrain_value is not None:
+        from skyshield.analysis.terrain_value import run_terrain_value
+
+        run_terrain_value(outdir, replications=terrain_value, progress=sys.stderr.isatty())
     out = build_report(outdir, replays=replay, png=png, vector=vector)
     sys.stdout.write(out.to_json() if json_out else out.describe())
 

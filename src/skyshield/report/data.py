@@ -65,6 +65,8 @@ class RunData:
     #: ``value_of_information.json`` of ``skyshield report --value-of-information`` (same
     #: scenario)
     voi: dict[str, Any] | None = None
+    #: ``terrain_value.json`` of ``skyshield report --terrain-value`` (same scenario)
+    terrain_value: dict[str, Any] | None = None
     #: ``faults.json`` of ``skyshield faults --out`` into this folder (same scenario)
     faults: dict[str, Any] | None = None
     #: the ground of the run's scenario under terrain (from its ``scenario.yaml``), for the
@@ -155,6 +157,15 @@ class _Effector(BaseModel):
     rounds_left_mean: _Num = None
 
 
+class _Sensor(BaseModel):
+    model_config = _ANY
+    name: str
+    kind: str = ""
+    tracked_mean: _Num = None
+    p_detect: _Num = None
+    p_detect_ci95: _Pair | None = None
+
+
 class _Cost(BaseModel):
     model_config = _ANY
     defence_mean: _Num = None
@@ -183,6 +194,7 @@ class _Summary(BaseModel):
     assets: list[_Asset]
     threats: _Threats = _Threats()
     effectors: list[_Effector] = []
+    sensors: list[_Sensor] = []
     cost: _Cost = _Cost()
     friendly_fire: _FriendlyFire = _FriendlyFire()
     leak: _Leak | None = None
@@ -220,6 +232,31 @@ class _Voi(BaseModel):
     replications: int
     seed: int
     settings: Annotated[list[_VoiSetting], Field(min_length=1)]
+
+
+class _TvSensor(BaseModel):
+    model_config = _ANY
+    name: str
+    kind: str = ""
+    p_detect: _Num
+    p_detect_ci95: _Pair
+    d_p_detect: _Num
+    d_p_detect_ci95: _Pair
+
+
+class _TvSetting(_VoiSetting):
+    sensors: list[_TvSensor]
+
+
+class _TerrainValue(BaseModel):
+    """``terrain_value.json`` (:mod:`skyshield.analysis.terrain_value`)."""
+
+    model_config = _ANY
+    scenario: str | None = None
+    scenario_hash: str | None = None
+    replications: int
+    seed: int
+    settings: Annotated[list[_TvSetting], Field(min_length=1)]
 
 
 class _FaultObjective(BaseModel):
@@ -653,6 +690,13 @@ def load_run(folder: str | Path) -> RunData:
         vd = _read_json(voi)
         _check(_Voi, vd, voi, "value of information")
         data.voi = _of_this_run(data, voi, vd, "a value of information")
+    from skyshield.analysis.terrain_value import FILE as TV_FILE
+
+    tv = folder / TV_FILE
+    if tv.is_file():
+        td = _read_json(tv)
+        _check(_TerrainValue, td, tv, "terrain value")
+        data.terrain_value = _of_this_run(data, tv, td, "a terrain value")
     faults = folder / "faults.json"
     if faults.is_file():
         fj = _read_json(faults)

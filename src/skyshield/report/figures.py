@@ -430,6 +430,88 @@ def fig_value_of_information(data: RunData) -> Figure | None:
     return fig
 
 
+def fig_terrain_value(data: RunData) -> Figure | None:
+    """``terrain_value.json``: each sensor's P(detect) on flat Earth and over the terrain
+    (bars with their 95 % intervals), then the paired differences from flat Earth (95 %
+    intervals): of every sensor's P(detect) and every moving asset's P(lost) in percentage
+    points, of the value lost at the fixed sites and of the rounds fired per replication."""
+    if data.terrain_value is None:
+        return None
+    tv = data.terrain_value
+    settings = tv["settings"]
+    base, rest = settings[0], settings[1:]
+    colours = ("#607d8b", "#6d4c41", "#2e7d32", "#6a1b9a")
+    try:
+        sensors = [str(s["name"]) for s in base["sensors"]]
+        assets = [str(a["name"]) for a in base["assets"]]
+        n_pp = len(sensors) + len(assets)
+        fig = _figure(8.5, 2.8 + 0.32 * len(sensors) * len(settings) + 0.3 * n_pp + 1.6)
+        axd = fig.subplot_mosaic(
+            [["det", "det"], ["pp", "pp"], ["value", "rounds"]],
+            height_ratios=[max(1.0, 0.32 * len(sensors) * len(settings)),
+                           max(1.0, 0.3 * n_pp), 1.0])
+        # P(detect): one bar per sensor and setting, with its interval
+        ax = axd["det"]
+        h = 0.8 / len(settings)
+        yc = np.arange(len(sensors))[::-1].astype(float)
+        for k, st in enumerate(settings):
+            p = np.array([100 * _num(x["p_detect"]) for x in st["sensors"]])
+            lo = np.array([100 * _num(x["p_detect_ci95"][0]) for x in st["sensors"]])
+            hi = np.array([100 * _num(x["p_detect_ci95"][1]) for x in st["sensors"]])
+            y = yc + (len(settings) - 1) / 2 * h - k * h
+            ax.barh(y, p, height=h * 0.9, color=colours[k % len(colours)],
+                    xerr=[np.maximum(p - lo, 0.0), np.maximum(hi - p, 0.0)], capsize=3,
+                    label=f"{st['label']} (95 % interval)")
+        ax.set_yticks(yc, sensors)
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("P(detect): drones the sensor held a track on ÷ drones launched (%)")
+        ax.grid(axis="x", alpha=0.3)
+        ax.set_title(f"What terrain does, against flat Earth: {tv['replications']} paired "
+                     f"replications each, seed {tv['seed']}", fontsize=9)
+        # paired Δ in percentage points: detection per sensor, loss per moving asset
+        ax = axd["pp"]
+        labels = [f"P(detect) {n}" for n in sensors] + [f"P({n} lost)" for n in assets]
+        y = np.arange(n_pp)[::-1].astype(float)
+        for k, st in enumerate(rest):
+            vals = [(x["d_p_detect"], x["d_p_detect_ci95"]) for x in st["sensors"]]
+            vals += [(a["d_p_loss"], a["d_p_loss_ci95"]) for a in st["assets"]]
+            m = np.array([100 * _num(d) for d, _ci in vals])
+            lo = np.array([100 * _num(ci[0]) for _d, ci in vals])
+            hi = np.array([100 * _num(ci[1]) for _d, ci in vals])
+            ax.errorbar(m, y, xerr=[np.maximum(m - lo, 0.0), np.maximum(hi - m, 0.0)],
+                        fmt="o", color=colours[(k + 1) % len(colours)], capsize=4,
+                        label=f"{st['label']} − {base['label']} (95 % paired interval)")
+        ax.axvline(0.0, color="black", lw=0.8)
+        ax.set_yticks(y, labels)
+        ax.set_xlabel("paired Δ, percentage points")
+        ax.grid(axis="x", alpha=0.3)
+        # paired Δ of the value lost at the sites and of the rounds fired
+        for key, name, unit in (("value", "site_value", "value lost at the sites\n"
+                                                         "(value units per replication)"),
+                                ("rounds", "rounds", "rounds fired\n(rounds per replication)")):
+            ax = axd[key]
+            for k, st in enumerate(rest):
+                d = _num(st[f"d_{name}"])
+                d_lo, d_hi = _num(st[f"d_{name}_ci95"][0]), _num(st[f"d_{name}_ci95"][1])
+                ax.errorbar([d], [float(k)],
+                            xerr=[[max(d - d_lo, 0.0)], [max(d_hi - d, 0.0)]],
+                            fmt="o", color=colours[(k + 1) % len(colours)], capsize=4)
+            ax.axvline(0.0, color="black", lw=0.8)
+            ax.set_yticks([])
+            ax.set_ylim(-0.6, len(rest) - 0.4)
+            ax.set_xlabel(f"paired Δ {unit}", fontsize=8)
+            ax.grid(axis="x", alpha=0.3)
+        # one legend for every panel, under them
+        handles, labels_ = axd["det"].get_legend_handles_labels()
+        more = axd["pp"].get_legend_handles_labels()
+        fig.legend(handles + more[0], labels_ + more[1], loc="outside lower center",
+                   ncols=2, fontsize=7)
+    except (KeyError, TypeError, IndexError, ValueError) as exc:
+        raise InputError(f"a malformed terrain value ({exc!r})",
+                         file=str(data.folder / "terrain_value.json")) from None
+    return fig
+
+
 #: (file stem, title, renderer) in page order.
 FIGURES: tuple[tuple[str, str, Callable[[RunData], Figure | None]], ...] = (
     ("raid_sweep", "Loss probability against raid size", fig_raid_sweep),
@@ -438,6 +520,8 @@ FIGURES: tuple[tuple[str, str, Callable[[RunData], Figure | None]], ...] = (
     ("faults", "Single failures (N−1) and sensitivity (skyshield faults)", fig_faults),
     ("value_of_information", "What C2 knows: paired differences from C2 on the truth",
      fig_value_of_information),
+    ("terrain_value", "What terrain does: detection and losses against flat Earth",
+     fig_terrain_value),
     ("loss_probability", "Loss probability per asset", fig_loss),
     ("loss_causes", "Losses by cause", fig_loss_causes),
     ("wave_effectors", "Rounds and kills by wave × effector", fig_wave_effectors),
@@ -461,6 +545,11 @@ CAPTIONS: dict[str, str] = {
     "value_of_information": "What C2's knowledge is worth: each setting's paired change "
                             "from C2 on the truth; a bar whose interval clears zero is a "
                             "real difference.",
+    "terrain_value": "What terrain masking does: top, each sensor's share of the drones "
+                     "launched that it ever tracked, on flat Earth and over the terrain; "
+                     "below, the paired changes from flat Earth (detection and the moving "
+                     "assets' loss in percentage points, the value lost at the sites, the "
+                     "rounds fired); an interval that clears zero is a real difference.",
     "loss_probability": "The chance that each asset is lost in this raid, with its 95 % "
                         "interval: the headline numbers of the summary.",
     "loss_causes": "What caused each asset's loss: the wave that struck the fatal hit, or "

@@ -124,6 +124,16 @@ def summary_html(s: dict[str, Any]) -> str:
     parts.append("<h3>Effectors (mean per replication)</h3>" + _table(
         ["effector", "shots", "kills", "cost (USD)", "cost per kill (USD)"], rows, "num"))
 
+    rows = [[escape(str(x["name"])), escape(str(x.get("kind", ""))),
+             _num(x.get("tracked_mean"), ".1f"), _pct(x.get("p_detect")),
+             f'{_pct((x.get("p_detect_ci95") or [None, None])[0])} – '
+             f'{_pct((x.get("p_detect_ci95") or [None, None])[1])}']
+            for x in s.get("sensors", [])]
+    if rows:
+        parts.append("<h3>Sensors: P(detect) (drones tracked ÷ drones launched)</h3>" + _table(
+            ["sensor", "kind", "drones tracked (mean)", "P(detect)", "95 % interval"], rows,
+            "num"))
+
     def minutes(v: Any) -> str:
         return "—" if v is None else f"{float(v) / 60:.1f} min"
 
@@ -206,13 +216,10 @@ def _delta(d: Any, ci: list[Any], fmt: str = "+.2f") -> str:
     return f"{float(d):{fmt}} [{float(ci[0]):{fmt}}, {float(ci[1]):{fmt}}]"
 
 
-def voi_html(voi: dict[str, Any] | None, figure: str = "") -> str:
-    """The section "What C2 knows": each setting's P(loss) of every moving asset, value lost
-    at the fixed sites and rounds, with the paired Δ from the first setting (95 %), then
-    ``figure`` (HTML, already escaped)."""
-    if voi is None:
-        return f'<p class="note" id="voi-missing">{VOI_HINT}</p>'
-    settings = voi["settings"]
+def _paired_table(settings: list[dict[str, Any]]) -> str:
+    """Each setting's P(loss) of every moving asset, value lost at the fixed sites and rounds,
+    with the paired Δ from the first setting (95 %):
+    :func:`~skyshield.analysis.value_of_information.paired_measures` per row."""
     names = [str(a["name"]) for a in settings[0]["assets"]]
     head = ["setting"]
     for n in names:
@@ -232,6 +239,15 @@ def voi_html(voi: dict[str, Any] | None, figure: str = "") -> str:
                 _num(st["rounds"], ",.1f"),
                 "—" if k == 0 else _delta(st["d_rounds"], st["d_rounds_ci95"], "+.1f")]
         rows.append(row)
+    return _table(head, rows, "num")
+
+
+def voi_html(voi: dict[str, Any] | None, figure: str = "") -> str:
+    """The section "What C2 knows": each setting's P(loss) of every moving asset, value lost
+    at the fixed sites and rounds, with the paired Δ from the first setting (95 %), then
+    ``figure`` (HTML, already escaped)."""
+    if voi is None:
+        return f'<p class="note" id="voi-missing">{VOI_HINT}</p>'
     lead = escape(
         f"The run's scenario with C2 acting on the truth (exact positions; intent as "
         f"written) and on tracks from its sensors (docs/model.md §4.5.2), "
@@ -240,7 +256,50 @@ def voi_html(voi: dict[str, Any] | None, figure: str = "") -> str:
         "mean of the per-replication differences from the first row, with its 95 % normal "
         "interval.")
     return (f'<p class="note">{lead}</p>'
-            + _table(head, rows, "num") + figure)
+            + _paired_table(voi["settings"]) + figure)
+
+
+#: What the terrain-value section says when the folder has no such file.
+TERRAIN_HINT = (
+    "Not measured for this folder (no <code>terrain_value.json</code>). For a scenario with a "
+    "<code>terrain:</code> block, run <code>skyshield report DIR --terrain-value N</code> to "
+    "run the folder's scenario over its terrain and on flat Earth, N paired replications "
+    "each.")
+
+
+def terrain_value_html(tv: dict[str, Any] | None, figure: str = "") -> str:
+    """The section "What terrain does": per sensor P(detect) on flat Earth and over the
+    terrain with the paired Δ (95 %); each setting's P(loss) of every moving asset, value
+    lost at the fixed sites and rounds with the paired Δ from flat Earth; then ``figure``
+    (HTML, already escaped)."""
+    if tv is None:
+        return f'<p class="note" id="terrain-missing">{TERRAIN_HINT}</p>'
+    settings = tv["settings"]
+    base, last = settings[0], settings[-1]
+    head = ["sensor", "kind", f"P(detect) {escape(str(base['label']))} [95 %]"]
+    head += [f"P(detect) {escape(str(st['label']))} [95 %]" for st in settings[1:]]
+    head += ["Δ paired [95 %]"]
+    rows = []
+    for s, sen in enumerate(base["sensors"]):
+        row = [escape(str(sen["name"])), escape(str(sen.get("kind", "")))]
+        for st in settings:
+            x = st["sensors"][s]
+            lo, hi = x["p_detect_ci95"]
+            row.append(f"{_pct(x['p_detect'])} [{_pct(lo)}, {_pct(hi)}]")
+        x = last["sensors"][s]
+        row.append(_pt(x["d_p_detect"], x["d_p_detect_ci95"]))
+        rows.append(row)
+    lead = escape(
+        f"The run's scenario over its terrain (every radar and EO/IR detection and every "
+        f"engagement needs a clear line of sight; docs/model.md §4.9) and with terrain: none "
+        f"(flat Earth), {tv['replications']} paired replications each, seed {tv['seed']}: "
+        "the same replications with the same random draws (common random numbers), so each "
+        "Δ is the mean of the per-replication differences from flat Earth, with its 95 % "
+        "normal interval. P(detect) of a sensor = the drones it held a track on at some "
+        "time ÷ the drones launched (95 % interval with the replication as the unit).")
+    return (f'<p class="note" id="terrain-lead">{lead}</p>'
+            + "<h3>Detection per sensor</h3>" + _table(head, rows, "num")
+            + "<h3>Losses and rounds</h3>" + _paired_table(settings) + figure)
 
 
 def faults_html(faults: dict[str, Any]) -> str:
@@ -369,6 +428,7 @@ def render_page(data: RunData, figures: dict[str, bytes], reps: list[int],
     name = str(s.get("scenario") or data.layout.get("name") or "scenario")
     figs = []
     voi_figure = ""
+    terrain_figure = ""
     for stem, title, _make in FIGURES:
         if stem == "raid_sweep" and stem not in figures:
             figs.append(f'<section id="fig-{stem}"><h3>{escape(title)}</h3>'
@@ -384,6 +444,8 @@ def render_page(data: RunData, figures: dict[str, bytes], reps: list[int],
                 f'(<code>report/{stem}.png</code>)</figcaption></figure>')
         if stem == "value_of_information":  # beside its table, in its own section
             voi_figure = html
+        elif stem == "terrain_value":  # likewise
+            terrain_figure = html
         elif stem == "faults" and data.faults is not None:  # its table first
             figs.append(f'<section id="faults">{faults_html(data.faults)}{html}</section>')
         else:
@@ -398,6 +460,7 @@ def render_page(data: RunData, figures: dict[str, bytes], reps: list[int],
         "js": _asset("replay.js"),
         "summary": summary_html(s),
         "voi": voi_html(data.voi, voi_figure),
+        "terrain_value": terrain_value_html(data.terrain_value, terrain_figure),
         "figures": "\n".join(figs),
         "data": json_for_script(payload),
         "replay_note": escape(

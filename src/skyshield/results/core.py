@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from skyshield.contract import BIN_S, CAUSE_FRIENDLY_FIRE, CAUSE_FRIENDLY_FIRE_NAME
-from skyshield.results.stats import finite_round, mean_interval, wilson_interval
+from skyshield.results.stats import finite_round, mean_interval, ratio_interval, wilson_interval
 
 
 def _need(module: str) -> None:
@@ -162,6 +162,32 @@ class Results:
             "min_magazine_mean": _r(float(o["min_magazine"][:, e].mean())),
         }
 
+    @cached_property
+    def sensor_names(self) -> list[str]:
+        """The sensors in the order of ``outcome["sen_tracked"]``'s second axis (the
+        scenario's order, as the compiler makes them)."""
+        return [s.name for s in self.scenario.sensors]
+
+    @cached_property
+    def sensor_kinds(self) -> list[str]:
+        """Each sensor's kind: ``radar``, ``eo_ir`` or ``acoustic``."""
+        from skyshield.scenario.equipment import resolve_equipment
+
+        return [str(r.kind) for r in resolve_equipment(self.scenario).sensors]
+
+    def p_detect(self, sensor: str | int = 0) -> tuple[float, float, float]:
+        """A sensor's detection probability with its 95 % interval: (p, lo, hi).
+
+        P(detect) = ``Σ_r sen_tracked[r, s] / Σ_r launched[r]``: the share of the drones
+        launched on which the sensor held an M-of-N track at some time (``docs/model.md``
+        §5), each drone once; the interval is
+        :func:`~skyshield.results.stats.ratio_interval`'s (replications as the unit). NaN
+        without a drone launched.
+        """
+        s = sensor if isinstance(sensor, int) else self.sensor_names.index(sensor)
+        launched = self.outcome["wave_launched"].sum(axis=1)
+        return ratio_interval(self.outcome["sen_tracked"][:, s], launched)
+
     def p_loss(self, asset: str | int = 0) -> tuple[float, float, float]:
         """Loss probability of an asset with its 95 % Wilson interval: (p, lo, hi)."""
         a = asset if isinstance(asset, int) else self.asset_names.index(asset)
@@ -240,6 +266,17 @@ class Results:
                 "cost_per_kill": _r(cost / kills, 2) if kills > 0 else None,
                 **self._logistics_summary(e, logistics[e]),
             })
+        sensors = []
+        for si, (name, kind) in enumerate(zip(self.sensor_names, self.sensor_kinds,
+                                              strict=True)):
+            p, lo, hi = self.p_detect(si)
+            sensors.append({
+                "name": name,
+                "kind": kind,
+                "tracked_mean": _r(float(o["sen_tracked"][:, si].mean())) if n else None,
+                "p_detect": _r(p),
+                "p_detect_ci95": [_r(lo), _r(hi)],
+            })
         d_mean, d_lo, d_hi = mean_interval(o["defence_cost"])
         att = float(o["attack_cost"].mean())
         kills_total = float(killed.mean())
@@ -272,6 +309,7 @@ class Results:
                 "waves": waves,
             },
             "effectors": effectors,
+            "sensors": sensors,
             "cost": {
                 "defence_mean": _r(d_mean, 2),
                 "defence_ci95": [_r(d_lo, 2), _r(d_hi, 2)],
@@ -354,17 +392,18 @@ class Results:
     def to_xarray(self) -> Any:
         """The per-replication outcome as an :class:`xarray.Dataset` with named coordinates:
         ``replication × asset`` (lost, loss time in s (NaN: not lost), hits, cause),
-        ``replication × wave`` and ``replication × effector`` counts, ``replication × wave ×
-        effector`` kills and shots, and ``replication × wave × minute`` /
-        ``replication × effector × minute`` time series (60 s bins, ``minute`` = bin start in
-        minutes); needs xarray (``pip install 'skyshield[notebook]'``)."""
+        ``replication × wave`` and ``replication × effector`` counts, ``replication × sensor``
+        drones tracked, ``replication × wave × effector`` kills and shots, and
+        ``replication × wave × minute`` / ``replication × effector × minute`` time series
+        (60 s bins, ``minute`` = bin start in minutes); needs xarray
+        (``pip install 'skyshield[notebook]'``)."""
         _need("xarray")
         import xarray as xr
 
         o = self.outcome
         R = self.replications
         dims = {"asset": self.asset_names, "wave": self.wave_names,
-                "effector": self.effector_names}
+                "effector": self.effector_names, "sensor": self.sensor_names}
 
         data: dict[str, Any] = {}
         ds: tuple[str, ...]
@@ -377,6 +416,8 @@ class Results:
                 ds = ("replication", "wave", "effector")
             elif key.startswith("wave_"):
                 ds = ("replication", "wave", "minute")[:arr.ndim]
+            elif key.startswith("sen_"):
+                ds = ("replication", "sensor")
             elif key.startswith("eff_") or key == "min_magazine":
                 ds = ("replication", "effector", "minute")[:arr.ndim]
             elif arr.ndim == 1:

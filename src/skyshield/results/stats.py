@@ -1,5 +1,6 @@
 """Interval estimates used throughout: Wilson score intervals for probabilities, normal
-intervals for means, paired differences for common-random-number comparisons."""
+intervals for means, paired differences for common-random-number comparisons, and
+proportions pooled over replications (a sensor's P(detect): drones tracked ÷ launched)."""
 
 from __future__ import annotations
 
@@ -87,6 +88,79 @@ def paired_difference(a: np.ndarray, b: np.ndarray, z: float = Z95) -> tuple[flo
     """
     d = np.asarray(b, dtype=np.float64) - np.asarray(a, dtype=np.float64)
     return mean_interval(d, z)
+
+
+def ratio_interval(k: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[float, float, float]:
+    """A proportion pooled over replications, ``Σ_r k_r / Σ_r n_r``, with a 95 % interval that
+    counts the replication, not the trial, as the unit of sampling: (p, lo, hi).
+
+    Parameters
+    ----------
+    k, n
+        Per replication, the successes and the trials (``k_r ≤ n_r``): the drones a sensor
+        tracked and the drones launched.
+
+    Returns
+    -------
+    tuple
+        ``(nan, nan, nan)`` without trials.
+
+    Notes
+    -----
+    The trials of one replication share its draws (one raid, one defence), so they are not
+    independent and a Wilson interval on ``Σ n_r`` trials would be too narrow. The variance
+    of the ratio estimator ``p̂`` is estimated by linearisation over the R replications,
+    ``V = Σ_r (k_r − p̂ n_r)² / (R (R − 1) n̄²)``; the interval is Wilson's
+    (:func:`wilson_interval`) at the effective number of trials ``n_eff = Σ n_r / deff``,
+    with the design effect ``deff = max(1, V / (p̂ (1 − p̂) / Σ n_r))`` (Kish 1965; Korn &
+    Graubard 1998): never narrower than Wilson's on the trials, inside [0, 1], and not
+    degenerate at ``p̂ = 0`` or 1 (where ``deff = 1``).
+    """
+    kf = np.asarray(k, dtype=np.float64).reshape(-1)
+    nf = np.asarray(n, dtype=np.float64).reshape(-1)
+    total = float(nf.sum())
+    if total <= 0.0:
+        return (math.nan, math.nan, math.nan)
+    p = float(kf.sum()) / total
+    R = nf.size
+    n_eff = total
+    var_binom = p * (1.0 - p) / total
+    if R >= 2 and var_binom > 0.0:
+        nbar = total / R
+        var = float(((kf - p * nf) ** 2).sum()) / (R * (R - 1) * nbar * nbar)
+        n_eff = total / max(1.0, var / var_binom)
+    z2 = z * z
+    denom = 1.0 + z2 / n_eff
+    centre = (p + z2 / (2.0 * n_eff)) / denom
+    half = z * math.sqrt(p * (1.0 - p) / n_eff + z2 / (4.0 * n_eff * n_eff)) / denom
+    lo = 0.0 if p <= 0.0 else max(0.0, centre - half)
+    hi = 1.0 if p >= 1.0 else min(1.0, centre + half)
+    return (p, lo, hi)
+
+
+def paired_ratio_difference(k_a: np.ndarray, n_a: np.ndarray, k_b: np.ndarray,
+                            n_b: np.ndarray, z: float = Z95) -> tuple[float, float, float]:
+    """``p_b − p_a`` of two pooled proportions (:func:`ratio_interval`) measured on the same
+    replications (common random numbers), with a 95 % paired interval: (diff, lo, hi).
+
+    Notes
+    -----
+    Each ratio is linearised per replication, ``ẑ_r = p̂ + (k_r − p̂ n_r)/n̄`` (mean p̂, the
+    variance of the ratio estimator), and the interval is :func:`paired_difference`'s on the
+    per-replication ``ẑ_b − ẑ_a``. ``(nan, nan, nan)`` when either has no trials.
+    """
+    zs = []
+    for k, n in ((k_a, n_a), (k_b, n_b)):
+        kf = np.asarray(k, dtype=np.float64).reshape(-1)
+        nf = np.asarray(n, dtype=np.float64).reshape(-1)
+        total = float(nf.sum())
+        if total <= 0.0:
+            return (math.nan, math.nan, math.nan)
+        p = float(kf.sum()) / total
+        zs.append(p + (kf - p * nf) / (total / nf.size))
+    if zs[0].size != zs[1].size:
+        raise ValueError("paired proportions need the same replications")
+    return paired_difference(zs[0], zs[1], z)
 
 
 def finite_round(x: float | None, digits: int = 6) -> float | None:

@@ -95,6 +95,13 @@ def build_tables(res: Results) -> dict[str, pa.Table]:
         "shots": o["wave_eff_shots"].reshape(-1).astype(np.int32),
         "kills": o["wave_eff_kills"].reshape(-1).astype(np.int32),
     })
+    S = len(res.sensor_names)
+    t["replication_sensors"] = pa.table({
+        "rep": np.repeat(reps, S),
+        "sensor": np.tile(np.array(res.sensor_names, dtype=object), n),
+        "tracked": o["sen_tracked"].reshape(-1).astype(np.int32),
+        "launched": np.repeat(o["wave_launched"].sum(axis=1), S).astype(np.int32),
+    })
     s = res.summary
     cps = np.asarray(res.effector_cost_per_shot, dtype=np.float64)
     shots_mean = o["wave_eff_shots"].mean(axis=0)  # (W, E)
@@ -125,6 +132,14 @@ def build_tables(res: Results) -> dict[str, pa.Table]:
                                       pa.float64()),
         "rounds_left_mean": pa.array([e["rounds_left_mean"] for e in s["effectors"]],
                                      pa.float64()),
+    })
+    t["summary_sensors"] = pa.table({
+        "sensor": pa.array([x["name"] for x in s["sensors"]], pa.string()),
+        "kind": pa.array([x["kind"] for x in s["sensors"]], pa.string()),
+        "tracked_mean": pa.array([x["tracked_mean"] for x in s["sensors"]], pa.float64()),
+        "p_detect": pa.array([x["p_detect"] for x in s["sensors"]], pa.float64()),
+        "lo": pa.array([x["p_detect_ci95"][0] for x in s["sensors"]], pa.float64()),
+        "hi": pa.array([x["p_detect_ci95"][1] for x in s["sensors"]], pa.float64()),
     })
     B = o["wave_launched_t"].shape[2]
     bins = np.arange(B, dtype=np.float64) * BIN_S

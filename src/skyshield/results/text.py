@@ -121,6 +121,17 @@ def _print_summary(console: Console, res: Results, out: Path | None,
         t.add_row(e["name"], f"{e['shots_mean']:.2f}", f"{e['kills_mean']:.2f}",
                   f"{e['cost_mean']:,.0f}", cpk)
     console.print(t)
+    t = Table(title="Sensors: P(detect) = drones it held a track on ÷ drones launched "
+                    "(95 % interval)")
+    for col in ("sensor", "kind", "tracked (mean)", "P(detect)", "95 % interval (%)"):
+        t.add_column(col, justify="left" if col in ("sensor", "kind") else "right")
+    for x in s.get("sensors", []):
+        tm = "—" if x["tracked_mean"] is None else f"{x['tracked_mean']:.1f}"
+        lo, hi = x["p_detect_ci95"]
+        ci = "—" if lo is None or hi is None else f"[{100 * lo:.2f}, {100 * hi:.2f}]"
+        t.add_row(x["name"], x["kind"], tm, _pct(x["p_detect"]), ci)
+    if t.row_count:
+        console.print(t)
     t = Table(title="Means: magazine, stock and when each effector runs dry (Winchester)")
     for col in ("effector", "magazine", "stock", "delivered", "P(runs dry)",
                 "median time dry", "rounds left"):
