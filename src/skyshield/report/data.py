@@ -372,7 +372,7 @@ class _Lattice(BaseModel):
     data: str
 
 
-class _Sensor(_Equipment):
+class _LayoutSensor(_Equipment):
     masked_coverage: _Lattice | None = None
 
 
@@ -388,7 +388,7 @@ class _Layout(BaseModel):
     area: _Area
     moving: list[_Moving] = []
     fixed: list[_Fixed] = []
-    sensors: list[_Sensor] = []
+    sensors: list[_LayoutSensor] = []
     effectors: list[_Equipment] = []
     raids: list[_Raid] = []
     leak: _LeakArea | None = None
