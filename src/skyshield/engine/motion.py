@@ -177,6 +177,12 @@ def move(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: float
     mvy = st.mvy
     mair = st.mair
     n_act = st.ctr[C_N_ACT]
+    # §4.9: the waves whose drones update their height at this step (one modulo a wave, not
+    # one a drone)
+    W = p_wf.shape[0]
+    upd = np.zeros(W if p.ter_on != 0 else 0, dtype=np.bool_)
+    for w_ in range(upd.shape[0]):
+        upd[w_] = k % p.ter_kw[w_] == 0
     j = 0
     for jj in range(n_act):
         i = act[jj]
@@ -314,7 +320,7 @@ def move(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: float
                     f = min(step, d) / d
                     x[i] += dx * f
                     y[i] += dy * f
-        if p.ter_on != 0 and k % p.ter_kw[w] == 0:
+        if p.ter_on != 0 and upd[w]:
             # §4.9: terrain following, or the climb to the aircraft, every ter_kw steps
             g = ground(p, x[i], y[i])
             if chase:

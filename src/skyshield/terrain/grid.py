@@ -69,8 +69,9 @@ def bilinear(a: np.ndarray, x0: float, y0: float, cell: float, x: np.ndarray,
     """Bilinear interpolation of node values ``a`` at points (vectorised; the same
     arithmetic as :func:`skyshield.terrain.los.lookup`, which the kernel calls per check)."""
     ny, nx = a.shape
-    fx = (x - x0) / cell
-    fy = (y - y0) / cell
+    inv = 1.0 / cell
+    fx = (x - x0) * inv
+    fy = (y - y0) * inv
     j = np.clip(np.floor(fx), 0, max(nx - 2, 0)).astype(np.int64)
     i = np.clip(np.floor(fy), 0, max(ny - 2, 0)).astype(np.int64)
     tx = np.clip(fx - j, 0.0, 1.0)
