@@ -15,13 +15,14 @@ from numba import njit
 @njit(cache=True, inline="always")
 def lookup(a: np.ndarray, x0: float, y0: float, cell: float, x: float, y: float) -> float:
     """Bilinear interpolation of the node values ``a`` (``(ny, nx)``, row 0 south) at
-    ``(x, y)``: with ``fx = (x − x0)/cell``, ``j = clamp(⌊fx⌋, 0, nx − 2)``,
+    ``(x, y)``: with ``fx = (x − x0)·(1/cell)``, ``j = clamp(⌊fx⌋, 0, nx − 2)``,
     ``tx = clamp(fx − j, 0, 1)`` (the same north), the value is
     ``(1 − ty)·((1 − tx)·a[i, j] + tx·a[i, j+1]) + ty·((1 − tx)·a[i+1, j] + tx·a[i+1, j+1])``
     in float64."""
     ny, nx = int(a.shape[0]), int(a.shape[1])
-    fx = (x - x0) / cell
-    fy = (y - y0) / cell
+    inv = 1.0 / cell
+    fx = (x - x0) * inv
+    fy = (y - y0) * inv
     j = min(max(math.floor(fx), 0), max(nx - 2, 0))
     i = min(max(math.floor(fy), 0), max(ny - 2, 0))
     tx = min(max(fx - j, 0.0), 1.0)
@@ -38,8 +39,9 @@ def lookup(a: np.ndarray, x0: float, y0: float, cell: float, x: float, y: float)
 def lookup_py(a: np.ndarray, x0: float, y0: float, cell: float, x: float, y: float) -> float:
     """:func:`lookup` in plain Python (the reference implementation's)."""
     ny, nx = int(a.shape[0]), int(a.shape[1])
-    fx = (x - x0) / cell
-    fy = (y - y0) / cell
+    inv = 1.0 / cell
+    fx = (x - x0) * inv
+    fy = (y - y0) * inv
     j = min(max(math.floor(fx), 0), max(nx - 2, 0))
     i = min(max(math.floor(fy), 0), max(ny - 2, 0))
     tx = min(max(fx - j, 0.0), 1.0)
