@@ -170,6 +170,8 @@ class KernelParams(NamedTuple):
     ter_curv: float  # 1/m: a point d away appears lowered by curv·d² (1 / (2 k Re))
     ter_sight: float  # m height of a ground effector's line of sight above ground
     ter_kw: np.ndarray  # (W,) int64 steps between a wave's terrain-following updates
+    ter_bm: np.ndarray  # (nby, nbx) float64 m highest node of each block (ray quick accept)
+    ter_block: int  # nodes per side of a block of ter_bm
     ter_eh: np.ndarray  # (E,) float64 m a fixed effector's sight above sea level
     los_s: np.ndarray  # (S, ny, nx) float32 m lowest visible height above ground, per fixed
     # sensor (escort-mounted: zeros, unused: they ray-march)
@@ -275,11 +277,12 @@ def _terrain(scenario: Scenario, sf: np.ndarray, ef: np.ndarray, wf: np.ndarray,
         return {"ter_on": 0, "ter_z": np.zeros((1, 1)), "ter_x0": 0.0, "ter_y0": 0.0,
                 "ter_cell": 1.0, "ter_curv": 0.0, "ter_sight": 0.0,
                 "ter_kw": np.ones(wf.shape[0], dtype=np.int64),
+                "ter_bm": np.zeros((1, 1)), "ter_block": 1,
                 "ter_eh": np.zeros(ef.shape[0]),
                 "los_s": np.zeros((sf.shape[0], 1, 1), dtype=np.float32),
                 "los_e": np.zeros((ef.shape[0], 1, 1), dtype=np.float32)}
     from skyshield.terrain.los import lookup
-    from skyshield.terrain.viewshed import CURV_4_3, site_viewshed
+    from skyshield.terrain.viewshed import BLOCK, CURV_4_3, block_max, site_viewshed
 
     z = np.ascontiguousarray(grid.z, dtype=np.float64)
     curv = CURV_4_3
@@ -301,6 +304,7 @@ def _terrain(scenario: Scenario, sf: np.ndarray, ef: np.ndarray, wf: np.ndarray,
             "ter_eh": np.array([lookup(z, float(grid.x0), float(grid.y0), float(grid.cell),
                                        float(ef[e, E_X]), float(ef[e, E_Y])) + sight
                                 for e in range(ef.shape[0])], dtype=np.float64),
+            "ter_bm": block_max(z, BLOCK), "ter_block": BLOCK,
             "ter_kw": np.array([max(1, math.floor(grid.cell / (float(wf[w, W_SPEED]) * dt)))
                                 for w in range(wf.shape[0])], dtype=np.int64),
             "los_s": rasters(sf, S_ESCORT, S_X, S_Y, sf[:, S_MAST]),

@@ -113,7 +113,7 @@ class RunSize:
                      + W * (16 * self.profile + 8 * A + 16 * self.route) + 16 * N
                      + S * (136 + 16 * W) + E * (256 + 8 * W) + 32 * self.logistics
                      # terrain: the grid (float64) and a float32 raster per sensor/effector
-                     + (8 + 4 * (S + E)) * self.terrain_nodes
+                     + (9 + 4 * (S + E)) * self.terrain_nodes
                      + 4096)
 
     @property

@@ -4,7 +4,8 @@ A fixed sensor or effector sees a point at height ``h`` above ground where ``h``
 its raster's lowest visible height there (:func:`skyshield.terrain.los.lookup`, one bilinear
 interpolation); a mount that moves with an aircraft ray-marches the line between the two
 (:func:`skyshield.terrain.viewshed.los_clear`: the ground where the line crosses the grid's
-lines). Without terrain (``p.ter_on == 0``) every
+lines; :func:`~skyshield.terrain.viewshed.los_clear_quick` first accepts, with the same
+answer, a line that stands above every node of its bounding box). Without terrain (``p.ter_on == 0``) every
 point is in sight and only the radio horizon masks (§4.5).
 """
 
@@ -22,7 +23,7 @@ from skyshield.engine.compile import (
 )
 from skyshield.engine.state import State
 from skyshield.terrain.los import lookup
-from skyshield.terrain.viewshed import los_clear
+from skyshield.terrain.viewshed import los_clear_quick
 
 
 @njit(inline="always")
@@ -36,8 +37,9 @@ def mount_sees(p: KernelParams, ox: float, oy: float, oh: float, x: float, y: fl
                h: float) -> bool:
     """A mount at ``(ox, oy)``, ``oh`` above the ground, sees ``(x, y)`` at ``h`` above the
     ground (the ray march of a moving mount)."""
-    return los_clear(p.ter_z, p.ter_x0, p.ter_y0, p.ter_cell, ox, oy, ground(p, ox, oy) + oh,
-                     x, y, ground(p, x, y) + h, p.ter_curv)
+    return los_clear_quick(p.ter_z, p.ter_bm, p.ter_block, p.ter_x0, p.ter_y0, p.ter_cell,
+                           ox, oy, ground(p, ox, oy) + oh, x, y, ground(p, x, y) + h,
+                           p.ter_curv)
 
 
 @njit(inline="always")
