@@ -30,16 +30,6 @@ from pathlib import Path
 import numpy as np
 from numba import njit
 
-# the 4/3-Earth over a sphere of 6,371,000 m (docs/viewshed.md): -cc 0.75 is CURV_4_3
-_SPHERE_WKT = (
-    'PROJCS["skyshield_local",GEOGCS["GCS_Sphere",DATUM["D_Sphere",'
-    'SPHEROID["Sphere",6371000.0,0.0]],PRIMEM["Greenwich",0.0],'
-    'UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],'
-    'PARAMETER["False_Easting",0.0],PARAMETER["False_Northing",0.0],'
-    'PARAMETER["Central_Meridian",0.0],PARAMETER["Scale_Factor",1.0],'
-    'PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]'
-)
-
 
 def _stats_ms(xs: list[float]) -> str:
     return (f"median {statistics.median(xs) * 1e3:.2f} ms (min {min(xs) * 1e3:.2f}, "
@@ -82,13 +72,15 @@ def _timed_cli(cmd: list[str], repeats: int) -> tuple[list[float], list[float]]:
 def _write_envi(path: Path, z: np.ndarray, cell: float) -> None:
     """Raw float64, northern row first, with an ENVI header (GDAL reads it: no bindings, no
     text to parse); node (0, 0) at (0, 0), the sphere SRS."""
+    from skyshield.terrain.viewshed import GDAL_SPHERE_WKT
+
     ny, nx = z.shape
     z[::-1].astype("<f8").tofile(path)
     path.with_suffix(".hdr").write_text(
         f"ENVI\nsamples = {nx}\nlines = {ny}\nbands = 1\nheader offset = 0\n"
         f"file type = ENVI Standard\ndata type = 5\ninterleave = bsq\nbyte order = 0\n"
         f"map info = {{Arbitrary, 1, 1, {-cell / 2!r}, {(ny - 0.5) * cell!r}, {cell!r}, "
-        f"{cell!r}}}\ncoordinate system string = {{{_SPHERE_WKT}}}\n")
+        f"{cell!r}}}\ncoordinate system string = {{{GDAL_SPHERE_WKT}}}\n")
 
 
 def _read_envi(path: Path, ny: int, nx: int) -> np.ndarray:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from skyshield.terrain.viewshed import (
     CURV_4_3,
+    GDAL_SPHERE_WKT,
     los_clear,
     los_clear_py,
     min_visible_height,
@@ -25,16 +26,8 @@ from skyshield.terrain.viewshed import (
 
 GDAL = shutil.which("gdal_viewshed")
 
-# an SRS on a sphere of 6,371,000 m: GDAL's curvature then uses that radius (the semi-major
-# axis of the SRS), so that -cc 0.75 is the model's 4/3-Earth exactly (docs/viewshed.md)
-SPHERE_PRJ = (
-    'PROJCS["skyshield_local",GEOGCS["GCS_Sphere",DATUM["D_Sphere",'
-    'SPHEROID["Sphere",6371000.0,0.0]],PRIMEM["Greenwich",0.0],'
-    'UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],'
-    'PARAMETER["False_Easting",0.0],PARAMETER["False_Northing",0.0],'
-    'PARAMETER["Central_Meridian",0.0],PARAMETER["Scale_Factor",1.0],'
-    'PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]'
-)
+#: the SRS under which -cc 0.75 is the model's 4/3-Earth (docs/viewshed.md)
+SPHERE_PRJ = GDAL_SPHERE_WKT
 
 
 def fractal(n: int, seed: int, relief: float, hurst: float = 0.8) -> np.ndarray:

@@ -20,7 +20,6 @@ numbers go to ``DIR/terrain_value.json``; the report reads that file.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -201,32 +200,11 @@ def run_terrain_value(run_dir: str | Path, *, replications: int, seed: int | Non
     InputError
         See :func:`check_request`.
     """
-    from skyshield._version import __version__
-    from skyshield.analysis.raid_sweep import run_seed
-    from skyshield.scenario.identity import scenario_hash
+    from skyshield.analysis.value_of_information import run_study
 
-    folder = Path(run_dir)
-    sc = check_request(folder, replications)
-    seed = run_seed(folder) if seed is None else seed
-    h = scenario_hash(sc)
-    target = folder / FILE
-    try:
-        old = json.loads(target.read_text("utf-8"))
-        if (old.get("scenario_hash"), old.get("replications"), old.get("seed"),
-                old.get("version")) == (h, replications, seed, __version__):
-            return target
-    except (OSError, ValueError, AttributeError):
-        pass  # no file, or one to replace
-    result = terrain_value(sc, replications=replications, seed=seed, progress=progress)
-    from skyshield.interrupt import deferred_sigint
-    from skyshield.outfolder import ARTEFACTS, atomic_write, check_entries, claim, locked
-
-    names = list(ARTEFACTS["terrain_value"])
-    check_entries(folder, names)
-    with deferred_sigint(), locked(folder):
-        claim(folder, "terrain_value", names, scenario=sc.name, scenario_hash=h)
-        atomic_write(target, json.dumps(result, indent=1, ensure_ascii=False) + "\n")
-    return target
+    return run_study(run_dir, file=FILE, group="terrain_value", check=check_request,
+                     compute=terrain_value, replications=replications, seed=seed,
+                     progress=progress)
 
 
 __all__ = ["FILE", "OPTION", "SETTINGS", "paired_detection", "run_terrain_value",

@@ -19,6 +19,7 @@ intervals), and the paired difference of each from the baseline with its 95 % in
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -197,15 +198,29 @@ def run_value_of_information(run_dir: str | Path, *, replications: int,
     InputError
         See :func:`check_request`.
     """
+    return run_study(run_dir, file=FILE, group="voi", check=check_request,
+                     compute=value_of_information, replications=replications, seed=seed,
+                     progress=progress)
+
+
+def run_study(run_dir: str | Path, *, file: str, group: str,
+              check: Callable[[Path, int], Scenario], compute: Callable[..., dict[str, Any]],
+              replications: int, seed: int | None, progress: bool) -> Path:
+    """Write ``run_dir/file``, the JSON of ``compute(scenario, replications=, seed=,
+    progress=)`` for the scenario ``check(folder, replications)`` returns (the run's own),
+    and return its path; a file there of the same scenario, replications, seed and version
+    is kept. Written atomically under the folder's lock as the artefact group ``group``
+    (``skyshield.outfolder.ARTEFACTS``). The paired studies of a run folder (the value of
+    information, ``skyshield.analysis.terrain_value``) share it."""
     from skyshield._version import __version__
     from skyshield.analysis.raid_sweep import run_seed
     from skyshield.scenario.identity import scenario_hash
 
     folder = Path(run_dir)
-    sc = check_request(folder, replications)
+    sc = check(folder, replications)
     seed = run_seed(folder) if seed is None else seed
     h = scenario_hash(sc)
-    target = folder / FILE
+    target = folder / file
     try:
         old = json.loads(target.read_text("utf-8"))
         if (old.get("scenario_hash"), old.get("replications"), old.get("seed"),
@@ -213,18 +228,17 @@ def run_value_of_information(run_dir: str | Path, *, replications: int,
             return target
     except (OSError, ValueError, AttributeError):
         pass  # no file, or one to replace
-    result = value_of_information(sc, replications=replications, seed=seed,
-                                  progress=progress)
+    result = compute(sc, replications=replications, seed=seed, progress=progress)
     from skyshield.interrupt import deferred_sigint
     from skyshield.outfolder import ARTEFACTS, atomic_write, check_entries, claim, locked
 
-    names = list(ARTEFACTS["voi"])
+    names = list(ARTEFACTS[group])
     check_entries(folder, names)
     with deferred_sigint(), locked(folder):
-        claim(folder, "voi", names, scenario=sc.name, scenario_hash=h)
+        claim(folder, group, names, scenario=sc.name, scenario_hash=h)
         atomic_write(target, json.dumps(result, indent=1, ensure_ascii=False) + "\n")
     return target
 
 
-__all__ = ["FILE", "SETTINGS", "paired_measures", "run_value_of_information",
+__all__ = ["FILE", "SETTINGS", "paired_measures", "run_study", "run_value_of_information",
            "setting_scenarios", "value_of_information"]

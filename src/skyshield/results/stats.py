@@ -26,14 +26,19 @@ def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, floa
     """
     if n <= 0:
         return (0.0, 1.0)
-    p = successes / n
+    return _wilson(successes / n, n, z)
+
+
+def _wilson(p: float, n: float, z: float) -> tuple[float, float]:
+    """Wilson's bounds at proportion ``p`` of ``n > 0`` trials (``n`` may be an effective,
+    non-integer number)."""
     z2 = z * z
     denom = 1.0 + z2 / n
     centre = (p + z2 / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom
     # at k = 0 and k = n the bounds are exactly 0 and 1; rounding must not move them
-    lo = 0.0 if successes <= 0 else max(0.0, centre - half)
-    hi = 1.0 if successes >= n else min(1.0, centre + half)
+    lo = 0.0 if p <= 0.0 else max(0.0, centre - half)
+    hi = 1.0 if p >= 1.0 else min(1.0, centre + half)
     return (lo, hi)
 
 
@@ -129,12 +134,7 @@ def ratio_interval(k: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[float,
         nbar = total / R
         var = float(((kf - p * nf) ** 2).sum()) / (R * (R - 1) * nbar * nbar)
         n_eff = total / max(1.0, var / var_binom)
-    z2 = z * z
-    denom = 1.0 + z2 / n_eff
-    centre = (p + z2 / (2.0 * n_eff)) / denom
-    half = z * math.sqrt(p * (1.0 - p) / n_eff + z2 / (4.0 * n_eff * n_eff)) / denom
-    lo = 0.0 if p <= 0.0 else max(0.0, centre - half)
-    hi = 1.0 if p >= 1.0 else min(1.0, centre + half)
+    lo, hi = _wilson(p, n_eff, z)
     return (p, lo, hi)
 
 

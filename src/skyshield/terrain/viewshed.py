@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "BLOCK",
     "CURV_4_3",
+    "GDAL_SPHERE_WKT",
     "block_max",
     "los_clear",
     "los_clear_py",
@@ -45,6 +46,17 @@ __all__ = [
 #: ``gdal_viewshed -cc 0.75`` over an SRS whose semi-major axis is 6,371,000 m
 #: (``docs/viewshed.md``).
 CURV_4_3 = 1.0 / (2.0 * (4.0 / 3.0) * 6_371_000.0)
+#: The SRS (WKT) under which ``gdal_viewshed -cc 0.75`` is :data:`CURV_4_3` exactly: a
+#: projection on a sphere of 6,371,000 m (GDAL's curvature uses the SRS's semi-major axis;
+#: without an SRS it applies none). For comparisons with GDAL (tests, ``bench_viewshed``).
+GDAL_SPHERE_WKT = (
+    'PROJCS["skyshield_local",GEOGCS["GCS_Sphere",DATUM["D_Sphere",'
+    'SPHEROID["Sphere",6371000.0,0.0]],PRIMEM["Greenwich",0.0],'
+    'UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],'
+    'PARAMETER["False_Easting",0.0],PARAMETER["False_Northing",0.0],'
+    'PARAMETER["Central_Meridian",0.0],PARAMETER["Scale_Factor",1.0],'
+    'PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]'
+)
 
 
 # ---------------------------------------------------------------------------------------
