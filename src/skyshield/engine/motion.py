@@ -179,10 +179,10 @@ def move(p: KernelParams, st: State, out: Outcome, r: int | np.integer, t: float
     n_act = st.ctr[C_N_ACT]
     # §4.9: the waves whose drones update their height at this step (one modulo a wave, not
     # one a drone)
-    W = p_wf.shape[0]
-    upd = np.zeros(W if p.ter_on != 0 else 0, dtype=np.bool_)
-    for w_ in range(upd.shape[0]):
-        upd[w_] = k % p.ter_kw[w_] == 0
+    upd = st.upd
+    if p.ter_on != 0:
+        for w_ in range(upd.shape[0]):
+            upd[w_] = k % p.ter_kw[w_] == 0
     j = 0
     for jj in range(n_act):
         i = act[jj]

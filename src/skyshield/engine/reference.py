@@ -108,8 +108,26 @@ def run_replication(cs: CompiledScenario, seed: int, rep: int) -> BatchOutcome:
     return _Rep(cs, seed, rep).run()
 
 
+def run_replication_raymarch(cs: CompiledScenario, seed: int,
+                             rep: int) -> tuple[BatchOutcome, int, int]:
+    """Replication ``rep`` with every fixed site's line of sight (§4.9) decided by a brute-force
+    ray march from its eye instead of its viewshed raster.
+
+    The ray march is :func:`~skyshield.terrain.viewshed.los_clear_py` from the eye the raster
+    is swept from (the site's nearest node, ``mast_m`` or ``terrain.sight_m`` above it) to the
+    target, ``h`` above the ground at ``(x, y)``; escort mounts march as always. Returns the
+    outcome, the number of fixed-site checks and the number of them on which the raster's
+    lookup would have answered otherwise (``docs/terrain.md``: how often the two agree and what
+    it does to the outcome).
+    """
+    r = _Rep(cs, seed, rep, los="raymarch")
+    out = r.run()
+    return out, r.los_checks, r.los_differ
+
+
 class _Rep:
-    def __init__(self, cs: CompiledScenario, seed: int, rep: int) -> None:
+    def __init__(self, cs: CompiledScenario, seed: int, rep: int,
+                 los: str = "raster") -> None:
         self.cs = cs
         self.p = cs.params
         self.cs_roles = cs.effector_roles
@@ -132,6 +150,30 @@ class _Rep:
         self.drone_steps = 0
         self.vip_ff = False
         self.los_s, self.los_e = _rasters(cs)
+        # the reference's brute-force mode (run_replication_raymarch): fixed sites march
+        self.los = los
+        self.los_checks = 0
+        self.los_differ = 0
+        p = self.p
+        self.eye_s = [_eye(cs, float(p.sf[s, C.S_X]), float(p.sf[s, C.S_Y]),
+                           float(p.sf[s, C.S_MAST])) for s in range(p.sf.shape[0])]
+        self.eye_e = [_eye(cs, float(p.ef[e, C.E_X]), float(p.ef[e, C.E_Y]),
+                           float(p.ter_sight)) for e in range(E)]
+
+    def fixed_sees(self, ras: np.ndarray, eye: tuple[float, float, float], x: float,
+                   y: float, h: float) -> bool:
+        """A fixed site with raster ``ras`` sees ``(x, y)`` at ``h`` above the ground: the
+        lookup, or (``los="raymarch"``) the ray march from its ``eye``, counted."""
+        p = self.p
+        seen = h >= lookup_py(ras, p.ter_x0, p.ter_y0, p.ter_cell, x, y)
+        if self.los == "raster":
+            return seen
+        ox, oy, oh = eye
+        clear = bool(los_clear_py(p.ter_z, p.ter_x0, p.ter_y0, p.ter_cell, ox, oy, oh, x, y,
+                                  self.ground(x, y) + h, p.ter_curv))
+        self.los_checks += 1
+        self.los_differ += int(clear != seen)
+        return clear
 
     # ------------------------------------------------------------------ §4.9 line of sight
     def ground(self, x: float, y: float) -> float:
@@ -154,7 +196,7 @@ class _Rep:
             return self.mount_sees(sx, sy, hs, x, y, h)
         ras = self.los_s[s]
         assert ras is not None
-        return h >= lookup_py(ras, p.ter_x0, p.ter_y0, p.ter_cell, x, y)
+        return self.fixed_sees(ras, self.eye_s[s], x, y, h)
 
     def slant2(self, e: int, ex: float, ey: float, x: float, y: float, h: float,
                r2: float) -> float:
@@ -181,7 +223,7 @@ class _Rep:
             return self.mount_sees(ex, ey, he, x, y, h)
         ras = self.los_e[e]
         assert ras is not None
-        return h >= lookup_py(ras, p.ter_x0, p.ter_y0, p.ter_cell, x, y)
+        return self.fixed_sees(ras, self.eye_e[e], x, y, h)
 
     def U(self, *parts: int) -> float:
         return rng.py_uniform(self.h, *parts)
@@ -1311,6 +1353,26 @@ def _polar(sx: float, sy: float, r: float, th: float, sr: float, sb: float
             a * s * s + b * c * c)
 
 
+def _node(cs: CompiledScenario, x: float, y: float) -> tuple[int, int]:
+    """§4.9: the grid node ``(i, j)`` nearest ``(x, y)``, where a fixed site's eye stands."""
+    p = cs.params
+    ny, nx = p.ter_z.shape
+    j = min(max(math.floor((x - p.ter_x0) / p.ter_cell + 0.5), 0), nx - 1)
+    i = min(max(math.floor((y - p.ter_y0) / p.ter_cell + 0.5), 0), ny - 1)
+    return i, j
+
+
+def _eye(cs: CompiledScenario, x: float, y: float, h: float) -> tuple[float, float, float]:
+    """The eye of a fixed site at ``(x, y)``, ``h`` above the ground: its nearest node's
+    position and the node's ground + ``h`` (``(0, 0, 0)`` without terrain)."""
+    p = cs.params
+    if not p.ter_on:
+        return 0.0, 0.0, 0.0
+    i, j = _node(cs, x, y)
+    return (float(p.ter_x0 + j * p.ter_cell), float(p.ter_y0 + i * p.ter_cell),
+            float(p.ter_z[i, j]) + h)
+
+
 def _rasters(cs: CompiledScenario) -> tuple[list[np.ndarray | None], list[np.ndarray | None]]:
     """§4.9: each fixed sensor's and effector's raster of the lowest visible height above
     ground, by the plain-Python viewshed sweep from the node nearest the site (``None`` for
@@ -1319,18 +1381,11 @@ def _rasters(cs: CompiledScenario) -> tuple[list[np.ndarray | None], list[np.nda
     S, E = p.sf.shape[0], p.ef.shape[0]
     if not p.ter_on:
         return [None] * S, [None] * E
-    ny, nx = p.ter_z.shape
-
-    def node(x: float, y: float) -> tuple[int, int]:
-        j = min(max(math.floor((x - p.ter_x0) / p.ter_cell + 0.5), 0), nx - 1)
-        i = min(max(math.floor((y - p.ter_y0) / p.ter_cell + 0.5), 0), ny - 1)
-        return i, j
-
     def sweep(tab: np.ndarray, k: int, cx: int, cy: int, ce: int,
               h: float) -> np.ndarray | None:
         if tab[k, ce] > 0 or (tab is p.sf and int(tab[k, C.S_KIND]) == C.K_ACOUSTIC):
             return None
-        oi, oj = node(float(tab[k, cx]), float(tab[k, cy]))
+        oi, oj = _node(cs, float(tab[k, cx]), float(tab[k, cy]))
         return min_visible_height_py(p.ter_z, p.ter_cell, oi, oj, h, p.ter_curv)
 
     return ([sweep(p.sf, s, C.S_X, C.S_Y, C.S_ESCORT, float(p.sf[s, C.S_MAST]))

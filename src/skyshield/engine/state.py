@@ -166,6 +166,7 @@ class State(NamedTuple):
     z: np.ndarray
     hz: np.ndarray  # sqrt(2 k Re z): the drone's share of the radio horizon
     za: np.ndarray  # m above sea level (terrain only, §4.9; z is then za − the ground)
+    upd: np.ndarray  # (W,) bool: the waves whose drones update their height this step (§4.9)
     leg: np.ndarray  # int64 route leg
     engaged: np.ndarray  # int64 engagements under way
     nshot: np.ndarray  # int64 rounds fired at it (kill-draw counter)
@@ -342,7 +343,9 @@ def new_state(p: KernelParams, seed: int, rep: int | np.integer, rec: bool, evf:
         aimy=np.zeros(N), fx=np.zeros(N), fy=np.zeros(N), tsw=np.full(N, -1.0),
         order=np.empty(N, np.int64),
         status=np.zeros(N, np.int8), x=np.zeros(N), y=np.zeros(N), z=np.zeros(N),
-        hz=np.zeros(N), za=np.zeros(N), leg=np.zeros(N, np.int64), engaged=np.zeros(N, np.int64),
+        hz=np.zeros(N), za=np.zeros(N),
+        upd=np.zeros(p.wf.shape[0], np.bool_), leg=np.zeros(N, np.int64),
+        engaged=np.zeros(N, np.int64),
         nshot=np.zeros(N, np.int64), ntrk=np.zeros(N, np.int64), tend=np.full(N, np.inf),
         seen=np.full(N, np.inf), act=np.empty(N, np.int64),
         vx=np.zeros(N), vy=np.zeros(N), ox=np.zeros(N), oy=np.zeros(N),

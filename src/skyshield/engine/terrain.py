@@ -15,6 +15,7 @@ from numba import njit
 
 from skyshield.engine.compile import (
     E_ESCORT,
+    E_MAXR,
     K_ACOUSTIC,
     S_ESCORT,
     S_KIND,
@@ -94,8 +95,12 @@ def slant2(p: KernelParams, st: State, e: int, ex: float, ey: float, x: float, y
            h: float, r2: float) -> float:
     """The squared range from effector ``e`` at ``(ex, ey)`` to ``(x, y)``, ``h`` above the
     ground there: ``r2`` (horizontal) without terrain; over terrain ``r2 + Δz²``, ``Δz`` the
-    difference of the heights above sea level (the effector's sight, §4.9)."""
-    if p.ter_on == 0:
+    difference of the heights above sea level (the effector's sight, §4.9).
+
+    Every caller tests the result against the effector's ``max_range_m``: beyond it
+    horizontally, ``r2`` itself is returned (the slant range is longer still, so the same
+    decisions), which spares the ground lookups of most pairs."""
+    if p.ter_on == 0 or r2 > p.ef[e, E_MAXR] * p.ef[e, E_MAXR]:
         return r2
     if p.ef[e, E_ESCORT] > 0.0:
         m = int(p.ef[e, E_ESCORT]) - 1
